@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
+using Mitzvah.Core.Calendar;
+using Mitzvah.Core.Catalogue;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
+using Mitzvah.Core.Study;
+
+namespace Mitzvah.Cli.Commands;
+
+/// <summary><c>mitzvah preview</c>: the message a subscriber receives on a date.</summary>
+internal static class PreviewCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var date = CliOptions.Date("--date", "The send date (default: today in the send time zone).");
+        var israel = CliOptions.Israel();
+        var noRestDays = CliOptions.NoRestDays();
+        var template = new Option<bool>("--template") { Description = "Also print the WhatsApp template variables." };
+        var command = new Command("preview", "Show the message subscribers receive on a date.") { date, israel, noRestDays, template };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var options = new ScheduleOptions { InIsrael = parse.GetValue(israel), SkipRestDays = !parse.GetValue(noRestDays) };
+            var day = parse.GetValue(date) ?? new StudyClock(TimeProvider.System, Options.Create(options)).Today();
+            var text = Render(day, options, parse.GetValue(template));
+            await stdout.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+            return MitzvahCli.Success;
+        });
+        return command;
+    }
+
+    internal static string Render(DateOnly date, ScheduleOptions options, bool withTemplate)
+    {
+        var planner = new DeliveryPlanner(StudyCycle.Default, Options.Create(options));
+        var plan = planner.Plan(date);
+        if (!plan.Send)
+        {
+            return NoMessageLine(plan, planner) + "\n";
+        }
+
+        var message = new DailyMessageComposer(MitzvahCatalogue.Default).Compose(plan);
+        if (!withTemplate)
+        {
+            return message.Body + "\n";
+        }
+
+        var variables = message.Variables.ToDictionary();
+        return message.Body + "\n\n" + string.Concat(variables.Select(pair => $"{{{{{pair.Key}}}}} {pair.Value}\n"));
+    }
+
+    private static string NoMessageLine(DeliveryPlan plan, DeliveryPlanner planner)
+    {
+        var day = plan.Day;
+        var line = $"No message goes out on {day.Date.ToString("dddd, d MMMM yyyy", CultureInfo.InvariantCulture)} "
+            + $"({day.HebrewDate}): {day.RestReason}.";
+        for (var earlier = day.Date.AddDays(-1); earlier >= StudyCycle.FirstDate; earlier = earlier.AddDays(-1))
+        {
+            var earlierPlan = planner.Plan(earlier);
+            if (earlierPlan.Send)
+            {
+                return line + $" Its study goes out with the message of {earlier.ToString("dddd, d MMMM", CultureInfo.InvariantCulture)}.";
+            }
+        }
+
+        return line;
+    }
+}

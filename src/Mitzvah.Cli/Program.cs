@@ -1,0 +1,3 @@
+using Mitzvah.Cli;
+
+return await MitzvahCli.RunAsync(args, Console.Out, Console.Error).ConfigureAwait(false);

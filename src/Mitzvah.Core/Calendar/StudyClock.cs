@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Mitzvah.Core.Calendar;
+
+/// <summary>Answers "what date is it where the messages go out" from an injected <see cref="TimeProvider"/>.</summary>
+/// <remarks>
+/// Time zones come from NodaTime's embedded IANA database, so the answer does not depend on the host having a
+/// time-zone database (serverless images often lack one). Thread-safe.
+/// </remarks>
+public sealed class StudyClock
+{
+    private readonly TimeProvider _time;
+    private readonly DateTimeZone _zone;
+    private readonly int _sendHour;
+
+    /// <summary>Creates the clock for the configured send zone.</summary>
+    public StudyClock(TimeProvider time, IOptions<ScheduleOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(options);
+        _time = time;
+        _zone = DateTimeZoneProviders.Tzdb[options.Value.TimeZone];
+        _sendHour = options.Value.SendHour;
+    }
+
+    /// <summary>Today's date in the send zone.</summary>
+    public DateOnly Today() => DateAt(_time.GetUtcNow());
+
+    /// <summary>The date in the send zone at <paramref name="instant"/>.</summary>
+    public DateOnly DateAt(DateTimeOffset instant)
+    {
+        var local = Instant.FromDateTimeOffset(instant).InZone(_zone).Date;
+        return new DateOnly(local.Year, local.Month, local.Day);
+    }
+
+    /// <summary>Whether <paramref name="instant"/> falls within the send hour in the send zone.</summary>
+    /// <remarks>
+    /// Lets a host that can only schedule in UTC fire at both candidate UTC hours across daylight-saving changes and
+    /// act only on the one that is the local send hour.
+    /// </remarks>
+    public bool IsSendHour(DateTimeOffset instant) =>
+        Instant.FromDateTimeOffset(instant).InZone(_zone).Hour == _sendHour;
+}

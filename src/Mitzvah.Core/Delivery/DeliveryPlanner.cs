@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Calendar;
+using Mitzvah.Core.Study;
+
+namespace Mitzvah.Core.Delivery;
+
+/// <summary>Decides whether a date gets a message and which days' study it carries.</summary>
+/// <remarks>
+/// With <see cref="ScheduleOptions.SkipRestDays"/> on, nothing goes out on Shabbat or Yom Tov and the last working
+/// day before them carries each following rest day (Friday carries Friday and Shabbat; before a two-day Yom Tov that
+/// runs into Shabbat, four days). With it off, every date carries itself. Pure and thread-safe.
+/// </remarks>
+public sealed class DeliveryPlanner
+{
+    private readonly StudyCycle _cycle;
+    private readonly ScheduleOptions _options;
+
+    /// <summary>Creates a planner over a cycle and schedule options.</summary>
+    public DeliveryPlanner(StudyCycle cycle, IOptions<ScheduleOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(cycle);
+        ArgumentNullException.ThrowIfNull(options);
+        _cycle = cycle;
+        _options = options.Value;
+    }
+
+    /// <summary>Plans <paramref name="date"/>.</summary>
+    /// <exception cref="StudyDateOutOfRangeException">The date is outside the supported range.</exception>
+    public DeliveryPlan Plan(DateOnly date)
+    {
+        StudyCycle.EnsureSupported(date);
+        var day = JewishCalendar.Describe(date, _options.InIsrael);
+        if (!_options.SkipRestDays)
+        {
+            return new DeliveryPlan(day, [Cover(day)]);
+        }
+
+        if (day.IsRestDay)
+        {
+            return new DeliveryPlan(day, []);
+        }
+
+        var covers = new List<CoveredDay> { Cover(day) };
+        for (var next = date.AddDays(1); next <= StudyCycle.LastDate; next = next.AddDays(1))
+        {
+            var following = JewishCalendar.Describe(next, _options.InIsrael);
+            if (!following.IsRestDay)
+            {
+                break;
+            }
+
+            covers.Add(Cover(following));
+        }
+
+        return new DeliveryPlan(day, covers);
+    }
+
+    private CoveredDay Cover(CalendarDay day) => new(day, _cycle.GetDay(day.Date));
+}

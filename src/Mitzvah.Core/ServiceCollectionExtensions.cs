@@ -1,0 +1,33 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Calendar;
+using Mitzvah.Core.Catalogue;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
+using Mitzvah.Core.Study;
+
+namespace Mitzvah.Core;
+
+/// <summary>Registers Core's services.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the study cycle, catalogue, clock, delivery planner and message composer. Bind
+    /// <see cref="ScheduleOptions"/> from configuration before or after; they are validated at first use (and at
+    /// start-up where the host validates options on start).
+    /// </summary>
+    public static IServiceCollection AddMitzvahCore(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<ScheduleOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ScheduleOptions>, ScheduleOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(StudyCycle.Default);
+        services.TryAddSingleton(MitzvahCatalogue.Default);
+        services.TryAddSingleton<StudyClock>();
+        services.TryAddSingleton<DeliveryPlanner>();
+        services.TryAddSingleton<DailyMessageComposer>();
+        return services;
+    }
+}
