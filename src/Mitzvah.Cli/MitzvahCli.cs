@@ -16,10 +16,19 @@ public static class MitzvahCli
     {
         ArgumentNullException.ThrowIfNull(stdout);
         ArgumentNullException.ThrowIfNull(stderr);
+        var database = new Option<string?>("--db")
+        {
+            Description = $"SQLite database file (default: ${CliServices.DatabaseVariable}, else {CliServices.DefaultDatabase} in the working directory).",
+            HelpName = "path",
+            Recursive = true,
+        };
         var root = new RootCommand("Mitzvah: the daily Sefer HaMitzvos study, delivered on WhatsApp.")
         {
+            database,
             PreviewCommand.Create(stdout),
             ScheduleCommand.Create(stdout),
+            ServeCommand.Create(stdout, stderr, database),
+            SubscribersCommand.Create(stdout, stderr, database),
         };
 
         var parse = root.Parse(args);

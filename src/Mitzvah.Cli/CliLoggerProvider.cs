@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+
+namespace Mitzvah.Cli;
+
+/// <summary>Writes log lines to the command's stderr, so stdout stays machine-readable.</summary>
+internal sealed class CliLoggerProvider(TextWriter writer) : ILoggerProvider
+{
+    private readonly Lock _gate = new();
+
+    public ILogger CreateLogger(string categoryName) => new CliLogger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private void Write(LogLevel level, string category, string message, Exception? exception)
+    {
+        var name = category[(category.LastIndexOf('.') + 1)..];
+        lock (_gate)
+        {
+            writer.WriteLine($"{DateTimeOffset.UtcNow:HH:mm:ss} {Level(level)} {name}: {message}");
+            if (exception is not null)
+            {
+                writer.WriteLine(exception.Message);
+            }
+        }
+    }
+
+    private static string Level(LogLevel level) => level switch
+    {
+        LogLevel.Warning => "warn",
+        LogLevel.Error or LogLevel.Critical => "fail",
+        LogLevel.Debug or LogLevel.Trace => "dbug",
+        _ => "info",
+    };
+
+    private sealed class CliLogger(CliLoggerProvider provider, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            ArgumentNullException.ThrowIfNull(formatter);
+            if (IsEnabled(logLevel) && !category.StartsWith("Microsoft.", StringComparison.Ordinal) || logLevel >= LogLevel.Warning)
+            {
+                provider.Write(logLevel, category, formatter(state, exception), exception);
+            }
+        }
+    }
+}

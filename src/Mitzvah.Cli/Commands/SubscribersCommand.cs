@@ -1,0 +1,175 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Cli.Commands;
+
+/// <summary><c>mitzvah subscribers list|add|remove|import|history</c>: operator tools over the subscriber store.</summary>
+internal static class SubscribersCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        // Terminal and file output, never HTML: keep "+" readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    public static Command Create(TextWriter stdout, TextWriter stderr, Option<string?> database)
+    {
+        var command = new Command("subscribers", "List and manage subscribers.");
+        command.Subcommands.Add(List(stdout, stderr, database));
+        command.Subcommands.Add(Change("add", "Subscribe a number (recorded as an admin change). A number that unsubscribed itself needs --force.", ConsentStatus.OptedIn, stdout, stderr, database));
+        command.Subcommands.Add(Change("remove", "Unsubscribe a number (recorded as an admin change).", ConsentStatus.OptedOut, stdout, stderr, database));
+        command.Subcommands.Add(Import(stdout, stderr, database));
+        command.Subcommands.Add(History(stdout, stderr, database));
+        return command;
+    }
+
+    private static Command List(TextWriter stdout, TextWriter stderr, Option<string?> database)
+    {
+        var json = new Option<bool>("--json") { Description = "One JSON object per line." };
+        var command = new Command("list", "List subscribers: opted in first, then opted out and invalid.") { json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = Services(parse, database, stderr);
+            var store = services.GetRequiredService<ISubscriberStore>();
+            foreach (var status in Enum.GetValues<ConsentStatus>())
+            {
+                await foreach (var subscriber in store.StreamAsync(status, cancellationToken: cancellationToken).ConfigureAwait(false))
+                {
+                    var updatedAt = subscriber.UpdatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+                    await stdout.WriteLineAsync(parse.GetValue(json)
+                        ? JsonSerializer.Serialize(new { phone = subscriber.Phone, status = subscriber.Status.ToName(), source = subscriber.Source.ToName(), updatedAt }, Json)
+                        : $"{subscriber.Phone,-16}  {subscriber.Status.ToName(),-9}  {subscriber.Source.ToName(),-16}  {updatedAt}").ConfigureAwait(false);
+                }
+            }
+
+            return MitzvahCli.Success;
+        });
+        return command;
+    }
+
+    private static Command Change(string name, string description, ConsentStatus status, TextWriter stdout, TextWriter stderr, Option<string?> database)
+    {
+        var phone = new Argument<string>("phone") { Description = "Phone number, international format (+14155552671)." };
+        var force = new Option<bool>("--force") { Description = "Re-subscribe a number even though its owner unsubscribed." };
+        var command = new Command(name, description) { phone };
+        if (status == ConsentStatus.OptedIn)
+        {
+            command.Options.Add(force);
+        }
+
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = Services(parse, database, stderr);
+            var number = Normalize(services, parse.GetValue(phone));
+            if (status == ConsentStatus.OptedIn && !parse.GetValue(force)
+                && await OptedOutByOwnerAsync(services, number, cancellationToken).ConfigureAwait(false))
+            {
+                await stderr.WriteLineAsync($"mitzvah: {number} unsubscribed themselves; re-subscribing needs their consent (use --force if you have it).").ConfigureAwait(false);
+                return MitzvahCli.Failure;
+            }
+
+            var result = await Record(services, number, status, cancellationToken).ConfigureAwait(false);
+            await stdout.WriteLineAsync(result.Changed
+                ? $"{number} is now {status.ToName()}."
+                : $"{number} was already {status.ToName()}; nothing changed.").ConfigureAwait(false);
+            return MitzvahCli.Success;
+        });
+        return command;
+    }
+
+    private static Command Import(TextWriter stdout, TextWriter stderr, Option<string?> database)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "One number per line, or CSV with a 'phone' column." };
+        var command = new Command("import", "Subscribe every number in a file (admin source); bad rows are reported and skipped.") { file };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var input = parse.GetValue(file)!;
+            if (!input.Exists)
+            {
+                throw new CliUsageException($"{input.FullName} does not exist.");
+            }
+
+            await using var services = Services(parse, database, stderr);
+            var rows = SubscriberImportFile.Read(input.FullName, services.GetRequiredService<IPhoneNumberNormalizer>());
+            foreach (var bad in rows.Errors)
+            {
+                await stderr.WriteLineAsync($"line {bad.Line}: {bad.Message}").ConfigureAwait(false);
+            }
+
+            var changed = 0;
+            var refused = 0;
+            await Parallel.ForEachAsync(rows.Phones, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (number, token) =>
+            {
+                if (await OptedOutByOwnerAsync(services, number, token).ConfigureAwait(false))
+                {
+                    Interlocked.Increment(ref refused);
+                }
+                else if ((await Record(services, number, ConsentStatus.OptedIn, token).ConfigureAwait(false)).Changed)
+                {
+                    Interlocked.Increment(ref changed);
+                }
+            }).ConfigureAwait(false);
+
+            await stdout.WriteLineAsync(
+                $"Imported {rows.Phones.Count} numbers: {changed} subscribed, {rows.Phones.Count - changed - refused} already subscribed, "
+                + $"{refused} skipped because they unsubscribed themselves; {rows.Errors.Count} bad rows skipped.")
+                .ConfigureAwait(false);
+            return rows.Errors.Count == 0 ? MitzvahCli.Success : MitzvahCli.Failure;
+        });
+        return command;
+    }
+
+    private static Command History(TextWriter stdout, TextWriter stderr, Option<string?> database)
+    {
+        var phone = new Argument<string>("phone") { Description = "Phone number, international format." };
+        var json = new Option<bool>("--json") { Description = "One JSON object per line." };
+        var command = new Command("history", "Show every consent change of a number, oldest first.") { phone, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var services = Services(parse, database, stderr);
+            var number = Normalize(services, parse.GetValue(phone));
+            var history = await services.GetRequiredService<ISubscriberStore>().GetHistoryAsync(number, cancellationToken).ConfigureAwait(false);
+            if (history.Count == 0)
+            {
+                await stderr.WriteLineAsync($"{number} has no consent history.").ConfigureAwait(false);
+            }
+
+            foreach (var entry in history)
+            {
+                var at = entry.RecordedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+                await stdout.WriteLineAsync(parse.GetValue(json)
+                    ? JsonSerializer.Serialize(new { phone = entry.Phone, version = entry.Version, status = entry.Status.ToName(), source = entry.Source.ToName(), recordedAt = at, evidence = entry.Evidence }, Json)
+                    : $"{entry.Version,3}  {at}  {entry.Status.ToName(),-9}  {entry.Source.ToName(),-16}  {entry.Evidence.ToJson()}").ConfigureAwait(false);
+            }
+
+            return MitzvahCli.Success;
+        });
+        return command;
+    }
+
+    private static ServiceProvider Services(ParseResult parse, Option<string?> database, TextWriter stderr)
+    {
+        var configuration = CliServices.Configuration();
+        return CliServices.Build(configuration, CliServices.DatabasePath(parse.GetValue(database), configuration), stderr);
+    }
+
+    // An operator may not override a subscriber's own STOP (keyword, web form or carrier report) by accident.
+    private static async Task<bool> OptedOutByOwnerAsync(IServiceProvider services, string phone, CancellationToken cancellationToken) =>
+        await services.GetRequiredService<ISubscriberStore>().GetAsync(phone, cancellationToken).ConfigureAwait(false) is
+        { Status: ConsentStatus.OptedOut or ConsentStatus.Invalid, Source: not ConsentSource.Admin };
+
+    private static string Normalize(IServiceProvider services, string? phone) =>
+        services.GetRequiredService<IPhoneNumberNormalizer>().Normalize(phone)
+        ?? throw new CliUsageException($"'{phone}' is not a valid phone number; use international format, e.g. +14155552671.");
+
+    private static Task<ConsentChangeResult> Record(IServiceProvider services, string phone, ConsentStatus status, CancellationToken cancellationToken)
+    {
+        var evidence = new ConsentEvidence(Actor: $"cli:{Environment.UserName}");
+        var change = new ConsentChange(phone, status, ConsentSource.Admin, evidence, services.GetRequiredService<TimeProvider>().GetUtcNow());
+        return services.GetRequiredService<ISubscriberStore>().RecordConsentAsync(change, cancellationToken);
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Mitzvah.Core.Consent;
+
+/// <summary>What proves a consent change: the fields that apply to its source, the rest null.</summary>
+/// <param name="Keyword">WhatsApp: the message text as received.</param>
+/// <param name="MessageSid">WhatsApp: Twilio's MessageSid of the inbound message.</param>
+/// <param name="To">WhatsApp: the number the subscriber wrote to.</param>
+/// <param name="ConsentTextVersion">Web form: the version of the consent text the person agreed to.</param>
+/// <param name="IpAddress">Web form: the client address.</param>
+/// <param name="UserAgent">Web form: the browser's user agent.</param>
+/// <param name="Actor">Admin or delivery: who or what made the change.</param>
+/// <param name="Note">Free text: the reason (e.g. "Twilio error 21610").</param>
+public sealed record ConsentEvidence(
+    string? Keyword = null,
+    string? MessageSid = null,
+    string? To = null,
+    string? ConsentTextVersion = null,
+    string? IpAddress = null,
+    string? UserAgent = null,
+    string? Actor = null,
+    string? Note = null)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Compact JSON with snake_case names and no nulls, as every store persists it.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads what <see cref="ToJson"/> wrote.</summary>
+    public static ConsentEvidence FromJson(string json) =>
+        JsonSerializer.Deserialize<ConsentEvidence>(json, Json) ?? new ConsentEvidence();
+}

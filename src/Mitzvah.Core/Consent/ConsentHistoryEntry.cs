@@ -1,0 +1,16 @@
+namespace Mitzvah.Core.Consent;
+
+/// <summary>One recorded consent change. Entries are append-only and never rewritten.</summary>
+/// <param name="Phone">E.164.</param>
+/// <param name="Version">The subscriber version this change produced (1, 2, …; no gaps).</param>
+/// <param name="Status">The status after the change.</param>
+/// <param name="Source">Where the change came from.</param>
+/// <param name="Evidence">What proves it.</param>
+/// <param name="RecordedAt">When it was recorded.</param>
+public sealed record ConsentHistoryEntry(
+    string Phone,
+    long Version,
+    ConsentStatus Status,
+    ConsentSource Source,
+    ConsentEvidence Evidence,
+    DateTimeOffset RecordedAt);

@@ -1,0 +1,51 @@
+namespace Mitzvah.Core.Consent;
+
+/// <summary>The wire and storage names of consent values, shared by every store so that they agree.</summary>
+public static class ConsentNames
+{
+    /// <summary>The only channel so far.</summary>
+    public const string WhatsAppChannel = "whatsapp";
+
+    /// <summary>The only purpose subscribers consent to.</summary>
+    public const string DailyMitzvotPurpose = "daily_mitzvot";
+
+    /// <summary>"opted_in", "opted_out" or "invalid".</summary>
+    public static string ToName(this ConsentStatus status) => status switch
+    {
+        ConsentStatus.OptedIn => "opted_in",
+        ConsentStatus.OptedOut => "opted_out",
+        ConsentStatus.Invalid => "invalid",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    /// <summary>"whatsapp_keyword", "web_form", "admin" or "delivery".</summary>
+    public static string ToName(this ConsentSource source) => source switch
+    {
+        ConsentSource.WhatsAppKeyword => "whatsapp_keyword",
+        ConsentSource.WebForm => "web_form",
+        ConsentSource.Admin => "admin",
+        ConsentSource.Delivery => "delivery",
+        _ => throw new ArgumentOutOfRangeException(nameof(source), source, null),
+    };
+
+    /// <summary>Parses a stored status name.</summary>
+    /// <exception cref="FormatException">Unknown name.</exception>
+    public static ConsentStatus ParseStatus(string name) => name switch
+    {
+        "opted_in" => ConsentStatus.OptedIn,
+        "opted_out" => ConsentStatus.OptedOut,
+        "invalid" => ConsentStatus.Invalid,
+        _ => throw new FormatException($"'{name}' is not a consent status."),
+    };
+
+    /// <summary>Parses a stored source name.</summary>
+    /// <exception cref="FormatException">Unknown name.</exception>
+    public static ConsentSource ParseSource(string name) => name switch
+    {
+        "whatsapp_keyword" => ConsentSource.WhatsAppKeyword,
+        "web_form" => ConsentSource.WebForm,
+        "admin" => ConsentSource.Admin,
+        "delivery" => ConsentSource.Delivery,
+        _ => throw new FormatException($"'{name}' is not a consent source."),
+    };
+}

@@ -1,0 +1,28 @@
+namespace Mitzvah.Core.Consent;
+
+/// <summary>Settings of the consent endpoint.</summary>
+public sealed class ConsentOptions
+{
+    /// <summary>The service's name as subscribers see it.</summary>
+    public string ServiceName { get; set; } = "Daily Mitzvah";
+
+    /// <summary>
+    /// The URL Twilio calls (<c>PUBLIC_CONSENT_URL</c>). Signatures are computed over it, and proxies or function URLs
+    /// change what the code sees, so hosts use this when set.
+    /// </summary>
+    public Uri? PublicConsentUrl { get; set; }
+
+    /// <summary>When set (<c>WEBHOOK_TOKEN</c>), web submissions must carry it in <c>X-Webhook-Token</c> or a <c>token</c> field.</summary>
+    public string? WebhookToken { get; set; }
+
+    /// <summary>The WhatsApp number subscribers write to (<c>TWILIO_WHATSAPP_NUMBER</c>), E.164.</summary>
+    public string? WhatsAppNumber { get; set; }
+
+    /// <summary>The consent text shown on the web page; its version is recorded with every web opt-in.</summary>
+    public string ConsentText { get; set; } =
+        "I agree to receive one WhatsApp message a day from Daily Mitzvah with the day's Sefer HaMitzvos study. "
+        + "I can reply STOP at any time to unsubscribe.";
+
+    /// <summary>Version of <see cref="ConsentText"/>; change it whenever the text changes.</summary>
+    public string ConsentTextVersion { get; set; } = "2026-11-25";
+}

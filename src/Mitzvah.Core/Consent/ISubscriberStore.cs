@@ -1,0 +1,40 @@
+namespace Mitzvah.Core.Consent;
+
+/// <summary>Subscribers and their consent history.</summary>
+/// <remarks>
+/// <para>Every implementation passes the store contract suite. Phone numbers are E.164 strings.</para>
+/// <para>
+/// <see cref="RecordConsentAsync"/> is linearizable per phone: concurrent changes of one phone are applied one after
+/// another, each change that alters the status appends exactly one history entry whose version is the subscriber's
+/// new version, and a change to the status it already has writes nothing. Status and history never disagree: the
+/// latest history entry always holds the subscriber's current status and evidence.
+/// </para>
+/// <para>History is append-only. Implementations are thread-safe.</para>
+/// </remarks>
+public interface ISubscriberStore
+{
+    /// <summary>A short name for health output and logs ("sqlite", "dynamodb", "table-storage").</summary>
+    string Kind { get; }
+
+    /// <summary>Returns the subscriber, or <see langword="null"/> for an unknown number.</summary>
+    Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets a number's consent, appending a history entry if the status changes.</summary>
+    Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns one page of subscribers with <paramref name="status"/>, in a stable order. Memory use is bounded by
+    /// the page size, whatever the store's size.
+    /// </summary>
+    /// <param name="status">The status to list.</param>
+    /// <param name="continuationToken"><see langword="null"/> for the first page, else the previous page's token.</param>
+    /// <param name="pageSize">At most this many items (1-1000).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>Counts subscribers with <paramref name="status"/>.</summary>
+    Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>The number's consent history, oldest first; empty for an unknown number.</summary>
+    Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default);
+}

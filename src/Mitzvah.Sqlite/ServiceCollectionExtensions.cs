@@ -1,0 +1,24 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Sqlite;
+
+/// <summary>Registers the SQLite store.</summary>
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="SqliteSubscriberStore"/> on <paramref name="databasePath"/> as the singleton
+    /// <see cref="ISubscriberStore"/>.
+    /// </summary>
+    public static IServiceCollection AddMitzvahSqlite(this IServiceCollection services, string databasePath)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(databasePath);
+
+        services.AddOptions<SqliteStoreOptions>().Configure(options => options.DatabasePath = databasePath);
+        services.AddSingleton<ISubscriberStore>(provider =>
+            new SqliteSubscriberStore(provider.GetRequiredService<IOptions<SqliteStoreOptions>>()));
+        return services;
+    }
+}

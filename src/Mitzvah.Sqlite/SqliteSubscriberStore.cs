@@ -1,0 +1,334 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Sqlite;
+
+/// <summary>Subscribers and their consent history in an embedded SQLite database file.</summary>
+/// <remarks>
+/// <para>
+/// Each operation opens its own pooled connection, so one instance serves any number of threads. Consent changes run
+/// in a <c>BEGIN IMMEDIATE</c> transaction, which takes the database's write lock before reading the current row, and
+/// the history table's key (phone, version) rejects a second entry for the same version; together they make changes
+/// of one phone linearizable, also across processes that share the file.
+/// </para>
+/// <para>Timestamps are stored as ISO-8601 UTC text with milliseconds; finer fractions are dropped.</para>
+/// </remarks>
+public sealed class SqliteSubscriberStore : ISubscriberStore
+{
+    private const int MaxPageSize = 1000;
+    private const int BusyTimeoutMilliseconds = 5000;
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+    private const string SubscriberColumns = "phone, channel, status, purpose, source, evidence, created_at, updated_at, version";
+
+    private readonly string _connectionString;
+    private readonly string _databasePath;
+    private readonly Lock _schemaLock = new();
+    private volatile bool _schemaCreated;
+
+    /// <summary>Creates a store on <see cref="SqliteStoreOptions.DatabasePath"/>. Nothing is opened until first use.</summary>
+    public SqliteSubscriberStore(IOptions<SqliteStoreOptions> options)
+        : this(options?.Value!)
+    {
+    }
+
+    /// <summary>Creates a store on <see cref="SqliteStoreOptions.DatabasePath"/>. Nothing is opened until first use.</summary>
+    public SqliteSubscriberStore(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(options));
+
+        _databasePath = Path.GetFullPath(options.DatabasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <inheritdoc />
+    public string Kind => "sqlite";
+
+    /// <inheritdoc />
+    public async Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            return await FindAsync(connection, null, phone, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        var status = change.Status.ToName();
+        var source = change.Source.ToName();
+        var evidence = change.Evidence.ToJson();
+        var at = FormatTimestamp(change.At);
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            // Not deferred: BEGIN IMMEDIATE takes the write lock before the read below, so no other writer can change
+            // the row between that read and this transaction's writes.
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var current = await FindAsync(connection, transaction, change.Phone, cancellationToken).ConfigureAwait(false);
+                if (current is not null && current.Status == change.Status)
+                {
+                    return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+                }
+
+                var updated = new Subscriber(
+                    change.Phone,
+                    ConsentNames.WhatsAppChannel,
+                    change.Status,
+                    ConsentNames.DailyMitzvotPurpose,
+                    change.Source,
+                    change.Evidence,
+                    current?.CreatedAt ?? ParseTimestamp(at),
+                    ParseTimestamp(at),
+                    (current?.Version ?? 0) + 1);
+
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = $"""
+                    INSERT INTO subscribers ({SubscriberColumns})
+                    VALUES (@phone, @channel, @status, @purpose, @source, @evidence, @at, @at, @version)
+                    ON CONFLICT (phone) DO UPDATE SET
+                        status = excluded.status,
+                        source = excluded.source,
+                        evidence = excluded.evidence,
+                        updated_at = excluded.updated_at,
+                        version = excluded.version;
+
+                    INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
+                    VALUES (@phone, @version, @status, @source, @evidence, @at);
+                    """;
+                command.Parameters.AddWithValue("@phone", change.Phone);
+                command.Parameters.AddWithValue("@channel", updated.Channel);
+                command.Parameters.AddWithValue("@status", status);
+                command.Parameters.AddWithValue("@purpose", updated.Purpose);
+                command.Parameters.AddWithValue("@source", source);
+                command.Parameters.AddWithValue("@evidence", evidence);
+                command.Parameters.AddWithValue("@at", at);
+                command.Parameters.AddWithValue("@version", updated.Version);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current?.Status);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Pages are ordered by phone; the continuation token is the last phone of the page.</remarks>
+    public async Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = continuationToken is null ? string.Empty : DecodeToken(continuationToken);
+        var statusName = status.ToName();
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                SELECT {SubscriberColumns} FROM subscribers
+                WHERE status = @status AND phone > @after
+                ORDER BY phone
+                LIMIT @limit;
+                """;
+            command.Parameters.AddWithValue("@status", statusName);
+            command.Parameters.AddWithValue("@after", after);
+
+            // One row more than asked tells whether another page follows, so the last page carries no token.
+            command.Parameters.AddWithValue("@limit", pageSize + 1);
+
+            var items = new List<Subscriber>(pageSize);
+            var more = false;
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    if (items.Count == pageSize)
+                    {
+                        more = true;
+                        break;
+                    }
+
+                    items.Add(ReadSubscriber(reader));
+                }
+            }
+
+            return new SubscriberPage(items, more ? EncodeToken(items[^1].Phone) : null);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
+    {
+        var statusName = status.ToName();
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT COUNT(*) FROM subscribers WHERE status = @status;";
+            command.Parameters.AddWithValue("@status", statusName);
+            var count = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+            return Convert.ToInt64(count, CultureInfo.InvariantCulture);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+
+        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                SELECT phone, version, status, source, evidence, recorded_at FROM consent_history
+                WHERE phone = @phone
+                ORDER BY version;
+                """;
+            command.Parameters.AddWithValue("@phone", phone);
+
+            var entries = new List<ConsentHistoryEntry>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    entries.Add(new ConsentHistoryEntry(
+                        reader.GetString(0),
+                        reader.GetInt64(1),
+                        ConsentNames.ParseStatus(reader.GetString(2)),
+                        ConsentNames.ParseSource(reader.GetString(3)),
+                        ConsentEvidence.FromJson(reader.GetString(4)),
+                        ParseTimestamp(reader.GetString(5))));
+                }
+            }
+
+            return entries;
+        }
+    }
+
+    private static async Task<Subscriber?> FindAsync(SqliteConnection connection, SqliteTransaction? transaction, string phone, CancellationToken cancellationToken)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = $"SELECT {SubscriberColumns} FROM subscribers WHERE phone = @phone;";
+        command.Parameters.AddWithValue("@phone", phone);
+
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSubscriber(reader) : null;
+        }
+    }
+
+    private static Subscriber ReadSubscriber(SqliteDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        ConsentNames.ParseStatus(reader.GetString(2)),
+        reader.GetString(3),
+        ConsentNames.ParseSource(reader.GetString(4)),
+        ConsentEvidence.FromJson(reader.GetString(5)),
+        ParseTimestamp(reader.GetString(6)),
+        ParseTimestamp(reader.GetString(7)),
+        reader.GetInt64(8));
+
+    private static string FormatTimestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    private static DateTimeOffset ParseTimestamp(string value) =>
+        DateTimeOffset.ParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    private static string EncodeToken(string phone) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(phone));
+
+    private static string DecodeToken(string token)
+    {
+        string phone;
+        try
+        {
+            phone = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
+        }
+        catch (FormatException exception)
+        {
+            throw new ArgumentException("The continuation token is not one this store issued.", nameof(token), exception);
+        }
+
+        return E164.IsValid(phone)
+            ? phone
+            : throw new ArgumentException("The continuation token is not one this store issued.", nameof(token));
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        EnsureSchema();
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // Pooled connections keep their pragmas, but a new one starts without a busy timeout; setting it on every
+            // open is cheap and makes concurrent writers wait for the lock instead of failing with SQLITE_BUSY.
+            using var command = connection.CreateCommand();
+            // In WAL mode NORMAL never corrupts the database; a power cut may lose the last commits, an app crash none.
+            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private void EnsureSchema()
+    {
+        if (_schemaCreated)
+        {
+            return;
+        }
+
+        lock (_schemaLock)
+        {
+            if (_schemaCreated)
+            {
+                return;
+            }
+
+            var directory = Path.GetDirectoryName(_databasePath);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            SqliteSchema.EnsureCreated(connection);
+            _schemaCreated = true;
+        }
+    }
+}

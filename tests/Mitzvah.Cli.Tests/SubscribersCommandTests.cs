@@ -1,0 +1,121 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Cli.Tests;
+
+public sealed class SubscribersCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("mitzvah-cli-").FullName;
+
+    private string Db => Path.Combine(_directory, "nested", "subscribers.db");
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private Task<CliRun> Run(params string[] args) => CliRun.RunAsync([.. args, "--db", Db]);
+
+    [Fact]
+    public async Task Add_normalises_the_number_and_list_shows_it()
+    {
+        var add = await Run("subscribers", "add", "(415) 555-2671");
+        var list = await Run("subscribers", "list", "--json");
+
+        Assert.Equal(0, add.ExitCode);
+        Assert.Equal("+14155552671 is now opted_in.\n", add.Stdout);
+        var row = JsonDocument.Parse(list.StdoutLines.Single()).RootElement;
+        Assert.Equal("+14155552671", row.GetProperty("phone").GetString());
+        Assert.Equal("opted_in", row.GetProperty("status").GetString());
+        Assert.Equal("admin", row.GetProperty("source").GetString());
+        Assert.True(DateTimeOffset.TryParse(row.GetProperty("updatedAt").GetString(), out _));
+    }
+
+    [Fact]
+    public async Task Adding_twice_changes_nothing_the_second_time()
+    {
+        await Run("subscribers", "add", "+14155552671");
+        var again = await Run("subscribers", "add", "+14155552671");
+        var history = await Run("subscribers", "history", "+14155552671", "--json");
+
+        Assert.Contains("already opted_in; nothing changed", again.Stdout, StringComparison.Ordinal);
+        Assert.Single(history.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Remove_then_history_shows_both_changes_with_evidence()
+    {
+        await Run("subscribers", "add", "+14155552671");
+        var remove = await Run("subscribers", "remove", "+14155552671");
+        var history = await Run("subscribers", "history", "+14155552671", "--json");
+
+        Assert.Equal("+14155552671 is now opted_out.\n", remove.Stdout);
+        var entries = history.StdoutLines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal(["opted_in", "opted_out"], entries.Select(entry => entry.GetProperty("status").GetString()));
+        Assert.Equal([1, 2], entries.Select(entry => entry.GetProperty("version").GetInt32()));
+        Assert.StartsWith("cli:", entries[1].GetProperty("evidence").GetProperty("actor").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_number_is_a_usage_error_and_writes_nothing()
+    {
+        var add = await Run("subscribers", "add", "12345");
+        var list = await Run("subscribers", "list");
+
+        Assert.Equal(2, add.ExitCode);
+        Assert.Contains("'12345' is not a valid phone number", add.Stderr, StringComparison.Ordinal);
+        Assert.Empty(list.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Import_keeps_good_rows_and_reports_bad_ones_by_line()
+    {
+        var file = Path.Combine(_directory, "numbers.txt");
+        await File.WriteAllLinesAsync(file, ["# moved from RECIPIENTS", "+14155552671", "", "not a phone", "+1 212 555 0123", "+14155552671", "999"]);
+
+        var import = await Run("subscribers", "import", file);
+        var list = await Run("subscribers", "list", "--json");
+
+        Assert.Equal(1, import.ExitCode);
+        Assert.Equal(["line 4: 'not a phone' is not a valid phone number", "line 7: '999' is not a valid phone number"], import.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Imported 2 numbers: 2 subscribed", import.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, list.StdoutLines.Length);
+    }
+
+    [Fact]
+    public async Task Import_reads_the_phone_column_of_a_csv()
+    {
+        var file = Path.Combine(_directory, "numbers.csv");
+        await File.WriteAllLinesAsync(file, ["name,phone,city", "Dina,+14155552671,SF", "\"Levi\",\"+12125550123\",NYC", "Bad,,X"]);
+
+        var import = await Run("subscribers", "import", file);
+
+        Assert.Contains("Imported 2 numbers: 2 subscribed", import.Stdout, StringComparison.Ordinal);
+        Assert.Contains("line 4: '' is not a valid phone number", import.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Import_of_a_missing_file_is_a_usage_error()
+    {
+        var import = await Run("subscribers", "import", Path.Combine(_directory, "absent.txt"));
+
+        Assert.Equal(2, import.ExitCode);
+        Assert.Contains("does not exist", import.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_operator_cannot_resubscribe_someone_who_said_stop_without_force()
+    {
+        using (var services = CliServices.Build(CliServices.Configuration(), Path.GetFullPath(Db), TextWriter.Null))
+        {
+            await services.GetRequiredService<ISubscriberStore>().RecordConsentAsync(new ConsentChange(
+                "+14155552671", ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, new ConsentEvidence(Keyword: "STOP"), DateTimeOffset.UtcNow));
+        }
+
+        var add = await Run("subscribers", "add", "+14155552671");
+        var forced = await Run("subscribers", "add", "+14155552671", "--force");
+
+        Assert.Equal(1, add.ExitCode);
+        Assert.Contains("unsubscribed themselves", add.Stderr, StringComparison.Ordinal);
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Equal("+14155552671 is now opted_in.\n", forced.Stdout);
+    }
+}

@@ -1,0 +1,135 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+using Mitzvah.Testing.Contracts;
+
+namespace Mitzvah.Sqlite.Tests;
+
+/// <summary>What the SQLite store does beyond the contract: the file, its schema and its storage format.</summary>
+public sealed class SqliteSubscriberStoreFileTests : IDisposable
+{
+    private readonly TemporaryDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task Schema_is_created_in_a_new_nested_directory_on_first_use()
+    {
+        var path = Path.Combine(_directory.Path, "nested", "deeper", "mitzvah.db");
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        Assert.False(Directory.Exists(Path.GetDirectoryName(path)));
+
+        Assert.Equal(0, await store.CountAsync(ConsentStatus.OptedIn));
+
+        Assert.True(File.Exists(path));
+        await using var connection = await OpenAsync(path);
+        Assert.Equal(["consent_history", "subscribers"], await QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
+        Assert.Equal(["ix_subscribers_status_phone"], await QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%';"));
+        Assert.Equal(["wal"], await QueryStringsAsync(connection, "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task Data_survives_a_new_store_instance_on_the_same_file()
+    {
+        var path = _directory.NewDatabasePath();
+        var first = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        await first.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        var optOut = await first.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(ConsentChangeBuilder.DefaultAt.AddDays(1)).Build());
+        var history = await first.GetHistoryAsync(TestPhones.Alice);
+
+        var second = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+
+        Assert.Equal(optOut.Subscriber, await second.GetAsync(TestPhones.Alice));
+        Assert.Equal(history, await second.GetHistoryAsync(TestPhones.Alice));
+        var next = await second.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(ConsentChangeBuilder.DefaultAt.AddDays(2)).Build());
+        Assert.Equal(3, next.Subscriber.Version);
+    }
+
+    [Fact]
+    public async Task Rows_use_the_shared_storage_names_json_evidence_and_utc_millisecond_text()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var at = new DateTimeOffset(2025, 3, 1, 9, 30, 15, 123, TimeSpan.FromHours(-6)).AddTicks(4567);
+        var change = ConsentChangeBuilder.OptOut(TestPhones.Alice).ByAdmin("ops", "asked by phone").At(at).Build();
+
+        await store.RecordConsentAsync(change);
+
+        await using var connection = await OpenAsync(path);
+        Assert.Equal(
+            [TestPhones.Alice, "whatsapp", "opted_out", "daily_mitzvot", "admin", change.Evidence.ToJson(), "2025-03-01T15:30:15.123Z", "2025-03-01T15:30:15.123Z", "1"],
+            await QueryStringsAsync(connection, "SELECT phone, channel, status, purpose, source, evidence, created_at, updated_at, CAST(version AS TEXT) FROM subscribers;"));
+        Assert.Equal(
+            [TestPhones.Alice, "1", "opted_out", "admin", change.Evidence.ToJson(), "2025-03-01T15:30:15.123Z"],
+            await QueryStringsAsync(connection, "SELECT phone, CAST(version AS TEXT), status, source, evidence, recorded_at FROM consent_history;"));
+    }
+
+    [Fact]
+    public async Task History_rejects_a_second_entry_for_the_same_version()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+
+        await using var connection = await OpenAsync(path);
+        await using var command = connection.CreateCommand();
+        command.CommandText = """
+            INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
+            VALUES ('+15550000101', 1, 'opted_out', 'admin', '{}', '2025-03-01T14:30:15.123Z');
+            """;
+        var exception = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+        Assert.Equal(19, exception.SqliteErrorCode); // SQLITE_CONSTRAINT
+    }
+
+    [Fact]
+    public void A_blank_database_path_is_rejected()
+    {
+        Assert.ThrowsAny<ArgumentException>(() => new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = " " }));
+    }
+
+    [Fact]
+    public void AddMitzvahSqlite_registers_the_store_as_a_singleton_on_the_given_path()
+    {
+        var services = new ServiceCollection();
+        var path = _directory.NewDatabasePath();
+
+        services.AddMitzvahSqlite(path);
+
+        var descriptor = Assert.Single(services, d => d.ServiceType == typeof(ISubscriberStore));
+        Assert.Equal(ServiceLifetime.Singleton, descriptor.Lifetime);
+        var options = new SqliteStoreOptions();
+        foreach (var configure in services.Select(d => d.ImplementationInstance).OfType<IConfigureOptions<SqliteStoreOptions>>())
+        {
+            configure.Configure(options);
+        }
+
+        Assert.Equal(path, options.DatabasePath);
+        Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddMitzvahSqlite(""));
+    }
+
+    private static async Task<SqliteConnection> OpenAsync(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        return connection;
+    }
+
+    /// <summary>Every column of every row, as text, in order.</summary>
+    private static async Task<List<string>> QueryStringsAsync(SqliteConnection connection, string sql)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            for (var i = 0; i < reader.FieldCount; i++)
+            {
+                values.Add(reader.GetString(i));
+            }
+        }
+
+        return values;
+    }
+}

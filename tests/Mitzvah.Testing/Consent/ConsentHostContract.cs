@@ -1,0 +1,94 @@
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Testing.Consent;
+
+/// <summary>
+/// Runs the whole consent scenario table through one host. Derive once per host with an empty body besides
+/// <see cref="StartHostAsync"/>.
+/// </summary>
+public abstract class ConsentHostContract
+{
+    private static readonly DateTimeOffset SetupTime = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Starts a host with <paramref name="settings"/> and an empty store.</summary>
+    protected abstract Task<IConsentHost> StartHostAsync(HostSettings settings);
+
+    [Fact]
+    public void The_table_has_unique_names() =>
+        Assert.Equal(ConsentScenarios.All.Count, ConsentScenarios.All.Select(scenario => scenario.Name).Distinct().Count());
+
+    [Theory]
+    [MemberData(nameof(ScenarioNames))]
+    public async Task Scenario(string name)
+    {
+        var scenario = ConsentScenarios.Get(name);
+        await using var host = await StartHostAsync(scenario.Settings);
+        if (scenario.Initial is { } initial)
+        {
+            await host.Store.RecordConsentAsync(new ConsentChange(
+                ConsentScenarios.Phone, initial, ConsentSource.Admin, new ConsentEvidence(Actor: "scenario setup"), SetupTime));
+        }
+
+        var before = await host.Store.GetHistoryAsync(ConsentScenarios.Phone);
+
+        var response = await host.SendAsync(scenario.Request, SignatureHeaders(scenario, host.PublicUrl));
+
+        Assert.True(scenario.Status == response.StatusCode, $"{name}: expected {scenario.Status}, got {response.StatusCode}: {response.Body}");
+        Assert.Contains(scenario.BodyFragment, response.Body, StringComparison.Ordinal);
+        if (scenario.Request.Method != "HEAD")
+        {
+            Assert.StartsWith(scenario.ContentType, response.ContentType ?? string.Empty, StringComparison.OrdinalIgnoreCase);
+        }
+
+        var after = await host.Store.GetHistoryAsync(ConsentScenarios.Phone);
+        var subscriber = await host.Store.GetAsync(ConsentScenarios.Phone);
+        switch (scenario.Effect)
+        {
+            case StoreEffect.None:
+                Assert.Equal(before, after);
+                break;
+            case StoreEffect.OptedIn or StoreEffect.OptedOut:
+                var expected = scenario.Effect == StoreEffect.OptedIn ? ConsentStatus.OptedIn : ConsentStatus.OptedOut;
+                Assert.Equal(before.Count + 1, after.Count);
+                Assert.NotNull(subscriber);
+                Assert.Equal(expected, subscriber.Status);
+                Assert.Equal(expected, after[^1].Status);
+                AssertEvidence(scenario, after[^1]);
+                break;
+        }
+    }
+
+    public static TheoryData<string> ScenarioNames() => ConsentScenarios.Names();
+
+    private static void AssertEvidence(ConsentScenario scenario, ConsentHistoryEntry entry)
+    {
+        if (scenario.Request.Signing != Signing.None)
+        {
+            var form = scenario.Request.Form!.ToDictionary(pair => pair.Key, pair => pair.Value);
+            Assert.Equal(ConsentSource.WhatsAppKeyword, entry.Source);
+            Assert.Equal(form["Body"], entry.Evidence.Keyword);
+            Assert.Equal(form["MessageSid"], entry.Evidence.MessageSid);
+            Assert.Equal(form["To"], entry.Evidence.To);
+        }
+        else
+        {
+            Assert.Equal(ConsentSource.WebForm, entry.Source);
+            Assert.False(string.IsNullOrEmpty(entry.Evidence.ConsentTextVersion));
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string> SignatureHeaders(ConsentScenario scenario, Uri publicUrl)
+    {
+        var request = scenario.Request;
+        if (request.Signing == Signing.None || request.Form is null)
+        {
+            return ConsentScenarios.NoHeaders;
+        }
+
+        var token = request.Signing == Signing.Forged ? "forged-token" : scenario.Settings.AuthToken ?? "no-token-configured";
+        var signedForm = request.Signing == Signing.Tampered
+            ? request.Form.Select(pair => pair.Key == "Body" ? new KeyValuePair<string, string>("Body", "HELP") : pair).ToList()
+            : request.Form;
+        return new Dictionary<string, string> { ["X-Twilio-Signature"] = TwilioSignature.Compute(token, publicUrl, signedForm) };
+    }
+}

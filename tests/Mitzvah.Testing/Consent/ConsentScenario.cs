@@ -1,0 +1,25 @@
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Testing.Consent;
+
+/// <summary>One row of the consent scenario table: a request, what the host answers, what the store shows after.</summary>
+/// <param name="Name">Unique, readable name (the theory's case name).</param>
+/// <param name="Settings">The host configuration.</param>
+/// <param name="Initial">The status of <see cref="ConsentScenarios.Phone"/> before the request, or null for unknown.</param>
+/// <param name="Request">The request.</param>
+/// <param name="Status">Expected HTTP status.</param>
+/// <param name="BodyFragment">Text the response body must contain.</param>
+/// <param name="Effect">Expected change to <see cref="ConsentScenarios.Phone"/>.</param>
+/// <param name="ContentType">Expected content-type prefix.</param>
+public sealed record ConsentScenario(
+    string Name,
+    HostSettings Settings,
+    ConsentStatus? Initial,
+    ScenarioRequest Request,
+    int Status,
+    string BodyFragment,
+    StoreEffect Effect,
+    string ContentType = "application/json")
+{
+    public override string ToString() => Name;
+}

@@ -1,0 +1,94 @@
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Testing.Consent;
+
+/// <summary>The consent endpoint's behaviour as one table; every host runs all of it through its own transport.</summary>
+public static class ConsentScenarios
+{
+    /// <summary>The number the scenarios act on (valid for libphonenumber).</summary>
+    public const string Phone = "+14155552671";
+
+    private const string Xml = "text/xml";
+    private const string Subscribed = "You&apos;re subscribed to Daily Mitzvah";
+    private const string NotSubscribed = "You&apos;re not subscribed";
+
+    private static readonly HostSettings Default = HostSettings.Default;
+    private static readonly Dictionary<string, string> Empty = [];
+
+    public static IReadOnlyList<ConsentScenario> All { get; } =
+    [
+        // Health and transport errors.
+        new("get returns health", Default, null, new("GET"), 200, "\"service\":\"mitzvah-consent\"", StoreEffect.None),
+        new("get health names the store", Default, null, new("GET"), 200, "\"store\":", StoreEffect.None),
+        new("put is not allowed", Default, null, new("PUT", ScenarioRequest.JsonType, "{}"), 405, "PUT is not supported", StoreEffect.None),
+        new("delete is not allowed", Default, ConsentStatus.OptedIn, new("DELETE"), 405, "not supported", StoreEffect.None),
+        new("plain text is unsupported", Default, null, new("POST", "text/plain", "JOIN"), 415, "Send JSON", StoreEffect.None),
+        new("missing content type is unsupported", Default, null, new("POST", null, "phone=1"), 415, "Send JSON", StoreEffect.None),
+        new("body over 64 KiB is too large", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"pad\":\"{new string('x', 70_000)}\"}}"), 413, "64 KiB", StoreEffect.None),
+        new("malformed json is rejected", Default, null, ScenarioRequest.Json("{\"phone\": \"+1415"), 400, "not a valid JSON object", StoreEffect.None),
+        new("json array is rejected", Default, null, ScenarioRequest.Json($"[\"{Phone}\"]"), 400, "not a valid JSON object", StoreEffect.None),
+        new("malformed form is rejected", Default, null, new("POST", ScenarioRequest.FormType, "phone=%zz&consent=true"), 400, "form data could not be read", StoreEffect.None),
+
+        // WhatsApp keywords, signed.
+        new("join mitzvah subscribes", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, Subscribed, StoreEffect.OptedIn, Xml),
+        new("keywords ignore case and punctuation", Default, null, ScenarioRequest.Webhook("  join mitzvah! "), 200, Subscribed, StoreEffect.OptedIn, Xml),
+        new("start subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("Start"), 200, Subscribed, StoreEffect.OptedIn, Xml),
+        new("unstop subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("UNSTOP"), 200, Subscribed, StoreEffect.OptedIn, Xml),
+        new("join when subscribed writes nothing", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("JOIN"), 200, "already subscribed", StoreEffect.None, Xml),
+        new("stop unsubscribes", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("STOP"), 200, "You&apos;re unsubscribed", StoreEffect.OptedOut, Xml),
+        new("a message beginning with stop unsubscribes", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("stop sending these please"), 200, "unsubscribed", StoreEffect.OptedOut, Xml),
+        new("unsubscribe with punctuation unsubscribes", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("Unsubscribe."), 200, "unsubscribed", StoreEffect.OptedOut, Xml),
+        new("opt-out spelled with a hyphen unsubscribes", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("opt-out"), 200, "unsubscribed", StoreEffect.OptedOut, Xml),
+        new("stop from an unknown number records the opt-out", Default, null, ScenarioRequest.Webhook("STOP"), 200, "You&apos;re unsubscribed", StoreEffect.OptedOut, Xml),
+        new("stop when already unsubscribed writes nothing", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("STOP"), 200, NotSubscribed, StoreEffect.None, Xml),
+        new("restart does not subscribe", Default, null, ScenarioRequest.Webhook("restart"), 200, "Reply JOIN MITZVAH to subscribe", StoreEffect.None, Xml),
+        new("yes inside a sentence does not subscribe", Default, null, ScenarioRequest.Webhook("yes what is this"), 200, "Reply JOIN MITZVAH", StoreEffect.None, Xml),
+        new("status when subscribed", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("STATUS"), 200, "subscribed to Daily Mitzvah since", StoreEffect.None, Xml),
+        new("status when unknown", Default, null, ScenarioRequest.Webhook("status"), 200, NotSubscribed, StoreEffect.None, Xml),
+        new("help explains the service", Default, null, ScenarioRequest.Webhook("HELP"), 200, "Sefer HaMitzvos", StoreEffect.None, Xml),
+        new("info explains the service", Default, null, ScenarioRequest.Webhook("info"), 200, "STATUS to check", StoreEffect.None, Xml),
+        new("other text gets guidance", Default, null, ScenarioRequest.Webhook("<b>hello</b> & shalom"), 200, "<Response><Message>This is the Daily Mitzvah number", StoreEffect.None, Xml),
+
+        // Webhook security.
+        new("forged signature is refused", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH", Signing.Forged), 403, "signature is missing or invalid", StoreEffect.None),
+        new("missing signature is refused", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH", Signing.None), 403, "signature is missing or invalid", StoreEffect.None),
+        new("tampered body is refused", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("STOP", Signing.Tampered), 403, "signature is missing or invalid", StoreEffect.None),
+        new("without an auth token webhooks are refused", HostSettings.WithoutAuthToken, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 403, "cannot be checked", StoreEffect.None),
+        new("sender that is not a phone is rejected", Default, null, ScenarioRequest.Webhook("JOIN", from: "whatsapp:not-a-number"), 400, "not a phone number", StoreEffect.None),
+        new("web token does not apply to signed webhooks", HostSettings.WithWebToken, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, Subscribed, StoreEffect.OptedIn, Xml),
+
+        // Web opt-in.
+        new("web json opt-in subscribes", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"action\":\"optin\"}}"), 200, "\"status\":\"opted_in\"", StoreEffect.OptedIn),
+        new("web opt-in is the default action", Default, null, ScenarioRequest.Json("{\"phone\":\"+1 415 555 2671\",\"consent\":true}"), 200, "subscribed", StoreEffect.OptedIn),
+        new("web opt-in accepts a national number", Default, null, ScenarioRequest.Json("{\"phone\":\"(415) 555-2671\",\"consent\":\"true\"}"), 200, "\"changed\":true", StoreEffect.OptedIn),
+        new("web form post subscribes", Default, null, ScenarioRequest.FormPost([new("phone", Phone), new("consent", "on")]), 200, "opted_in", StoreEffect.OptedIn),
+        new("web opt-in when subscribed writes nothing", Default, ConsentStatus.OptedIn, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 200, "already subscribed", StoreEffect.None),
+        new("web opt-out unsubscribes", Default, ConsentStatus.OptedIn, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":false,\"action\":\"optout\"}}"), 200, "\"status\":\"opted_out\"", StoreEffect.OptedOut),
+        new("web opt-in without consent is rejected", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":false}}"), 400, "tick the box", StoreEffect.None),
+        new("web opt-in with consent missing is rejected", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\"}}"), 400, "tick the box", StoreEffect.None),
+        new("web consent that is not a boolean is rejected", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":\"maybe\"}}"), 400, "true or false", StoreEffect.None),
+        new("web invalid phone is rejected", Default, null, ScenarioRequest.Json("{\"phone\":\"12345\",\"consent\":true}"), 400, "not a valid phone number", StoreEffect.None),
+        new("web missing phone is rejected", Default, null, ScenarioRequest.Json("{\"consent\":true}"), 400, "enter your phone number", StoreEffect.None),
+        new("web unknown action is rejected", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"action\":\"delete\"}}"), 400, "optin", StoreEffect.None),
+        new("web token missing is refused", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 401, "access token", StoreEffect.None),
+        new("web token wrong is refused", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}", new Dictionary<string, string> { ["X-Webhook-Token"] = "guess" }), 401, "access token", StoreEffect.None),
+        new("web token in header is accepted", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}", new Dictionary<string, string> { ["X-Webhook-Token"] = HostSettings.TestWebToken }), 200, "opted_in", StoreEffect.OptedIn),
+        new("web token in form field is accepted", HostSettings.WithWebToken, null, ScenarioRequest.FormPost([new("phone", Phone), new("consent", "true"), new("token", HostSettings.TestWebToken)]), 200, "opted_in", StoreEffect.OptedIn),
+    ];
+
+    /// <summary>The case names, for xunit's MemberData.</summary>
+    public static TheoryData<string> Names()
+    {
+        var data = new TheoryData<string>();
+        foreach (var scenario in All)
+        {
+            data.Add(scenario.Name);
+        }
+
+        return data;
+    }
+
+    public static ConsentScenario Get(string name) => All.Single(scenario => scenario.Name == name);
+
+    internal static IReadOnlyDictionary<string, string> NoHeaders => Empty;
+}

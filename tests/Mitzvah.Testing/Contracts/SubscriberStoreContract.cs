@@ -1,0 +1,496 @@
+using System.Globalization;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Testing.Contracts;
+
+/// <summary>
+/// The behaviour every <see cref="ISubscriberStore"/> must have. Derive one test class per store and implement
+/// <see cref="CreateStoreAsync"/>; the cases here run against it.
+/// </summary>
+public abstract class SubscriberStoreContract
+{
+    private static readonly DateTimeOffset T0 = ConsentChangeBuilder.DefaultAt;
+
+    /// <summary>Returns a new, empty store. Called once per test.</summary>
+    protected abstract Task<ISubscriberStore> CreateStoreAsync();
+
+    [Fact]
+    public async Task Kind_names_the_store()
+    {
+        var store = await CreateStoreAsync();
+
+        Assert.False(string.IsNullOrWhiteSpace(store.Kind));
+    }
+
+    [Fact]
+    public async Task Unknown_number_has_no_subscriber_and_no_history()
+    {
+        var store = await CreateStoreAsync();
+
+        Assert.Null(await store.GetAsync(TestPhones.Alice));
+        Assert.Empty(await store.GetHistoryAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task First_opt_in_creates_the_subscriber_at_version_1()
+    {
+        var store = await CreateStoreAsync();
+        var change = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWhatsApp("START").Build();
+
+        var result = await store.RecordConsentAsync(change);
+
+        var expected = new Subscriber(
+            TestPhones.Alice,
+            "whatsapp",
+            ConsentStatus.OptedIn,
+            "daily_mitzvot",
+            ConsentSource.WhatsAppKeyword,
+            change.Evidence,
+            change.At,
+            change.At,
+            Version: 1);
+        Assert.True(result.Changed);
+        Assert.Null(result.PreviousStatus);
+        Assert.Equal(expected, result.Subscriber);
+        Assert.Equal(expected, await store.GetAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task First_change_appends_one_history_entry_that_matches_the_subscriber()
+    {
+        var store = await CreateStoreAsync();
+        var change = ConsentChangeBuilder.OptIn(TestPhones.Alice).Build();
+
+        await store.RecordConsentAsync(change);
+
+        var entry = Assert.Single(await store.GetHistoryAsync(TestPhones.Alice));
+        Assert.Equal(
+            new ConsentHistoryEntry(TestPhones.Alice, 1, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, change.Evidence, change.At),
+            entry);
+    }
+
+    [Fact]
+    public async Task Recording_the_current_status_again_writes_nothing()
+    {
+        var store = await CreateStoreAsync();
+        var first = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWhatsApp("START").At(T0).Build();
+        var created = (await store.RecordConsentAsync(first)).Subscriber;
+
+        var repeat = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWebForm("v2", "198.51.100.4", "curl/8.5.0").At(T0.AddHours(1)).Build();
+        var result = await store.RecordConsentAsync(repeat);
+
+        Assert.False(result.Changed);
+        Assert.Equal(ConsentStatus.OptedIn, result.PreviousStatus);
+        Assert.Equal(created, result.Subscriber);
+        var stored = await store.GetAsync(TestPhones.Alice);
+        Assert.Equal(created, stored);
+        Assert.Equal(1, stored!.Version);
+        Assert.Equal(first.At, stored.UpdatedAt);
+        Assert.Equal(first.Evidence, stored.Evidence);
+        Assert.Single(await store.GetHistoryAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task Repeated_opt_out_writes_nothing_after_earlier_changes()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build());
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(T0.AddDays(1)).Build());
+
+        var result = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).ByAdmin("ops").At(T0.AddDays(2)).Build());
+
+        Assert.False(result.Changed);
+        Assert.Equal(ConsentStatus.OptedOut, result.PreviousStatus);
+        Assert.Equal(optOut.Subscriber, result.Subscriber);
+        Assert.Equal(optOut.Subscriber, await store.GetAsync(TestPhones.Alice));
+        Assert.Equal(2, (await store.GetHistoryAsync(TestPhones.Alice)).Count);
+    }
+
+    [Fact]
+    public async Task Opt_out_then_opt_in_makes_versions_1_2_3_with_history_oldest_first()
+    {
+        var store = await CreateStoreAsync();
+        var optIn = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWebForm("2025-01", "203.0.113.7", "Mozilla/5.0").At(T0).Build();
+        var optOut = ConsentChangeBuilder.OptOut(TestPhones.Alice).ViaWhatsApp("STOP").At(T0.AddDays(3)).Build();
+        var optInAgain = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWhatsApp("START").At(T0.AddDays(10)).Build();
+
+        var first = await store.RecordConsentAsync(optIn);
+        var second = await store.RecordConsentAsync(optOut);
+        var third = await store.RecordConsentAsync(optInAgain);
+
+        Assert.Equal([1L, 2L, 3L], [first.Subscriber.Version, second.Subscriber.Version, third.Subscriber.Version]);
+        Assert.True(first.Changed && second.Changed && third.Changed);
+        Assert.Equal([null, ConsentStatus.OptedIn, ConsentStatus.OptedOut], new ConsentStatus?[] { first.PreviousStatus, second.PreviousStatus, third.PreviousStatus });
+
+        var expected = new Subscriber(
+            TestPhones.Alice, "whatsapp", ConsentStatus.OptedIn, "daily_mitzvot", ConsentSource.WhatsAppKeyword, optInAgain.Evidence, optIn.At, optInAgain.At, 3);
+        Assert.Equal(expected, third.Subscriber);
+        Assert.Equal(expected, await store.GetAsync(TestPhones.Alice));
+
+        Assert.Equal(
+            [
+                new ConsentHistoryEntry(TestPhones.Alice, 1, ConsentStatus.OptedIn, ConsentSource.WebForm, optIn.Evidence, optIn.At),
+                new ConsentHistoryEntry(TestPhones.Alice, 2, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, optOut.Evidence, optOut.At),
+                new ConsentHistoryEntry(TestPhones.Alice, 3, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, optInAgain.Evidence, optInAgain.At),
+            ],
+            await store.GetHistoryAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task Changes_of_one_number_leave_other_numbers_alone()
+    {
+        var store = await CreateStoreAsync();
+        var bob = (await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Bob).Build())).Subscriber;
+
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(T0.AddMinutes(1)).Build());
+
+        Assert.Equal(bob, await store.GetAsync(TestPhones.Bob));
+        Assert.Single(await store.GetHistoryAsync(TestPhones.Bob));
+    }
+
+    [Theory]
+    [InlineData(ConsentSource.WhatsAppKeyword)]
+    [InlineData(ConsentSource.WebForm)]
+    [InlineData(ConsentSource.Admin)]
+    [InlineData(ConsentSource.Delivery)]
+    public async Task Evidence_round_trips_exactly_for_each_source(ConsentSource source)
+    {
+        var store = await CreateStoreAsync();
+        var builder = source switch
+        {
+            // Text as received: case, surrounding blanks and non-ASCII characters are kept.
+            ConsentSource.WhatsAppKeyword => ConsentChangeBuilder.OptIn(TestPhones.Alice)
+                .ViaWhatsApp("  Start 🙏 ", "SM0123456789abcdef0123456789abcdef", "whatsapp:+14155238886"),
+            ConsentSource.WebForm => ConsentChangeBuilder.OptIn(TestPhones.Alice)
+                .ViaWebForm("2025-06-01", "2001:db8::1", "Mozilla/5.0 (X11; Linux x86_64) \"Chrome\"/126.0 ✡ <b>&amp;</b> \\ 'x'"),
+            ConsentSource.Admin => ConsentChangeBuilder.OptOut(TestPhones.Alice)
+                .ByAdmin("ops@example.org", "asked by phone call; ticket #42"),
+            ConsentSource.Delivery => ConsentChangeBuilder.To(TestPhones.Alice, ConsentStatus.Invalid)
+                .FromDelivery("Twilio error 63024: invalid recipient"),
+            _ => throw new ArgumentOutOfRangeException(nameof(source)),
+        };
+        var change = builder.Build();
+
+        await store.RecordConsentAsync(change);
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+        Assert.NotNull(subscriber);
+        Assert.Equal(change.Status, subscriber.Status);
+        Assert.Equal(source, subscriber.Source);
+        Assert.Equal(change.Evidence, subscriber.Evidence);
+        var entry = Assert.Single(await store.GetHistoryAsync(TestPhones.Alice));
+        Assert.Equal(source, entry.Source);
+        Assert.Equal(change.Evidence, entry.Evidence);
+    }
+
+    [Theory]
+    [InlineData("2025-03-01T14:30:15.1234567+00:00")]
+    [InlineData("2099-12-31T23:59:59.9990000+00:00")]
+    [InlineData("2024-02-29T00:00:00.0004999+00:00")]
+    [InlineData("2025-03-01T20:00:15.1230000+05:30")]
+    [InlineData("2025-11-02T01:30:00.0010000-06:00")]
+    public async Task Timestamps_keep_their_instant_to_the_millisecond(string at)
+    {
+        var store = await CreateStoreAsync();
+        var created = DateTimeOffset.Parse(at, CultureInfo.InvariantCulture);
+        var updated = created.AddDays(1).AddTicks(1234);
+
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(created).Build());
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(updated).Build());
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+        Assert.NotNull(subscriber);
+        Assert.Equal(ToUtcMilliseconds(created), ToUtcMilliseconds(subscriber.CreatedAt));
+        Assert.Equal(ToUtcMilliseconds(updated), ToUtcMilliseconds(subscriber.UpdatedAt));
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal([ToUtcMilliseconds(created), ToUtcMilliseconds(updated)], history.Select(entry => ToUtcMilliseconds(entry.RecordedAt)));
+    }
+
+    [Fact]
+    public async Task List_returns_current_subscribers_with_the_requested_status_only()
+    {
+        var store = await CreateStoreAsync();
+        await SeedAsync(store, optedIn: 3, optedOut: 2, invalid: 1);
+
+        foreach (var status in Enum.GetValues<ConsentStatus>())
+        {
+            var page = await store.ListAsync(status, continuationToken: null, pageSize: 100);
+
+            Assert.Null(page.ContinuationToken);
+            Assert.All(page.Items, subscriber => Assert.Equal(status, subscriber.Status));
+            foreach (var subscriber in page.Items)
+            {
+                // Listed subscribers are complete, not projections.
+                Assert.Equal(await store.GetAsync(subscriber.Phone), subscriber);
+            }
+        }
+
+        var optedIn = await store.ListAsync(ConsentStatus.OptedIn, null, 100);
+        var optedOut = await store.ListAsync(ConsentStatus.OptedOut, null, 100);
+        var invalid = await store.ListAsync(ConsentStatus.Invalid, null, 100);
+        Assert.Equal(3, optedIn.Items.Count);
+        Assert.Equal(2, optedOut.Items.Count);
+        Assert.Single(invalid.Items);
+        Assert.Equal(6, optedIn.Items.Concat(optedOut.Items).Concat(invalid.Items).Select(s => s.Phone).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task List_of_an_empty_store_is_one_empty_page()
+    {
+        var store = await CreateStoreAsync();
+
+        var page = await store.ListAsync(ConsentStatus.OptedIn, null, 500);
+
+        Assert.Empty(page.Items);
+        Assert.Null(page.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task List_pages_through_1234_subscribers_in_three_stable_pages_without_duplicates_or_gaps()
+    {
+        var store = await CreateStoreAsync();
+        var expected = await SeedAsync(store, optedIn: 1234, optedOut: 300, invalid: 66);
+
+        var pages = await ListAllPagesAsync(store, ConsentStatus.OptedIn, pageSize: 500);
+
+        Assert.Equal([500, 500, 234], pages.Select(page => page.Items.Count));
+        Assert.NotNull(pages[0].ContinuationToken);
+        Assert.NotNull(pages[1].ContinuationToken);
+        Assert.Null(pages[2].ContinuationToken);
+        var listed = pages.SelectMany(page => page.Items).Select(subscriber => subscriber.Phone).ToList();
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+        Assert.Equal(expected[ConsentStatus.OptedIn].Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+
+        var again = await ListAllPagesAsync(store, ConsentStatus.OptedIn, pageSize: 500);
+        Assert.Equal(listed, again.SelectMany(page => page.Items).Select(subscriber => subscriber.Phone));
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(1000)]
+    public async Task List_accepts_page_sizes_from_1_to_1000(int pageSize)
+    {
+        var store = await CreateStoreAsync();
+        var expected = await SeedAsync(store, optedIn: 5, optedOut: 2, invalid: 0);
+
+        var pages = await ListAllPagesAsync(store, ConsentStatus.OptedIn, pageSize);
+
+        Assert.All(pages, page => Assert.InRange(page.Items.Count, 0, pageSize));
+        var listed = pages.SelectMany(page => page.Items).Select(subscriber => subscriber.Phone).ToList();
+        Assert.Equal(expected[ConsentStatus.OptedIn].Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(1001)]
+    [InlineData(int.MaxValue)]
+    public async Task List_rejects_page_sizes_outside_1_to_1000(int pageSize)
+    {
+        var store = await CreateStoreAsync();
+
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.ListAsync(ConsentStatus.OptedIn, null, pageSize));
+    }
+
+    [Theory]
+    [InlineData("not a token")]
+    [InlineData("%%%")]
+    [InlineData("Zm9v")]
+    [InlineData("{\"phone\":1}")]
+    public async Task List_rejects_a_continuation_token_it_did_not_issue(string token)
+    {
+        var store = await CreateStoreAsync();
+        await SeedAsync(store, optedIn: 3, optedOut: 0, invalid: 0);
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ListAsync(ConsentStatus.OptedIn, token, 2));
+    }
+
+    [Fact]
+    public async Task Count_counts_current_subscribers_per_status()
+    {
+        var store = await CreateStoreAsync();
+        Assert.Equal(0, await store.CountAsync(ConsentStatus.OptedIn));
+
+        await SeedAsync(store, optedIn: 7, optedOut: 4, invalid: 2);
+
+        Assert.Equal(7, await store.CountAsync(ConsentStatus.OptedIn));
+        Assert.Equal(4, await store.CountAsync(ConsentStatus.OptedOut));
+        Assert.Equal(2, await store.CountAsync(ConsentStatus.Invalid));
+    }
+
+    [Fact]
+    public async Task Stream_yields_every_subscriber_with_the_status_once()
+    {
+        var store = await CreateStoreAsync();
+        var expected = await SeedAsync(store, optedIn: 25, optedOut: 5, invalid: 0);
+
+        var streamed = new List<string>();
+        await foreach (var subscriber in store.StreamAsync(ConsentStatus.OptedIn, pageSize: 7))
+        {
+            streamed.Add(subscriber.Phone);
+        }
+
+        Assert.Equal(expected[ConsentStatus.OptedIn].Order(StringComparer.Ordinal), streamed.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Concurrent_changes_of_one_number_are_applied_one_after_another()
+    {
+        var store = await CreateStoreAsync();
+        const int Calls = 32;
+        var changes = Enumerable.Range(0, Calls)
+            .Select(i => (i % 2 == 0 ? ConsentChangeBuilder.OptIn(TestPhones.Alice) : ConsentChangeBuilder.OptOut(TestPhones.Alice))
+                .ViaWhatsApp(i % 2 == 0 ? "START" : "STOP", $"SM{i:D32}")
+                .At(T0.AddSeconds(i))
+                .Build())
+            .ToList();
+
+        var results = await Task.WhenAll(changes.Select(change => Task.Run(() => store.RecordConsentAsync(change))));
+
+        var applied = results.Where(result => result.Changed).ToList();
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+        Assert.NotNull(subscriber);
+        Assert.NotEmpty(applied);
+        Assert.Equal(Enumerable.Range(1, applied.Count).Select(v => (long)v), history.Select(entry => entry.Version));
+        Assert.Equal(applied.Count, subscriber.Version);
+        Assert.Equal(history[^1].Status, subscriber.Status);
+        Assert.Equal(history[^1].Evidence, subscriber.Evidence);
+        Assert.Equal(history[^1].Source, subscriber.Source);
+
+        // Each applied change produced the history entry of its version, and consecutive entries differ in status.
+        Assert.Equal(Enumerable.Range(1, applied.Count).Select(v => (long)v), applied.Select(result => result.Subscriber.Version).Order());
+        foreach (var result in applied)
+        {
+            var entry = history[(int)result.Subscriber.Version - 1];
+            Assert.Equal(result.Subscriber.Status, entry.Status);
+            Assert.Equal(result.Subscriber.Evidence, entry.Evidence);
+            Assert.NotEqual(result.Subscriber.Status, result.PreviousStatus);
+        }
+
+        for (var i = 1; i < history.Count; i++)
+        {
+            Assert.NotEqual(history[i - 1].Status, history[i].Status);
+        }
+
+        Assert.All(results.Where(result => !result.Changed), result => Assert.Equal(result.PreviousStatus, result.Subscriber.Status));
+    }
+
+    [Fact]
+    public async Task Concurrent_changes_of_many_numbers_all_land()
+    {
+        var store = await CreateStoreAsync();
+        var phones = Enumerable.Range(0, 40).Select(TestPhones.Numbered).ToList();
+
+        await Task.WhenAll(phones.Select(phone => Task.Run(async () =>
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).At(T0).Build());
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(phone).At(T0.AddMinutes(1)).Build());
+        })));
+
+        Assert.Equal(0, await store.CountAsync(ConsentStatus.OptedIn));
+        Assert.Equal(phones.Count, await store.CountAsync(ConsentStatus.OptedOut));
+        foreach (var phone in phones)
+        {
+            var subscriber = await store.GetAsync(phone);
+            Assert.NotNull(subscriber);
+            Assert.Equal(2, subscriber.Version);
+            Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut], (await store.GetHistoryAsync(phone)).Select(entry => entry.Status));
+        }
+    }
+
+    [Theory]
+    [InlineData("+1234567")]
+    [InlineData("+123456789012345")]
+    [InlineData("+972501234567")]
+    public async Task Numbers_of_every_valid_E164_length_are_accepted(string phone)
+    {
+        var store = await CreateStoreAsync();
+
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).Build());
+
+        Assert.Equal(phone, (await store.GetAsync(phone))?.Phone);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("15551234567")]
+    [InlineData("+05551234567")]
+    [InlineData("+123456")]
+    [InlineData("+1234567890123456")]
+    [InlineData("+1 555 123 4567")]
+    [InlineData(" +15551234567")]
+    [InlineData("+15551234567\n")]
+    [InlineData("whatsapp:+15551234567")]
+    [InlineData("+1555\u0661\u0662\u0663\u0664\u0665\u0666\u0667")]
+    public async Task Numbers_that_are_not_E164_are_rejected_and_nothing_is_written(string phone)
+    {
+        var store = await CreateStoreAsync();
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).Build()));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.GetAsync(phone));
+
+        foreach (var status in Enum.GetValues<ConsentStatus>())
+        {
+            Assert.Equal(0, await store.CountAsync(status));
+        }
+    }
+
+    private static DateTimeOffset ToUtcMilliseconds(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+
+    /// <summary>
+    /// Records numbered subscribers with interleaved statuses; some reach theirs through an earlier opposite change,
+    /// so that listing must use the current status, not the history.
+    /// </summary>
+    private static async Task<Dictionary<ConsentStatus, List<string>>> SeedAsync(ISubscriberStore store, int optedIn, int optedOut, int invalid)
+    {
+        var statuses = new List<ConsentStatus>();
+        statuses.AddRange(Enumerable.Repeat(ConsentStatus.OptedIn, optedIn));
+        statuses.AddRange(Enumerable.Repeat(ConsentStatus.OptedOut, optedOut));
+        statuses.AddRange(Enumerable.Repeat(ConsentStatus.Invalid, invalid));
+
+        // A fixed shuffle interleaves the statuses in phone order.
+        var shuffled = statuses.ToArray();
+        new Random(1234).Shuffle(shuffled);
+        var assigned = shuffled.Select((status, i) => (Phone: TestPhones.Numbered(i), Status: status)).ToList();
+
+        await Parallel.ForEachAsync(assigned, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (item, cancellationToken) =>
+        {
+            if (item.Status != ConsentStatus.OptedIn && item.Phone.EndsWith('7'))
+            {
+                await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(item.Phone).At(T0.AddMinutes(-1)).Build(), cancellationToken);
+            }
+
+            await store.RecordConsentAsync(ConsentChangeBuilder.To(item.Phone, item.Status).ByAdmin("seed").At(T0).Build(), cancellationToken);
+        });
+
+        return Enum.GetValues<ConsentStatus>().ToDictionary(
+            status => status,
+            status => assigned.Where(item => item.Status == status).Select(item => item.Phone).ToList());
+    }
+
+    /// <summary>Walks the pages until the token is null, failing rather than looping forever.</summary>
+    private static async Task<List<SubscriberPage>> ListAllPagesAsync(ISubscriberStore store, ConsentStatus status, int pageSize)
+    {
+        var pages = new List<SubscriberPage>();
+        var tokens = new HashSet<string>(StringComparer.Ordinal);
+        string? token = null;
+        do
+        {
+            Assert.True(pages.Count < 1000, "The store never ended the listing with a null continuation token.");
+            var page = await store.ListAsync(status, token, pageSize);
+            pages.Add(page);
+            token = page.ContinuationToken;
+            Assert.True(token is null || tokens.Add(token), "The store returned the same continuation token twice.");
+        }
+        while (token is not null);
+
+        return pages;
+    }
+}

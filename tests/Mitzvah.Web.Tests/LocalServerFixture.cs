@@ -1,0 +1,39 @@
+using Mitzvah.Cli;
+using Mitzvah.Core.Consent;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Mitzvah.Web.Tests;
+
+/// <summary>The real <c>mitzvah serve</c> server on a free loopback port, with its own temporary SQLite database.</summary>
+public sealed class LocalServerFixture : IAsyncLifetime
+{
+    public const string WhatsAppNumber = "+14155550100";
+
+    private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"mitzvah-web-{Guid.NewGuid():N}.db");
+    private LocalServer? _server;
+
+    public Uri BaseAddress => Server.BaseAddress;
+
+    public ISubscriberStore Store => Server.Services.GetRequiredService<ISubscriberStore>();
+
+    private LocalServer Server => _server ?? throw new InvalidOperationException("The server has not been started.");
+
+    public async Task InitializeAsync()
+    {
+        var configuration = CliServices.Configuration(new Dictionary<string, string?> { ["TWILIO_WHATSAPP_NUMBER"] = WhatsAppNumber });
+        _server = await LocalServer.StartAsync(configuration, _databasePath, port: 0, TextWriter.Null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        {
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,190 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Mitzvah.Core.Consent;
+using static Microsoft.Playwright.Assertions;
+
+namespace Mitzvah.Web.Tests;
+
+/// <summary>
+/// web/optin.html in a real headless Chromium against the real local server (<c>mitzvah serve</c>) and its SQLite
+/// store. Each test uses its own phone number, so tests sharing the class's server do not see each other's rows.
+/// </summary>
+[Collection(BrowserTests.Name)]
+public sealed partial class OptInPageTests : IClassFixture<LocalServerFixture>, IAsyncLifetime
+{
+    private const string ConsentPath = "/api/consent";
+
+    private readonly IBrowser _browser;
+    private readonly LocalServerFixture _server;
+    private IBrowserContext? _context;
+
+    public OptInPageTests(BrowserFixture browser, LocalServerFixture server)
+    {
+        _browser = browser.Browser;
+        _server = server;
+    }
+
+    public async Task InitializeAsync() => _context = await _browser.NewContextAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (_context is not null)
+        {
+            await _context.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_subscription_succeeds_and_is_stored_with_web_form_evidence()
+    {
+        var page = await OpenAsync(_context!);
+
+        await page.FillAsync("#phone", "+1 415 555 2671");
+        await page.CheckAsync("#consent");
+        await page.ClickAsync("#submit");
+
+        var status = page.Locator("#status");
+        await Expect(status).ToContainTextAsync(SubscribedWord());
+        await Expect(status).ToHaveClassAsync(OkClass());
+        var subscriber = await _server.Store.GetAsync("+14155552671");
+        Assert.NotNull(subscriber);
+        Assert.Equal(ConsentStatus.OptedIn, subscriber.Status);
+        Assert.Equal(ConsentSource.WebForm, subscriber.Source);
+        Assert.False(string.IsNullOrEmpty(subscriber.Evidence.ConsentTextVersion));
+        Assert.Matches("Chrome|Headless", subscriber.Evidence.UserAgent);
+        Assert.Equal("127.0.0.1", subscriber.Evidence.IpAddress);
+        var history = await _server.Store.GetHistoryAsync("+14155552671");
+        Assert.Equal(ConsentStatus.OptedIn, Assert.Single(history).Status);
+    }
+
+    [Fact]
+    public async Task An_invalid_number_shows_the_servers_error_and_stores_nothing()
+    {
+        var page = await OpenAsync(_context!);
+        var consentPosts = CountConsentPosts(page);
+
+        // Passes the page's own check (11 digits) but 123 is no North American area code.
+        await page.FillAsync("#phone", "+1 123 456 7890");
+        await page.CheckAsync("#consent");
+        await page.ClickAsync("#submit");
+
+        var status = page.Locator("#status");
+        await Expect(status).ToContainTextAsync("not a valid phone number");
+        await Expect(status).ToHaveClassAsync(ErrorClass());
+        Assert.Equal(1, consentPosts());
+        Assert.Null(await _server.Store.GetAsync("+11234567890"));
+        Assert.Empty(await _server.Store.GetHistoryAsync("+11234567890"));
+    }
+
+    [Fact]
+    public async Task An_unchecked_consent_box_keeps_the_form_from_being_sent()
+    {
+        var page = await OpenAsync(_context!);
+        var consentPosts = CountConsentPosts(page);
+
+        await page.FillAsync("#phone", "+1 415 555 2672");
+        await page.ClickAsync("#submit");
+        await page.WaitForTimeoutAsync(500);
+
+        Assert.Equal(0, consentPosts());
+        Assert.True(await page.EvaluateAsync<bool>("document.getElementById('consent').validity.valueMissing"));
+        Assert.Null(await _server.Store.GetAsync("+14155552672"));
+        Assert.Empty(await _server.Store.GetHistoryAsync("+14155552672"));
+    }
+
+    [Fact]
+    public async Task The_whatsapp_link_comes_from_config_json()
+    {
+        var page = await OpenAsync(_context!);
+
+        var link = page.Locator("#whatsapp-link");
+        await Expect(link).ToBeVisibleAsync();
+        var href = await link.GetAttributeAsync("href");
+        Assert.NotNull(href);
+        Assert.StartsWith("https://wa.me/14155550100", href, StringComparison.Ordinal);
+        Assert.Contains("JOIN", href, StringComparison.Ordinal);
+        await Expect(page.Locator("#wa-number")).ToHaveTextAsync(LocalServerFixture.WhatsAppNumber);
+        await Expect(page.Locator("#consent-label")).Not.ToHaveTextAsync("Loading consent text…");
+    }
+
+    [Fact]
+    public async Task Unsubscribe_opts_the_number_out()
+    {
+        var page = await OpenAsync(_context!);
+        await page.FillAsync("#phone", "(415) 555-2673");
+        await page.CheckAsync("#consent");
+        await page.ClickAsync("#submit");
+        var status = page.Locator("#status");
+        await Expect(status).ToContainTextAsync(SubscribedWord());
+
+        await page.ClickAsync("#unsubscribe");
+
+        await Expect(status).ToContainTextAsync("unsubscribed");
+        await Expect(status).ToHaveClassAsync(OkClass());
+        var subscriber = await _server.Store.GetAsync("+14155552673");
+        Assert.NotNull(subscriber);
+        Assert.Equal(ConsentStatus.OptedOut, subscriber.Status);
+        Assert.Equal(ConsentSource.WebForm, subscriber.Source);
+        Assert.Equal(
+            [ConsentStatus.OptedIn, ConsentStatus.OptedOut],
+            (await _server.Store.GetHistoryAsync("+14155552673")).Select(entry => entry.Status));
+    }
+
+    [Fact]
+    public async Task The_page_fits_a_phone_screen()
+    {
+        await using var phone = await _browser.NewContextAsync(new()
+        {
+            ViewportSize = new() { Width = 390, Height = 844 },
+            DeviceScaleFactor = 2,
+            IsMobile = true,
+            HasTouch = true,
+        });
+        var page = await OpenAsync(phone);
+
+        var submit = await page.Locator("#submit").BoundingBoxAsync();
+        Assert.NotNull(submit);
+        Assert.InRange(submit.X, 0, 390);
+        Assert.InRange(submit.X + submit.Width, 0, 390);
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
+
+        await page.FillAsync("#phone", "+1 415 555 2674");
+        await page.CheckAsync("#consent");
+        await page.TapAsync("#submit");
+        await Expect(page.Locator("#status")).ToHaveClassAsync(OkClass());
+        Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "optin-mobile.png"), FullPage = true });
+    }
+
+    private async Task<IPage> OpenAsync(IBrowserContext context)
+    {
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(new Uri(_server.BaseAddress, "optin.html").ToString());
+        // The fields stay disabled until config.json has loaded.
+        await Expect(page.Locator("#form-fields")).Not.ToBeDisabledAsync();
+        return page;
+    }
+
+    private static Func<int> CountConsentPosts(IPage page)
+    {
+        var count = 0;
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "POST" && new Uri(request.Url).AbsolutePath == ConsentPath)
+            {
+                Interlocked.Increment(ref count);
+            }
+        };
+        return () => Volatile.Read(ref count);
+    }
+
+    // "unsubscribed" must not count as "subscribed".
+    [GeneratedRegex(@"\bsubscribed\b")]
+    private static partial Regex SubscribedWord();
+
+    [GeneratedRegex(@"\bok\b")]
+    private static partial Regex OkClass();
+
+    [GeneratedRegex(@"\berror\b")]
+    private static partial Regex ErrorClass();
+}
