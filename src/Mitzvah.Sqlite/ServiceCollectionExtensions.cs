@@ -1,15 +1,17 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
 
 namespace Mitzvah.Sqlite;
 
-/// <summary>Registers the SQLite store.</summary>
+/// <summary>Registers the SQLite store and delivery ledger.</summary>
 public static class ServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <see cref="SqliteSubscriberStore"/> on <paramref name="databasePath"/> as the singleton
-    /// <see cref="ISubscriberStore"/>.
+    /// <see cref="ISubscriberStore"/>, and <see cref="SqliteDeliveryLedger"/> on the same file as the singleton
+    /// <see cref="IDeliveryLedger"/>.
     /// </summary>
     public static IServiceCollection AddMitzvahSqlite(this IServiceCollection services, string databasePath)
     {
@@ -19,6 +21,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SqliteStoreOptions>().Configure(options => options.DatabasePath = databasePath);
         services.AddSingleton<ISubscriberStore>(provider =>
             new SqliteSubscriberStore(provider.GetRequiredService<IOptions<SqliteStoreOptions>>()));
+        services.AddSingleton<IDeliveryLedger, SqliteDeliveryLedger>();
         return services;
     }
 }

@@ -32,6 +32,20 @@ internal static class SqliteSchema
             recorded_at TEXT    NOT NULL,
             PRIMARY KEY (phone, version)
         ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS deliveries (
+            study_date       TEXT    NOT NULL,
+            phone            TEXT    NOT NULL,
+            state            TEXT    NOT NULL,
+            claim_id         TEXT    NOT NULL,
+            attempts         INTEGER NOT NULL,
+            lease_expires_at TEXT    NOT NULL,
+            message_sid      TEXT,
+            error_code       TEXT,
+            permanent        INTEGER NOT NULL,
+            updated_at       TEXT    NOT NULL,
+            PRIMARY KEY (study_date, phone)
+        ) WITHOUT ROWID;
         """;
 
     public static void EnsureCreated(SqliteConnection connection)

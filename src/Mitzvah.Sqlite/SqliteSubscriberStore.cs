@@ -20,14 +20,9 @@ namespace Mitzvah.Sqlite;
 public sealed class SqliteSubscriberStore : ISubscriberStore
 {
     private const int MaxPageSize = 1000;
-    private const int BusyTimeoutMilliseconds = 5000;
-    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
     private const string SubscriberColumns = "phone, channel, status, purpose, source, evidence, created_at, updated_at, version";
 
-    private readonly string _connectionString;
-    private readonly string _databasePath;
-    private readonly Lock _schemaLock = new();
-    private volatile bool _schemaCreated;
+    private readonly SqliteDatabase _database;
 
     /// <summary>Creates a store on <see cref="SqliteStoreOptions.DatabasePath"/>. Nothing is opened until first use.</summary>
     public SqliteSubscriberStore(IOptions<SqliteStoreOptions> options)
@@ -38,17 +33,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     /// <summary>Creates a store on <see cref="SqliteStoreOptions.DatabasePath"/>. Nothing is opened until first use.</summary>
     public SqliteSubscriberStore(SqliteStoreOptions options)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(options));
-
-        _databasePath = Path.GetFullPath(options.DatabasePath);
-        _connectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = _databasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Cache = SqliteCacheMode.Private,
-            Pooling = true,
-        }.ToString();
+        _database = new SqliteDatabase(options);
     }
 
     /// <inheritdoc />
@@ -59,7 +44,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             return await FindAsync(connection, null, phone, cancellationToken).ConfigureAwait(false);
@@ -75,9 +60,9 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         var status = change.Status.ToName();
         var source = change.Source.ToName();
         var evidence = change.Evidence.ToJson();
-        var at = FormatTimestamp(change.At);
+        var at = SqliteDatabase.FormatTimestamp(change.At);
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             // Not deferred: BEGIN IMMEDIATE takes the write lock before the read below, so no other writer can change
@@ -98,8 +83,8 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                     ConsentNames.DailyMitzvotPurpose,
                     change.Source,
                     change.Evidence,
-                    current?.CreatedAt ?? ParseTimestamp(at),
-                    ParseTimestamp(at),
+                    current?.CreatedAt ?? SqliteDatabase.ParseTimestamp(at),
+                    SqliteDatabase.ParseTimestamp(at),
                     (current?.Version ?? 0) + 1);
 
                 using var command = connection.CreateCommand();
@@ -142,7 +127,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         var after = continuationToken is null ? string.Empty : DecodeToken(continuationToken);
         var statusName = status.ToName();
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -184,7 +169,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     {
         var statusName = status.ToName();
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -200,7 +185,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
 
-        var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
@@ -223,7 +208,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                         ConsentNames.ParseStatus(reader.GetString(2)),
                         ConsentNames.ParseSource(reader.GetString(3)),
                         ConsentEvidence.FromJson(reader.GetString(4)),
-                        ParseTimestamp(reader.GetString(5))));
+                        SqliteDatabase.ParseTimestamp(reader.GetString(5))));
                 }
             }
 
@@ -252,15 +237,9 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         reader.GetString(3),
         ConsentNames.ParseSource(reader.GetString(4)),
         ConsentEvidence.FromJson(reader.GetString(5)),
-        ParseTimestamp(reader.GetString(6)),
-        ParseTimestamp(reader.GetString(7)),
+        SqliteDatabase.ParseTimestamp(reader.GetString(6)),
+        SqliteDatabase.ParseTimestamp(reader.GetString(7)),
         reader.GetInt64(8));
-
-    private static string FormatTimestamp(DateTimeOffset value) =>
-        value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
-
-    private static DateTimeOffset ParseTimestamp(string value) =>
-        DateTimeOffset.ParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 
     private static string EncodeToken(string phone) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(phone));
 
@@ -279,56 +258,5 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         return E164.IsValid(phone)
             ? phone
             : throw new ArgumentException("The continuation token is not one this store issued.", nameof(token));
-    }
-
-    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
-    {
-        EnsureSchema();
-
-        var connection = new SqliteConnection(_connectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-
-            // Pooled connections keep their pragmas, but a new one starts without a busy timeout; setting it on every
-            // open is cheap and makes concurrent writers wait for the lock instead of failing with SQLITE_BUSY.
-            using var command = connection.CreateCommand();
-            // In WAL mode NORMAL never corrupts the database; a power cut may lose the last commits, an app crash none.
-            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;";
-            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-    }
-
-    private void EnsureSchema()
-    {
-        if (_schemaCreated)
-        {
-            return;
-        }
-
-        lock (_schemaLock)
-        {
-            if (_schemaCreated)
-            {
-                return;
-            }
-
-            var directory = Path.GetDirectoryName(_databasePath);
-            if (!string.IsNullOrEmpty(directory))
-            {
-                Directory.CreateDirectory(directory);
-            }
-
-            using var connection = new SqliteConnection(_connectionString);
-            connection.Open();
-            SqliteSchema.EnsureCreated(connection);
-            _schemaCreated = true;
-        }
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
 using Mitzvah.Testing.Contracts;
 
 namespace Mitzvah.Sqlite.Tests;
@@ -24,7 +25,7 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
 
         Assert.True(File.Exists(path));
         await using var connection = await OpenAsync(path);
-        Assert.Equal(["consent_history", "subscribers"], await QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
+        Assert.Equal(["consent_history", "deliveries", "subscribers"], await QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
         Assert.Equal(["ix_subscribers_status_phone"], await QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%';"));
         Assert.Equal(["wal"], await QueryStringsAsync(connection, "PRAGMA journal_mode;"));
     }
@@ -105,6 +106,9 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
         }
 
         Assert.Equal(path, options.DatabasePath);
+        var ledger = Assert.Single(services, d => d.ServiceType == typeof(IDeliveryLedger));
+        Assert.Equal(ServiceLifetime.Singleton, ledger.Lifetime);
+        Assert.Equal(typeof(SqliteDeliveryLedger), ledger.ImplementationType);
         Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddMitzvahSqlite(""));
     }
 

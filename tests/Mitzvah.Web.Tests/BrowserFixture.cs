@@ -3,12 +3,13 @@ using Microsoft.Playwright;
 namespace Mitzvah.Web.Tests;
 
 /// <summary>
-/// One headless Debian Chromium for the whole test run, launched as TOOLING.md prescribes. A missing browser fails
-/// the tests: they are never skipped.
+/// One headless Chromium for the whole test run: Debian's <c>/usr/bin/chromium</c>, or the executable named by
+/// <c>CHROMIUM_PATH</c> (e.g. the runner's Chrome). A missing browser fails the tests: they are never skipped.
 /// </summary>
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public const string ChromiumPath = "/usr/bin/chromium";
+    public static readonly string ChromiumPath =
+        Environment.GetEnvironmentVariable("CHROMIUM_PATH") is { Length: > 0 } path ? path : "/usr/bin/chromium";
 
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -20,7 +21,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         if (!File.Exists(ChromiumPath))
         {
             throw new InvalidOperationException(
-                $"Browser tests need Debian Chromium at {ChromiumPath}, which is missing. Install it with `apt-get install -y chromium`.");
+                $"Browser tests need Debian Chromium at {ChromiumPath}, which is missing. Install it with `apt-get install -y chromium` or set CHROMIUM_PATH.");
         }
 
         _playwright = await Playwright.CreateAsync();

@@ -1,0 +1,81 @@
+namespace Mitzvah.Core.Delivery;
+
+/// <summary>Makes the daily send exactly-once per (study date, phone).</summary>
+/// <remarks>
+/// <para>
+/// Every implementation passes the delivery ledger contract suite. There is exactly one item per (study date, phone),
+/// and every write is a single conditional write of that item, so the ledger maps onto stores without transactions
+/// (a DynamoDB condition expression, an Azure Table ETag or insert). Phone numbers are E.164 strings; any other value
+/// throws <see cref="ArgumentException"/>.
+/// </para>
+/// <para>
+/// A sender calls <see cref="TryClaimAsync"/> and sends only if it returns a record, then reports the outcome with
+/// <see cref="MarkSentAsync"/> or <see cref="MarkFailedAsync"/> using that record's <see cref="DeliveryRecord.ClaimId"/>.
+/// A run that dies after its claim leaves a <see cref="DeliveryState.Claimed"/> item whose lease lapses; the next run
+/// takes it over. Exactly-once therefore holds as long as a send finishes within its lease.
+/// </para>
+/// <para>
+/// Timestamps are kept to the millisecond, in UTC; finer fractions are dropped. Implementations are thread-safe, and
+/// concurrent callers, in one process or many, see each item change atomically.
+/// </para>
+/// </remarks>
+public interface IDeliveryLedger
+{
+    /// <summary>Claims the send of <paramref name="studyDate"/>'s message to <paramref name="phone"/>.</summary>
+    /// <remarks>
+    /// <para>
+    /// Succeeds when there is no item, when the item is <see cref="DeliveryState.Failed"/> and not
+    /// <see cref="DeliveryRecord.Permanent"/>, or when it is <see cref="DeliveryState.Claimed"/> and its lease has
+    /// expired (<see cref="DeliveryRecord.LeaseExpiresAt"/> &lt;= <paramref name="now"/>). The item then becomes
+    /// <see cref="DeliveryState.Claimed"/> with a fresh <see cref="DeliveryRecord.ClaimId"/> (a GUID, "N" format),
+    /// <see cref="DeliveryRecord.Attempts"/> one more than before, a lease until <paramref name="now"/> +
+    /// <paramref name="lease"/>, no message id, error code or permanence, and <paramref name="now"/> as its update
+    /// time; that record is returned.
+    /// </para>
+    /// <para>
+    /// Returns <see langword="null"/>, changing nothing, when the item is <see cref="DeliveryState.Sent"/>, claimed
+    /// with a live lease, or permanently failed. Of any number of concurrent claims of one item, exactly one wins.
+    /// </para>
+    /// </remarks>
+    /// <param name="studyDate">The date whose message is to be sent.</param>
+    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="lease">How long the claim holds; positive.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the claimed message was accepted by the provider as <paramref name="messageSid"/>.</summary>
+    /// <remarks>
+    /// Writes only if the item is still <see cref="DeliveryState.Claimed"/> by <paramref name="claimId"/>, even when
+    /// the lease has lapsed, and returns whether it wrote. The item becomes <see cref="DeliveryState.Sent"/>, which is
+    /// final. A claim that another run has taken over, or an item already marked, is left unchanged.
+    /// </remarks>
+    /// <param name="studyDate">The date whose message was sent.</param>
+    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="claimId">The <see cref="DeliveryRecord.ClaimId"/> returned by the claim.</param>
+    /// <param name="messageSid">The provider's message id.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Records that the claimed send failed with <paramref name="errorCode"/>.</summary>
+    /// <remarks>
+    /// Writes only if the item is still <see cref="DeliveryState.Claimed"/> by <paramref name="claimId"/>, and returns
+    /// whether it wrote. The item becomes <see cref="DeliveryState.Failed"/>; a later claim may retry it unless
+    /// <paramref name="permanent"/> is set.
+    /// </remarks>
+    /// <param name="studyDate">The date whose message failed.</param>
+    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="claimId">The <see cref="DeliveryRecord.ClaimId"/> returned by the claim.</param>
+    /// <param name="errorCode">The provider's or sender's error code.</param>
+    /// <param name="permanent">Whether retrying is pointless (an invalid number, a blocked recipient).</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns the item of (<paramref name="studyDate"/>, <paramref name="phone"/>), or <see langword="null"/>.</summary>
+    Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns every item of <paramref name="studyDate"/>, ordered by phone (ordinal), for run summaries.</summary>
+    Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,92 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+
+namespace Mitzvah.Sqlite;
+
+/// <summary>
+/// One Mitzvah database file: opens pooled connections with the settings every store relies on and creates the
+/// schema on first use. Also the storage format of timestamps, which every table shares.
+/// </summary>
+internal sealed class SqliteDatabase
+{
+    private const int BusyTimeoutMilliseconds = 5000;
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    private readonly string _connectionString;
+    private readonly string _databasePath;
+    private readonly Lock _schemaLock = new();
+    private volatile bool _schemaCreated;
+
+    public SqliteDatabase(SqliteStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(options));
+
+        _databasePath = Path.GetFullPath(options.DatabasePath);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = _databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+    }
+
+    /// <summary>ISO-8601 UTC text with milliseconds; its string order is its time order.</summary>
+    public static string FormatTimestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString(TimestampFormat, CultureInfo.InvariantCulture);
+
+    public static DateTimeOffset ParseTimestamp(string value) =>
+        DateTimeOffset.ParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        EnsureSchema();
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+
+            // Pooled connections keep their pragmas, but a new one starts without a busy timeout; setting it on every
+            // open is cheap and makes concurrent writers wait for the lock instead of failing with SQLITE_BUSY.
+            using var command = connection.CreateCommand();
+            // In WAL mode NORMAL never corrupts the database; a power cut may lose the last commits, an app crash none.
+            command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds}; PRAGMA synchronous = NORMAL;";
+            await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private void EnsureSchema()
+    {
+        if (_schemaCreated)
+        {
+            return;
+        }
+
+        lock (_schemaLock)
+        {
+            if (_schemaCreated)
+            {
+                return;
+            }
+
+            var directory = Path.GetDirectoryName(_databasePath);
+            if (!string.IsNullOrEmpty(directory))
+            {
+                Directory.CreateDirectory(directory);
+            }
+
+            using var connection = new SqliteConnection(_connectionString);
+            connection.Open();
+            SqliteSchema.EnsureCreated(connection);
+            _schemaCreated = true;
+        }
+    }
+}

@@ -1,0 +1,192 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Delivery;
+
+namespace Mitzvah.Sqlite;
+
+/// <summary>The delivery ledger in the embedded SQLite database file, next to the subscribers.</summary>
+/// <remarks>
+/// <para>
+/// One row per (study date, phone) in <c>deliveries</c>, and every operation is one statement: a claim is an upsert
+/// whose update only applies when the row may be claimed, a mark is an update conditioned on state and claim id. SQLite
+/// runs each statement atomically under the database's write lock, so concurrent claims of one row, also from other
+/// processes that share the file, have exactly one winner.
+/// </para>
+/// <para>
+/// Study dates are stored as <c>yyyy-MM-dd</c> text, timestamps as ISO-8601 UTC text with milliseconds, whose string
+/// order is their time order, so the lease check compares text.
+/// </para>
+/// </remarks>
+public sealed class SqliteDeliveryLedger : IDeliveryLedger
+{
+    private const string DateFormat = "yyyy-MM-dd";
+    private const string Columns = "study_date, phone, state, claim_id, attempts, lease_expires_at, message_sid, error_code, permanent, updated_at";
+
+    private static readonly string ClaimedName = DeliveryState.Claimed.ToName();
+    private static readonly string SentName = DeliveryState.Sent.ToName();
+    private static readonly string FailedName = DeliveryState.Failed.ToName();
+
+    private readonly SqliteDatabase _database;
+
+    /// <summary>Creates a ledger on <see cref="SqliteStoreOptions.DatabasePath"/>. Nothing is opened until first use.</summary>
+    public SqliteDeliveryLedger(IOptions<SqliteStoreOptions> options)
+        : this(options?.Value!)
+    {
+    }
+
+    /// <summary>Creates a ledger on <see cref="SqliteStoreOptions.DatabasePath"/>. Nothing is opened until first use.</summary>
+    public SqliteDeliveryLedger(SqliteStoreOptions options)
+    {
+        _database = new SqliteDatabase(options);
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        var nowText = SqliteDatabase.FormatTimestamp(now);
+        var leaseText = SqliteDatabase.FormatTimestamp(now + lease);
+        var claimId = Guid.NewGuid().ToString("N");
+
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+
+            // The WHERE of DO UPDATE is the claim condition; when it fails nothing is written and nothing returned.
+            command.CommandText = $"""
+                INSERT INTO deliveries ({Columns})
+                VALUES (@date, @phone, @claimed, @claim, 1, @lease, NULL, NULL, 0, @now)
+                ON CONFLICT (study_date, phone) DO UPDATE SET
+                    state = excluded.state,
+                    claim_id = excluded.claim_id,
+                    attempts = deliveries.attempts + 1,
+                    lease_expires_at = excluded.lease_expires_at,
+                    message_sid = NULL,
+                    error_code = NULL,
+                    permanent = 0,
+                    updated_at = excluded.updated_at
+                WHERE (deliveries.state = @failed AND deliveries.permanent = 0)
+                   OR (deliveries.state = @claimed AND deliveries.lease_expires_at <= @now)
+                RETURNING {Columns};
+                """;
+            command.Parameters.AddWithValue("@date", FormatDate(studyDate));
+            command.Parameters.AddWithValue("@phone", phone);
+            command.Parameters.AddWithValue("@claimed", ClaimedName);
+            command.Parameters.AddWithValue("@failed", FailedName);
+            command.Parameters.AddWithValue("@claim", claimId);
+            command.Parameters.AddWithValue("@lease", leaseText);
+            command.Parameters.AddWithValue("@now", nowText);
+            return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+
+        return CompleteAsync(studyDate, phone, claimId, SentName, messageSid, errorCode: null, permanent: false, now, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
+
+        return CompleteAsync(studyDate, phone, claimId, FailedName, messageSid: null, errorCode, permanent, now, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM deliveries WHERE study_date = @date AND phone = @phone;";
+            command.Parameters.AddWithValue("@date", FormatDate(studyDate));
+            command.Parameters.AddWithValue("@phone", phone);
+            return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT {Columns} FROM deliveries WHERE study_date = @date ORDER BY phone;";
+            command.Parameters.AddWithValue("@date", FormatDate(studyDate));
+
+            var records = new List<DeliveryRecord>();
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    records.Add(ReadRecord(reader));
+                }
+            }
+
+            return records;
+        }
+    }
+
+    private async Task<bool> CompleteAsync(DateOnly studyDate, string phone, string claimId, string state, string? messageSid, string? errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE deliveries
+                SET state = @state, message_sid = @sid, error_code = @error, permanent = @permanent, updated_at = @now
+                WHERE study_date = @date AND phone = @phone AND state = @claimed AND claim_id = @claim;
+                """;
+            command.Parameters.AddWithValue("@state", state);
+            command.Parameters.AddWithValue("@sid", (object?)messageSid ?? DBNull.Value);
+            command.Parameters.AddWithValue("@error", (object?)errorCode ?? DBNull.Value);
+            command.Parameters.AddWithValue("@permanent", permanent ? 1 : 0);
+            command.Parameters.AddWithValue("@now", SqliteDatabase.FormatTimestamp(now));
+            command.Parameters.AddWithValue("@date", FormatDate(studyDate));
+            command.Parameters.AddWithValue("@phone", phone);
+            command.Parameters.AddWithValue("@claimed", ClaimedName);
+            command.Parameters.AddWithValue("@claim", claimId);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
+    }
+
+    private static async Task<DeliveryRecord?> ReadSingleAsync(SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using (reader.ConfigureAwait(false))
+        {
+            return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRecord(reader) : null;
+        }
+    }
+
+    private static DeliveryRecord ReadRecord(SqliteDataReader reader) => new(
+        DateOnly.ParseExact(reader.GetString(0), DateFormat, CultureInfo.InvariantCulture),
+        reader.GetString(1),
+        DeliveryNames.ParseState(reader.GetString(2)),
+        reader.GetString(3),
+        reader.GetInt32(4),
+        SqliteDatabase.ParseTimestamp(reader.GetString(5)),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.GetInt64(8) != 0,
+        SqliteDatabase.ParseTimestamp(reader.GetString(9)));
+
+    private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
+}
