@@ -44,7 +44,9 @@ internal sealed class CliLoggerProvider(TextWriter writer) : ILoggerProvider
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             ArgumentNullException.ThrowIfNull(formatter);
-            if (IsEnabled(logLevel) && !category.StartsWith("Microsoft.", StringComparison.Ordinal) || logLevel >= LogLevel.Warning)
+            // The framework's own information lines (hosting, routing) would drown the product's; its warnings stay.
+            var wanted = logLevel >= LogLevel.Warning || (IsEnabled(logLevel) && !category.StartsWith("Microsoft.", StringComparison.Ordinal));
+            if (wanted)
             {
                 provider.Write(logLevel, category, formatter(state, exception), exception);
             }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Sqlite;
 using Mitzvah.Twilio;
@@ -31,6 +32,23 @@ internal static class CliServices
         services.AddMitzvahTwilio(configuration);
         services.AddMitzvahSqlite(databasePath);
         return services;
+    }
+
+    /// <summary>
+    /// The schedule settings from the environment (<c>MITZVAH_TIME_ZONE</c>, <c>MITZVAH_IN_ISRAEL</c>,
+    /// <c>MITZVAH_SKIP_REST_DAYS</c>), validated, with the command's <c>--israel</c> and <c>--no-rest-days</c> on top.
+    /// </summary>
+    public static ScheduleOptions Schedule(bool israel, bool noRestDays)
+    {
+        using var services = new ServiceCollection().AddMitzvahCore(Configuration()).BuildServiceProvider();
+        var configured = services.GetRequiredService<IOptions<ScheduleOptions>>().Value;
+        return new ScheduleOptions
+        {
+            TimeZone = configured.TimeZone,
+            SendHour = configured.SendHour,
+            InIsrael = configured.InIsrael || israel,
+            SkipRestDays = configured.SkipRestDays && !noRestDays,
+        };
     }
 
     public static ServiceProvider Build(IConfiguration configuration, string databasePath, TextWriter log) =>

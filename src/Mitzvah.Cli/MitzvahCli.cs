@@ -1,11 +1,12 @@
 using System.CommandLine;
+using Microsoft.Extensions.Options;
 using Mitzvah.Cli.Commands;
 using Mitzvah.Core.Study;
 
 namespace Mitzvah.Cli;
 
 /// <summary>The <c>mitzvah</c> command line: parses arguments, runs a command, maps failures to exit codes.</summary>
-/// <remarks>Exit codes: 0 success, 1 the job failed, 2 bad arguments (one line on stderr, nothing on stdout).</remarks>
+/// <remarks>Exit codes: 0 success, 1 the job failed, 2 bad arguments or settings (one line on stderr, nothing on stdout).</remarks>
 public static class MitzvahCli
 {
     public const int Success = 0;
@@ -53,6 +54,11 @@ public static class MitzvahCli
         catch (StudyDateOutOfRangeException e)
         {
             await stderr.WriteLineAsync($"mitzvah: {e.Message}").ConfigureAwait(false);
+            return UsageError;
+        }
+        catch (OptionsValidationException e)
+        {
+            await stderr.WriteLineAsync($"mitzvah: bad setting: {string.Join(" ", e.Failures)}").ConfigureAwait(false);
             return UsageError;
         }
     }

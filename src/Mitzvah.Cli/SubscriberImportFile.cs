@@ -1,9 +1,13 @@
+using System.Text;
 using Mitzvah.Core.Consent;
 
 namespace Mitzvah.Cli;
 
 /// <summary>Reads an import file: one number per line, or CSV whose header has a <c>phone</c> column.</summary>
-/// <remarks>Blank lines and lines starting with <c>#</c> are ignored; a number listed twice is imported once.</remarks>
+/// <remarks>
+/// Blank lines and lines starting with <c>#</c> are ignored; a number listed twice is imported once. CSV fields may be
+/// quoted (RFC 4180), so a name such as "Cohen, Dina" does not shift the columns.
+/// </remarks>
 internal sealed class SubscriberImportFile
 {
     private SubscriberImportFile(IReadOnlyList<string> phones, IReadOnlyList<ImportError> errors)
@@ -21,50 +25,91 @@ internal sealed class SubscriberImportFile
         var numbers = new List<string>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var errors = new List<ImportError>();
-        int? column = null;
+        int? phoneColumn = null;
+        var firstRow = true;
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path))
         {
             lineNumber++;
-            var text = line.Trim().TrimStart('\uFEFF');
+            var text = line.TrimStart('\uFEFF').Trim();
             if (text.Length == 0 || text.StartsWith('#'))
             {
                 continue;
             }
 
-            var cells = text.Split(',').Select(cell => cell.Trim().Trim('"').Trim()).ToArray();
-            if (lineNumber == 1 || (column is null && numbers.Count == 0 && errors.Count == 0))
+            var cells = SplitCsv(text);
+            if (firstRow)
             {
-                var header = Array.FindIndex(cells, cell => cell.Equals("phone", StringComparison.OrdinalIgnoreCase));
+                firstRow = false;
+                var header = cells.FindIndex(cell => cell.Equals("phone", StringComparison.OrdinalIgnoreCase));
                 if (header >= 0)
                 {
-                    column = header;
+                    phoneColumn = header;
                     continue;
                 }
             }
 
-            var index = column ?? 0;
-            if (column is null && cells.Length > 1)
+            if (phoneColumn is null && cells.Count > 1)
             {
                 errors.Add(new ImportError(lineNumber, "has several columns but the file has no header with a 'phone' column"));
                 continue;
             }
 
-            var raw = index < cells.Length ? cells[index] : string.Empty;
-            if (phones.Normalize(raw) is { } phone)
-            {
-                if (seen.Add(phone))
-                {
-                    numbers.Add(phone);
-                }
-            }
-            else
+            var raw = cells.ElementAtOrDefault(phoneColumn ?? 0) ?? string.Empty;
+            if (phones.Normalize(raw) is not { } phone)
             {
                 errors.Add(new ImportError(lineNumber, $"'{raw}' is not a valid phone number"));
+            }
+            else if (seen.Add(phone))
+            {
+                numbers.Add(phone);
             }
         }
 
         return new SubscriberImportFile(numbers, errors);
+    }
+
+    private static List<string> SplitCsv(string line)
+    {
+        var cells = new List<string>();
+        var cell = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < line.Length; i++)
+        {
+            var c = line[i];
+            if (quoted)
+            {
+                if (c != '"')
+                {
+                    cell.Append(c);
+                }
+                else if (i + 1 < line.Length && line[i + 1] == '"')
+                {
+                    cell.Append('"');
+                    i++;
+                }
+                else
+                {
+                    quoted = false;
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ',')
+            {
+                cells.Add(cell.ToString().Trim());
+                cell.Clear();
+            }
+            else
+            {
+                cell.Append(c);
+            }
+        }
+
+        cells.Add(cell.ToString().Trim());
+        return cells;
     }
 
     public sealed record ImportError(int Line, string Message);

@@ -1,3 +1,5 @@
+using Mitzvah.Core.Consent;
+
 namespace Mitzvah.Core;
 
 /// <summary>Masks phone numbers for logs: <c>+15551234567</c> becomes <c>+1555***4567</c>.</summary>
@@ -11,7 +13,7 @@ public static class PhoneMask
             return "(none)";
         }
 
-        var number = phone.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase) ? phone[9..] : phone;
+        var number = WhatsAppAddress.ToPhone(phone)!;
         return number.Length <= 9 ? "***" : $"{number[..5]}***{number[^4..]}";
     }
 }

@@ -3,9 +3,6 @@ namespace Mitzvah.Core;
 /// <summary>When messages go out and which calendar decides rest days.</summary>
 public sealed class ScheduleOptions
 {
-    /// <summary>Configuration section name.</summary>
-    public const string SectionName = "Schedule";
-
     /// <summary>IANA time-zone id of the send time; "today" is today in this zone. Default America/Chicago.</summary>
     public string TimeZone { get; set; } = "America/Chicago";
 

@@ -13,12 +13,12 @@ public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
         var failures = new List<string>();
         if (string.IsNullOrWhiteSpace(options.TimeZone) || DateTimeZoneProviders.Tzdb.GetZoneOrNull(options.TimeZone) is null)
         {
-            failures.Add($"Schedule:TimeZone '{options.TimeZone}' is not an IANA time-zone id (for example America/Chicago).");
+            failures.Add($"TimeZone '{options.TimeZone}' ({SettingNames.TimeZone}) is not an IANA time-zone id, for example America/Chicago.");
         }
 
         if (options.SendHour is < 0 or > 23)
         {
-            failures.Add($"Schedule:SendHour must be 0-23; it is {options.SendHour}.");
+            failures.Add($"SendHour must be 0-23; it is {options.SendHour}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,22 +23,16 @@ public static class ServiceCollectionExtensions
         services.AddMitzvahCore();
         services.AddOptions<ScheduleOptions>().Configure(options =>
         {
-            options.TimeZone = configuration[SettingNames.TimeZone] is { Length: > 0 } zone ? zone : options.TimeZone;
-            options.InIsrael = Flag(configuration[SettingNames.InIsrael], options.InIsrael);
-            options.SkipRestDays = Flag(configuration[SettingNames.SkipRestDays], options.SkipRestDays);
+            options.TimeZone = configuration.Text(SettingNames.TimeZone) ?? options.TimeZone;
+            options.InIsrael = configuration.Flag(SettingNames.InIsrael, options.InIsrael);
+            options.SkipRestDays = configuration.Flag(SettingNames.SkipRestDays, options.SkipRestDays);
         });
         services.AddOptions<ConsentOptions>().Configure(options =>
         {
-            options.WebhookToken = NullIfEmpty(configuration[SettingNames.WebhookToken]);
-            options.WhatsAppNumber = NullIfEmpty(configuration[SettingNames.TwilioWhatsAppNumber])?.Replace("whatsapp:", string.Empty, StringComparison.OrdinalIgnoreCase);
-            if (NullIfEmpty(configuration[SettingNames.PublicConsentUrl]) is { } url)
-            {
-                options.PublicConsentUrl = Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https"
-                    ? parsed
-                    : throw new OptionsValidationException(SettingNames.PublicConsentUrl, typeof(ConsentOptions),
-                        [$"{SettingNames.PublicConsentUrl} '{url}' is not an absolute http(s) URL."]);
-            }
-        });
+            options.WebhookToken = configuration.Text(SettingNames.WebhookToken);
+            options.WhatsAppNumber = configuration.WhatsAppNumber(SettingNames.TwilioWhatsAppNumber);
+            options.PublicConsentUrl = configuration.HttpUrl(SettingNames.PublicConsentUrl);
+        }).ValidateOnStart();
         return services;
     }
 
@@ -63,15 +56,4 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<ConsentEndpoint>();
         return services;
     }
-
-    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
-
-    private static bool Flag(string? value, bool fallback) => NullIfEmpty(value)?.ToLowerInvariant() switch
-    {
-        null => fallback,
-        "true" or "1" or "yes" or "on" => true,
-        "false" or "0" or "no" or "off" => false,
-        var other => throw new OptionsValidationException(other, typeof(ScheduleOptions),
-            [string.Create(CultureInfo.InvariantCulture, $"'{value}' is not true or false.")]),
-    };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 
 namespace Mitzvah.Sqlite;

@@ -1,17 +1,11 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace Mitzvah.Sqlite;
 
 /// <summary>Where the embedded SQLite database lives.</summary>
 public sealed class SqliteStoreOptions
 {
-    /// <summary>Configuration section name.</summary>
-    public const string SectionName = "Sqlite";
-
     /// <summary>
     /// Path of the database file, absolute or relative to the working directory. The file and its directory are
     /// created on first use.
     /// </summary>
-    [Required]
     public string DatabasePath { get; set; } = string.Empty;
 }

@@ -15,9 +15,9 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<TwilioOptions>().Configure(options =>
         {
-            options.AccountSid = configuration[SettingNames.TwilioAccountSid];
-            options.AuthToken = configuration[SettingNames.TwilioAuthToken];
-            options.WhatsAppNumber = configuration[SettingNames.TwilioWhatsAppNumber]?.Replace("whatsapp:", string.Empty, StringComparison.OrdinalIgnoreCase);
+            options.AccountSid = configuration.Text(SettingNames.TwilioAccountSid);
+            options.AuthToken = configuration.Text(SettingNames.TwilioAuthToken);
+            options.WhatsAppNumber = configuration.WhatsAppNumber(SettingNames.TwilioWhatsAppNumber);
         });
         services.TryAddSingleton<IWebhookSignatureValidator, TwilioSignatureValidator>();
         services.TryAddSingleton<IPhoneNumberNormalizer, LibPhoneNumberNormalizer>();

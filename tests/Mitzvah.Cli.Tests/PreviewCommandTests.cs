@@ -1,3 +1,7 @@
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
+using Mitzvah.Core.Calendar;
+
 namespace Mitzvah.Cli.Tests;
 
 public sealed class PreviewCommandTests
@@ -55,12 +59,15 @@ public sealed class PreviewCommandTests
     }
 
     [Fact]
-    public async Task Without_a_date_it_previews_today()
+    public async Task Without_a_date_it_previews_today_in_the_send_time_zone()
     {
-        var run = await CliRun.RunAsync("preview");
+        var today = new StudyClock(TimeProvider.System, Options.Create(new ScheduleOptions())).Today();
 
-        Assert.Equal(0, run.ExitCode);
-        Assert.True(run.Stdout.StartsWith("*Daily Mitzvah*", StringComparison.Ordinal) || run.Stdout.StartsWith("No message goes out", StringComparison.Ordinal));
+        var implicitToday = await CliRun.RunAsync("preview");
+        var explicitToday = await CliRun.RunAsync("preview", "--date", today.ToString("yyyy-MM-dd"));
+
+        Assert.Equal(0, implicitToday.ExitCode);
+        Assert.Equal(explicitToday.Stdout, implicitToday.Stdout);
     }
 
     [Theory]

@@ -93,6 +93,33 @@ public sealed class SubscribersCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_reads_quoted_csv_fields_that_contain_commas()
+    {
+        var file = Path.Combine(_directory, "quoted.csv");
+        await File.WriteAllLinesAsync(file, ["name,phone", "\"Cohen, Dina\",+14155552671", "\"Levi \"\"Yossi\"\", Jr\",\"(212) 555-0123\""]);
+
+        var import = await Run("subscribers", "import", file);
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Equal(string.Empty, import.Stderr);
+        Assert.Contains("Imported 2 numbers: 2 subscribed", import.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Several_columns_without_a_phone_header_are_reported_not_guessed()
+    {
+        var file = Path.Combine(_directory, "headerless.csv");
+        await File.WriteAllLinesAsync(file, ["Dina,+14155552671"]);
+
+        var import = await Run("subscribers", "import", file);
+        var list = await Run("subscribers", "list");
+
+        Assert.Equal(1, import.ExitCode);
+        Assert.Contains("line 1: has several columns but the file has no header with a 'phone' column", import.Stderr, StringComparison.Ordinal);
+        Assert.Empty(list.StdoutLines);
+    }
+
+    [Fact]
     public async Task Import_of_a_missing_file_is_a_usage_error()
     {
         var import = await Run("subscribers", "import", Path.Combine(_directory, "absent.txt"));

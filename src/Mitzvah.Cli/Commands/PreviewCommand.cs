@@ -22,7 +22,7 @@ internal static class PreviewCommand
         var command = new Command("preview", "Show the message subscribers receive on a date.") { date, israel, noRestDays, template };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var options = new ScheduleOptions { InIsrael = parse.GetValue(israel), SkipRestDays = !parse.GetValue(noRestDays) };
+            var options = CliServices.Schedule(parse.GetValue(israel), parse.GetValue(noRestDays));
             var day = parse.GetValue(date) ?? new StudyClock(TimeProvider.System, Options.Create(options)).Today();
             var text = Render(day, options, parse.GetValue(template));
             await stdout.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);

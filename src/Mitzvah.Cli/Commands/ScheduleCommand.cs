@@ -31,7 +31,7 @@ internal static class ScheduleCommand
                 throw new CliUsageException($"--to {last:yyyy-MM-dd} is before --from {first:yyyy-MM-dd}.");
             }
 
-            var options = new ScheduleOptions { InIsrael = parse.GetValue(israel), SkipRestDays = !parse.GetValue(noRestDays) };
+            var options = CliServices.Schedule(parse.GetValue(israel), parse.GetValue(noRestDays));
             await WriteAsync(stdout, first, last, options, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             return MitzvahCli.Success;
         });

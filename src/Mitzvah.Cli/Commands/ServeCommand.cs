@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.CommandLine;
 
 namespace Mitzvah.Cli.Commands;
@@ -11,20 +12,35 @@ internal static class ServeCommand
         {
             Description = "TCP port on 127.0.0.1 (0 picks a free one).",
             DefaultValueFactory = _ => 7071,
-        };
-        port.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<int>() is < 0 or > 65535)
+            CustomParser = result =>
             {
-                result.AddError("--port must be 0-65535.");
-            }
-        });
+                var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+                if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value <= 65535)
+                {
+                    return value;
+                }
+
+                result.AddError($"--port: '{text}' is not a port number (0-65535).");
+                return 0;
+            },
+        };
         var command = new Command("serve", "Serve the consent endpoint (/api/consent) and the opt-in page (/) on 127.0.0.1.") { port };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var configuration = CliServices.Configuration();
             var databasePath = CliServices.DatabasePath(parse.GetValue(database), configuration);
-            await using var server = await LocalServer.StartAsync(configuration, databasePath, parse.GetValue(port), stderr, cancellationToken).ConfigureAwait(false);
+            LocalServer server;
+            try
+            {
+                server = await LocalServer.StartAsync(configuration, databasePath, parse.GetValue(port), stderr, cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e)
+            {
+                await stderr.WriteLineAsync($"mitzvah: cannot listen on 127.0.0.1:{parse.GetValue(port)}: {e.Message}").ConfigureAwait(false);
+                return MitzvahCli.Failure;
+            }
+
+            await using var running = server.ConfigureAwait(false);
             await stdout.WriteLineAsync($"Listening on {server.BaseAddress} (consent endpoint {server.ConsentUrl}); press Ctrl+C to stop.").ConfigureAwait(false);
             await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
             try

@@ -34,6 +34,7 @@ public sealed partial class ConsentEndpoint
     private readonly IWebhookSignatureValidator _signatures;
     private readonly TimeProvider _time;
     private readonly ConsentOptions _options;
+    private readonly ScheduleOptions _schedule;
     private readonly ILogger<ConsentEndpoint> _logger;
 
     /// <summary>Creates the endpoint.</summary>
@@ -43,14 +44,17 @@ public sealed partial class ConsentEndpoint
         IWebhookSignatureValidator signatures,
         TimeProvider time,
         IOptions<ConsentOptions> options,
+        IOptions<ScheduleOptions> schedule,
         ILogger<ConsentEndpoint> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schedule);
         _store = store;
         _phones = phones;
         _signatures = signatures;
         _time = time;
         _options = options.Value;
+        _schedule = schedule.Value;
         _logger = logger;
     }
 
@@ -119,7 +123,7 @@ public sealed partial class ConsentEndpoint
         }
 
         var from = form.GetValueOrDefault("From") ?? string.Empty;
-        var phone = _phones.Normalize(from.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase) ? from[9..] : from);
+        var phone = _phones.Normalize(WhatsAppAddress.ToPhone(from));
         if (phone is null)
         {
             LogWebhookBadSender(_logger, PhoneMask.Mask(from));
@@ -131,7 +135,7 @@ public sealed partial class ConsentEndpoint
         var reply = ConsentKeywordParser.Parse(body) switch
         {
             ConsentKeyword.OptIn => await ChangeAsync(phone, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, KeywordEvidence(form), cancellationToken)
-                .ConfigureAwait(false) ? ConsentReplies.Subscribed(service) : ConsentReplies.AlreadySubscribed(service),
+                .ConfigureAwait(false) ? ConsentReplies.Subscribed(service, _schedule) : ConsentReplies.AlreadySubscribed(service),
             ConsentKeyword.OptOut => await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, KeywordEvidence(form), cancellationToken)
                 .ConfigureAwait(false) ? ConsentReplies.Unsubscribed(service) : ConsentReplies.NotSubscribed(service),
             ConsentKeyword.Status => ConsentReplies.Status(service, await _store.GetAsync(phone, cancellationToken).ConfigureAwait(false)),
@@ -194,7 +198,7 @@ public sealed partial class ConsentEndpoint
         var service = _options.ServiceName;
         var message = (status, changed) switch
         {
-            (ConsentStatus.OptedIn, true) => ConsentReplies.Subscribed(service),
+            (ConsentStatus.OptedIn, true) => ConsentReplies.Subscribed(service, _schedule),
             (ConsentStatus.OptedIn, false) => ConsentReplies.AlreadySubscribed(service),
             (_, true) => ConsentReplies.Unsubscribed(service),
             _ => ConsentReplies.NotSubscribed(service),
@@ -248,6 +252,14 @@ public sealed partial class ConsentEndpoint
     [LoggerMessage(Level = LogLevel.Information, Message = "Consent of {Phone} is now {Status} (source {Source}, version {Version})")]
     private static partial void LogConsentChanged(ILogger logger, string phone, string status, string source, long version);
 
+    // HTML checkboxes post "on"; scripts send true/false; people type yes/no.
+    private static bool? ParseFlag(string? text) => text?.Trim().ToLowerInvariant() switch
+    {
+        "true" or "on" or "yes" or "1" => true,
+        "false" or "off" or "no" or "0" => false,
+        _ => null,
+    };
+
     private interface IFields
     {
         string? Text(string name);
@@ -259,12 +271,7 @@ public sealed partial class ConsentEndpoint
     {
         public string? Text(string name) => form.GetValueOrDefault(name);
 
-        public bool? Flag(string name) => form.GetValueOrDefault(name)?.Trim().ToLowerInvariant() switch
-        {
-            "true" or "on" or "yes" or "1" => true,
-            "false" or "off" or "no" or "0" => false,
-            _ => null,
-        };
+        public bool? Flag(string name) => ParseFlag(form.GetValueOrDefault(name));
     }
 
     private sealed class JsonFields(JsonElement json) : IFields
@@ -280,7 +287,7 @@ public sealed partial class ConsentEndpoint
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            JsonValueKind.String => new FormFields(new() { [name] = value.GetString()! }).Flag(name),
+            JsonValueKind.String => ParseFlag(value.GetString()),
             _ => null,
         } : null;
     }

@@ -1,11 +1,14 @@
+using System.Globalization;
+
 namespace Mitzvah.Core.Consent;
 
 /// <summary>What the service says back, in one place so that WhatsApp and the web say the same thing.</summary>
 internal static class ConsentReplies
 {
-    public static string Subscribed(string service) =>
-        $"You're subscribed to {service}: one message a day at 10:00 (Central time) with the day's Sefer HaMitzvos study, "
-        + "none on Shabbat and Yom Tov. Reply STOP at any time to unsubscribe.";
+    public static string Subscribed(string service, ScheduleOptions schedule) =>
+        string.Create(CultureInfo.InvariantCulture, $"You're subscribed to {service}: one message a day at {schedule.SendHour:00}:00 ({schedule.TimeZone} time) with ")
+        + "the day's Sefer HaMitzvos study" + (schedule.SkipRestDays ? ", none on Shabbat and Yom Tov" : string.Empty)
+        + ". Reply STOP at any time to unsubscribe.";
 
     public static string AlreadySubscribed(string service) =>
         $"You're already subscribed to {service}. Reply STOP at any time to unsubscribe.";

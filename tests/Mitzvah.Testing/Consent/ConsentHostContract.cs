@@ -77,12 +77,12 @@ public abstract class ConsentHostContract
         }
     }
 
-    private static IReadOnlyDictionary<string, string> SignatureHeaders(ConsentScenario scenario, Uri publicUrl)
+    private static Dictionary<string, string> SignatureHeaders(ConsentScenario scenario, Uri publicUrl)
     {
         var request = scenario.Request;
         if (request.Signing == Signing.None || request.Form is null)
         {
-            return ConsentScenarios.NoHeaders;
+            return new Dictionary<string, string>();
         }
 
         var token = request.Signing == Signing.Forged ? "forged-token" : scenario.Settings.AuthToken ?? "no-token-configured";

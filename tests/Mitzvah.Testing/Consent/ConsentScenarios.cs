@@ -13,7 +13,6 @@ public static class ConsentScenarios
     private const string NotSubscribed = "You&apos;re not subscribed";
 
     private static readonly HostSettings Default = HostSettings.Default;
-    private static readonly Dictionary<string, string> Empty = [];
 
     public static IReadOnlyList<ConsentScenario> All { get; } =
     [
@@ -31,6 +30,7 @@ public static class ConsentScenarios
 
         // WhatsApp keywords, signed.
         new("join mitzvah subscribes", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, Subscribed, StoreEffect.OptedIn, Xml),
+        new("the welcome says when messages come", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, "one message a day at 10:00 (America/Chicago time)", StoreEffect.OptedIn, Xml),
         new("keywords ignore case and punctuation", Default, null, ScenarioRequest.Webhook("  join mitzvah! "), 200, Subscribed, StoreEffect.OptedIn, Xml),
         new("start subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("Start"), 200, Subscribed, StoreEffect.OptedIn, Xml),
         new("unstop subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("UNSTOP"), 200, Subscribed, StoreEffect.OptedIn, Xml),
@@ -89,6 +89,4 @@ public static class ConsentScenarios
     }
 
     public static ConsentScenario Get(string name) => All.Single(scenario => scenario.Name == name);
-
-    internal static IReadOnlyDictionary<string, string> NoHeaders => Empty;
 }

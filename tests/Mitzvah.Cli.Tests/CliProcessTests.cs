@@ -1,0 +1,77 @@
+using System.Diagnostics;
+
+namespace Mitzvah.Cli.Tests;
+
+/// <summary>The built <c>mitzvah</c> program run as its own process, with settings in its environment.</summary>
+public sealed class CliProcessTests
+{
+    private static async Task<CliRun> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(typeof(MitzvahCli).Assembly.Location);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    [Fact]
+    public async Task The_program_honours_the_israel_setting_from_its_environment()
+    {
+        // Second day of Pesach 5786: Yom Tov outside Israel, a working day in Israel.
+        var diaspora = await RunProcessAsync(new Dictionary<string, string>(), "preview", "--date", "2026-04-03");
+        var israel = await RunProcessAsync(new Dictionary<string, string> { ["MITZVAH_IN_ISRAEL"] = "true" }, "preview", "--date", "2026-04-03");
+
+        Assert.Equal(0, diaspora.ExitCode);
+        Assert.StartsWith("No message goes out", diaspora.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, israel.ExitCode);
+        Assert.StartsWith("*Daily Mitzvah* · Friday, 3 April 2026", israel.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Today_follows_the_configured_time_zone()
+    {
+        // UTC+14 and UTC-11 are 25 hours apart, so their dates always differ.
+        string[] zones = ["Pacific/Kiritimati", "Pacific/Pago_Pago"];
+        var now = DateTimeOffset.UtcNow;
+
+        foreach (var zone in zones)
+        {
+            var run = await RunProcessAsync(new Dictionary<string, string> { ["MITZVAH_TIME_ZONE"] = zone }, "preview", "--no-rest-days");
+
+            var local = NodaTime.Instant.FromDateTimeOffset(now).InZone(NodaTime.DateTimeZoneProviders.Tzdb[zone]).ToDateTimeUnspecified();
+            Assert.Equal(0, run.ExitCode);
+            Assert.StartsWith($"*Daily Mitzvah* · {local:dddd, d MMMM yyyy}", run.Stdout, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("MITZVAH_IN_ISRAEL", "maybe")]
+    [InlineData("MITZVAH_SKIP_REST_DAYS", "sometimes")]
+    [InlineData("MITZVAH_TIME_ZONE", "Mars/Olympus_Mons")]
+    public async Task A_bad_setting_is_named_in_one_line_and_exits_2(string name, string value)
+    {
+        var run = await RunProcessAsync(new Dictionary<string, string> { [name] = value }, "preview", "--date", "2026-11-25");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(value, line, StringComparison.Ordinal);
+    }
+}
