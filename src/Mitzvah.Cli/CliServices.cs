@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
+using Mitzvah.Core.Sending;
 using Mitzvah.Sqlite;
 using Mitzvah.Twilio;
 
@@ -24,10 +25,28 @@ internal static class CliServices
     public static string DatabasePath(string? option, IConfiguration configuration) =>
         Path.GetFullPath(option is { Length: > 0 } ? option : configuration[DatabaseVariable] is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultDatabase);
 
-    public static IServiceCollection AddMitzvahCli(this IServiceCollection services, IConfiguration configuration, string databasePath, TextWriter log)
+    public const string DefaultOutbox = "outbox";
+
+    /// <summary>
+    /// Core, Twilio and the SQLite store. Messages go through Twilio when <c>TWILIO_ACCOUNT_SID</c> is set, else to
+    /// the outbox folder (<paramref name="outbox"/>, else <c>MITZVAH_OUTBOX</c>, else <c>./outbox</c>). Recipients are
+    /// the store's opted-in subscribers, or the <c>RECIPIENTS</c> list when that is set.
+    /// </summary>
+    public static IServiceCollection AddMitzvahCli(
+        this IServiceCollection services, IConfiguration configuration, string databasePath, TextWriter log, string? outbox = null)
     {
         services.AddSingleton(configuration);
         services.AddLogging(logging => logging.AddProvider(new CliLoggerProvider(log)).SetMinimumLevel(LogLevel.Information));
+        if (configuration.Text(SettingNames.TwilioAccountSid) is null)
+        {
+            services.AddSingleton<IMessenger>(new OutboxMessenger(outbox ?? configuration.Text(SettingNames.Outbox) ?? DefaultOutbox));
+        }
+
+        if (configuration.Text(SettingNames.Recipients) is { } recipients)
+        {
+            services.AddSingleton<IRecipientSource>(new ConfiguredRecipients(recipients));
+        }
+
         services.AddMitzvahCore(configuration);
         services.AddMitzvahTwilio(configuration);
         services.AddMitzvahSqlite(databasePath);
@@ -51,6 +70,6 @@ internal static class CliServices
         };
     }
 
-    public static ServiceProvider Build(IConfiguration configuration, string databasePath, TextWriter log) =>
-        new ServiceCollection().AddMitzvahCli(configuration, databasePath, log).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+    public static ServiceProvider Build(IConfiguration configuration, string databasePath, TextWriter log, string? outbox = null) =>
+        new ServiceCollection().AddMitzvahCli(configuration, databasePath, log, outbox).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 }

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Sending;
 
 namespace Mitzvah.Cli;
 
@@ -21,6 +22,7 @@ namespace Mitzvah.Cli;
 internal sealed partial class LocalServer : IAsyncDisposable
 {
     public const string ConsentPath = "/api/consent";
+    public const string SendPath = "/api/send";
 
     private readonly WebApplication _app;
 
@@ -50,7 +52,8 @@ internal sealed partial class LocalServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.Map(ConsentPath, (HttpContext context) => HandleConsentAsync(context));
+        app.Map(ConsentPath, (HttpContext context) => HandleAsync(context, context.RequestServices.GetRequiredService<ConsentEndpoint>().HandleAsync));
+        app.Map(SendPath, (HttpContext context) => HandleAsync(context, context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync));
         app.MapGet("/", ServePage);
         app.MapGet("/optin.html", ServePage);
         app.MapGet("/config.json", (HttpContext context) => ServeConfig(context));
@@ -75,11 +78,10 @@ internal sealed partial class LocalServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task HandleConsentAsync(HttpContext context)
+    private static async Task HandleAsync(HttpContext context, Func<EndpointRequest, CancellationToken, Task<EndpointResponse>> endpoint)
     {
-        var endpoint = context.RequestServices.GetRequiredService<ConsentEndpoint>();
         var request = await ToEndpointRequestAsync(context).ConfigureAwait(false);
-        var response = await endpoint.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
+        var response = await endpoint(request, context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = response.StatusCode;
         context.Response.ContentType = response.ContentType;
         foreach (var (name, value) in response.Headers)
@@ -106,7 +108,8 @@ internal sealed partial class LocalServer : IAsyncDisposable
         }
 
         var options = context.RequestServices.GetRequiredService<IOptions<ConsentOptions>>().Value;
-        var publicUrl = options.PublicConsentUrl ?? new Uri($"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}");
+        // Twilio signs the public consent URL; behind a tunnel or proxy that differs from what Kestrel sees.
+        var publicUrl = http.Path == ConsentPath && options.PublicConsentUrl is { } configured ? configured : new Uri($"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}");
         return new EndpointRequest(
             http.Method,
             http.Path.Value ?? ConsentPath,

@@ -28,6 +28,7 @@ public static class MitzvahCli
             database,
             PreviewCommand.Create(stdout),
             ScheduleCommand.Create(stdout),
+            SendCommand.Create(stdout, stderr, database, terminal: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected),
             ServeCommand.Create(stdout, stderr, database),
             SubscribersCommand.Create(stdout, stderr, database),
         };

@@ -7,6 +7,7 @@ using Mitzvah.Core.Catalogue;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Messages;
+using Mitzvah.Core.Sending;
 using Mitzvah.Core.Study;
 
 namespace Mitzvah.Core;
@@ -33,6 +34,15 @@ public static class ServiceCollectionExtensions
             options.WhatsAppNumber = configuration.WhatsAppNumber(SettingNames.TwilioWhatsAppNumber);
             options.PublicConsentUrl = configuration.HttpUrl(SettingNames.PublicConsentUrl);
         }).ValidateOnStart();
+        services.AddOptions<SendOptions>().Configure(options =>
+        {
+            options.Concurrency = configuration.WholeNumber(SettingNames.SendConcurrency, options.Concurrency);
+            options.SendToken = configuration.Text(SettingNames.SendToken);
+        });
+        services.TryAddSingleton<IRecipientSource>(provider => provider.GetService<ISubscriberStore>() is { } store
+            ? new SubscriberRecipients(store)
+            : new ConfiguredRecipients(configuration.Text(SettingNames.Recipients)
+                ?? throw new OptionsValidationException(SettingNames.Recipients, typeof(IConfiguration), [$"No subscriber store is configured, so {SettingNames.Recipients} must list the numbers to send to."])));
         return services;
     }
 
@@ -54,6 +64,10 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<DailyMessageComposer>();
         services.AddOptions<ConsentOptions>();
         services.TryAddSingleton<ConsentEndpoint>();
+        services.AddOptions<SendOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendOptions>, SendOptionsValidator>());
+        services.TryAddSingleton<DailySendService>();
+        services.TryAddSingleton<SendEndpoint>();
         return services;
     }
 }

@@ -38,4 +38,37 @@ public static class SettingNames
 
     /// <summary>"false" to send on Shabbat and Yom Tov too.</summary>
     public const string SkipRestDays = "MITZVAH_SKIP_REST_DAYS";
+
+    /// <summary>Azure Table Storage connection string (local and Azurite, e.g. <c>UseDevelopmentStorage=true</c>); excludes <see cref="AzureTablesEndpoint"/>.</summary>
+    public const string AzureTablesConnectionString = "AZURE_TABLES_CONNECTION_STRING";
+
+    /// <summary>Azure Table Storage service URL, reached with the managed identity; excludes <see cref="AzureTablesConnectionString"/>.</summary>
+    public const string AzureTablesEndpoint = "AZURE_TABLES_ENDPOINT";
+
+    /// <summary>Prefix of the Azure table names (<c>{prefix}Subscribers</c>, …), default <c>Mitzvah</c>.</summary>
+    public const string AzureTablesPrefix = "AZURE_TABLES_PREFIX";
+
+    /// <summary>DynamoDB consent history table name (key: phone, version).</summary>
+    public const string ConsentHistoryTable = "CONSENT_HISTORY_TABLE";
+
+    /// <summary>DynamoDB delivery ledger table name (key: study_date, phone).</summary>
+    public const string DeliveriesTable = "DELIVERIES_TABLE";
+
+    /// <summary>The most messages in flight at once during the daily run (default 16).</summary>
+    public const string SendConcurrency = "MITZVAH_SEND_CONCURRENCY";
+
+    /// <summary>The approved WhatsApp template (Twilio Content SID, <c>HX…</c>); when set, messages use template mode.</summary>
+    public const string WhatsAppTemplateSid = "WHATSAPP_TEMPLATE_SID";
+
+    /// <summary>Optional Twilio Messaging Service SID (<c>MG…</c>) to send through.</summary>
+    public const string TwilioMessagingServiceSid = "TWILIO_MESSAGING_SERVICE_SID";
+
+    /// <summary>Optional URL Twilio calls with delivery status updates.</summary>
+    public const string TwilioStatusCallbackUrl = "TWILIO_STATUS_CALLBACK_URL";
+
+    /// <summary>Where Twilio REST calls go (default <c>https://api.twilio.com</c>); set to use a stand-in.</summary>
+    public const string TwilioApiBaseUrl = "TWILIO_API_BASE_URL";
+
+    /// <summary>The local runner's outbox folder when no Twilio credentials are configured (default <c>./outbox</c>).</summary>
+    public const string Outbox = "MITZVAH_OUTBOX";
 }

@@ -37,6 +37,15 @@ public static class SettingReader
         var text => throw Invalid(name, $"{name} '{text}' is not an absolute http(s) URL."),
     };
 
+    /// <summary>A whole number, or <paramref name="fallback"/> when unset.</summary>
+    /// <exception cref="OptionsValidationException">The value is not a whole number.</exception>
+    public static int WholeNumber(this IConfiguration configuration, string name, int fallback) => configuration.Text(name) switch
+    {
+        null => fallback,
+        var text when int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value) => value,
+        var text => throw Invalid(name, $"{name} '{text}' is not a whole number."),
+    };
+
     /// <summary>A phone number given with or without the <c>whatsapp:</c> prefix, without it.</summary>
     public static string? WhatsAppNumber(this IConfiguration configuration, string name) =>
         WhatsAppAddress.ToPhone(configuration.Text(name));

@@ -1,8 +1,5 @@
 using System.Globalization;
 using System.Security;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Endpoints;
@@ -94,13 +91,13 @@ public sealed partial class ConsentEndpoint
 
             return form.ContainsKey("MessageSid") || request.Header("X-Twilio-Signature") is not null
                 ? await HandleWebhookAsync(request, form, cancellationToken).ConfigureAwait(false)
-                : await HandleWebFormAsync(request, new FormFields(form), cancellationToken).ConfigureAwait(false);
+                : await HandleWebFormAsync(request, RequestFields.FromForm(form), cancellationToken).ConfigureAwait(false);
         }
 
         if (mediaType == JsonContentType)
         {
             return RequestBody.TryParseJsonObject(request.Body, out var json)
-                ? await HandleWebFormAsync(request, new JsonFields(json), cancellationToken).ConfigureAwait(false)
+                ? await HandleWebFormAsync(request, RequestFields.FromJson(json), cancellationToken).ConfigureAwait(false)
                 : EndpointResponse.Error(400, "The request body is not a valid JSON object.");
         }
 
@@ -146,10 +143,10 @@ public sealed partial class ConsentEndpoint
         return EndpointResponse.XmlBody(200, $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>{SecurityElement.Escape(reply)}</Message></Response>");
     }
 
-    private async Task<EndpointResponse> HandleWebFormAsync(EndpointRequest request, IFields fields, CancellationToken cancellationToken)
+    private async Task<EndpointResponse> HandleWebFormAsync(EndpointRequest request, RequestFields fields, CancellationToken cancellationToken)
     {
         if (!string.IsNullOrEmpty(_options.WebhookToken)
-            && !TokensEqual(request.Header("X-Webhook-Token") ?? fields.Text("token"), _options.WebhookToken))
+            && !SecretComparer.Matches(request.Header("X-Webhook-Token") ?? fields.Text("token"), _options.WebhookToken))
         {
             LogWebFormRefusedToken(_logger);
             return EndpointResponse.Error(401, "This form needs a valid access token.");
@@ -233,10 +230,6 @@ public sealed partial class ConsentEndpoint
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 
     // Hashing first gives equal-length inputs, so the comparison time reveals nothing about the token.
-    private static bool TokensEqual(string? supplied, string expected) =>
-        supplied is not null && CryptographicOperations.FixedTimeEquals(
-            SHA256.HashData(Encoding.UTF8.GetBytes(supplied)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook refused: TWILIO_AUTH_TOKEN is not configured, so signatures cannot be checked")]
     private static partial void LogWebhookRefusedUnconfigured(ILogger logger);
 
@@ -251,44 +244,4 @@ public sealed partial class ConsentEndpoint
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consent of {Phone} is now {Status} (source {Source}, version {Version})")]
     private static partial void LogConsentChanged(ILogger logger, string phone, string status, string source, long version);
-
-    // HTML checkboxes post "on"; scripts send true/false; people type yes/no.
-    private static bool? ParseFlag(string? text) => text?.Trim().ToLowerInvariant() switch
-    {
-        "true" or "on" or "yes" or "1" => true,
-        "false" or "off" or "no" or "0" => false,
-        _ => null,
-    };
-
-    private interface IFields
-    {
-        string? Text(string name);
-
-        bool? Flag(string name);
-    }
-
-    private sealed class FormFields(Dictionary<string, string> form) : IFields
-    {
-        public string? Text(string name) => form.GetValueOrDefault(name);
-
-        public bool? Flag(string name) => ParseFlag(form.GetValueOrDefault(name));
-    }
-
-    private sealed class JsonFields(JsonElement json) : IFields
-    {
-        public string? Text(string name) => json.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.String => value.GetString(),
-            JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False => value.GetRawText(),
-            _ => null,
-        } : null;
-
-        public bool? Flag(string name) => json.TryGetProperty(name, out var value) ? value.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False => false,
-            JsonValueKind.String => ParseFlag(value.GetString()),
-            _ => null,
-        } : null;
-    }
 }

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Sending;
+
+namespace Mitzvah.Cli.Commands;
+
+/// <summary><c>mitzvah send</c>: the daily run, once. The last stdout line is the run summary as one JSON object.</summary>
+internal static class SendCommand
+{
+    public static Command Create(TextWriter stdout, TextWriter stderr, Option<string?> database, bool terminal)
+    {
+        var date = CliOptions.Date("--date", "The study date (default: today in the send time zone).");
+        var to = new Option<string?>("--to")
+        {
+            Description = "Send only to this number (a test; the delivery ledger is not used).",
+            HelpName = "+E164",
+        };
+        var concurrency = new Option<int?>("--concurrency")
+        {
+            Description = "Most messages in flight at once (default: MITZVAH_SEND_CONCURRENCY, else 16).",
+            HelpName = "1-256",
+        };
+        var outbox = new Option<string?>("--outbox")
+        {
+            Description = $"Folder for messages when no Twilio credentials are set (default: MITZVAH_OUTBOX, else ./{CliServices.DefaultOutbox}).",
+            HelpName = "dir",
+        };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Plan, compose and count recipients; send nothing." };
+        var command = new Command("send", "Send the day's message to every opted-in subscriber, once.") { date, to, concurrency, outbox, dryRun };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var overrides = new Dictionary<string, string?>();
+            if (parse.GetValue(concurrency) is { } limit)
+            {
+                overrides[Core.SettingNames.SendConcurrency] = limit.ToString(CultureInfo.InvariantCulture);
+            }
+
+            var configuration = CliServices.Configuration(overrides);
+            await using var services = CliServices.Build(
+                configuration, CliServices.DatabasePath(parse.GetValue(database), configuration), stderr, parse.GetValue(outbox));
+            _ = services.GetRequiredService<IOptions<SendOptions>>().Value;
+
+            string? recipient = null;
+            if (parse.GetValue(to) is { } raw)
+            {
+                recipient = services.GetRequiredService<IPhoneNumberNormalizer>().Normalize(WhatsAppAddress.ToPhone(raw.Trim()))
+                    ?? throw new CliUsageException($"--to: '{raw}' is not a phone number; use international form like +14155552671.");
+            }
+
+            var messenger = services.GetRequiredService<IMessenger>();
+            if (messenger is OutboxMessenger box)
+            {
+                await stderr.WriteLineAsync($"No Twilio credentials (TWILIO_ACCOUNT_SID is not set): messages are written to {box.Directory}").ConfigureAwait(false);
+            }
+
+            using var bar = terminal ? new ProgressBar(stderr) : null;
+            var summary = await services.GetRequiredService<DailySendService>()
+                .RunAsync(new SendRequest(parse.GetValue(date), recipient, parse.GetValue(dryRun)), bar, cancellationToken)
+                .ConfigureAwait(false);
+            bar?.Finish();
+            await stdout.WriteLineAsync(summary.ToJson()).ConfigureAwait(false);
+            return summary.Failed > 0 ? MitzvahCli.Failure : MitzvahCli.Success;
+        });
+        return command;
+    }
+}

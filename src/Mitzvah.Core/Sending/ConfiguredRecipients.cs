@@ -1,0 +1,58 @@
+using System.Runtime.CompilerServices;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Core.Sending;
+
+/// <summary>A fixed list of numbers from the <c>RECIPIENTS</c> setting, for deployments without a subscriber store.</summary>
+public sealed class ConfiguredRecipients : IRecipientSource
+{
+    private readonly string[] _phones;
+
+    /// <summary>Takes the comma-separated E.164 list; blanks and repeats are dropped.</summary>
+    /// <exception cref="OptionsValidationException">An entry is not an E.164 number; the message names the setting.</exception>
+    public ConfiguredRecipients(string list)
+    {
+        ArgumentNullException.ThrowIfNull(list);
+        var phones = new List<string>();
+        foreach (var entry in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var phone = WhatsAppAddress.ToPhone(entry) ?? entry;
+            if (!E164.IsValid(phone))
+            {
+                throw new OptionsValidationException(SettingNames.Recipients, typeof(ConfiguredRecipients),
+                    [$"{SettingNames.Recipients} entry '{PhoneMask.Mask(entry)}' is not an E.164 number like +14155552671."]);
+            }
+
+            if (!phones.Contains(phone))
+            {
+                phones.Add(phone);
+            }
+        }
+
+        _phones = [.. phones];
+    }
+
+    /// <inheritdoc />
+    public string Kind => SettingNames.Recipients;
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult((long)_phones.Length);
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<string> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        foreach (var phone in _phones)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            yield return phone;
+        }
+
+        await Task.CompletedTask.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A fixed list cannot be changed from here; the operator removes the number from the setting.</remarks>
+    public Task<bool> MarkUnreachableAsync(string phone, SendFailureKind reason, string errorCode, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        Task.FromResult(false);
+}

@@ -1,0 +1,313 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Calendar;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
+
+namespace Mitzvah.Core.Sending;
+
+/// <summary>The daily run: every recipient gets the day's message once.</summary>
+/// <remarks>
+/// <para>
+/// Each recipient is claimed in the <see cref="IDeliveryLedger"/> before sending and the outcome recorded after, so
+/// reruns, overlapping runs and a rerun after a run died all converge on one message per recipient: a later run skips
+/// what was sent, retries transient failures, and takes over claims whose lease lapsed. Before sending on a claim
+/// that is not the first, the provider is asked whether an earlier attempt got through, which closes the window
+/// between the provider accepting a message and the ledger recording it.
+/// </para>
+/// <para>
+/// Sends run with bounded concurrency. Transient failures are retried with exponential back-off and full jitter,
+/// waiting at least as long as the provider's Retry-After. One recipient's failure never stops the others.
+/// Thread-safe; runs may overlap.
+/// </para>
+/// </remarks>
+public sealed partial class DailySendService
+{
+    private readonly DeliveryPlanner _planner;
+    private readonly DailyMessageComposer _composer;
+    private readonly StudyClock _clock;
+    private readonly IRecipientSource _recipients;
+    private readonly IDeliveryLedger _ledger;
+    private readonly IMessenger _messenger;
+    private readonly TimeProvider _time;
+    private readonly SendOptions _options;
+    private readonly ILogger<DailySendService> _logger;
+
+    /// <summary>Creates the service.</summary>
+    public DailySendService(
+        DeliveryPlanner planner,
+        DailyMessageComposer composer,
+        StudyClock clock,
+        IRecipientSource recipients,
+        IDeliveryLedger ledger,
+        IMessenger messenger,
+        TimeProvider time,
+        IOptions<SendOptions> options,
+        ILogger<DailySendService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _planner = planner;
+        _composer = composer;
+        _clock = clock;
+        _recipients = recipients;
+        _ledger = ledger;
+        _messenger = messenger;
+        _time = time;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Runs once for <paramref name="request"/> and returns what happened.</summary>
+    /// <exception cref="Study.StudyDateOutOfRangeException">The date is outside the study cycle.</exception>
+    /// <exception cref="ArgumentException">The test recipient is not an E.164 number.</exception>
+    public async Task<SendSummary> RunAsync(SendRequest request, IProgress<SendProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.TestRecipient is not null)
+        {
+            E164.ThrowIfInvalid(request.TestRecipient, nameof(request));
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        var triggeredAt = request.TriggeredAt ?? _time.GetUtcNow();
+        var date = request.Date ?? _clock.DateAt(triggeredAt);
+        var plan = _planner.Plan(date);
+        var tally = new Tally();
+        var source = request.TestRecipient is null ? _recipients.Kind : "test-recipient";
+
+        string? reason = null;
+        if (request.OnlyAtSendHour && request.Date is null && !_clock.IsSendHour(triggeredAt))
+        {
+            reason = "not-send-hour";
+        }
+        else if (!plan.Send)
+        {
+            reason = "rest-day";
+        }
+
+        if (reason is null)
+        {
+            var message = _composer.Compose(plan);
+            if (request.TestRecipient is not null)
+            {
+                tally.Eligible = 1;
+                if (!request.DryRun)
+                {
+                    await SendTestAsync(request.TestRecipient, message, tally, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (request.DryRun)
+            {
+                tally.Eligible = await _recipients.CountAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await SendToAllAsync(message, tally, progress, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var summary = new SendSummary(
+            date,
+            reason is null,
+            reason,
+            reason is null ? [.. plan.Covers.Select(c => c.Date)] : [],
+            _messenger.Kind,
+            source,
+            request.DryRun,
+            request.TestRecipient is null ? null : PhoneMask.Mask(request.TestRecipient),
+            tally.Eligible,
+            tally.Sent,
+            tally.AlreadySent,
+            tally.InProgressElsewhere,
+            tally.Failed,
+            tally.OptedOut,
+            tally.Invalid,
+            tally.TemplateRequired,
+            stopwatch.ElapsedMilliseconds);
+        LogSummary(_logger, summary.ToJson());
+        return summary;
+    }
+
+    private async Task SendToAllAsync(DailyMessage message, Tally tally, IProgress<SendProgress>? progress, CancellationToken cancellationToken)
+    {
+        var total = await _recipients.CountAsync(cancellationToken).ConfigureAwait(false);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(_recipients.ListAsync(cancellationToken), parallel, async (phone, ct) =>
+        {
+            Interlocked.Increment(ref tally.Eligible);
+            await ServeAsync(phone, message, tally, ct).ConfigureAwait(false);
+            var done = Interlocked.Increment(ref tally.Done);
+            progress?.Report(new SendProgress(done, Math.Max(total, done), Interlocked.Read(ref tally.Sent), Interlocked.Read(ref tally.Failed)));
+        }).ConfigureAwait(false);
+    }
+
+    private async Task ServeAsync(string phone, DailyMessage message, Tally tally, CancellationToken cancellationToken)
+    {
+        var claim = await _ledger.TryClaimAsync(message.Date, phone, _time.GetUtcNow(), _options.Lease, cancellationToken).ConfigureAwait(false);
+        if (claim is null)
+        {
+            var existing = await _ledger.GetAsync(message.Date, phone, cancellationToken).ConfigureAwait(false);
+            switch (existing?.State)
+            {
+                case DeliveryState.Sent:
+                    Interlocked.Increment(ref tally.AlreadySent);
+                    break;
+                case DeliveryState.Failed:
+                    // Failed for good in an earlier run (opted out or invalid); the store no longer lists such numbers.
+                    Interlocked.Increment(ref tally.Failed);
+                    break;
+                default:
+                    Interlocked.Increment(ref tally.InProgressElsewhere);
+                    break;
+            }
+
+            return;
+        }
+
+        if (claim.Attempts > 1)
+        {
+            // An earlier attempt's outcome may be unknown (a dead run, a timeout): ask the provider before sending again.
+            var since = _time.GetUtcNow() - (_options.Lease * claim.Attempts) - TimeSpan.FromDays(1);
+            var found = await _messenger.FindAcceptedAsync(phone, message, since, cancellationToken).ConfigureAwait(false);
+            if (found is not null)
+            {
+                await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, found, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                LogFoundEarlierSend(_logger, PhoneMask.Mask(phone), claim.Attempts);
+                Interlocked.Increment(ref tally.AlreadySent);
+                return;
+            }
+        }
+
+        var outcome = await SendWithRetriesAsync(phone, message, cancellationToken).ConfigureAwait(false);
+        var now = _time.GetUtcNow();
+        if (outcome.Accepted)
+        {
+            if (!await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, outcome.MessageId!, now, cancellationToken).ConfigureAwait(false))
+            {
+                LogClaimLost(_logger, PhoneMask.Mask(phone));
+            }
+
+            Interlocked.Increment(ref tally.Sent);
+            return;
+        }
+
+        var permanent = outcome.Failure is SendFailureKind.OptedOut or SendFailureKind.InvalidNumber;
+        await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, outcome.ErrorCode!, permanent, now, cancellationToken).ConfigureAwait(false);
+        await RecordFailureAsync(phone, outcome, tally, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task SendTestAsync(string phone, DailyMessage message, Tally tally, CancellationToken cancellationToken)
+    {
+        var outcome = await SendWithRetriesAsync(phone, message, cancellationToken).ConfigureAwait(false);
+        if (outcome.Accepted)
+        {
+            tally.Sent++;
+            return;
+        }
+
+        tally.Failed++;
+        LogFailed(_logger, PhoneMask.Mask(phone), outcome.ErrorCode, outcome.Failure, outcome.Detail);
+    }
+
+    private async Task RecordFailureAsync(string phone, SendOutcome outcome, Tally tally, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref tally.Failed);
+        LogFailed(_logger, PhoneMask.Mask(phone), outcome.ErrorCode, outcome.Failure, outcome.Detail);
+        switch (outcome.Failure)
+        {
+            case SendFailureKind.OptedOut:
+                Interlocked.Increment(ref tally.OptedOut);
+                break;
+            case SendFailureKind.InvalidNumber:
+                Interlocked.Increment(ref tally.Invalid);
+                break;
+            case SendFailureKind.TemplateRequired:
+                Interlocked.Increment(ref tally.TemplateRequired);
+                LogTemplateRequired(_logger, PhoneMask.Mask(phone));
+                return;
+            default:
+                return;
+        }
+
+        await _recipients.MarkUnreachableAsync(phone, outcome.Failure.Value, outcome.ErrorCode!, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SendOutcome> SendWithRetriesAsync(string phone, DailyMessage message, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            SendOutcome outcome;
+            try
+            {
+                outcome = await _messenger.SendAsync(phone, message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                // A messenger bug must not stop the other recipients; the ledger lets a later run retry.
+                outcome = SendOutcome.Failed(SendFailureKind.Transient, "exception", ex.GetType().Name);
+            }
+
+            if (outcome.Accepted || outcome.Failure != SendFailureKind.Transient || attempt >= _options.MaxAttempts)
+            {
+                return outcome;
+            }
+
+            var delay = Backoff(attempt, outcome.RetryAfter);
+            if (delay is null)
+            {
+                return outcome;
+            }
+
+            LogRetrying(_logger, PhoneMask.Mask(phone), outcome.ErrorCode, attempt, (long)delay.Value.TotalMilliseconds);
+            await Task.Delay(delay.Value, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Full jitter over an exponential ceiling, but never sooner than Retry-After; null when the wait would exceed the budget.</summary>
+    private TimeSpan? Backoff(int attempt, TimeSpan? retryAfter)
+    {
+        if (retryAfter > _options.MaxDelay)
+        {
+            return null;
+        }
+
+        var ceiling = Math.Min(_options.BaseDelay.TotalMilliseconds * Math.Pow(2, attempt - 1), _options.MaxDelay.TotalMilliseconds);
+        var jittered = TimeSpan.FromMilliseconds(ceiling * RandomNumberGenerator.GetInt32(0, 1001) / 1000d);
+        return retryAfter > jittered ? retryAfter : jittered;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Daily send finished: {Summary}")]
+    private static partial void LogSummary(ILogger logger, string summary);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Send to {Phone} failed: {ErrorCode} ({Kind}) {Detail}")]
+    private static partial void LogFailed(ILogger logger, string phone, string? errorCode, SendFailureKind? kind, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Send to {Phone} needs an approved template (outside WhatsApp's 24-hour window); set WHATSAPP_TEMPLATE_SID")]
+    private static partial void LogTemplateRequired(ILogger logger, string phone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retrying {Phone} after {ErrorCode} (attempt {Attempt}) in {DelayMs} ms")]
+    private static partial void LogRetrying(ILogger logger, string phone, string? errorCode, int attempt, long delayMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Phone} already received this message in an earlier attempt (claim {Attempts}); recorded, not resent")]
+    private static partial void LogFoundEarlierSend(ILogger logger, string phone, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sent to {Phone}, but the claim had been taken over by another run (the lease is too short)")]
+    private static partial void LogClaimLost(ILogger logger, string phone);
+
+    /// <summary>Counters shared by concurrent sends; updated with Interlocked.</summary>
+    private sealed class Tally
+    {
+        public long Eligible;
+        public long Done;
+        public long Sent;
+        public long AlreadySent;
+        public long InProgressElsewhere;
+        public long Failed;
+        public long OptedOut;
+        public long Invalid;
+        public long TemplateRequired;
+    }
+}

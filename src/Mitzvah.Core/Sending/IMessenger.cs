@@ -1,0 +1,27 @@
+using Mitzvah.Core.Messages;
+
+namespace Mitzvah.Core.Sending;
+
+/// <summary>Hands a daily message to a messaging provider (Twilio's WhatsApp API, or a local outbox).</summary>
+/// <remarks>
+/// Implementations are thread-safe and are called concurrently. Provider errors are returned as a failed
+/// <see cref="SendOutcome"/> in Core's vocabulary, never thrown; only cancellation of the caller's token throws.
+/// </remarks>
+public interface IMessenger
+{
+    /// <summary>A short name for logs and summaries ("twilio", "outbox").</summary>
+    string Kind { get; }
+
+    /// <summary>Sends <paramref name="message"/> to <paramref name="phone"/> (E.164) once; the caller retries.</summary>
+    Task<SendOutcome> SendAsync(string phone, DailyMessage message, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Looks for <paramref name="message"/> already accepted for <paramref name="phone"/> at or after
+    /// <paramref name="since"/>, and returns its id, or <see langword="null"/> if there is none.
+    /// </summary>
+    /// <remarks>
+    /// Used before sending again after an earlier attempt whose outcome is unknown (a run that died, or a timeout),
+    /// so that a message the provider did accept is recorded rather than sent twice.
+    /// </remarks>
+    Task<string?> FindAcceptedAsync(string phone, DailyMessage message, DateTimeOffset since, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,20 @@
+namespace Mitzvah.Core.Sending;
+
+/// <summary>Who receives the daily message: the store's opted-in subscribers, or a fixed list from configuration.</summary>
+public interface IRecipientSource
+{
+    /// <summary>Where recipients come from, for summaries ("subscribers", "RECIPIENTS").</summary>
+    string Kind { get; }
+
+    /// <summary>How many recipients <see cref="ListAsync"/> yields.</summary>
+    Task<long> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Every recipient (E.164) once, read page by page so memory stays bounded.</summary>
+    IAsyncEnumerable<string> ListAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records that the provider refused <paramref name="phone"/> for good (<see cref="SendFailureKind.OptedOut"/> or
+    /// <see cref="SendFailureKind.InvalidNumber"/>) so later runs leave it out; returns whether anything changed.
+    /// </summary>
+    Task<bool> MarkUnreachableAsync(string phone, SendFailureKind reason, string errorCode, DateTimeOffset at, CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,153 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Study;
+
+namespace Mitzvah.Core.Sending;
+
+/// <summary>The operators' manual trigger of the daily run (<c>/api/send</c>), served the same way by every host.</summary>
+/// <remarks>
+/// <list type="bullet">
+/// <item>Disabled (404) unless <c>SEND_TOKEN</c> is configured; never open.</item>
+/// <item>POST only (else 405). The token goes in <c>Authorization: Bearer …</c> or <c>X-Send-Token</c>, compared in
+/// constant time; missing or wrong → 401 and nothing runs.</item>
+/// <item>Optional fields, from a JSON object, a form or the query string: <c>test_date</c> (yyyy-MM-dd),
+/// <c>test_recipient</c> (a phone number: only that number gets the message, outside the ledger) and <c>dry_run</c>.
+/// Bad values → 400 with a sentence saying what to send.</item>
+/// <item>200 with the run summary as JSON.</item>
+/// </list>
+/// </remarks>
+public sealed partial class SendEndpoint
+{
+    private static readonly Dictionary<string, string> AllowHeader = new() { ["Allow"] = "POST" };
+    private static readonly Dictionary<string, string> Challenge = new() { ["WWW-Authenticate"] = "Bearer" };
+
+    private readonly DailySendService _service;
+    private readonly IPhoneNumberNormalizer _phones;
+    private readonly SendOptions _options;
+    private readonly ILogger<SendEndpoint> _logger;
+
+    /// <summary>Creates the endpoint.</summary>
+    public SendEndpoint(DailySendService service, IPhoneNumberNormalizer phones, IOptions<SendOptions> options, ILogger<SendEndpoint> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _service = service;
+        _phones = phones;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    /// <summary>Handles one request.</summary>
+    public async Task<EndpointResponse> HandleAsync(EndpointRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (string.IsNullOrEmpty(_options.SendToken))
+        {
+            return EndpointResponse.Error(404, "Manual sending is disabled on this deployment (SEND_TOKEN is not set).");
+        }
+
+        if (!string.Equals(request.Method, "POST", StringComparison.OrdinalIgnoreCase))
+        {
+            return EndpointResponse.Error(405, $"{request.Method} is not supported here; use POST.", AllowHeader);
+        }
+
+        if (!SecretComparer.Matches(SuppliedToken(request), _options.SendToken))
+        {
+            LogRefused(_logger, request.RemoteAddress);
+            return EndpointResponse.Error(401, "A valid send token is required (Authorization: Bearer <SEND_TOKEN>).", Challenge);
+        }
+
+        if (request.Body.Length > RequestBody.MaxBytes)
+        {
+            return EndpointResponse.Error(413, "The request body is larger than 64 KiB.");
+        }
+
+        var (fields, error) = ReadFields(request);
+        if (fields is null)
+        {
+            return EndpointResponse.Error(error!.Value.Status, error.Value.Message);
+        }
+
+        DateOnly? date = null;
+        var dateText = fields.Text("test_date");
+        if (!string.IsNullOrWhiteSpace(dateText))
+        {
+            if (!DateOnly.TryParseExact(dateText.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                return EndpointResponse.Error(400, $"test_date '{dateText}' is not a date like 2026-11-25.");
+            }
+
+            date = parsed;
+        }
+
+        string? recipient = null;
+        var recipientText = fields.Text("test_recipient");
+        if (!string.IsNullOrWhiteSpace(recipientText))
+        {
+            recipient = _phones.Normalize(WhatsAppAddress.ToPhone(recipientText.Trim()));
+            if (recipient is null)
+            {
+                return EndpointResponse.Error(400, "test_recipient is not a phone number; use international form like +14155552671.");
+            }
+        }
+
+        var dryRun = fields.Flag("dry_run");
+        if (dryRun is null && fields.Text("dry_run") is not null)
+        {
+            return EndpointResponse.Error(400, "dry_run must be true or false.");
+        }
+
+        try
+        {
+            var summary = await _service.RunAsync(new SendRequest(date, recipient, dryRun ?? false), cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new EndpointResponse(200, EndpointResponse.Json, summary.ToJson(), new Dictionary<string, string>());
+        }
+        catch (StudyDateOutOfRangeException ex)
+        {
+            return EndpointResponse.Error(400, ex.Message);
+        }
+    }
+
+    private static string? SuppliedToken(EndpointRequest request)
+    {
+        var authorization = request.Header("Authorization");
+        if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return authorization["Bearer ".Length..].Trim();
+        }
+
+        return request.Header("X-Send-Token");
+    }
+
+    private static (RequestFields? Fields, (int Status, string Message)? Error) ReadFields(EndpointRequest request)
+    {
+        if (request.Body.IsEmpty || request.Body.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return RequestBody.TryParseForm(System.Text.Encoding.UTF8.GetBytes(request.QueryString.TrimStart('?')), out var query)
+                ? (RequestFields.FromForm(query), null)
+                : (null, (400, "The query string could not be read."));
+        }
+
+        var mediaType = RequestBody.MediaType(request.Header("Content-Type"));
+        if (mediaType == "application/json")
+        {
+            return RequestBody.TryParseJsonObject(request.Body, out var json)
+                ? (RequestFields.FromJson(json), null)
+                : (null, (400, "The request body is not a valid JSON object."));
+        }
+
+        if (mediaType == "application/x-www-form-urlencoded")
+        {
+            return RequestBody.TryParseForm(request.Body, out var form)
+                ? (RequestFields.FromForm(form), null)
+                : (null, (400, "The form data could not be read."));
+        }
+
+        return (null, (415, "Send JSON (application/json), a form (application/x-www-form-urlencoded) or no body."));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Manual send refused: missing or wrong send token (from {RemoteAddress})")]
+    private static partial void LogRefused(ILogger logger, string? remoteAddress);
+}

@@ -1,0 +1,26 @@
+namespace Mitzvah.Core.Sending;
+
+/// <summary>How the daily run fans out and retries.</summary>
+public sealed class SendOptions
+{
+    /// <summary>The most sends in flight at once (<c>MITZVAH_SEND_CONCURRENCY</c>), 1-256.</summary>
+    public int Concurrency { get; set; } = 16;
+
+    /// <summary>Attempts per recipient within one run, counting the first, 1-10.</summary>
+    public int MaxAttempts { get; set; } = 4;
+
+    /// <summary>The first back-off; each retry doubles it, with full jitter.</summary>
+    public TimeSpan BaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait before one retry; a longer Retry-After ends this run's attempts for that recipient.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long a claim holds before another run may take it over. It must outlast one recipient's attempts and
+    /// back-offs, or two runs could both send.
+    /// </summary>
+    public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The manual trigger's token (<c>SEND_TOKEN</c>); unset disables the trigger.</summary>
+    public string? SendToken { get; set; }
+}

@@ -1,0 +1,17 @@
+namespace Mitzvah.Core.Sending;
+
+/// <summary>What a run is asked to do.</summary>
+/// <param name="Date">The study date; <see langword="null"/> for the date in the send zone at <paramref name="TriggeredAt"/> (or now).</param>
+/// <param name="TestRecipient">Send only to this E.164 number, outside the ledger (an operator's test); else everyone.</param>
+/// <param name="DryRun">Plan, compose and count, but send nothing and write nothing.</param>
+/// <param name="TriggeredAt">When the scheduler fired, if it said; else now.</param>
+/// <param name="OnlyAtSendHour">
+/// Act only if <paramref name="TriggeredAt"/> is the send hour in the send zone: for hosts that schedule in UTC at
+/// both candidate hours around daylight-saving changes.
+/// </param>
+public sealed record SendRequest(
+    DateOnly? Date = null,
+    string? TestRecipient = null,
+    bool DryRun = false,
+    DateTimeOffset? TriggeredAt = null,
+    bool OnlyAtSendHour = false);

@@ -1,0 +1,53 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Mitzvah.Core.Sending;
+
+/// <summary>What a run did, returned to the host and logged. Phone numbers appear only masked.</summary>
+/// <param name="StudyDate">The date whose message this run was about.</param>
+/// <param name="Send">Whether a message goes out on that date (false on rest days and outside the send hour).</param>
+/// <param name="Reason">Why nothing went out ("rest-day", "not-send-hour"); <see langword="null"/> when <paramref name="Send"/>.</param>
+/// <param name="Covers">The study dates the message carries (a bundle before rest days).</param>
+/// <param name="Messenger">The messenger's kind ("twilio", "outbox").</param>
+/// <param name="Recipients">Where recipients came from ("subscribers", "RECIPIENTS", "test-recipient").</param>
+/// <param name="DryRun">Nothing was sent or written.</param>
+/// <param name="TestRecipient">The masked test recipient, for an operator's test send.</param>
+/// <param name="Eligible">Recipients considered.</param>
+/// <param name="Sent">Messages the provider accepted in this run.</param>
+/// <param name="AlreadySent">Recipients an earlier run had already served (found in the ledger or at the provider).</param>
+/// <param name="InProgressElsewhere">Recipients another live run holds a claim on.</param>
+/// <param name="Failed">Recipients not served in this run: the failures below plus transient ones that ran out of attempts.</param>
+/// <param name="OptedOut">Of <paramref name="Failed"/>: opted out at the provider, now marked opted out.</param>
+/// <param name="Invalid">Of <paramref name="Failed"/>: numbers that cannot receive messages, now marked invalid.</param>
+/// <param name="TemplateRequired">Of <paramref name="Failed"/>: outside WhatsApp's 24-hour window without a template.</param>
+/// <param name="DurationMs">Wall time of the run in milliseconds.</param>
+public sealed record SendSummary(
+    DateOnly StudyDate,
+    bool Send,
+    string? Reason,
+    IReadOnlyList<DateOnly> Covers,
+    string Messenger,
+    string Recipients,
+    bool DryRun,
+    string? TestRecipient,
+    long Eligible,
+    long Sent,
+    long AlreadySent,
+    long InProgressElsewhere,
+    long Failed,
+    long OptedOut,
+    long Invalid,
+    long TemplateRequired,
+    long DurationMs)
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        // Read by people and log tools, never embedded in HTML: keep "+" and non-ASCII readable.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>One line of camelCase JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+}

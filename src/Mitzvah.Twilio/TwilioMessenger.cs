@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
+using Mitzvah.Core.Messages;
+using Mitzvah.Core.Sending;
+using Twilio.Clients;
+using Twilio.Exceptions;
+using Twilio.Http;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
+
+namespace Mitzvah.Twilio;
+
+/// <summary>Sends daily messages through Twilio's WhatsApp API with the official Twilio SDK.</summary>
+/// <remarks>
+/// <para>
+/// Freeform mode sends the message text as <c>Body</c>; with <see cref="TwilioOptions.TemplateSid"/> set, it sends
+/// the approved template as <c>ContentSid</c> with the message's template variables as <c>ContentVariables</c>,
+/// which WhatsApp requires outside its 24-hour window.
+/// </para>
+/// <para>
+/// Twilio's errors are translated into <see cref="SendFailureKind"/>: 429 and 20429 (with Retry-After), 5xx,
+/// timeouts and lost connections are transient; 21610 is an opt-out, 21211 and 21614 an invalid number, 63016 a
+/// missing template; anything else is rejected. Thread-safe: one SDK client and one HTTP connection pool are shared.
+/// </para>
+/// </remarks>
+public sealed partial class TwilioMessenger : IMessenger, IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private readonly System.Net.Http.HttpClient _http;
+    private readonly TwilioRestClient _client;
+    private readonly TwilioOptions _options;
+    private readonly PhoneNumber? _from;
+    private readonly ILogger<TwilioMessenger> _logger;
+
+    /// <summary>Creates the messenger; the options are checked here, so a bad setting fails at start-up.</summary>
+    /// <exception cref="OptionsValidationException">A required setting is missing or malformed; the message names it.</exception>
+    public TwilioMessenger(IOptions<TwilioOptions> options, ILogger<TwilioMessenger> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        var failures = Validate(_options);
+        if (failures.Count > 0)
+        {
+            throw new OptionsValidationException(nameof(TwilioOptions), typeof(TwilioOptions), failures);
+        }
+
+        _logger = logger;
+        _from = _options.WhatsAppNumber is null ? null : new PhoneNumber("whatsapp:" + _options.WhatsAppNumber);
+        _http = new System.Net.Http.HttpClient(new TwilioApiHandler(_options.ApiBaseUrl)) { Timeout = _options.RequestTimeout };
+        _client = new TwilioRestClient(_options.AccountSid, _options.AuthToken, httpClient: new SystemNetHttpClient(_http));
+    }
+
+    /// <inheritdoc />
+    public string Kind => "twilio";
+
+    /// <summary>The settings the messenger cannot work without, each failure naming its variable.</summary>
+    public static IReadOnlyList<string> Validate(TwilioOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.AccountSid is null || !options.AccountSid.StartsWith("AC", StringComparison.Ordinal) || options.AccountSid.Length != 34)
+        {
+            failures.Add($"{SettingNames.TwilioAccountSid} must be set to the account SID (AC followed by 32 characters).");
+        }
+
+        if (string.IsNullOrEmpty(options.AuthToken))
+        {
+            failures.Add($"{SettingNames.TwilioAuthToken} must be set.");
+        }
+
+        if (options.WhatsAppNumber is null && options.MessagingServiceSid is null)
+        {
+            failures.Add($"{SettingNames.TwilioWhatsAppNumber} (or {SettingNames.TwilioMessagingServiceSid}) must be set to the sending number.");
+        }
+
+        if (options.MessagingServiceSid is { } service && !service.StartsWith("MG", StringComparison.Ordinal))
+        {
+            failures.Add($"{SettingNames.TwilioMessagingServiceSid} must start with MG.");
+        }
+
+        if (options.TemplateSid is { } template && !template.StartsWith("HX", StringComparison.Ordinal))
+        {
+            failures.Add($"{SettingNames.WhatsAppTemplateSid} must be a Content SID starting with HX.");
+        }
+
+        return failures;
+    }
+
+    /// <inheritdoc />
+    public async Task<SendOutcome> SendAsync(string phone, DailyMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var create = new CreateMessageOptions(new PhoneNumber("whatsapp:" + phone))
+        {
+            From = _from,
+            MessagingServiceSid = _options.MessagingServiceSid,
+            StatusCallback = _options.StatusCallbackUrl,
+        };
+        if (_options.TemplateSid is { } template)
+        {
+            create.ContentSid = template;
+            create.ContentVariables = JsonSerializer.Serialize(message.Variables.ToDictionary(), Json);
+        }
+        else
+        {
+            create.Body = message.Body;
+        }
+
+        var response = TwilioApiHandler.BeginCall();
+        try
+        {
+            var created = await MessageResource.CreateAsync(create, _client).WaitAsync(cancellationToken).ConfigureAwait(false);
+            return SendOutcome.Sent(created.Sid);
+        }
+        catch (ApiException ex)
+        {
+            return Classify(ex, response.RetryAfter);
+        }
+        catch (ApiConnectionException ex)
+        {
+            return SendOutcome.Failed(SendFailureKind.Transient, ex.InnerException is TaskCanceledException ? "timeout" : "connection", ex.Message);
+        }
+        catch (Exception ex) when (ex is TaskCanceledException or TimeoutException or System.Net.Http.HttpRequestException && !cancellationToken.IsCancellationRequested)
+        {
+            return SendOutcome.Failed(SendFailureKind.Transient, ex is System.Net.Http.HttpRequestException ? "connection" : "timeout", ex.Message);
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Lists the newest messages from the sender to <paramref name="phone"/> and matches one created since
+    /// <paramref name="since"/> that did not fail, with the same text (freeform) or mentioning the same date line
+    /// (template).
+    /// </remarks>
+    public async Task<string?> FindAcceptedAsync(string phone, DailyMessage message, DateTimeOffset since, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var read = new ReadMessageOptions { To = new PhoneNumber("whatsapp:" + phone), From = _from, PageSize = 20, Limit = 20 };
+        var found = await MessageResource.ReadAsync(read, _client).WaitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var sent in found)
+        {
+            var failed = sent.Status == MessageResource.StatusEnum.Failed || sent.Status == MessageResource.StatusEnum.Undelivered
+                || sent.Status == MessageResource.StatusEnum.Canceled;
+            var matches = _options.TemplateSid is null
+                ? string.Equals(sent.Body, message.Body, StringComparison.Ordinal)
+                : sent.Body?.Contains(message.Variables.DateLine, StringComparison.Ordinal) == true;
+            if (!failed && matches && sent.DateCreated is { } created && AsUtc(created) >= since)
+            {
+                return sent.Sid;
+            }
+        }
+
+        return null;
+    }
+
+    private static DateTimeOffset AsUtc(DateTime time) =>
+        new(time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : DateTime.SpecifyKind(time, DateTimeKind.Utc));
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private SendOutcome Classify(ApiException ex, TimeSpan? retryAfter)
+    {
+        var code = ex.Code != 0 ? ex.Code.ToString(CultureInfo.InvariantCulture) : ex.Status.ToString(CultureInfo.InvariantCulture);
+        var kind = ex.Code switch
+        {
+            20429 => SendFailureKind.Transient,
+            21610 => SendFailureKind.OptedOut,
+            21211 or 21614 => SendFailureKind.InvalidNumber,
+            63016 => SendFailureKind.TemplateRequired,
+            _ when ex.Status is 429 or >= 500 => SendFailureKind.Transient,
+            _ => SendFailureKind.Rejected,
+        };
+        if (kind == SendFailureKind.Rejected && ex.Status is 401 or 403)
+        {
+            LogCredentialsRefused(_logger, ex.Status);
+        }
+
+        return SendOutcome.Failed(kind, code, ex.Message, retryAfter);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Twilio refused the credentials (HTTP {Status}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")]
+    private static partial void LogCredentialsRefused(ILogger logger, int status);
+}
