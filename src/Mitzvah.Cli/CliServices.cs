@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
+using Mitzvah.Core.Logging;
 using Mitzvah.Core.Sending;
 using Mitzvah.Sqlite;
 using Mitzvah.Twilio;
@@ -36,7 +37,7 @@ internal static class CliServices
         this IServiceCollection services, IConfiguration configuration, string databasePath, TextWriter log, string? outbox = null)
     {
         services.AddSingleton(configuration);
-        services.AddLogging(logging => logging.AddProvider(new CliLoggerProvider(log)).SetMinimumLevel(LogLevel.Information));
+        services.AddLogging(logging => logging.AddProvider(new TextWriterLoggerProvider(log)).SetMinimumLevel(LogLevel.Information));
         if (configuration.Text(SettingNames.TwilioAccountSid) is null)
         {
             services.AddSingleton<IMessenger>(new OutboxMessenger(outbox ?? configuration.Text(SettingNames.Outbox) ?? DefaultOutbox));

@@ -26,6 +26,7 @@ public static class MitzvahCli
         var root = new RootCommand("Mitzvah: the daily Sefer HaMitzvos study, delivered on WhatsApp.")
         {
             database,
+            AwsCommand.Create(stdout, stderr),
             PreviewCommand.Create(stdout),
             ScheduleCommand.Create(stdout),
             SendCommand.Create(stdout, stderr, database, terminal: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected),

@@ -74,4 +74,55 @@ public sealed class CliProcessTests
         var line = Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(value, line, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task The_backfill_indexes_items_of_the_original_deployment_once()
+    {
+        await using var dynalite = await Mitzvah.Testing.StandIns.StandInServers.StartDynaliteAsync();
+        using var client = new Amazon.DynamoDBv2.AmazonDynamoDBClient(
+            new Amazon.Runtime.BasicAWSCredentials("x", "x"),
+            new Amazon.DynamoDBv2.AmazonDynamoDBConfig { ServiceURL = dynalite.BaseUrl.ToString(), AuthenticationRegion = "us-east-1" });
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var tables = new Mitzvah.DynamoDb.DynamoDbOptions
+        {
+            SubscribersTable = prefix + "-subscribers",
+            ConsentHistoryTable = prefix + "-consent-history",
+            DeliveriesTable = prefix + "-deliveries",
+        };
+        await Mitzvah.DynamoDb.DynamoDbTables.CreateAsync(client, tables);
+        // As the original Python deployment wrote them: no index attribute, no version.
+        foreach (var (phone, status) in new[] { ("+14155552671", "opted_in"), ("+14155552672", "opted_out") })
+        {
+            await client.PutItemAsync(tables.SubscribersTable, new Dictionary<string, Amazon.DynamoDBv2.Model.AttributeValue>
+            {
+                ["phone"] = new() { S = phone },
+                ["consent_status"] = new() { S = status },
+                ["channel"] = new() { S = "whatsapp" },
+                ["source"] = new() { S = "whatsapp_keyword" },
+                ["evidence"] = new() { S = "JOIN MITZVAH" },
+                ["timestamp_iso"] = new() { S = "2025-06-01T10:00:00+00:00" },
+            });
+        }
+
+        var environment = new Dictionary<string, string>
+        {
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = dynalite.BaseUrl.ToString(),
+            ["AWS_ACCESS_KEY_ID"] = "local",
+            ["AWS_SECRET_ACCESS_KEY"] = "local",
+            ["AWS_REGION"] = "us-east-1",
+        };
+
+        var first = await RunProcessAsync(environment, "aws", "backfill-index", "--table", tables.SubscribersTable);
+        var second = await RunProcessAsync(environment, "aws", "backfill-index", "--table", tables.SubscribersTable);
+        var missing = await RunProcessAsync(environment, "aws", "backfill-index", "--table", prefix + "-nothing");
+
+        Assert.True(first.ExitCode == 0, first.Stderr);
+        Assert.Equal("""{"scanned":2,"updated":1,"alreadyIndexed":0}""", first.Stdout.Trim());
+        Assert.Equal("""{"scanned":2,"updated":0,"alreadyIndexed":1}""", second.Stdout.Trim());
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("mitzvah: DynamoDB refused the backfill:", missing.Stderr, StringComparison.Ordinal);
+        var store = new Mitzvah.DynamoDb.DynamoDbSubscriberStore(client, Microsoft.Extensions.Options.Options.Create(tables));
+        var listed = await store.ListAsync(Mitzvah.Core.Consent.ConsentStatus.OptedIn, null, 10);
+        Assert.Equal(["+14155552671"], listed.Items.Select(s => s.Phone));
+    }
 }

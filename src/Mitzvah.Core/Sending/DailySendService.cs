@@ -171,7 +171,15 @@ public sealed partial class DailySendService
         {
             // An earlier attempt's outcome may be unknown (a dead run, a timeout): ask the provider before sending again.
             var since = _time.GetUtcNow() - (_options.Lease * claim.Attempts) - TimeSpan.FromDays(1);
-            var found = await _messenger.FindAcceptedAsync(phone, message, since, cancellationToken).ConfigureAwait(false);
+            var (known, found) = await FindEarlierSendAsync(phone, message, since, cancellationToken).ConfigureAwait(false);
+            if (!known)
+            {
+                // Sending now could duplicate a message the provider already took; a later run asks again.
+                await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, "lookup-failed", permanent: false, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                Interlocked.Increment(ref tally.Failed);
+                return;
+            }
+
             if (found is not null)
             {
                 await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, found, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
@@ -197,6 +205,28 @@ public sealed partial class DailySendService
         var permanent = outcome.Failure is SendFailureKind.OptedOut or SendFailureKind.InvalidNumber;
         await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, outcome.ErrorCode!, permanent, now, cancellationToken).ConfigureAwait(false);
         await RecordFailureAsync(phone, outcome, tally, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the provider, retrying like a send; <c>Known</c> is false when it never answered.</summary>
+    private async Task<(bool Known, string? MessageId)> FindEarlierSendAsync(string phone, DailyMessage message, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (true, await _messenger.FindAcceptedAsync(phone, message, since, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                if (attempt >= _options.MaxAttempts || Backoff(attempt, null) is not { } delay)
+                {
+                    LogLookupFailed(_logger, PhoneMask.Mask(phone), attempt, ex.GetType().Name, ex.Message);
+                    return (false, null);
+                }
+
+                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     private async Task SendTestAsync(string phone, DailyMessage message, Tally tally, CancellationToken cancellationToken)
@@ -293,6 +323,9 @@ public sealed partial class DailySendService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Phone} already received this message in an earlier attempt (claim {Attempts}); recorded, not resent")]
     private static partial void LogFoundEarlierSend(ILogger logger, string phone, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the provider whether {Phone} already got this message ({Attempts} attempts, {Error}: {Detail}); not resent, left for a later run")]
+    private static partial void LogLookupFailed(ILogger logger, string phone, int attempts, string error, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sent to {Phone}, but the claim had been taken over by another run (the lease is too short)")]
     private static partial void LogClaimLost(ILogger logger, string phone);

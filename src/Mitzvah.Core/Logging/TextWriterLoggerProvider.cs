@@ -1,14 +1,20 @@
 using Microsoft.Extensions.Logging;
 
-namespace Mitzvah.Cli;
+namespace Mitzvah.Core.Logging;
 
-/// <summary>Writes log lines to the command's stderr, so stdout stays machine-readable.</summary>
-internal sealed class CliLoggerProvider(TextWriter writer) : ILoggerProvider
+/// <summary>
+/// Writes one plain line per log entry, synchronously, to a writer: the command line's stderr (so stdout stays
+/// machine-readable) or a Lambda's stdout (which must be flushed before the runtime freezes the process).
+/// </summary>
+/// <param name="writer">Where lines go.</param>
+public sealed class TextWriterLoggerProvider(TextWriter writer) : ILoggerProvider
 {
     private readonly Lock _gate = new();
 
-    public ILogger CreateLogger(string categoryName) => new CliLogger(this, categoryName);
+    /// <inheritdoc />
+    public ILogger CreateLogger(string categoryName) => new TextWriterLogger(this, categoryName);
 
+    /// <inheritdoc />
     public void Dispose()
     {
     }
@@ -23,6 +29,8 @@ internal sealed class CliLoggerProvider(TextWriter writer) : ILoggerProvider
             {
                 writer.WriteLine(exception.Message);
             }
+
+            writer.Flush();
         }
     }
 
@@ -34,7 +42,7 @@ internal sealed class CliLoggerProvider(TextWriter writer) : ILoggerProvider
         _ => "info",
     };
 
-    private sealed class CliLogger(CliLoggerProvider provider, string category) : ILogger
+    private sealed class TextWriterLogger(TextWriterLoggerProvider provider, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;

@@ -1,0 +1,58 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Logging;
+using Mitzvah.DynamoDb;
+using Mitzvah.Twilio;
+
+namespace Mitzvah.Aws;
+
+/// <summary>
+/// The Lambda functions' composition root: Core, Twilio and DynamoDB, configured from environment variables and
+/// validated once at cold start.
+/// </summary>
+/// <remarks>
+/// Without <c>SUBSCRIBERS_TABLE</c>, the daily run sends to the <c>RECIPIENTS</c> list (as the original deployment
+/// allowed) and keeps only its delivery ledger in DynamoDB.
+/// </remarks>
+internal static class LambdaServices
+{
+    public static ServiceProvider Build(IConfiguration configuration, Action<IServiceCollection>? overrides)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(logging => logging.AddProvider(new TextWriterLoggerProvider(Console.Out)).SetMinimumLevel(LogLevel.Information));
+        if (configuration.Text(SettingNames.SubscribersTable) is null)
+        {
+            var deliveries = configuration.Text(SettingNames.DeliveriesTable)
+                ?? throw new OptionsValidationException(SettingNames.DeliveriesTable, typeof(DynamoDbOptions), [$"{SettingNames.DeliveriesTable} must name the delivery ledger table."]);
+            services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+            services.AddSingleton<IDeliveryLedger>(provider => new DynamoDbDeliveryLedger(
+                provider.GetRequiredService<IAmazonDynamoDB>(), new DynamoDbOptions { DeliveriesTable = deliveries }));
+        }
+        else
+        {
+            services.AddMitzvahDynamoDb(configuration);
+        }
+
+        services.AddMitzvahCore(configuration);
+        services.AddMitzvahTwilio(configuration);
+        if (configuration.Text(SettingNames.SubscribersTable) is null)
+        {
+            // No subscriber store, so nothing to record consent in: only the daily run works in this mode.
+            services.RemoveAll<ConsentEndpoint>();
+        }
+
+        overrides?.Invoke(services);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+
+        // No generic host runs ValidateOnStart here, so resolve what a run needs now: bad settings fail the cold start.
+        provider.GetService<IStartupValidator>()?.Validate();
+        return provider;
+    }
+}

@@ -1,0 +1,241 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+using Mitzvah.DynamoDb;
+
+namespace Mitzvah.Aws.Tests;
+
+/// <summary>The event documents of <c>aws/events</c> through both handlers, with DynamoDB = dynalite and Twilio = Prism.</summary>
+[Collection(SharedAwsStandIns.Name)]
+public sealed class LambdaHandlerTests(AwsStandIns standIns)
+{
+    private const string Subscriber = "+14155552671";
+    private static readonly DateOnly SendDay = new(2026, 11, 25);
+
+    [Fact]
+    public async Task Signed_base64_webhook_subscribes_and_the_forged_one_is_refused()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        using var consent = Consent(environment);
+
+        var forged = await LambdaEvents.InvokeAsync(consent.Handle, LambdaEvents.Read("consent-form-post-forged.json"));
+        Assert.Equal(403, forged.GetProperty("statusCode").GetInt32());
+        Assert.Null(await Store(environment).GetAsync(Subscriber));
+
+        var signed = await LambdaEvents.InvokeAsync(consent.Handle, LambdaEvents.Read("consent-form-post-signed.json"));
+        Assert.Equal(200, signed.GetProperty("statusCode").GetInt32());
+        Assert.StartsWith("text/xml", signed.GetProperty("headers").GetProperty("content-type").GetString(), StringComparison.Ordinal);
+        Assert.Contains("<Response><Message>", signed.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.False(signed.GetProperty("isBase64Encoded").GetBoolean());
+
+        var subscriber = await Store(environment).GetAsync(Subscriber);
+        Assert.NotNull(subscriber);
+        Assert.Equal(ConsentStatus.OptedIn, subscriber.Status);
+        Assert.Equal(ConsentSource.WhatsAppKeyword, subscriber.Source);
+        Assert.Equal("SM0123456789abcdef0123456789abcdef", subscriber.Evidence.MessageSid);
+    }
+
+    [Fact]
+    public async Task A_signature_over_the_wrong_url_is_refused_when_PUBLIC_CONSENT_URL_differs()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        environment["PUBLIC_CONSENT_URL"] = "https://mitzvah.example.org/api/consent";
+        using var consent = Consent(environment);
+
+        var response = await LambdaEvents.InvokeAsync(consent.Handle, LambdaEvents.Read("consent-form-post-signed.json"));
+
+        Assert.Equal(403, response.GetProperty("statusCode").GetInt32());
+    }
+
+    [Fact]
+    public async Task Health_GET_and_the_JSON_web_form_work_through_the_function_url()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        using var consent = Consent(environment);
+
+        var health = await LambdaEvents.InvokeAsync(consent.Handle, LambdaEvents.Read("consent-get.json"));
+        var form = await LambdaEvents.InvokeAsync(consent.Handle, LambdaEvents.Read("consent-json-post.json"));
+
+        Assert.Equal(200, health.GetProperty("statusCode").GetInt32());
+        Assert.Equal("dynamodb", JsonDocument.Parse(health.GetProperty("body").GetString()!).RootElement.GetProperty("store").GetString());
+        Assert.Equal(200, form.GetProperty("statusCode").GetInt32());
+        Assert.Equal(ConsentStatus.OptedIn, (await Store(environment).GetAsync("+14155552672"))?.Status);
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_base64_is_400()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        using var consent = Consent(environment);
+        var broken = System.Text.Json.Nodes.JsonNode.Parse(LambdaEvents.Read("consent-form-post-signed.json"))!;
+        broken["body"] = "%%% not base64 %%%";
+
+        var response = await LambdaEvents.InvokeAsync(consent.Handle, broken.ToJsonString());
+
+        Assert.Equal(400, response.GetProperty("statusCode").GetInt32());
+        Assert.Contains("base64", response.GetProperty("body").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_scheduler_event_sends_once_and_a_retried_invocation_sends_nothing_more()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        await Subscribe(environment, Subscriber, "+14155552672");
+        using var bot = Bot(environment);
+
+        var first = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("scheduler.json"));
+        var retry = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("scheduler.json"));
+
+        Assert.Equal("2026-11-25", first.GetProperty("studyDate").GetString());
+        Assert.True(first.GetProperty("send").GetBoolean());
+        Assert.Equal("twilio", first.GetProperty("messenger").GetString());
+        Assert.Equal(2, first.GetProperty("sent").GetInt32());
+        Assert.Equal(0, retry.GetProperty("sent").GetInt32());
+        Assert.Equal(2, retry.GetProperty("alreadySent").GetInt32());
+        var records = await Ledger(environment).ListAsync(SendDay);
+        Assert.Equal(2, records.Count);
+        Assert.All(records, record =>
+        {
+            Assert.Equal(DeliveryState.Sent, record.State);
+            Assert.StartsWith("SM", record.MessageSid, StringComparison.Ordinal);
+        });
+    }
+
+    [Fact]
+    public async Task An_empty_scheduler_input_runs_for_today_in_the_send_zone()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        using var bot = Bot(environment);
+        var today = NodaTime.SystemClock.Instance.GetCurrentInstant().InZone(NodaTime.DateTimeZoneProviders.Tzdb["America/Chicago"]).Date;
+
+        var summary = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("scheduler-empty.json"));
+
+        Assert.Equal(today.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), summary.GetProperty("studyDate").GetString());
+        Assert.Equal(0, summary.GetProperty("eligible").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_original_direct_invoke_sends_to_the_test_recipient_outside_the_ledger()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        await Subscribe(environment, "+14155552672");
+        using var bot = Bot(environment);
+
+        var summary = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("direct-invoke.json"));
+
+        Assert.Equal("test-recipient", summary.GetProperty("recipients").GetString());
+        Assert.Equal(1, summary.GetProperty("sent").GetInt32());
+        Assert.Empty(await Ledger(environment).ListAsync(SendDay));
+    }
+
+    [Fact]
+    public async Task The_dry_run_counts_and_writes_nothing()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        await Subscribe(environment, Subscriber, "+14155552672", "+14155552673");
+        using var bot = Bot(environment);
+
+        var summary = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("direct-invoke-dry-run.json"));
+
+        Assert.Equal(3, summary.GetProperty("eligible").GetInt32());
+        Assert.Equal(0, summary.GetProperty("sent").GetInt32());
+        Assert.Empty(await Ledger(environment).ListAsync(SendDay));
+    }
+
+    [Theory]
+    [InlineData("""{"test_date":"25/11/2026"}""", "test_date '25/11/2026' is not a date")]
+    [InlineData("""{"test_recipient":"555"}""", "test_recipient is not a phone number")]
+    [InlineData("""{"scheduledTime":"soon"}""", "scheduledTime 'soon'")]
+    [InlineData("""[1]""", "must be a JSON object")]
+    public async Task A_bad_direct_invoke_fails_with_a_message_saying_what_is_wrong(string payload, string message)
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        using var bot = Bot(environment);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => LambdaEvents.InvokeAsync(bot.Handle, payload));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_manual_trigger_needs_SEND_TOKEN_through_the_function_url()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        using var bot = Bot(environment);
+
+        var refused = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("send-url-without-token.json"));
+        var accepted = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("send-url-with-token.json"));
+
+        Assert.Equal(401, refused.GetProperty("statusCode").GetInt32());
+        Assert.Equal(200, accepted.GetProperty("statusCode").GetInt32());
+        var summary = JsonDocument.Parse(accepted.GetProperty("body").GetString()!).RootElement;
+        Assert.Equal(1, summary.GetProperty("sent").GetInt32());
+        Assert.Equal("+1415***2671", summary.GetProperty("testRecipient").GetString());
+    }
+
+    [Fact]
+    public async Task Without_SEND_TOKEN_the_manual_trigger_is_disabled()
+    {
+        var environment = await standIns.NewEnvironmentAsync(sendToken: null);
+        using var bot = Bot(environment);
+
+        var response = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("send-url-with-token.json"));
+
+        Assert.Equal(404, response.GetProperty("statusCode").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("DELIVERIES_TABLE", null, "DELIVERIES_TABLE")]
+    [InlineData("TWILIO_ACCOUNT_SID", "nope", "TWILIO_ACCOUNT_SID")]
+    [InlineData("MITZVAH_SEND_CONCURRENCY", "0", "MITZVAH_SEND_CONCURRENCY")]
+    [InlineData("SEND_TOKEN", "short", "SEND_TOKEN")]
+    public async Task A_missing_or_bad_setting_fails_the_cold_start_naming_it(string name, string? value, string named)
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        environment[name] = value;
+
+        var error = Assert.ThrowsAny<Exception>(() => Bot(environment));
+
+        Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_SUBSCRIBERS_TABLE_the_run_sends_to_RECIPIENTS()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        environment["SUBSCRIBERS_TABLE"] = null;
+        environment["RECIPIENTS"] = "+14155552674,+14155552675";
+        using var bot = Bot(environment);
+
+        var summary = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("scheduler.json"));
+
+        Assert.Equal("RECIPIENTS", summary.GetProperty("recipients").GetString());
+        Assert.Equal(2, summary.GetProperty("sent").GetInt32());
+        Assert.Equal(2, (await Ledger(environment).ListAsync(SendDay)).Count);
+    }
+
+    private DailyMitzvahBot Bot(Dictionary<string, string?> environment) => new(AwsStandIns.Configuration(environment), standIns.UseDynalite());
+
+    private ConsentHandler Consent(Dictionary<string, string?> environment) => new(AwsStandIns.Configuration(environment), standIns.UseDynalite());
+
+    private DynamoDbSubscriberStore Store(Dictionary<string, string?> environment) => new(standIns.Client, Options.Create(Tables(environment)));
+
+    private DynamoDbDeliveryLedger Ledger(Dictionary<string, string?> environment) => new(standIns.Client, Tables(environment));
+
+    private static DynamoDbOptions Tables(Dictionary<string, string?> environment) => new()
+    {
+        SubscribersTable = environment["SUBSCRIBERS_TABLE"] ?? "unused",
+        ConsentHistoryTable = environment["CONSENT_HISTORY_TABLE"]!,
+        DeliveriesTable = environment["DELIVERIES_TABLE"]!,
+    };
+
+    private async Task Subscribe(Dictionary<string, string?> environment, params string[] phones)
+    {
+        foreach (var phone in phones)
+        {
+            await Store(environment).RecordConsentAsync(new ConsentChange(
+                phone, ConsentStatus.OptedIn, ConsentSource.Admin, new ConsentEvidence(Actor: "test"), DateTimeOffset.UtcNow));
+        }
+    }
+}
