@@ -1,0 +1,44 @@
+using Azure.Data.Tables;
+
+namespace Mitzvah.TableStorage;
+
+/// <summary>Creates a store's tables once per instance, on first use, so that a fresh storage account works.</summary>
+/// <remarks>
+/// Concurrent first callers share one creation; a failed or cancelled creation is retried by the next caller rather
+/// than remembered. The creation itself ignores callers' cancellation, which only stops their wait.
+/// </remarks>
+internal sealed class TableProvisioner
+{
+    private readonly TableClient[] _tables;
+    private readonly Lock _lock = new();
+    private Task? _creation;
+
+    public TableProvisioner(params TableClient[] tables)
+    {
+        _tables = tables;
+    }
+
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken)
+    {
+        Task creation;
+        lock (_lock)
+        {
+            if (_creation is null || _creation.IsFaulted || _creation.IsCanceled)
+            {
+                _creation = CreateAsync();
+            }
+
+            creation = _creation;
+        }
+
+        return creation.IsCompletedSuccessfully ? Task.CompletedTask : creation.WaitAsync(cancellationToken);
+    }
+
+    private async Task CreateAsync()
+    {
+        foreach (var table in _tables)
+        {
+            await table.CreateIfNotExistsAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

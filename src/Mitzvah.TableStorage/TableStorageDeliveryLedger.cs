@@ -1,0 +1,253 @@
+using System.Globalization;
+using System.Net;
+using Azure;
+using Azure.Data.Tables;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+
+namespace Mitzvah.TableStorage;
+
+/// <summary>The delivery ledger in Azure Table Storage.</summary>
+/// <remarks>
+/// <para>
+/// One entity per (study date, phone) in <c>{prefix}Deliveries</c>: PartitionKey the study date (<c>yyyy-MM-dd</c>),
+/// RowKey the phone number, so a day's summary is one partition query. Every operation reads the entity with its ETag,
+/// decides, and makes one conditional write: an insert when there is no entity (409 if another run inserted first), a
+/// replace with <c>If-Match</c> otherwise (412 if the entity changed since the read). A run that loses re-reads and
+/// decides again on what the winner wrote, so of concurrent claims of one item exactly one wins, and a mark never
+/// overwrites a claim it does not hold.
+/// </para>
+/// <para>
+/// Timestamps are stored as UTC with milliseconds; finer fractions are dropped, also before the lease comparison.
+/// Thread-safe.
+/// </para>
+/// </remarks>
+public sealed class TableStorageDeliveryLedger : IDeliveryLedger
+{
+    private const string DateFormat = "yyyy-MM-dd";
+    private const int ServiceMaxPerPage = 1000;
+    private const int MaxAttempts = 100;
+
+    private const string State = "State";
+    private const string ClaimId = "ClaimId";
+    private const string Attempts = "Attempts";
+    private const string LeaseExpiresAt = "LeaseExpiresAt";
+    private const string MessageSid = "MessageSid";
+    private const string ErrorCode = "ErrorCode";
+    private const string Permanent = "Permanent";
+    private const string UpdatedAt = "UpdatedAt";
+
+    private readonly TableClient _deliveries;
+    private readonly TableProvisioner _provisioner;
+
+    /// <summary>Creates a ledger on the table named with <paramref name="tablePrefix"/>. It is created on first use.</summary>
+    /// <exception cref="ArgumentException">The prefix does not make a valid table name.</exception>
+    public TableStorageDeliveryLedger(TableServiceClient serviceClient, string tablePrefix = TableStorageOptions.DefaultTablePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(serviceClient);
+        var names = new TableStorageOptions { TablePrefix = TableNames.ThrowIfInvalidPrefix(tablePrefix, nameof(tablePrefix)) };
+        _deliveries = serviceClient.GetTableClient(names.DeliveriesTableName);
+        _provisioner = new TableProvisioner(_deliveries);
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        var at = TableValues.ToUtcMilliseconds(now);
+        var leaseExpiresAt = TableValues.ToUtcMilliseconds(now + lease);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadAsync(studyDate, phone, cancellationToken).ConfigureAwait(false);
+            var current = entity is null ? null : ToRecord(entity);
+            if (current is not null && !IsClaimable(current, at))
+            {
+                return null;
+            }
+
+            var claim = new DeliveryRecord(
+                studyDate,
+                phone,
+                DeliveryState.Claimed,
+                Guid.NewGuid().ToString("N"),
+                (current?.Attempts ?? 0) + 1,
+                leaseExpiresAt,
+                MessageSid: null,
+                ErrorCode: null,
+                Permanent: false,
+                at);
+            if (await TryWriteAsync(entity, claim, cancellationToken).ConfigureAwait(false))
+            {
+                return claim;
+            }
+        }
+
+        throw new InvalidOperationException($"The claim lost {MaxAttempts} races in a row to other writers of the same item.");
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+
+        return CompleteAsync(
+            studyDate,
+            phone,
+            claimId,
+            claim => claim with { State = DeliveryState.Sent, MessageSid = messageSid, ErrorCode = null, Permanent = false, UpdatedAt = TableValues.ToUtcMilliseconds(now) },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
+
+        return CompleteAsync(
+            studyDate,
+            phone,
+            claimId,
+            claim => claim with { State = DeliveryState.Failed, MessageSid = null, ErrorCode = errorCode, Permanent = permanent, UpdatedAt = TableValues.ToUtcMilliseconds(now) },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        var entity = await ReadAsync(studyDate, phone, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : ToRecord(entity);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default)
+    {
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {FormatDate(studyDate)}");
+        var records = new List<DeliveryRecord>();
+        await foreach (var entity in _deliveries.QueryAsync<TableEntity>(filter, maxPerPage: ServiceMaxPerPage, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            records.Add(ToRecord(entity));
+        }
+
+        // The service already returns RowKey order; sorting states the contract instead of relying on it.
+        records.Sort((x, y) => string.CompareOrdinal(x.Phone, y.Phone));
+        return records;
+    }
+
+    private async Task<bool> CompleteAsync(DateOnly studyDate, string phone, string claimId, Func<DeliveryRecord, DeliveryRecord> complete, CancellationToken cancellationToken)
+    {
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadAsync(studyDate, phone, cancellationToken).ConfigureAwait(false);
+            if (entity is null)
+            {
+                return false;
+            }
+
+            var current = ToRecord(entity);
+            if (current.State != DeliveryState.Claimed || !string.Equals(current.ClaimId, claimId, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            if (await TryWriteAsync(entity, complete(current), cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        throw new InvalidOperationException($"The mark lost {MaxAttempts} races in a row to other writers of the same item.");
+    }
+
+    /// <summary>
+    /// Inserts <paramref name="record"/> when <paramref name="read"/> is null, else replaces it if unchanged since
+    /// read; false when another writer got there first.
+    /// </summary>
+    private async Task<bool> TryWriteAsync(TableEntity? read, DeliveryRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (read is null)
+            {
+                await _deliveries.AddEntityAsync(ToEntity(record), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await _deliveries.UpdateEntityAsync(ToEntity(record), read.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private async Task<TableEntity?> ReadAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken)
+    {
+        var response = await _deliveries.GetEntityIfExistsAsync<TableEntity>(FormatDate(studyDate), phone, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    private static bool IsClaimable(DeliveryRecord record, DateTimeOffset now) => record.State switch
+    {
+        DeliveryState.Failed => !record.Permanent,
+        DeliveryState.Claimed => record.LeaseExpiresAt <= now,
+        _ => false,
+    };
+
+    private static TableEntity ToEntity(DeliveryRecord record)
+    {
+        var entity = new TableEntity(FormatDate(record.StudyDate), record.Phone)
+        {
+            [State] = record.State.ToName(),
+            [ClaimId] = record.ClaimId,
+            [Attempts] = record.Attempts,
+            [LeaseExpiresAt] = record.LeaseExpiresAt,
+            [Permanent] = record.Permanent,
+            [UpdatedAt] = record.UpdatedAt,
+        };
+
+        // Absent rather than null: a replace drops properties the entity no longer has.
+        if (record.MessageSid is not null)
+        {
+            entity[MessageSid] = record.MessageSid;
+        }
+
+        if (record.ErrorCode is not null)
+        {
+            entity[ErrorCode] = record.ErrorCode;
+        }
+
+        return entity;
+    }
+
+    private static DeliveryRecord ToRecord(TableEntity entity) => new(
+        DateOnly.ParseExact(entity.PartitionKey, DateFormat, CultureInfo.InvariantCulture),
+        entity.RowKey,
+        DeliveryNames.ParseState(TableValues.RequiredString(entity, State)),
+        TableValues.RequiredString(entity, ClaimId),
+        TableValues.RequiredInt32(entity, Attempts),
+        TableValues.RequiredTimestamp(entity, LeaseExpiresAt),
+        entity.GetString(MessageSid),
+        entity.GetString(ErrorCode),
+        TableValues.RequiredBoolean(entity, Permanent),
+        TableValues.RequiredTimestamp(entity, UpdatedAt));
+
+    private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
+}

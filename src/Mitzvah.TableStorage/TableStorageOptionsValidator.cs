@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
+
+namespace Mitzvah.TableStorage;
+
+/// <summary>Rejects <see cref="TableStorageOptions"/> that cannot work, naming the setting to fix.</summary>
+public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorageOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, TableStorageOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        var hasConnectionString = !string.IsNullOrWhiteSpace(options.ConnectionString);
+
+        if (hasConnectionString && options.ServiceUri is not null)
+        {
+            failures.Add(
+                $"Both {SettingNames.AzureTablesConnectionString} and {SettingNames.AzureTablesEndpoint} are set; set only one: "
+                + $"{SettingNames.AzureTablesConnectionString} for a connection string (e.g. UseDevelopmentStorage=true), "
+                + $"or {SettingNames.AzureTablesEndpoint} for the table service URL reached with the managed identity.");
+        }
+        else if (!hasConnectionString && options.ServiceUri is null)
+        {
+            failures.Add(
+                $"Neither {SettingNames.AzureTablesConnectionString} nor {SettingNames.AzureTablesEndpoint} is set; set one: "
+                + $"{SettingNames.AzureTablesConnectionString} for a connection string (e.g. UseDevelopmentStorage=true), "
+                + $"or {SettingNames.AzureTablesEndpoint} for the table service URL reached with the managed identity.");
+        }
+
+        // Bearer tokens are only ever sent over TLS, so a managed-identity endpoint must be https.
+        if (options.ServiceUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps))
+        {
+            failures.Add($"{SettingNames.AzureTablesEndpoint} '{uri}' must be an absolute https URL, e.g. https://account.table.core.windows.net.");
+        }
+
+        if (!TableNames.IsValidPrefix(options.TablePrefix))
+        {
+            failures.Add(
+                $"{SettingNames.AzureTablesPrefix} '{options.TablePrefix}' must be a letter followed by at most "
+                + $"{TableNames.MaxPrefixLength - 1} letters or digits.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,327 @@
+using System.Buffers.Text;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.TableStorage;
+
+/// <summary>Subscribers and their consent history in Azure Table Storage.</summary>
+/// <remarks>
+/// <para>
+/// <b>Subscribers</b> (<c>{prefix}Subscribers</c>): every subscriber is one entity with PartitionKey
+/// <c>"subscriber"</c>, RowKey the phone number and the status as a plain <c>Status</c> property. The key never
+/// changes with the status, because moving an entity between partitions takes two writes that cannot be made atomic,
+/// and the subscriber entity is then the single place where a change becomes visible. Listing a status is a range
+/// query on that one partition, ordered by RowKey, with <c>Status eq '…'</c> evaluated by the service: rows with
+/// another status, opted-out numbers included, are never sent to the caller. A status-partitioned index would avoid
+/// the server-side scan but needs a second write per change and repair after a crash; one partition serves about
+/// 2,000 entities per second, ample for a daily send.
+/// </para>
+/// <para>
+/// <b>History</b> (<c>{prefix}ConsentHistory</c>): PartitionKey the phone number, RowKey the version zero-padded to
+/// ten digits, so a partition query returns the history oldest first. Entries are only ever inserted.
+/// </para>
+/// <para>
+/// <b>Changes</b> use only conditional writes. <see cref="RecordConsentAsync"/> reads the subscriber with its ETag;
+/// if the status is already the wanted one it returns without writing. Otherwise it writes version n + 1 of the
+/// subscriber, insert-only for a new number and with <c>If-Match</c> on the ETag it read for a known one, and then
+/// inserts history entry n + 1, whose every field comes from the new subscriber entity. The conditional subscriber
+/// write is the linearization point: of concurrent changes of one phone only one can move version n to n + 1, and the
+/// losers (409 or 412) read again and retry, at most <c>100</c> times; each loss means another change succeeded.
+/// </para>
+/// <para>
+/// Because a history entry is derived from the subscriber entity of its version, anyone can write it, and writing it
+/// twice is harmless (the insert of an identical entry fails with 409, which is ignored). A writer that dies between
+/// its two writes therefore leaves nothing to undo: before moving a subscriber past version n a change makes sure
+/// entry n exists, so history never has gaps, and <see cref="GetHistoryAsync"/> writes a missing latest entry before
+/// returning it. <see cref="GetHistoryAsync"/> reads the subscriber first and returns entries up to its version only,
+/// so status and history never disagree, even while a change is in flight.
+/// </para>
+/// <para>Timestamps are stored as UTC with milliseconds; finer fractions are dropped. Thread-safe.</para>
+/// </remarks>
+public sealed class TableStorageSubscriberStore : ISubscriberStore
+{
+    /// <summary>The one partition of the subscribers table.</summary>
+    public const string SubscriberPartition = "subscriber";
+
+    private const int MaxPageSize = 1000;
+    private const int ServiceMaxPerPage = 1000;
+    private const int MaxAttempts = 100;
+    private const string TokenPrefix = "after:";
+
+    private const string Channel = "Channel";
+    private const string Status = "Status";
+    private const string Purpose = "Purpose";
+    private const string Source = "Source";
+    private const string Evidence = "Evidence";
+    private const string CreatedAt = "CreatedAt";
+    private const string UpdatedAt = "UpdatedAt";
+    private const string RecordedAt = "RecordedAt";
+    private const string Version = "Version";
+
+    private readonly TableClient _subscribers;
+    private readonly TableClient _history;
+    private readonly TableProvisioner _provisioner;
+
+    /// <summary>Creates a store on the tables named with <paramref name="tablePrefix"/>. They are created on first use.</summary>
+    /// <exception cref="ArgumentException">The prefix does not make valid table names.</exception>
+    public TableStorageSubscriberStore(TableServiceClient serviceClient, string tablePrefix = TableStorageOptions.DefaultTablePrefix)
+    {
+        ArgumentNullException.ThrowIfNull(serviceClient);
+        var names = new TableStorageOptions { TablePrefix = TableNames.ThrowIfInvalidPrefix(tablePrefix, nameof(tablePrefix)) };
+        _subscribers = serviceClient.GetTableClient(names.SubscribersTableName);
+        _history = serviceClient.GetTableClient(names.ConsentHistoryTableName);
+        _provisioner = new TableProvisioner(_subscribers, _history);
+    }
+
+    /// <inheritdoc />
+    public string Kind => "table-storage";
+
+    /// <inheritdoc />
+    public async Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        var entity = await ReadSubscriberAsync(phone, cancellationToken).ConfigureAwait(false);
+        return entity is null ? null : ToSubscriber(entity);
+    }
+
+    /// <inheritdoc />
+    public async Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        var at = TableValues.ToUtcMilliseconds(change.At);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadSubscriberAsync(change.Phone, cancellationToken).ConfigureAwait(false);
+            var current = entity is null ? null : ToSubscriber(entity);
+            if (current is not null && current.Status == change.Status)
+            {
+                return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+            }
+
+            if (current is not null)
+            {
+                await EnsureHistoryAsync(current, cancellationToken).ConfigureAwait(false);
+            }
+
+            var updated = new Subscriber(
+                change.Phone,
+                ConsentNames.WhatsAppChannel,
+                change.Status,
+                ConsentNames.DailyMitzvotPurpose,
+                change.Source,
+                change.Evidence,
+                current?.CreatedAt ?? at,
+                at,
+                (current?.Version ?? 0) + 1);
+            try
+            {
+                if (entity is null)
+                {
+                    await _subscribers.AddEntityAsync(ToEntity(updated), cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _subscribers.UpdateEntityAsync(ToEntity(updated), entity.ETag, TableUpdateMode.Replace, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
+            catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+            {
+                // Another change of this phone won (or the entity was removed): read again and decide anew.
+                continue;
+            }
+
+            await InsertHistoryAsync(updated, cancellationToken).ConfigureAwait(false);
+            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current?.Status);
+        }
+
+        throw new InvalidOperationException($"The consent change lost {MaxAttempts} races in a row to other changes of the same number.");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Pages are ordered by phone. The continuation token names the last phone of the page; the next page is a fresh
+    /// query that starts after it, so tokens stay valid however long the caller waits. Service pages are read until
+    /// the page is full, since a filtered query may return short or empty pages.
+    /// </remarks>
+    public async Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = continuationToken is null ? null : DecodeToken(continuationToken);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        var filter = after is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and Status eq {status.ToName()}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and RowKey gt {after} and Status eq {status.ToName()}");
+
+        // One item more than asked tells whether another page follows, so the last page carries no token.
+        var query = _subscribers.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize + 1, ServiceMaxPerPage), cancellationToken: cancellationToken);
+        var items = new List<Subscriber>(pageSize);
+        var more = false;
+        await foreach (var entity in query.ConfigureAwait(false))
+        {
+            if (items.Count == pageSize)
+            {
+                more = true;
+                break;
+            }
+
+            items.Add(ToSubscriber(entity));
+        }
+
+        return new SubscriberPage(items, more ? EncodeToken(items[^1].Phone) : null);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Counts keys only; the rows' other properties are not transferred.</remarks>
+    public async Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
+    {
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and Status eq {status.ToName()}");
+        var query = _subscribers.QueryAsync<TableEntity>(filter, maxPerPage: ServiceMaxPerPage, select: ["RowKey"], cancellationToken: cancellationToken);
+        long count = 0;
+        await foreach (var _ in query.ConfigureAwait(false))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        var entity = await ReadSubscriberAsync(phone, cancellationToken).ConfigureAwait(false);
+        if (entity is null)
+        {
+            return [];
+        }
+
+        // Entries past the version just read belong to changes that were not visible yet when it was read.
+        var subscriber = ToSubscriber(entity);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {phone} and RowKey le {VersionKey(subscriber.Version)}");
+        var entries = new List<ConsentHistoryEntry>();
+        await foreach (var row in _history.QueryAsync<TableEntity>(filter, maxPerPage: ServiceMaxPerPage, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(ToHistoryEntry(row));
+        }
+
+        if (entries.Count == 0 || entries[^1].Version != subscriber.Version)
+        {
+            // The change that produced this version is still in flight or died before writing its entry.
+            await InsertHistoryAsync(subscriber, cancellationToken).ConfigureAwait(false);
+            entries.Add(HistoryEntryOf(subscriber));
+        }
+
+        return entries;
+    }
+
+    private async Task<TableEntity?> ReadSubscriberAsync(string phone, CancellationToken cancellationToken)
+    {
+        var response = await _subscribers.GetEntityIfExistsAsync<TableEntity>(SubscriberPartition, phone, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        return response.HasValue ? response.Value : null;
+    }
+
+    /// <summary>Writes the history entry of <paramref name="subscriber"/>'s version unless it exists.</summary>
+    private async Task EnsureHistoryAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        var existing = await _history.GetEntityIfExistsAsync<TableEntity>(subscriber.Phone, VersionKey(subscriber.Version), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!existing.HasValue)
+        {
+            await InsertHistoryAsync(subscriber, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task InsertHistoryAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _history.AddEntityAsync(ToHistoryEntity(subscriber), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException exception) when (exception.Status == (int)HttpStatusCode.Conflict)
+        {
+            // Someone wrote it first, from the same subscriber version, so with the same content.
+        }
+    }
+
+    private static string VersionKey(long version) => version.ToString("D10", CultureInfo.InvariantCulture);
+
+    private static TableEntity ToEntity(Subscriber subscriber) => new(SubscriberPartition, subscriber.Phone)
+    {
+        [Channel] = subscriber.Channel,
+        [Status] = subscriber.Status.ToName(),
+        [Purpose] = subscriber.Purpose,
+        [Source] = subscriber.Source.ToName(),
+        [Evidence] = subscriber.Evidence.ToJson(),
+        [CreatedAt] = subscriber.CreatedAt,
+        [UpdatedAt] = subscriber.UpdatedAt,
+        [Version] = subscriber.Version,
+    };
+
+    private static Subscriber ToSubscriber(TableEntity entity) => new(
+        entity.RowKey,
+        TableValues.RequiredString(entity, Channel),
+        ConsentNames.ParseStatus(TableValues.RequiredString(entity, Status)),
+        TableValues.RequiredString(entity, Purpose),
+        ConsentNames.ParseSource(TableValues.RequiredString(entity, Source)),
+        ConsentEvidence.FromJson(TableValues.RequiredString(entity, Evidence)),
+        TableValues.RequiredTimestamp(entity, CreatedAt),
+        TableValues.RequiredTimestamp(entity, UpdatedAt),
+        TableValues.RequiredInt64(entity, Version));
+
+    private static ConsentHistoryEntry HistoryEntryOf(Subscriber subscriber) => new(
+        subscriber.Phone, subscriber.Version, subscriber.Status, subscriber.Source, subscriber.Evidence, subscriber.UpdatedAt);
+
+    private static TableEntity ToHistoryEntity(Subscriber subscriber) => new(subscriber.Phone, VersionKey(subscriber.Version))
+    {
+        [Status] = subscriber.Status.ToName(),
+        [Source] = subscriber.Source.ToName(),
+        [Evidence] = subscriber.Evidence.ToJson(),
+        [RecordedAt] = subscriber.UpdatedAt,
+        [Version] = subscriber.Version,
+    };
+
+    private static ConsentHistoryEntry ToHistoryEntry(TableEntity entity) => new(
+        entity.PartitionKey,
+        TableValues.RequiredInt64(entity, Version),
+        ConsentNames.ParseStatus(TableValues.RequiredString(entity, Status)),
+        ConsentNames.ParseSource(TableValues.RequiredString(entity, Source)),
+        ConsentEvidence.FromJson(TableValues.RequiredString(entity, Evidence)),
+        TableValues.RequiredTimestamp(entity, RecordedAt));
+
+    private static string EncodeToken(string phone) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(TokenPrefix + phone));
+
+    private static string DecodeToken(string continuationToken)
+    {
+        string text;
+        try
+        {
+            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(continuationToken));
+        }
+        catch (FormatException exception)
+        {
+            throw new ArgumentException("The continuation token is not one this store issued.", nameof(continuationToken), exception);
+        }
+
+        return text.StartsWith(TokenPrefix, StringComparison.Ordinal) && E164.IsValid(text[TokenPrefix.Length..])
+            ? text[TokenPrefix.Length..]
+            : throw new ArgumentException("The continuation token is not one this store issued.", nameof(continuationToken));
+    }
+}

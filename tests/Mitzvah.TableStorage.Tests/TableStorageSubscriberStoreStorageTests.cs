@@ -1,0 +1,210 @@
+using System.Text.Json;
+using System.Web;
+using Azure.Core;
+using Azure.Data.Tables;
+using Mitzvah.Core.Consent;
+using Mitzvah.Testing.Contracts;
+
+namespace Mitzvah.TableStorage.Tests;
+
+/// <summary>What the Table Storage store does beyond the contract: its tables, keys and queries as the service sees them.</summary>
+[Collection(SharedAzurite.Name)]
+public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = ConsentChangeBuilder.DefaultAt;
+
+    private readonly string _prefix = AzuriteFixture.NewPrefix();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => azurite.DeleteTablesAsync(_prefix);
+
+    [Fact]
+    public async Task Opted_in_listing_gets_only_opted_in_rows_from_the_service()
+    {
+        var seeding = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        var optedIn = new List<string>();
+        for (var i = 0; i < 47; i++)
+        {
+            var phone = TestPhones.Numbered(i);
+            var status = (i % 4) switch { 0 => ConsentStatus.OptedIn, 3 => ConsentStatus.Invalid, _ => ConsentStatus.OptedOut };
+            if (status != ConsentStatus.OptedIn)
+            {
+                // Formerly opted in: only the current status may count.
+                await seeding.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).At(T0).Build());
+            }
+            else
+            {
+                optedIn.Add(phone);
+            }
+
+            await seeding.RecordConsentAsync(ConsentChangeBuilder.To(phone, status).At(T0.AddMinutes(1)).Build());
+        }
+
+        var recorder = new RecordingPolicy();
+        var options = new TableClientOptions();
+        options.AddPolicy(recorder, HttpPipelinePosition.PerCall);
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(options), _prefix);
+
+        var listed = new List<string>();
+        await foreach (var subscriber in store.StreamAsync(ConsentStatus.OptedIn, pageSize: 5))
+        {
+            listed.Add(subscriber.Phone);
+        }
+
+        Assert.Equal(optedIn, listed);
+        var queries = recorder.Exchanges.Where(e => e.Method == "GET" && e.Uri.AbsolutePath.EndsWith($"/{_prefix}Subscribers()", StringComparison.Ordinal)).ToList();
+        Assert.Equal(3, queries.Count);
+        Assert.All(queries, query =>
+        {
+            var filter = HttpUtility.ParseQueryString(query.Uri.Query)["$filter"];
+            Assert.NotNull(filter);
+            Assert.StartsWith("PartitionKey eq 'subscriber' and ", filter, StringComparison.Ordinal);
+            Assert.EndsWith(" and Status eq 'opted_in'", filter, StringComparison.Ordinal);
+        });
+
+        // Every row the service sent is opted in; the opted-out and invalid rows never left it.
+        var received = queries.SelectMany(query => Rows(query.ResponseBody)).ToList();
+        Assert.All(received, row => Assert.Equal("opted_in", row.GetProperty("Status").GetString()));
+        Assert.Equal(optedIn, received.Select(row => row.GetProperty("RowKey").GetString()).Distinct());
+        Assert.InRange(received.Count, optedIn.Count, optedIn.Count + queries.Count);
+
+        // The table does hold the other rows: an unfiltered query returns them.
+        var all = await CountRowsAsync(azurite.CreateServiceClient().GetTableClient(_prefix + "Subscribers"), filter: null);
+        Assert.Equal(47, all);
+    }
+
+    [Fact]
+    public async Task Rows_use_fixed_table_names_a_stable_subscriber_key_and_zero_padded_history_versions()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        var optIn = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWebForm("v1", "203.0.113.7", "Mozilla/5.0").At(T0.AddTicks(4567)).Build();
+        var optOut = ConsentChangeBuilder.OptOut(TestPhones.Alice).ViaWhatsApp("STOP").At(T0.AddDays(1)).Build();
+
+        await store.RecordConsentAsync(optIn);
+        await store.RecordConsentAsync(optOut);
+
+        var service = azurite.CreateServiceClient();
+        var tables = new List<string>();
+        await foreach (var table in service.QueryAsync(filter: $"TableName ge '{_prefix}' and TableName lt '{_prefix}~'"))
+        {
+            tables.Add(table.Name);
+        }
+
+        Assert.Equal([_prefix + "ConsentHistory", _prefix + "Subscribers"], tables.Order(StringComparer.Ordinal));
+
+        var subscriber = (await service.GetTableClient(_prefix + "Subscribers").GetEntityAsync<TableEntity>("subscriber", TestPhones.Alice)).Value;
+        Assert.Equal("opted_out", subscriber.GetString("Status"));
+        Assert.Equal("whatsapp_keyword", subscriber.GetString("Source"));
+        Assert.Equal(optOut.Evidence.ToJson(), subscriber.GetString("Evidence"));
+        Assert.Equal(2L, subscriber.GetInt64("Version"));
+        Assert.Equal(T0, subscriber.GetDateTimeOffset("CreatedAt"));
+        Assert.Equal(T0.AddDays(1), subscriber.GetDateTimeOffset("UpdatedAt"));
+
+        var history = new List<TableEntity>();
+        await foreach (var entity in service.GetTableClient(_prefix + "ConsentHistory").QueryAsync<TableEntity>(e => e.PartitionKey == TestPhones.Alice))
+        {
+            history.Add(entity);
+        }
+
+        Assert.Equal(["0000000001", "0000000002"], history.Select(entity => entity.RowKey));
+        Assert.Equal(["opted_in", "opted_out"], history.Select(entity => entity.GetString("Status")));
+        Assert.Equal(optIn.Evidence.ToJson(), history[0].GetString("Evidence"));
+    }
+
+    [Fact]
+    public async Task History_written_by_a_change_that_died_before_its_entry_is_restored_on_read()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        var optIn = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build());
+        var history = azurite.CreateServiceClient().GetTableClient(_prefix + "ConsentHistory");
+        await history.DeleteEntityAsync(TestPhones.Alice, "0000000001");
+
+        var entries = await store.GetHistoryAsync(TestPhones.Alice);
+
+        var expected = new ConsentHistoryEntry(TestPhones.Alice, 1, ConsentStatus.OptedIn, optIn.Subscriber.Source, optIn.Subscriber.Evidence, T0);
+        Assert.Equal([expected], entries);
+        Assert.Equal(1, await CountRowsAsync(history, $"PartitionKey eq '{TestPhones.Alice}'"));
+    }
+
+    [Fact]
+    public async Task Next_change_fills_in_the_entry_a_dead_change_left_out_so_history_has_no_gaps()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build());
+        var history = azurite.CreateServiceClient().GetTableClient(_prefix + "ConsentHistory");
+        await history.DeleteEntityAsync(TestPhones.Alice, "0000000001");
+
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(T0.AddDays(1)).Build());
+
+        Assert.Equal(2, await CountRowsAsync(history, $"PartitionKey eq '{TestPhones.Alice}'"));
+        var entries = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal([1L, 2L], entries.Select(entry => entry.Version));
+        Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut], entries.Select(entry => entry.Status));
+    }
+
+    [Fact]
+    public async Task History_never_shows_an_entry_beyond_the_subscribers_current_version()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build());
+        var history = azurite.CreateServiceClient().GetTableClient(_prefix + "ConsentHistory");
+
+        // As a change in flight leaves it: its entry is visible before the reader's subscriber read reflects it.
+        await history.AddEntityAsync(new TableEntity(TestPhones.Alice, "0000000002")
+        {
+            ["Status"] = "opted_out",
+            ["Source"] = "admin",
+            ["Evidence"] = "{}",
+            ["RecordedAt"] = T0.AddDays(1),
+            ["Version"] = 2L,
+        });
+
+        var entries = await store.GetHistoryAsync(TestPhones.Alice);
+
+        Assert.Equal([1L], entries.Select(entry => entry.Version));
+        Assert.Equal(ConsentStatus.OptedIn, (await store.GetAsync(TestPhones.Alice))!.Status);
+    }
+
+    [Fact]
+    public async Task A_fresh_account_gets_its_tables_once_under_concurrent_first_use()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        var phones = Enumerable.Range(0, 16).Select(TestPhones.Numbered).ToList();
+
+        await Task.WhenAll(phones.Select(phone => Task.Run(() => store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).Build()))));
+
+        Assert.Equal(16, await store.CountAsync(ConsentStatus.OptedIn));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("1Mitzvah")]
+    [InlineData("Mitzvah-Prod")]
+    [InlineData("Mitzvah_")]
+    [InlineData("A12345678901234567890123456789012345678901234567890")]
+    public void Prefixes_that_make_invalid_table_names_are_rejected(string prefix)
+    {
+        var client = azurite.CreateServiceClient();
+
+        Assert.ThrowsAny<ArgumentException>(() => new TableStorageSubscriberStore(client, prefix));
+        Assert.ThrowsAny<ArgumentException>(() => new TableStorageDeliveryLedger(client, prefix));
+    }
+
+    private static List<JsonElement> Rows(string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.GetProperty("value").EnumerateArray().Select(row => row.Clone()).ToList();
+    }
+
+    private static async Task<int> CountRowsAsync(TableClient table, string? filter)
+    {
+        var count = 0;
+        await foreach (var _ in table.QueryAsync<TableEntity>(filter))
+        {
+            count++;
+        }
+
+        return count;
+    }
+}
