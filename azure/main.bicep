@@ -1,0 +1,317 @@
+// Mitzvah on Azure Functions (Flex Consumption, .NET 10 isolated worker).
+// Deploy into an existing resource group: see README.md beside this file.
+
+@description('Azure region of every resource. It must offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
+param location string = resourceGroup().location
+
+@description('Short lowercase prefix of every resource name: letters and digits, starting with a letter.')
+@minLength(3)
+@maxLength(11)
+param namePrefix string = 'mitzvah'
+
+@description('Twilio account SID (AC…). Stored in Key Vault.')
+@secure()
+@minLength(1)
+param twilioAccountSid string
+
+@description('Twilio auth token: authenticates REST calls and checks webhook signatures. Stored in Key Vault.')
+@secure()
+@minLength(1)
+param twilioAuthToken string
+
+@description('Token the web opt-in form must carry (e.g. openssl rand -hex 32). Stored in Key Vault.')
+@secure()
+@minLength(1)
+param webhookToken string
+
+@description('The WhatsApp sender number in E.164, e.g. +14155550100.')
+@minLength(2)
+param twilioWhatsAppNumber string
+
+@description('Content SID (HX…) of an approved WhatsApp template for business-initiated messages; empty sends free-form text.')
+param whatsAppTemplateSid string = ''
+
+@description('How many messages the daily run sends in parallel.')
+@minValue(1)
+@maxValue(32)
+param sendConcurrency int = 4
+
+@description('IANA time zone in which the message goes out at 10:00.')
+param timeZone string = 'America/Chicago'
+
+@description('NCRONTAB schedule (UTC) of the daily run: every UTC hour that can be 10:00 in timeZone. 15 and 16 UTC are 10:00 in Chicago under CDT and CST; the app sends only in the hour that is 10:00 locally.')
+param dailyScheduleUtc string = '0 0 15,16 * * *'
+
+@description('Upper bound of Flex Consumption instances: caps cost if the public consent endpoint is flooded.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory of each Flex Consumption instance.')
+@allowed([2048, 4096])
+param instanceMemoryMB int = 2048
+
+var token = uniqueString(resourceGroup().id, namePrefix)
+var prefix = toLower(namePrefix)
+var functionAppName = '${prefix}-func-${token}'
+var storageAccountName = take('${prefix}${token}', 24)
+var keyVaultName = take('${prefix}-kv-${token}', 24)
+var deploymentContainerName = 'app-package'
+// The app's table store names its tables AZURE_TABLES_PREFIX + Subscribers / ConsentHistory / Deliveries. It
+// creates missing tables itself; declaring them here keeps that off the first request after a deployment.
+var tablePrefix = 'Mitzvah'
+var tableNames = [
+  'MitzvahSubscribers'
+  'MitzvahConsentHistory'
+  'MitzvahDeliveries'
+]
+
+// Built-in role definitions (ids are the same in every tenant).
+var roles = {
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  keyVaultSecretsUser: '4633458b-17de-408a-b874-0445c86b69e6'
+}
+
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {
+  name: '${prefix}-log-${token}'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: '${prefix}-appi-${token}'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+  }
+}
+
+// Host storage (AzureWebJobsStorage), the deployment package container and the app's tables, all reached with the
+// app's managed identity: shared keys are off.
+resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+  name: storageAccountName
+  location: location
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Enabled'
+  }
+
+  resource blobService 'blobServices' = {
+    name: 'default'
+
+    resource deploymentContainer 'containers' = {
+      name: deploymentContainerName
+      properties: {
+        publicAccess: 'None'
+      }
+    }
+  }
+
+  resource tableService 'tableServices' = {
+    name: 'default'
+
+    resource tables 'tables' = [
+      for tableName in tableNames: {
+        name: tableName
+      }
+    ]
+  }
+}
+
+resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' = {
+  name: keyVaultName
+  location: location
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 7
+    publicNetworkAccess: 'Enabled'
+  }
+
+  resource twilioAccountSidSecret 'secrets' = {
+    name: 'twilio-account-sid'
+    properties: {
+      value: twilioAccountSid
+    }
+  }
+
+  resource twilioAuthTokenSecret 'secrets' = {
+    name: 'twilio-auth-token'
+    properties: {
+      value: twilioAuthToken
+    }
+  }
+
+  resource webhookTokenSecret 'secrets' = {
+    name: 'webhook-token'
+    properties: {
+      value: webhookToken
+    }
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
+  name: '${prefix}-plan-${token}'
+  location: location
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-11-01' = {
+  name: functionAppName
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+// Code is deployed with Microsoft Entra ID (OIDC), so publishing with basic-auth credentials stays off.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-11-01' = {
+  parent: functionApp
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
+// Host storage and the deployment container: blobs (function keys, timer schedule status, singleton leases, the
+// deployment package). The app has no queue trigger, so it gets no queue role.
+resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, roles.storageBlobDataOwner)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageBlobDataOwner)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource tableDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(storage.id, functionApp.id, roles.storageTableDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.storageTableDataContributor)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, functionApp.id, roles.keyVaultSecretsUser)
+  scope: keyVault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.keyVaultSecretsUser)
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+var consentUrl = 'https://${functionApp.properties.defaultHostName}/api/consent'
+
+// App settings live in their own resource so that PUBLIC_CONSENT_URL can use the host name Azure assigned, and so
+// that they are applied (restarting the app and resolving the Key Vault references) only once the roles exist.
+resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: {
+    AzureWebJobsStorage__accountName: storage.name
+    AzureWebJobsStorage__credential: 'managedidentity'
+    APPLICATIONINSIGHTS_CONNECTION_STRING: appInsights.properties.ConnectionString
+    AZURE_TABLES_ENDPOINT: storage.properties.primaryEndpoints.table
+    AZURE_TABLES_PREFIX: tablePrefix
+    TWILIO_ACCOUNT_SID: '@Microsoft.KeyVault(SecretUri=${keyVault::twilioAccountSidSecret.properties.secretUri})'
+    TWILIO_AUTH_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVault::twilioAuthTokenSecret.properties.secretUri})'
+    WEBHOOK_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVault::webhookTokenSecret.properties.secretUri})'
+    TWILIO_WHATSAPP_NUMBER: twilioWhatsAppNumber
+    // Empty means none: the app then sends free-form text.
+    WHATSAPP_TEMPLATE_SID: whatsAppTemplateSid
+    PUBLIC_CONSENT_URL: consentUrl
+    DAILY_MITZVAH_SCHEDULE: dailyScheduleUtc
+    MITZVAH_TIME_ZONE: timeZone
+    MITZVAH_SEND_CONCURRENCY: string(sendConcurrency)
+  }
+  dependsOn: [
+    blobDataOwner
+    tableDataContributor
+    keyVaultSecretsUser
+  ]
+}
+
+@description('Name of the function app (the target of the code deployment).')
+output functionAppName string = functionApp.name
+
+@description('Twilio\'s "A message comes in" webhook and the opt-in page\'s endpoint.')
+output consentUrl string = consentUrl
+
+@description('The manual send trigger; add ?code=<function key>.')
+output sendNowBaseUrl string = 'https://${functionApp.properties.defaultHostName}/api/send'
+
+@description('Storage account holding host storage, the deployment package and the tables.')
+output storageAccountName string = storage.name
+
+@description('Key Vault holding the Twilio credentials and the webhook token.')
+output keyVaultName string = keyVault.name

@@ -1,0 +1,16 @@
+// Parameters of main.bicep. Secrets come from the environment (GitHub secrets in the deploy workflow, your shell
+// locally), so they never sit in a file or on a command line.
+using 'main.bicep'
+
+param namePrefix = readEnvironmentVariable('MITZVAH_NAME_PREFIX', 'mitzvah')
+
+param twilioAccountSid = readEnvironmentVariable('TWILIO_ACCOUNT_SID')
+param twilioAuthToken = readEnvironmentVariable('TWILIO_AUTH_TOKEN')
+param webhookToken = readEnvironmentVariable('WEBHOOK_TOKEN')
+
+param twilioWhatsAppNumber = readEnvironmentVariable('TWILIO_WHATSAPP_NUMBER')
+param whatsAppTemplateSid = readEnvironmentVariable('WHATSAPP_TEMPLATE_SID', '')
+
+param sendConcurrency = int(readEnvironmentVariable('MITZVAH_SEND_CONCURRENCY', '4'))
+param timeZone = 'America/Chicago'
+param dailyScheduleUtc = '0 0 15,16 * * *'

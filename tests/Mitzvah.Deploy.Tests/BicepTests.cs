@@ -1,0 +1,378 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Mitzvah.Core;
+using Mitzvah.Testing.StandIns;
+using NodaTime;
+
+namespace Mitzvah.Deploy.Tests;
+
+/// <summary>
+/// Compiles azure/main.bicep with the pinned Bicep CLI and checks the wiring of the emitted ARM template: the Flex
+/// Consumption app, its settings, the secrets in Key Vault, the identity's roles and the outputs.
+/// </summary>
+public sealed partial class BicepTests
+{
+    private const string Site = "Microsoft.Web/sites";
+    private const string DailySchedule = "DAILY_MITZVAH_SCHEDULE";
+    private const string RoleAssignment = "Microsoft.Authorization/roleAssignments";
+    private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+    private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+
+    private static readonly string AzureFolder = Path.Combine(RepositoryPaths.Root, "azure");
+
+    // One compilation for the whole class (each CLI start costs a few seconds).
+    private static readonly Lazy<Task<BicepBuild>> MainBuild =
+        new(() => BicepBuild.BuildAsync(Path.Combine(AzureFolder, "main.bicep")));
+
+    [Fact]
+    public async Task Main_template_compiles_without_warnings_or_errors()
+    {
+        var build = await MainBuild.Value;
+
+        Assert.True(build.IsClean, build.Describe());
+    }
+
+    [Fact]
+    public async Task A_misspelled_property_fails_the_check_although_bicep_exits_zero()
+    {
+        var folder = Directory.CreateTempSubdirectory("mitzvah-bicep-");
+        try
+        {
+            var file = Path.Combine(folder.FullName, "typo.bicep");
+            await File.WriteAllTextAsync(file, """
+                resource storage 'Microsoft.Storage/storageAccounts@2025-01-01' = {
+                  name: 'mitzvahtypo'
+                  location: 'eastus'
+                  kind: 'StorageV2'
+                  sku: {
+                    name: 'Standard_LRS'
+                  }
+                  properties: {
+                    allowSharedKeyAcess: false
+                  }
+                }
+
+                """);
+
+            var build = await BicepBuild.BuildAsync(file);
+
+            Assert.Equal(0, build.ExitCode);
+            Assert.Contains("Microsoft.Storage/storageAccounts", build.Output, StringComparison.Ordinal);
+            Assert.False(build.IsClean, build.Describe());
+            Assert.Contains(build.Problems, line => line.Contains("Warning BCP089", StringComparison.Ordinal)
+                && line.Contains("allowSharedKeyAcess", StringComparison.Ordinal));
+            Assert.Contains("allowSharedKeyAcess", build.Describe(), StringComparison.Ordinal);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Hosting_plan_is_flex_consumption_on_linux()
+    {
+        var template = await CompileMainAsync();
+
+        var plan = SingleResource(template, "Microsoft.Web/serverfarms");
+
+        Assert.Equal("FC1", plan.GetProperty("sku").GetProperty("name").GetString());
+        Assert.Equal("FlexConsumption", plan.GetProperty("sku").GetProperty("tier").GetString());
+        Assert.True(plan.GetProperty("properties").GetProperty("reserved").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Function_app_runs_dotnet_isolated_10_from_a_container_it_reads_with_its_own_identity()
+    {
+        var template = await CompileMainAsync();
+
+        var app = SingleResource(template, Site);
+        var properties = app.GetProperty("properties");
+        var config = properties.GetProperty("functionAppConfig");
+        var storage = config.GetProperty("deployment").GetProperty("storage");
+
+        Assert.Equal("functionapp,linux", app.GetProperty("kind").GetString());
+        Assert.Equal("SystemAssigned", app.GetProperty("identity").GetProperty("type").GetString());
+        Assert.Contains("Microsoft.Web/serverfarms", properties.GetProperty("serverFarmId").GetString(), StringComparison.Ordinal);
+        Assert.True(properties.GetProperty("httpsOnly").GetBoolean());
+        Assert.Equal("dotnet-isolated", config.GetProperty("runtime").GetProperty("name").GetString());
+        Assert.Equal("10.0", config.GetProperty("runtime").GetProperty("version").GetString());
+        Assert.Equal("blobContainer", storage.GetProperty("type").GetString());
+        Assert.Equal("SystemAssignedIdentity", storage.GetProperty("authentication").GetProperty("type").GetString());
+
+        var container = Expand(template, storage.GetProperty("value").GetString()!);
+        Assert.Contains("primaryEndpoints.blob, 'app-package')", container, StringComparison.Ordinal);
+        Assert.Contains(
+            Resources(template, "Microsoft.Storage/storageAccounts/blobServices/containers"),
+            resource => Expand(template, resource.GetProperty("name").GetString()!).Contains("'app-package')", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Timer_schedule_covers_exactly_the_utc_hours_that_can_be_ten_in_the_send_time_zone()
+    {
+        var template = await CompileMainAsync();
+        var settings = AppSettings(template);
+
+        var schedule = Resolve(template, settings[DailySchedule]);
+        var timeZone = Resolve(template, settings[SettingNames.TimeZone]);
+
+        Assert.Equal("0 0 15,16 * * *", schedule);
+        Assert.Equal("America/Chicago", timeZone);
+        var fields = schedule.Split(' ');
+        Assert.Equal(new[] { "0", "0" }, fields[..2]);
+        Assert.Equal(new[] { "*", "*", "*" }, fields[3..]);
+        var scheduledHours = fields[2].Split(',').Select(int.Parse).Order().ToArray();
+        Assert.Equal(UtcHoursOfTenOClock(timeZone, 2026), scheduledHours);
+    }
+
+    [Fact]
+    public async Task App_settings_carry_every_setting_the_app_reads()
+    {
+        var template = await CompileMainAsync();
+
+        var settings = AppSettings(template);
+
+        foreach (var name in new[]
+        {
+            "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_TABLES_ENDPOINT",
+            SettingNames.TwilioAccountSid, SettingNames.TwilioAuthToken, SettingNames.TwilioWhatsAppNumber,
+            "WHATSAPP_TEMPLATE_SID", SettingNames.WebhookToken, SettingNames.PublicConsentUrl,
+            DailySchedule, SettingNames.TimeZone, "MITZVAH_SEND_CONCURRENCY",
+        })
+        {
+            Assert.True(settings.ContainsKey(name), $"app setting {name} is missing");
+        }
+
+        Assert.Equal("[variables('storageAccountName')]", settings["AzureWebJobsStorage__accountName"]);
+        Assert.Contains("Microsoft.Storage/storageAccounts", settings["AZURE_TABLES_ENDPOINT"], StringComparison.Ordinal);
+        Assert.EndsWith(".primaryEndpoints.table]", settings["AZURE_TABLES_ENDPOINT"], StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Insights/components", settings["APPLICATIONINSIGHTS_CONNECTION_STRING"], StringComparison.Ordinal);
+        Assert.Equal(Output(template, "consentUrl"), settings[SettingNames.PublicConsentUrl]);
+    }
+
+    [Fact]
+    public async Task Flex_consumption_app_settings_are_left_out()
+    {
+        var template = await CompileMainAsync();
+
+        var settings = AppSettings(template);
+
+        // The Flex Consumption plan rejects or ignores these: runtime and deployment are set in functionAppConfig.
+        foreach (var name in new[]
+        {
+            "FUNCTIONS_WORKER_RUNTIME", "FUNCTIONS_EXTENSION_VERSION", "WEBSITE_RUN_FROM_PACKAGE", "WEBSITE_CONTENTSHARE",
+            "WEBSITE_CONTENTAZUREFILECONNECTIONSTRING", "SCM_DO_BUILD_DURING_DEPLOYMENT", "ENABLE_ORYX_BUILD",
+            "AzureWebJobsStorage",
+        })
+        {
+            Assert.False(settings.ContainsKey(name), $"app setting {name} is not supported on Flex Consumption");
+        }
+    }
+
+    [Fact]
+    public async Task Secrets_reach_the_app_only_as_key_vault_references()
+    {
+        var template = await CompileMainAsync();
+        var settings = AppSettings(template);
+        var secureParameters = template.GetProperty("parameters").EnumerateObject()
+            .Where(parameter => parameter.Value.GetProperty("type").GetString() == "securestring")
+            .Select(parameter => parameter.Name)
+            .ToArray();
+
+        Assert.Equal(new[] { "twilioAccountSid", "twilioAuthToken", "webhookToken" }, secureParameters.Order());
+        foreach (var (setting, parameter) in new[]
+        {
+            (SettingNames.TwilioAccountSid, "twilioAccountSid"),
+            (SettingNames.TwilioAuthToken, "twilioAuthToken"),
+            (SettingNames.WebhookToken, "webhookToken"),
+        })
+        {
+            var value = settings[setting];
+            Assert.StartsWith("[format('@Microsoft.KeyVault(SecretUri={0})', reference(resourceId('Microsoft.KeyVault/vaults/secrets'", value, StringComparison.Ordinal);
+            Assert.EndsWith(".secretUri)]", value, StringComparison.Ordinal);
+
+            var secretName = SecretReference().Match(value).Groups["name"].Value;
+            var secret = Assert.Single(
+                Resources(template, "Microsoft.KeyVault/vaults/secrets"),
+                resource => resource.GetProperty("name").GetString()!.EndsWith($"'{secretName}')]", StringComparison.Ordinal));
+            Assert.Equal($"[parameters('{parameter}')]", secret.GetProperty("properties").GetProperty("value").GetString());
+        }
+
+        foreach (var (name, value) in settings)
+        {
+            Assert.False(
+                secureParameters.Any(parameter => value.Contains($"parameters('{parameter}')", StringComparison.Ordinal)),
+                $"app setting {name} holds a secret parameter inline: {value}");
+        }
+
+        var vault = SingleResource(template, "Microsoft.KeyVault/vaults").GetProperty("properties");
+        Assert.True(vault.GetProperty("enableRbacAuthorization").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Storage_accepts_only_identity_based_https_access_and_declares_the_app_tables()
+    {
+        var template = await CompileMainAsync();
+
+        var storage = SingleResource(template, "Microsoft.Storage/storageAccounts").GetProperty("properties");
+        var tables = SingleResource(template, "Microsoft.Storage/storageAccounts/tableServices/tables");
+        var tablePrefix = Resolve(template, AppSettings(template)["AZURE_TABLES_PREFIX"]);
+
+        Assert.False(storage.GetProperty("allowSharedKeyAccess").GetBoolean());
+        Assert.False(storage.GetProperty("allowBlobPublicAccess").GetBoolean());
+        Assert.True(storage.GetProperty("supportsHttpsTrafficOnly").GetBoolean());
+        Assert.Equal("TLS1_2", storage.GetProperty("minimumTlsVersion").GetString());
+        Assert.EndsWith("variables('tableNames')[copyIndex()])]", tables.GetProperty("name").GetString(), StringComparison.Ordinal);
+        Assert.Equal("[length(variables('tableNames'))]", tables.GetProperty("copy").GetProperty("count").GetString());
+        Assert.Equal(
+            new[] { tablePrefix + "Subscribers", tablePrefix + "ConsentHistory", tablePrefix + "Deliveries" },
+            template.GetProperty("variables").GetProperty("tableNames").EnumerateArray().Select(name => name.GetString()));
+    }
+
+    [Theory]
+    [InlineData(StorageBlobDataOwner, "Microsoft.Storage/storageAccounts")]
+    [InlineData(StorageTableDataContributor, "Microsoft.Storage/storageAccounts")]
+    [InlineData(KeyVaultSecretsUser, "Microsoft.KeyVault/vaults")]
+    public async Task Function_app_identity_holds_the_role_on_the_resource(string roleDefinition, string scopeType)
+    {
+        var template = await CompileMainAsync();
+
+        var assignment = Assert.Single(
+            Resources(template, RoleAssignment),
+            resource => Expand(template, resource.GetProperty("properties").GetProperty("roleDefinitionId").GetString()!)
+                .Contains($"'{roleDefinition}'", StringComparison.Ordinal));
+
+        Assert.StartsWith($"[resourceId('{scopeType}', ", assignment.GetProperty("scope").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("[guid(", assignment.GetProperty("name").GetString(), StringComparison.Ordinal);
+        var principal = assignment.GetProperty("properties").GetProperty("principalId").GetString()!;
+        Assert.StartsWith($"[reference(resourceId('{Site}', ", principal, StringComparison.Ordinal);
+        Assert.EndsWith(".identity.principalId]", principal, StringComparison.Ordinal);
+        Assert.Equal("ServicePrincipal", assignment.GetProperty("properties").GetProperty("principalType").GetString());
+    }
+
+    [Fact]
+    public async Task Outputs_name_the_app_its_endpoints_and_its_storage()
+    {
+        var template = await CompileMainAsync();
+
+        Assert.Equal("[variables('functionAppName')]", Output(template, "functionAppName"));
+        Assert.Equal("[variables('storageAccountName')]", Output(template, "storageAccountName"));
+        foreach (var (output, path) in new[] { ("consentUrl", "/api/consent"), ("sendNowBaseUrl", "/api/send") })
+        {
+            var url = Output(template, output);
+            Assert.StartsWith($"[format('https://{{0}}{path}', reference(resourceId('{Site}', variables('functionAppName'))", url, StringComparison.Ordinal);
+            Assert.EndsWith(".defaultHostName)]", url, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Parameters_file_takes_the_secrets_from_the_environment()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["TWILIO_ACCOUNT_SID"] = "AC-from-environment",
+            ["TWILIO_AUTH_TOKEN"] = "token-from-environment",
+            ["WEBHOOK_TOKEN"] = "webhook-from-environment",
+            ["TWILIO_WHATSAPP_NUMBER"] = "+14155550100",
+            ["WHATSAPP_TEMPLATE_SID"] = "",
+            ["MITZVAH_SEND_CONCURRENCY"] = "6",
+        };
+
+        var build = await BicepBuild.BuildParamsAsync(Path.Combine(AzureFolder, "main.bicepparam"), environment);
+
+        Assert.True(build.IsClean, build.Describe());
+        using var output = JsonDocument.Parse(build.Output);
+        using var parametersFile = JsonDocument.Parse(output.RootElement.GetProperty("parametersJson").GetString()!);
+        var parameters = parametersFile.RootElement.GetProperty("parameters");
+        string Value(string name) => parameters.GetProperty(name).GetProperty("value").ToString();
+        Assert.Equal("AC-from-environment", Value("twilioAccountSid"));
+        Assert.Equal("token-from-environment", Value("twilioAuthToken"));
+        Assert.Equal("webhook-from-environment", Value("webhookToken"));
+        Assert.Equal("+14155550100", Value("twilioWhatsAppNumber"));
+        Assert.Equal("6", Value("sendConcurrency"));
+        Assert.Equal("America/Chicago", Value("timeZone"));
+        Assert.Equal("0 0 15,16 * * *", Value("dailyScheduleUtc"));
+    }
+
+    private static async Task<JsonElement> CompileMainAsync()
+    {
+        var build = await MainBuild.Value;
+        Assert.True(build.IsClean, build.Describe());
+        using var document = JsonDocument.Parse(build.Output);
+        return document.RootElement.Clone();
+    }
+
+    private static IEnumerable<JsonElement> Resources(JsonElement template, string type) =>
+        template.GetProperty("resources").EnumerateArray()
+            .Where(resource => resource.GetProperty("type").GetString() == type);
+
+    private static JsonElement SingleResource(JsonElement template, string type) => Assert.Single(Resources(template, type));
+
+    private static Dictionary<string, string> AppSettings(JsonElement template)
+    {
+        var config = Assert.Single(
+            Resources(template, $"{Site}/config"),
+            resource => resource.GetProperty("name").GetString()!.Contains("'appsettings'", StringComparison.Ordinal));
+        Assert.Equal(JsonValueKind.Object, config.GetProperty("properties").ValueKind);
+        return config.GetProperty("properties").EnumerateObject().ToDictionary(setting => setting.Name, setting => setting.Value.GetString()!);
+    }
+
+    private static string Output(JsonElement template, string name) =>
+        template.GetProperty("outputs").GetProperty(name).GetProperty("value").GetString()!;
+
+    /// <summary>A literal, or a parameter's default / a variable's value when the expression is just that reference.</summary>
+    private static string Resolve(JsonElement template, string value)
+    {
+        var reference = WholeReference().Match(value);
+        if (!reference.Success)
+        {
+            return value;
+        }
+
+        var name = reference.Groups["name"].Value;
+        var resolved = reference.Groups["kind"].Value == "parameters"
+            ? template.GetProperty("parameters").GetProperty(name).GetProperty("defaultValue")
+            : template.GetProperty("variables").GetProperty(name);
+        return resolved.GetString()!;
+    }
+
+    /// <summary>Replaces <c>variables('x')</c> and <c>variables('x').y</c> that hold plain strings with quoted literals.</summary>
+    private static string Expand(JsonElement template, string expression)
+    {
+        var variables = template.GetProperty("variables");
+        return VariableReference().Replace(expression, match =>
+        {
+            var value = variables.GetProperty(match.Groups["name"].Value);
+            if (match.Groups["member"].Success)
+            {
+                value = value.GetProperty(match.Groups["member"].Value);
+            }
+
+            return value.ValueKind == JsonValueKind.String && !value.GetString()!.StartsWith('[')
+                ? $"'{value.GetString()}'"
+                : match.Value;
+        });
+    }
+
+    private static int[] UtcHoursOfTenOClock(string timeZone, int year)
+    {
+        var zone = DateTimeZoneProviders.Tzdb[timeZone];
+        var hours = new SortedSet<int>();
+        for (var date = new LocalDate(year, 1, 1); date.Year == year; date = date.PlusDays(1))
+        {
+            hours.Add(date.At(new LocalTime(10, 0)).InZoneLeniently(zone).ToInstant().InUtc().Hour);
+        }
+
+        return [.. hours];
+    }
+
+    [GeneratedRegex(@"^\[(?<kind>parameters|variables)\('(?<name>\w+)'\)\]$")]
+    private static partial Regex WholeReference();
+
+    [GeneratedRegex(@"variables\('(?<name>\w+)'\)(\.(?<member>\w+))?")]
+    private static partial Regex VariableReference();
+
+    [GeneratedRegex(@"'Microsoft\.KeyVault/vaults/secrets', variables\('keyVaultName'\), '(?<name>[^']+)'")]
+    private static partial Regex SecretReference();
+}

@@ -1,0 +1,150 @@
+using Mitzvah.Testing.StandIns;
+
+namespace Mitzvah.Deploy.Tests;
+
+public sealed class DeployWorkflowTests
+{
+    private static readonly Lazy<Dictionary<string, object?>> Ci = new(() => Load("ci.yml"));
+    private static readonly Lazy<Dictionary<string, object?>> DeploySam = new(() => Load("deploy-sam.yml"));
+    private static readonly Lazy<Dictionary<string, object?>> DeployLambda = new(() => Load("deploy-lambda.yml"));
+
+    public static TheoryData<string> Workflows => new("ci.yml", "deploy-sam.yml", "deploy-lambda.yml");
+
+    [Fact]
+    public void Ci_tests_pushes_pull_requests_and_deploy_calls_with_the_CI_script()
+    {
+        var on = Yaml.Map(Ci.Value["on"], "ci on");
+        Assert.True(on.ContainsKey("push") && on.ContainsKey("pull_request") && on.ContainsKey("workflow_call"));
+
+        var steps = Steps(Ci.Value, "test");
+        Assert.Contains(steps, s => Yaml.Text(s, "uses")?.StartsWith("actions/setup-dotnet@", StringComparison.Ordinal) == true
+            && Yaml.Text(s, "with", "global-json-file") == "global.json");
+        Assert.Contains(steps, s => Yaml.Text(s, "uses")?.StartsWith("actions/setup-node@", StringComparison.Ordinal) == true
+            && Yaml.Text(s, "with", "node-version") == "20");
+        var run = Assert.Single(steps, s => Yaml.Text(s, "run") == "bash .ci/run");
+        Assert.Equal("/usr/bin/google-chrome", Yaml.Text(run, "env", "CHROMIUM_PATH"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Workflows))]
+    public void Every_job_runs_on_ubuntu_latest_or_calls_a_workflow(string workflow)
+    {
+        foreach (var (name, job) in Yaml.Map(Load(workflow)["jobs"], "jobs"))
+        {
+            Assert.True(
+                Yaml.Text(job, "runs-on") == "ubuntu-latest" || Yaml.Text(job, "uses") is not null,
+                $"{workflow} job {name} must run on ubuntu-latest.");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Workflows))]
+    public void Secrets_reach_scripts_only_through_the_environment(string workflow)
+    {
+        foreach (var (name, job) in Yaml.Map(Load(workflow)["jobs"], "jobs"))
+        {
+            foreach (var step in Yaml.Get(job, "steps") as List<object?> ?? [])
+            {
+                var run = Yaml.Text(step, "run") ?? "";
+                Assert.False(run.Contains("secrets.", StringComparison.Ordinal), $"{workflow} job {name}: a run script expands a secret into its text.");
+            }
+        }
+    }
+
+    [Fact]
+    public void Deploy_sam_runs_on_main_after_the_tests_one_deployment_at_a_time()
+    {
+        Assert.Equal(["main"], Yaml.Texts(Yaml.Get(DeploySam.Value, "on", "push", "branches")));
+        Assert.Equal("deploy-sam", Yaml.Text(DeploySam.Value, "concurrency", "group"));
+        Assert.Equal("false", Yaml.Text(DeploySam.Value, "concurrency", "cancel-in-progress"));
+
+        var jobs = Yaml.Map(DeploySam.Value["jobs"], "jobs");
+        var needs = Yaml.Texts(Yaml.Get(jobs["deploy"], "needs"));
+        var test = Assert.Single(needs);
+        Assert.Equal("./.github/workflows/ci.yml", Yaml.Text(jobs[test], "uses"));
+        Assert.Equal("write", Yaml.Text(jobs["deploy"], "permissions", "id-token"));
+    }
+
+    [Fact]
+    public void Deploy_sam_recovers_builds_deploys_and_smoke_tests_without_sending()
+    {
+        var steps = Steps(DeploySam.Value, "deploy");
+        var scripts = string.Join("\n", steps.Select(s => Yaml.Text(s, "run")).OfType<string>());
+
+        Assert.Contains(steps, s => Yaml.Text(s, "uses")?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true
+            && Yaml.Text(s, "with", "role-to-assume")?.Contains("secrets.", StringComparison.Ordinal) == true);
+        Assert.Contains(steps, s => Yaml.Text(s, "uses")?.StartsWith("aws-actions/setup-sam@", StringComparison.Ordinal) == true);
+        Assert.Contains("ROLLBACK_COMPLETE", scripts, StringComparison.Ordinal);
+        Assert.Contains("delete-stack", scripts, StringComparison.Ordinal);
+        Assert.Contains("stack-delete-complete", scripts, StringComparison.Ordinal);
+        Assert.Contains("LastUpdateStatus", scripts, StringComparison.Ordinal);
+        Assert.Contains("sam build", scripts, StringComparison.Ordinal);
+        var deploy = Assert.Single(steps, s => Yaml.Text(s, "run")?.TrimStart().StartsWith("sam deploy", StringComparison.Ordinal) == true);
+        var deployScript = Yaml.Text(deploy, "run")!;
+        Assert.Contains("--no-fail-on-empty-changeset", deployScript, StringComparison.Ordinal);
+        Assert.Contains("--parameter-overrides", deployScript, StringComparison.Ordinal);
+        foreach (var (name, parameter) in SamTemplate.Current.Parameters.Where(p => Yaml.Text(p.Value, "NoEcho") == "true"))
+        {
+            _ = parameter;
+            Assert.Contains($"{name}=", deployScript, StringComparison.Ordinal);
+        }
+
+        AssertDryRunSmokeTest(steps);
+    }
+
+    [Fact]
+    public void Deploy_lambda_never_runs_on_push_only_after_a_successful_SAM_deployment_or_by_hand()
+    {
+        var on = Yaml.Map(DeployLambda.Value["on"], "deploy-lambda on");
+
+        Assert.Equal(["workflow_dispatch", "workflow_run"], on.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains(Yaml.Text(DeploySam.Value, "name"), Yaml.Texts(Yaml.Get(on["workflow_run"], "workflows")));
+        Assert.Equal(["completed"], Yaml.Texts(Yaml.Get(on["workflow_run"], "types")));
+        var job = Assert.Single(Yaml.Map(DeployLambda.Value["jobs"], "jobs").Values);
+        var condition = Yaml.Text(job, "if") ?? "";
+        Assert.Contains("github.event.workflow_run.conclusion == 'success'", condition, StringComparison.Ordinal);
+        Assert.Contains("workflow_dispatch", condition, StringComparison.Ordinal);
+        Assert.Equal(Yaml.Text(DeploySam.Value, "concurrency", "group"), Yaml.Text(DeployLambda.Value, "concurrency", "group"));
+        Assert.Equal("false", Yaml.Text(DeployLambda.Value, "concurrency", "cancel-in-progress"));
+    }
+
+    [Fact]
+    public void Deploy_lambda_publishes_for_the_templates_architecture_and_moves_the_live_alias()
+    {
+        var job = Yaml.Map(DeployLambda.Value["jobs"], "jobs").Keys.Single();
+        var steps = Steps(DeployLambda.Value, job);
+        var scripts = string.Join("\n", steps.Select(s => Yaml.Text(s, "run")).OfType<string>());
+        var architecture = Yaml.Texts(SamTemplate.Current.FunctionProperty("DailyMitzvahBot", "Architectures")).Single();
+        var runtimeIdentifier = architecture == "arm64" ? "linux-arm64" : "linux-x64";
+
+        Assert.Contains("StackStatus", scripts, StringComparison.Ordinal);
+        Assert.Contains("*ROLLBACK*", scripts, StringComparison.Ordinal);
+        Assert.Contains($"dotnet publish src/Mitzvah.Aws -c Release -r {runtimeIdentifier} --self-contained false", scripts, StringComparison.Ordinal);
+        Assert.Contains("GenerateRuntimeConfigurationFiles=true", scripts, StringComparison.Ordinal);
+        Assert.Contains("update-function-code", scripts, StringComparison.Ordinal);
+        Assert.Contains("--publish", scripts, StringComparison.Ordinal);
+        Assert.Contains("LastUpdateStatus", scripts, StringComparison.Ordinal);
+        Assert.Contains("update-alias", scripts, StringComparison.Ordinal);
+        Assert.Contains($"--name {SamTemplate.Current.FunctionProperty("DailyMitzvahBot", "AutoPublishAlias")}", scripts, StringComparison.Ordinal);
+        AssertDryRunSmokeTest(steps);
+    }
+
+    private static void AssertDryRunSmokeTest(List<object?> steps)
+    {
+        var smoke = Assert.Single(steps, s => Yaml.Text(s, "run")?.Contains("aws lambda invoke", StringComparison.Ordinal) == true);
+        var script = Yaml.Text(smoke, "run")!;
+
+        Assert.Contains("\\\"dry_run\\\":true", script, StringComparison.Ordinal);
+        Assert.Contains("test_date", script, StringComparison.Ordinal);
+        Assert.DoesNotContain("test_recipient", script, StringComparison.Ordinal);
+        Assert.Contains("FunctionError", script, StringComparison.Ordinal);
+        Assert.Contains("studyDate", script, StringComparison.Ordinal);
+        Assert.Contains("--qualifier live", script, StringComparison.Ordinal);
+    }
+
+    private static List<object?> Steps(Dictionary<string, object?> workflow, string job) =>
+        Yaml.List(Yaml.Get(workflow, "jobs", job, "steps"), $"jobs.{job}.steps");
+
+    private static Dictionary<string, object?> Load(string file) =>
+        Yaml.Map(YamlTree.LoadFile(Path.Combine(RepositoryPaths.Root, ".github", "workflows", file)), file);
+}

@@ -1,0 +1,457 @@
+using System.Reflection;
+using System.Text.Json;
+using Mitzvah.Aws;
+using Mitzvah.Testing.StandIns;
+
+namespace Mitzvah.Deploy.Tests;
+
+public sealed class SamTemplateTests
+{
+    private const string Bot = "DailyMitzvahBot";
+    private const string Consent = "ConsentHandler";
+
+    private static readonly Assembly HandlerAssembly = typeof(DailyMitzvahBot).Assembly;
+
+    /// <summary>Every setting the handlers read (the original deployment's names included).</summary>
+    private static readonly HashSet<string> KnownSettings = new(StringComparer.Ordinal)
+    {
+        "SUBSCRIBERS_TABLE", "CONSENT_HISTORY_TABLE", "DELIVERIES_TABLE",
+        "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER", "WHATSAPP_TEMPLATE_SID",
+        "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_STATUS_CALLBACK_URL", "RECIPIENTS", "WEBHOOK_TOKEN",
+        "PUBLIC_CONSENT_URL", "SEND_TOKEN", "MITZVAH_SEND_CONCURRENCY", "MITZVAH_TIME_ZONE", "MITZVAH_IN_ISRAEL",
+        "MITZVAH_SKIP_REST_DAYS",
+    };
+
+    private static readonly string[] SecretSettings = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WEBHOOK_TOKEN", "SEND_TOKEN"];
+
+    private static SamTemplate Template => SamTemplate.Current;
+
+    public static TheoryData<string, Type> Functions => new()
+    {
+        { Bot, typeof(DailyMitzvahBot) },
+        { Consent, typeof(ConsentHandler) },
+    };
+
+    [Fact]
+    public void Is_a_SAM_template_with_exactly_the_expected_functions()
+    {
+        Assert.Equal("AWS::Serverless-2016-10-31", Yaml.Text(Template.Root, "Transform"));
+        Assert.Equal(
+            new[] { Bot, Consent }.Order(StringComparer.Ordinal),
+            Template.LogicalIdsOfType(SamTemplate.ServerlessFunction).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Every_Ref_GetAtt_and_Sub_variable_resolves()
+    {
+        var problems = TemplateReferenceChecker.Check(Template);
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void Handler_names_a_public_Task_of_Stream_method_taking_a_Stream(string function, Type expectedType)
+    {
+        var handler = Assert.IsType<string>(Template.FunctionProperty(function, "Handler"));
+
+        var type = ResolveHandlerType(handler, out var methodName);
+
+        Assert.Equal(expectedType, type);
+        Assert.True(type.IsPublic && !type.IsAbstract, $"{type} must be a public concrete type.");
+        Assert.NotNull(type.GetConstructor(Type.EmptyTypes));
+        var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.Name == methodName).ToList();
+        var method = Assert.Single(methods);
+        Assert.Equal(typeof(Task<Stream>), method.ReturnType);
+        Assert.Equal([typeof(Stream)], method.GetParameters().Select(p => p.ParameterType));
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void Runs_on_the_dotnet10_runtime_from_the_AWS_project(string function, Type handlerType)
+    {
+        Assert.Equal("dotnet10", Template.FunctionProperty(function, "Runtime"));
+
+        var codeUri = Assert.IsType<string>(Template.FunctionProperty(function, "CodeUri"));
+        var project = Path.GetFullPath(Path.Combine(RepositoryPaths.Root, "aws", codeUri));
+        var assemblyName = HandlerAssembly.GetName().Name;
+        Assert.True(File.Exists(Path.Combine(project, $"{assemblyName}.csproj")), $"CodeUri {codeUri} has no {assemblyName}.csproj.");
+        Assert.Same(HandlerAssembly, handlerType.Assembly);
+        Assert.Equal(["x86_64"], Yaml.Texts(Template.FunctionProperty(function, "Architectures")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void Every_required_setting_is_in_the_environment(string function, Type handlerType)
+    {
+        var required = RequiredSettings(handlerType);
+        var environment = Template.FunctionEnvironment(function);
+
+        Assert.NotEmpty(required);
+        var missing = required.Where(name => environment.GetValueOrDefault(name) is null or "").ToList();
+        Assert.True(missing.Count == 0, $"{function} lacks {string.Join(", ", missing)}.");
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void Sets_only_settings_the_handlers_know(string function, Type handlerType)
+    {
+        _ = handlerType;
+
+        var unknown = Template.FunctionEnvironment(function).Keys.Where(name => !KnownSettings.Contains(name)).ToList();
+
+        Assert.True(unknown.Count == 0, $"{function} sets unknown settings {string.Join(", ", unknown)}.");
+    }
+
+    [Fact]
+    public void Secrets_come_from_NoEcho_parameters_without_defaults()
+    {
+        var checkedSecrets = 0;
+        foreach (var function in new[] { Bot, Consent })
+        {
+            foreach (var (name, value) in Template.FunctionEnvironment(function).Where(v => SecretSettings.Contains(v.Key)))
+            {
+                var parameter = Yaml.RefName(value);
+                Assert.True(parameter is not null, $"{function} {name} must be a Ref to a parameter.");
+                Assert.True(Template.Parameters.ContainsKey(parameter), $"{function} {name} refers to {parameter}, not a parameter.");
+                Assert.True(Yaml.Text(Template.Parameters[parameter], "NoEcho") == "true", $"Parameter {parameter} ({name}) must be NoEcho.");
+                checkedSecrets++;
+            }
+        }
+
+        Assert.True(checkedSecrets >= SecretSettings.Length, "Every secret setting is set on some function.");
+        foreach (var (name, parameter) in Template.Parameters)
+        {
+            if (Yaml.Text(parameter, "NoEcho") == "true")
+            {
+                Assert.True(Yaml.Text(parameter, "Default") is null or "", $"NoEcho parameter {name} must not carry a default value.");
+            }
+        }
+    }
+
+    [Fact]
+    public void Web_and_send_tokens_can_never_be_the_same()
+    {
+        var assertions = Yaml.List(Yaml.Get(Template.Root, "Rules", "DistinctTokens", "Assertions"), "DistinctTokens.Assertions");
+        var assert = Yaml.Get(Assert.Single(assertions), "Assert");
+
+        var equals = Yaml.List(Yaml.Get(Yaml.List(Yaml.Get(assert, "Fn::Not"), "Fn::Not")[0], "Fn::Equals"), "Fn::Equals");
+        Assert.Equal(["SendToken", "WebhookToken"], equals.Select(Yaml.RefName).Order(StringComparer.Ordinal));
+        Assert.Equal("SendToken", Yaml.RefName(Template.FunctionEnvironment(Bot)["SEND_TOKEN"]));
+        Assert.Equal("WebhookToken", Yaml.RefName(Template.FunctionEnvironment(Consent)["WEBHOOK_TOKEN"]));
+        Assert.False(Template.FunctionEnvironment(Consent).ContainsKey("SEND_TOKEN"));
+    }
+
+    [Fact]
+    public void Schedule_invokes_the_bot_at_10_in_Chicago_with_retries_and_a_dead_letter_queue()
+    {
+        Assert.Equal("AWS::Scheduler::Schedule", Template.TypeOf("DailyMitzvahSchedule"));
+        var schedule = Template.Properties("DailyMitzvahSchedule");
+
+        Assert.Equal("daily-mitzvah-10am-chicago-${AWS::StackName}", Yaml.SubText(schedule["Name"]));
+        Assert.Equal("cron(0 10 * * ? *)", Yaml.Text(schedule, "ScheduleExpression"));
+        Assert.Equal("America/Chicago", Yaml.Text(schedule, "ScheduleExpressionTimezone"));
+        Assert.Equal("OFF", Yaml.Text(schedule, "FlexibleTimeWindow", "Mode"));
+
+        var target = Yaml.Map(schedule["Target"], "Target");
+        Assert.Equal($"{Bot}.Alias", Yaml.RefName(target["Arn"]));
+        Assert.Equal(("SchedulerInvokeRole", "Arn"), Yaml.GetAtt(target["RoleArn"]));
+        using var input = JsonDocument.Parse(Assert.IsType<string>(target["Input"]));
+        Assert.Equal("<aws.scheduler.scheduled-time>", input.RootElement.GetProperty("scheduledTime").GetString());
+        Assert.Single(input.RootElement.EnumerateObject());
+        Assert.Equal("2", Yaml.Text(target, "RetryPolicy", "MaximumRetryAttempts"));
+        Assert.Equal("3600", Yaml.Text(target, "RetryPolicy", "MaximumEventAgeInSeconds"));
+        Assert.Equal(("ScheduleDeadLetterQueue", "Arn"), Yaml.GetAtt(Yaml.Get(target, "DeadLetterConfig", "Arn")));
+        Assert.Equal("AWS::SQS::Queue", Template.TypeOf("ScheduleDeadLetterQueue"));
+    }
+
+    [Fact]
+    public void The_bot_computes_today_in_the_schedules_time_zone()
+    {
+        Assert.Equal(
+            Yaml.Text(Template.Properties("DailyMitzvahSchedule"), "ScheduleExpressionTimezone"),
+            Template.FunctionEnvironment(Bot)["MITZVAH_TIME_ZONE"]);
+    }
+
+    [Fact]
+    public void Scheduler_role_may_only_invoke_the_bot_and_feed_its_dead_letter_queue()
+    {
+        Assert.Equal("AWS::IAM::Role", Template.TypeOf("SchedulerInvokeRole"));
+        var role = Template.Properties("SchedulerInvokeRole");
+
+        var trust = Assert.Single(Yaml.List(Yaml.Get(role, "AssumeRolePolicyDocument", "Statement"), "trust"));
+        Assert.Equal("scheduler.amazonaws.com", Yaml.Text(trust, "Principal", "Service"));
+        Assert.Equal("sts:AssumeRole", Yaml.Text(trust, "Action"));
+        Assert.Equal("AWS::AccountId", Yaml.RefName(Yaml.Get(trust, "Condition", "StringEquals", "aws:SourceAccount")));
+
+        var statements = Yaml.List(role["Policies"], "Policies")
+            .SelectMany(p => Yaml.List(Yaml.Get(p, "PolicyDocument", "Statement"), "Statement"))
+            .ToList();
+        var invoke = Assert.Single(statements, s => Yaml.Texts(Yaml.Get(s, "Action")).Contains("lambda:InvokeFunction"));
+        Assert.Equal(["lambda:InvokeFunction"], Yaml.Texts(Yaml.Get(invoke, "Action")));
+        Assert.Equal($"{Bot}.Alias", Yaml.RefName(Yaml.Get(invoke, "Resource")));
+        var dlq = Assert.Single(statements, s => s != invoke);
+        Assert.Equal(["sqs:SendMessage"], Yaml.Texts(Yaml.Get(dlq, "Action")));
+        Assert.Equal(("ScheduleDeadLetterQueue", "Arn"), Yaml.GetAtt(Yaml.Get(dlq, "Resource")));
+    }
+
+    [Fact]
+    public void Scheduler_permission_is_limited_to_the_schedule()
+    {
+        Assert.Equal("AWS::Lambda::Permission", Template.TypeOf("SchedulerInvokePermission"));
+        var permission = Template.Properties("SchedulerInvokePermission");
+
+        Assert.Equal("lambda:InvokeFunction", Yaml.Text(permission, "Action"));
+        Assert.Equal("scheduler.amazonaws.com", Yaml.Text(permission, "Principal"));
+        Assert.Equal($"{Bot}.Alias", Yaml.RefName(permission["FunctionName"]));
+        Assert.Equal(("DailyMitzvahSchedule", "Arn"), Yaml.GetAtt(permission["SourceArn"]));
+    }
+
+    [Fact]
+    public void Both_functions_publish_the_live_alias_the_code_deployment_moves()
+    {
+        foreach (var function in new[] { Bot, Consent })
+        {
+            Assert.Equal("live", Template.FunctionProperty(function, "AutoPublishAlias"));
+        }
+    }
+
+    [Fact]
+    public void The_bot_may_run_long_and_overlap()
+    {
+        Assert.True(int.Parse(Assert.IsType<string>(Template.FunctionProperty(Bot, "Timeout"))) >= 300);
+        Assert.Null(Template.FunctionProperty(Bot, "ReservedConcurrentExecutions"));
+        Assert.True(int.Parse(Assert.IsType<string>(Template.FunctionProperty(Bot, "MemorySize"))) >= 512);
+    }
+
+    [Fact]
+    public void Subscribers_table_has_the_phone_key_and_the_sparse_opted_in_index()
+    {
+        var table = Table("SubscribersTable", "${AWS::StackName}-subscribers", ("phone", "HASH", "S"));
+
+        var index = Assert.Single(Yaml.List(table["GlobalSecondaryIndexes"], "GlobalSecondaryIndexes"));
+        Assert.Equal("opted-in-index", Yaml.Text(index, "IndexName"));
+        Assert.Equal([("opted_in", "HASH"), ("phone", "RANGE")], KeySchema(Yaml.Get(index, "KeySchema")));
+        Assert.Equal("ALL", Yaml.Text(index, "Projection", "ProjectionType"));
+        Assert.Equal("S", AttributeTypes(table)["opted_in"]);
+        Assert.Equal("true", Yaml.Text(table, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"));
+        Assert.Equal("Retain", Yaml.Text(Template.Resource("SubscribersTable"), "DeletionPolicy"));
+        Assert.Equal("Retain", Yaml.Text(Template.Resource("SubscribersTable"), "UpdateReplacePolicy"));
+    }
+
+    [Fact]
+    public void Consent_history_table_is_keyed_by_phone_and_version()
+    {
+        var table = Table("ConsentHistoryTable", "${AWS::StackName}-consent-history", ("phone", "HASH", "S"), ("version", "RANGE", "N"));
+
+        Assert.Equal("true", Yaml.Text(table, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"));
+        Assert.Equal("Retain", Yaml.Text(Template.Resource("ConsentHistoryTable"), "DeletionPolicy"));
+        Assert.Equal("Retain", Yaml.Text(Template.Resource("ConsentHistoryTable"), "UpdateReplacePolicy"));
+    }
+
+    [Fact]
+    public void Deliveries_table_is_keyed_by_study_date_and_phone_and_expires()
+    {
+        var table = Table("DeliveriesTable", "${AWS::StackName}-deliveries", ("study_date", "HASH", "S"), ("phone", "RANGE", "S"));
+
+        Assert.Equal("expires_at", Yaml.Text(table, "TimeToLiveSpecification", "AttributeName"));
+        Assert.Equal("true", Yaml.Text(table, "TimeToLiveSpecification", "Enabled"));
+    }
+
+    [Theory]
+    [InlineData("SubscribersTable", "SUBSCRIBERS_TABLE")]
+    [InlineData("ConsentHistoryTable", "CONSENT_HISTORY_TABLE")]
+    [InlineData("DeliveriesTable", "DELIVERIES_TABLE")]
+    public void Table_names_reach_the_functions_that_use_them(string table, string setting)
+    {
+        var users = new[] { Bot, Consent }.Where(f => Template.FunctionEnvironment(f).ContainsKey(setting)).ToList();
+
+        Assert.NotEmpty(users);
+        Assert.All(users, f => Assert.Equal(table, Yaml.RefName(Template.FunctionEnvironment(f)[setting])));
+    }
+
+    [Fact]
+    public void Bot_policy_grants_exactly_the_daily_run_actions()
+    {
+        var expected = new Dictionary<string, string[]>
+        {
+            ["SubscribersTable/index/opted-in-index"] = ["dynamodb:Query"],
+            ["SubscribersTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+            ["ConsentHistoryTable"] = ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
+            ["DeliveriesTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+        };
+
+        AssertGrants(Bot, expected);
+    }
+
+    [Fact]
+    public void Consent_policy_grants_exactly_the_consent_actions()
+    {
+        var expected = new Dictionary<string, string[]>
+        {
+            ["SubscribersTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            ["SubscribersTable/index/opted-in-index"] = ["dynamodb:Query"],
+            ["ConsentHistoryTable"] = ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
+        };
+
+        AssertGrants(Consent, expected);
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void Logs_go_to_an_explicit_log_group_with_the_retention_parameter(string function, Type handlerType)
+    {
+        _ = handlerType;
+
+        var logGroup = Yaml.RefName(Yaml.Get(Template.FunctionProperty(function, "LoggingConfig"), "LogGroup"));
+
+        Assert.NotNull(logGroup);
+        Assert.Equal("AWS::Logs::LogGroup", Template.TypeOf(logGroup));
+        Assert.Equal("LogRetentionInDays", Yaml.RefName(Template.Properties(logGroup)["RetentionInDays"]));
+        Assert.Equal("90", Yaml.Text(Template.Parameters["LogRetentionInDays"], "Default"));
+    }
+
+    [Fact]
+    public void Consent_URL_is_public_with_CORS_from_the_AllowedOrigin_parameter()
+    {
+        var url = Template.FunctionProperty(Consent, "FunctionUrlConfig");
+
+        Assert.Equal("NONE", Yaml.Text(url, "AuthType"));
+        var origins = Yaml.List(Yaml.Get(url, "Cors", "AllowOrigins"), "AllowOrigins");
+        Assert.Equal("AllowedOrigin", Yaml.RefName(Assert.Single(origins)));
+        Assert.True(Template.Parameters.ContainsKey("AllowedOrigin"));
+        Assert.Contains("POST", Yaml.Texts(Yaml.Get(url, "Cors", "AllowMethods")));
+    }
+
+    [Fact]
+    public void Send_URL_requires_IAM()
+    {
+        Assert.Equal("AWS_IAM", Yaml.Text(Template.FunctionProperty(Bot, "FunctionUrlConfig"), "AuthType"));
+    }
+
+    [Fact]
+    public void Outputs_give_the_function_URLs_not_ARNs()
+    {
+        var values = Template.Outputs.Values.Select(o => Yaml.GetAtt(Yaml.Get(o, "Value"))).OfType<(string, string)>().ToList();
+
+        Assert.Contains(($"{Bot}Url", "FunctionUrl"), values);
+        Assert.Contains(($"{Consent}Url", "FunctionUrl"), values);
+        Assert.DoesNotContain(values, v => v.Item1.EndsWith("Url", StringComparison.Ordinal) && v.Item2 != "FunctionUrl");
+        foreach (var table in new[] { "SubscribersTable", "ConsentHistoryTable", "DeliveriesTable" })
+        {
+            Assert.Contains(Template.Outputs.Values, o => Yaml.RefName(Yaml.Get(o, "Value")) == table);
+        }
+    }
+
+    [Fact]
+    public void Samconfig_deploys_the_mitzvah_stack_without_secrets()
+    {
+        var config = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "aws", "samconfig.toml"));
+        var deploy = config[config.IndexOf("[default.deploy.parameters]", StringComparison.Ordinal)..];
+        deploy = deploy.Split("\n[", 2)[0];
+
+        Assert.StartsWith("version = 0.1", config.Split('\n').First(l => !l.StartsWith('#')), StringComparison.Ordinal);
+        Assert.Contains("stack_name = \"mitzvah\"", deploy, StringComparison.Ordinal);
+        Assert.Contains("region = \"us-east-1\"", deploy, StringComparison.Ordinal);
+        Assert.Contains("capabilities = \"CAPABILITY_IAM\"", deploy, StringComparison.Ordinal);
+        Assert.Contains("resolve_s3 = true", deploy, StringComparison.Ordinal);
+        Assert.Contains("confirm_changeset = false", deploy, StringComparison.Ordinal);
+        var overrides = deploy.Split('\n').Single(l => l.StartsWith("parameter_overrides", StringComparison.Ordinal));
+        foreach (var (name, parameter) in Template.Parameters)
+        {
+            if (Yaml.Text(parameter, "NoEcho") == "true")
+            {
+                Assert.DoesNotContain(name, overrides, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    private static Type ResolveHandlerType(string handler, out string methodName)
+    {
+        var parts = handler.Split("::");
+        Assert.True(parts.Length == 3, $"Handler {handler} is not Assembly::Type::Method.");
+        Assert.Equal(HandlerAssembly.GetName().Name, parts[0]);
+        var type = HandlerAssembly.GetType(parts[1], throwOnError: false);
+        Assert.True(type is not null, $"{parts[0]} has no type {parts[1]}.");
+        methodName = parts[2];
+        return type;
+    }
+
+    private static IReadOnlyList<string> RequiredSettings(Type handlerType)
+    {
+        var property = handlerType.GetProperty("RequiredSettings", BindingFlags.Public | BindingFlags.Static);
+        Assert.True(property is not null, $"{handlerType} has no public static RequiredSettings.");
+        return Assert.IsAssignableFrom<IReadOnlyList<string>>(property.GetValue(null));
+    }
+
+    private static Dictionary<string, object?> Table(string logicalId, string name, params (string Attribute, string KeyType, string Type)[] keys)
+    {
+        Assert.Equal("AWS::DynamoDB::Table", Template.TypeOf(logicalId));
+        var table = Template.Properties(logicalId);
+
+        Assert.Equal(name, Yaml.SubText(table["TableName"]));
+        Assert.Equal("PAY_PER_REQUEST", Yaml.Text(table, "BillingMode"));
+        Assert.Equal(keys.Select(k => (k.Attribute, k.KeyType)), KeySchema(table["KeySchema"]));
+        var types = AttributeTypes(table);
+        foreach (var key in keys)
+        {
+            Assert.Equal(key.Type, types.GetValueOrDefault(key.Attribute));
+        }
+
+        return table;
+    }
+
+    private static List<(string, string)> KeySchema(object? schema) =>
+        Yaml.List(schema, "KeySchema")
+            .Select(k => (Yaml.Text(k, "AttributeName") ?? "", Yaml.Text(k, "KeyType") ?? ""))
+            .ToList();
+
+    private static Dictionary<string, string?> AttributeTypes(Dictionary<string, object?> table) =>
+        Yaml.List(table["AttributeDefinitions"], "AttributeDefinitions")
+            .ToDictionary(a => Yaml.Text(a, "AttributeName") ?? "", a => Yaml.Text(a, "AttributeType"));
+
+    /// <summary>Asserts a function's inline policies grant exactly these actions per resource, nothing with a wildcard.</summary>
+    private static void AssertGrants(string function, Dictionary<string, string[]> expected)
+    {
+        var granted = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        foreach (var policy in Yaml.List(Template.FunctionProperty(function, "Policies"), $"{function}.Policies"))
+        {
+            Assert.True(policy is Dictionary<string, object?>, $"{function} uses a managed or SAM policy template; write its statements instead.");
+            foreach (var statement in Yaml.List(Yaml.Get(policy, "Statement"), "Statement"))
+            {
+                Assert.Equal("Allow", Yaml.Text(statement, "Effect"));
+                var actions = Yaml.Texts(Yaml.Get(statement, "Action"));
+                var resources = Yaml.Get(statement, "Resource") is List<object?> list ? list : [Yaml.Get(statement, "Resource")];
+                foreach (var resource in resources)
+                {
+                    var name = ResourceName(resource);
+                    Assert.True(name is not null, $"{function}: a statement grants {string.Join(", ", actions)} on a resource that is not a table of this stack.");
+                    if (!granted.TryGetValue(name, out var set))
+                    {
+                        granted[name] = set = new SortedSet<string>(StringComparer.Ordinal);
+                    }
+
+                    set.UnionWith(actions);
+                }
+            }
+        }
+
+        Assert.All(granted.Values.SelectMany(a => a), a => Assert.DoesNotContain("*", a, StringComparison.Ordinal));
+        Assert.Equal(
+            expected.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value.Order(StringComparer.Ordinal))}"),
+            granted.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+    }
+
+    /// <summary>"Table" for <c>!GetAtt Table.Arn</c>, "Table/index/name" for <c>!Sub ${Table.Arn}/index/name</c>.</summary>
+    private static string? ResourceName(object? resource)
+    {
+        if (Yaml.GetAtt(resource) is ({ } table, "Arn"))
+        {
+            return table;
+        }
+
+        return Yaml.SubText(resource) is { } sub && sub.StartsWith("${", StringComparison.Ordinal) && sub.IndexOf(".Arn}", StringComparison.Ordinal) is > 2 and var end
+            ? sub[2..end] + sub[(end + 5)..]
+            : null;
+    }
+}
