@@ -1,0 +1,35 @@
+namespace Mitzvah.DynamoDb;
+
+/// <summary>
+/// Attribute and index names of the tables. The subscriber names up to <see cref="TimestampIso"/> are the original
+/// Python deployment's and must not change.
+/// </summary>
+internal static class AttributeNames
+{
+    public const string Phone = "phone";
+    public const string ConsentStatus = "consent_status";
+    public const string Channel = "channel";
+    public const string Source = "source";
+    public const string Evidence = "evidence";
+    public const string TimestampIso = "timestamp_iso";
+
+    public const string Purpose = "purpose";
+    public const string CreatedAt = "created_at";
+    public const string Version = "version";
+
+    /// <summary>Present, as <see cref="OptedInValue"/>, only while the status is opted in: the sparse index's key.</summary>
+    public const string OptedIn = "opted_in";
+    public const string OptedInValue = "1";
+    public const string OptedInIndex = "opted-in-index";
+
+    public const string StudyDate = "study_date";
+    public const string State = "state";
+    public const string ClaimId = "claim_id";
+    public const string Attempts = "attempts";
+    public const string LeaseExpiresAt = "lease_expires_at";
+    public const string MessageSid = "message_sid";
+    public const string ErrorCode = "error_code";
+    public const string Permanent = "permanent";
+    public const string UpdatedAt = "updated_at";
+    public const string ExpiresAt = "expires_at";
+}

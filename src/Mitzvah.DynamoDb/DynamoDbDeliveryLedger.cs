@@ -1,0 +1,249 @@
+using System.Globalization;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+
+namespace Mitzvah.DynamoDb;
+
+/// <summary>The delivery ledger in DynamoDB: one item per (study date, phone), one conditional write per operation.</summary>
+/// <remarks>
+/// <para>
+/// The table is keyed by <c>study_date</c> (<c>yyyy-MM-dd</c>) and <c>phone</c>. A claim is one UpdateItem whose
+/// condition is the claim rule (no item, a transient failure, or a lapsed lease) and which returns the new item; a
+/// mark is one UpdateItem conditioned on state and claim id. DynamoDB applies each conditional write atomically, so
+/// of concurrent claims exactly one wins; a failed condition means <see langword="null"/> or <see langword="false"/>.
+/// </para>
+/// <para>
+/// Timestamps are ISO-8601 UTC text with milliseconds, whose string order is their time order, so the lease check
+/// compares text. Every write also sets <c>expires_at</c> (epoch seconds, the study date plus 90 days) for the
+/// table's time-to-live, which the deployment template enables.
+/// </para>
+/// </remarks>
+public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
+{
+    private const string DateFormat = "yyyy-MM-dd";
+    private static readonly TimeSpan Retention = TimeSpan.FromDays(90);
+
+    private static readonly string ClaimedName = DeliveryState.Claimed.ToName();
+    private static readonly string SentName = DeliveryState.Sent.ToName();
+    private static readonly string FailedName = DeliveryState.Failed.ToName();
+
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _table;
+
+    /// <summary>Creates a ledger on <see cref="DynamoDbOptions.DeliveriesTable"/>.</summary>
+    /// <exception cref="OptionsValidationException">The deliveries table name is missing or invalid.</exception>
+    public DynamoDbDeliveryLedger(IAmazonDynamoDB client, IOptions<DynamoDbOptions> options)
+        : this(client, options?.Value!)
+    {
+    }
+
+    /// <summary>Creates a ledger on <see cref="DynamoDbOptions.DeliveriesTable"/>.</summary>
+    /// <exception cref="OptionsValidationException">The deliveries table name is missing or invalid.</exception>
+    public DynamoDbDeliveryLedger(IAmazonDynamoDB client, DynamoDbOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        DynamoDbOptionsValidator.ThrowIfInvalid(options, DynamoDbOptionsValidator.Tables.Deliveries);
+
+        _client = client;
+        _table = options.DeliveriesTable;
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+
+        var request = new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = Key(studyDate, phone),
+            UpdateExpression = "SET #state = :claimed, #claim = :claim, #lease = :lease, #permanent = :false, #updated = :now, #expires = :expires "
+                + "REMOVE #sid, #error ADD #attempts :one",
+            ConditionExpression = "attribute_not_exists(#date) "
+                + "OR (#state = :failed AND #permanent = :false) "
+                + "OR (#state = :claimed AND #lease <= :now)",
+            ExpressionAttributeNames = new()
+            {
+                ["#date"] = AttributeNames.StudyDate,
+                ["#state"] = AttributeNames.State,
+                ["#claim"] = AttributeNames.ClaimId,
+                ["#lease"] = AttributeNames.LeaseExpiresAt,
+                ["#permanent"] = AttributeNames.Permanent,
+                ["#updated"] = AttributeNames.UpdatedAt,
+                ["#expires"] = AttributeNames.ExpiresAt,
+                ["#sid"] = AttributeNames.MessageSid,
+                ["#error"] = AttributeNames.ErrorCode,
+                ["#attempts"] = AttributeNames.Attempts,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":claimed"] = new AttributeValue { S = ClaimedName },
+                [":failed"] = new AttributeValue { S = FailedName },
+                [":claim"] = new AttributeValue { S = Guid.NewGuid().ToString("N") },
+                [":lease"] = new AttributeValue { S = Timestamps.ToText(now + lease) },
+                [":false"] = new AttributeValue { BOOL = false },
+                [":now"] = new AttributeValue { S = Timestamps.ToText(now) },
+                [":expires"] = ExpiresAt(studyDate),
+                [":one"] = new AttributeValue { N = "1" },
+            },
+            ReturnValues = ReturnValue.ALL_NEW,
+        };
+
+        try
+        {
+            var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return ReadRecord(response.Attributes);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+
+        return CompleteAsync(
+            studyDate,
+            phone,
+            claimId,
+            "SET #state = :state, #sid = :sid, #permanent = :false, #updated = :now, #expires = :expires REMOVE #error",
+            new() { [":state"] = new AttributeValue { S = SentName }, [":sid"] = new AttributeValue { S = messageSid }, [":false"] = new AttributeValue { BOOL = false } },
+            now,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
+
+        return CompleteAsync(
+            studyDate,
+            phone,
+            claimId,
+            "SET #state = :state, #error = :error, #permanent = :permanent, #updated = :now, #expires = :expires REMOVE #sid",
+            new() { [":state"] = new AttributeValue { S = FailedName }, [":error"] = new AttributeValue { S = errorCode }, [":permanent"] = new AttributeValue { BOOL = permanent } },
+            now,
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+
+        var response = await _client.GetItemAsync(
+            new GetItemRequest { TableName = _table, Key = Key(studyDate, phone), ConsistentRead = true },
+            cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? ReadRecord(item) : null;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One Query of the date's partition, whose sort key order is ordinal phone order.</remarks>
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default)
+    {
+        var records = new List<DeliveryRecord>();
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await _client.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = _table,
+                    KeyConditionExpression = "#date = :date",
+                    ExpressionAttributeNames = new() { ["#date"] = AttributeNames.StudyDate },
+                    ExpressionAttributeValues = new() { [":date"] = new AttributeValue { S = FormatDate(studyDate) } },
+                    ConsistentRead = true,
+                    ExclusiveStartKey = startKey,
+                },
+                cancellationToken).ConfigureAwait(false);
+            records.AddRange((response.Items ?? []).Select(ReadRecord));
+            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+        }
+        while (startKey is not null);
+
+        return records;
+    }
+
+    private async Task<bool> CompleteAsync(
+        DateOnly studyDate,
+        string phone,
+        string claimId,
+        string update,
+        Dictionary<string, AttributeValue> values,
+        DateTimeOffset now,
+        CancellationToken cancellationToken)
+    {
+        values[":claimed"] = new AttributeValue { S = ClaimedName };
+        values[":claim"] = new AttributeValue { S = claimId };
+        values[":now"] = new AttributeValue { S = Timestamps.ToText(now) };
+        values[":expires"] = ExpiresAt(studyDate);
+
+        var request = new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = Key(studyDate, phone),
+            UpdateExpression = update,
+            ConditionExpression = "#state = :claimed AND #claim = :claim",
+            ExpressionAttributeNames = new()
+            {
+                ["#state"] = AttributeNames.State,
+                ["#claim"] = AttributeNames.ClaimId,
+                ["#permanent"] = AttributeNames.Permanent,
+                ["#updated"] = AttributeNames.UpdatedAt,
+                ["#expires"] = AttributeNames.ExpiresAt,
+                ["#sid"] = AttributeNames.MessageSid,
+                ["#error"] = AttributeNames.ErrorCode,
+            },
+            ExpressionAttributeValues = values,
+        };
+
+        try
+        {
+            await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    private static Dictionary<string, AttributeValue> Key(DateOnly studyDate, string phone) => new()
+    {
+        [AttributeNames.StudyDate] = new AttributeValue { S = FormatDate(studyDate) },
+        [AttributeNames.Phone] = new AttributeValue { S = phone },
+    };
+
+    private static AttributeValue ExpiresAt(DateOnly studyDate)
+    {
+        var expires = new DateTimeOffset(studyDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + Retention;
+        return SubscriberItems.NumberValue(expires.ToUnixTimeSeconds());
+    }
+
+    private static DeliveryRecord ReadRecord(Dictionary<string, AttributeValue> item) => new(
+        DateOnly.ParseExact(SubscriberItems.Text(item, AttributeNames.StudyDate)!, DateFormat, CultureInfo.InvariantCulture),
+        SubscriberItems.Text(item, AttributeNames.Phone)!,
+        DeliveryNames.ParseState(SubscriberItems.Text(item, AttributeNames.State)!),
+        SubscriberItems.Text(item, AttributeNames.ClaimId)!,
+        (int)(SubscriberItems.Number(item, AttributeNames.Attempts) ?? 0),
+        Timestamps.Parse(SubscriberItems.Text(item, AttributeNames.LeaseExpiresAt)!),
+        SubscriberItems.Text(item, AttributeNames.MessageSid),
+        SubscriberItems.Text(item, AttributeNames.ErrorCode),
+        item.TryGetValue(AttributeNames.Permanent, out var permanent) && permanent.BOOL == true,
+        Timestamps.Parse(SubscriberItems.Text(item, AttributeNames.UpdatedAt)!));
+
+    private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,477 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.DynamoDb;
+
+/// <summary>Subscribers and their consent history in DynamoDB, with single-item conditional writes only.</summary>
+/// <remarks>
+/// <para>
+/// Tables (see <see cref="DynamoDbTables"/>): subscribers keyed by <c>phone</c>, with the original deployment's
+/// attributes (<c>consent_status</c>, <c>channel</c>, <c>source</c>, <c>evidence</c>, <c>timestamp_iso</c>) plus
+/// <c>purpose</c>, <c>created_at</c> and <c>version</c>; consent history keyed by (<c>phone</c>, <c>version</c>).
+/// Subscribers that are opted in carry <c>opted_in = "1"</c>, the key of the sparse index <c>opted-in-index</c>, so
+/// listing and counting them is a Query of that index. Other statuses are found by a filtered Scan, which is meant for
+/// operators only.
+/// </para>
+/// <para>
+/// <see cref="RecordConsentAsync"/> needs no transaction. A change that alters the status first claims version
+/// <c>v + 1</c>, where <c>v</c> is the version it read (consistently), by putting that history entry with
+/// <c>attribute_not_exists</c>, so exactly one change can claim each version. It then copies that entry onto the
+/// subscriber item with an update conditioned on the item still being at version <c>v</c>. A change that finds
+/// version <c>v + 1</c> already claimed first completes that entry's update itself (the update is idempotent: only
+/// one update from version <c>v</c> can succeed, and every one writes the same values), then reads again and retries.
+/// A change that finds the status already as wanted also looks for an entry at <c>v + 1</c> and completes it before
+/// answering. So an entry whose writer died between the two writes (its caller saw an error) takes effect at the next
+/// change of that phone instead of blocking it, and no history entry is ever deleted. Until its update lands, an
+/// entry is beyond the subscriber's version: <see cref="GetAsync"/> shows the previous state and
+/// <see cref="GetHistoryAsync"/> leaves the entry out.
+/// </para>
+/// <para>
+/// Items written by the original deployment (no <c>version</c>, <c>created_at</c>, <c>purpose</c> or
+/// <c>opted_in</c>; evidence as text or a map) are read as version 0, created when last changed. They appear in the
+/// opted-in listing only after <see cref="DynamoDbOptedInBackfill"/> has run. Timestamps are stored as ISO-8601 UTC
+/// with milliseconds; finer fractions are dropped. The store is thread-safe.
+/// </para>
+/// </remarks>
+public sealed class DynamoDbSubscriberStore : ISubscriberStore
+{
+    private const int MaxPageSize = 1000;
+
+    // A filtered Scan examines this many items at least per call, so that rare statuses take few round trips.
+    private const int ScanBatch = 200;
+
+    // Each failed attempt means another change of the phone was committed, so this only bounds pathological contention.
+    private const int MaxAttempts = 100;
+
+    private static readonly Dictionary<string, string> WriteNames = new()
+    {
+        ["#status"] = AttributeNames.ConsentStatus,
+        ["#channel"] = AttributeNames.Channel,
+        ["#purpose"] = AttributeNames.Purpose,
+        ["#source"] = AttributeNames.Source,
+        ["#evidence"] = AttributeNames.Evidence,
+        ["#ts"] = AttributeNames.TimestampIso,
+        ["#created"] = AttributeNames.CreatedAt,
+        ["#version"] = AttributeNames.Version,
+        ["#optedIn"] = AttributeNames.OptedIn,
+    };
+
+    private readonly IAmazonDynamoDB _client;
+    private readonly string _subscribersTable;
+    private readonly string _historyTable;
+
+    /// <summary>Creates a store on the subscribers and consent history tables of <paramref name="options"/>.</summary>
+    /// <exception cref="OptionsValidationException">One of those two table names is missing or invalid.</exception>
+    public DynamoDbSubscriberStore(IAmazonDynamoDB client, IOptions<DynamoDbOptions> options)
+        : this(client, options?.Value!)
+    {
+    }
+
+    /// <summary>Creates a store on the subscribers and consent history tables of <paramref name="options"/>.</summary>
+    /// <exception cref="OptionsValidationException">One of those two table names is missing or invalid.</exception>
+    public DynamoDbSubscriberStore(IAmazonDynamoDB client, DynamoDbOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentNullException.ThrowIfNull(options);
+        DynamoDbOptionsValidator.ThrowIfInvalid(options, DynamoDbOptionsValidator.Tables.Subscribers | DynamoDbOptionsValidator.Tables.ConsentHistory);
+
+        _client = client;
+        _subscribersTable = options.SubscribersTable;
+        _historyTable = options.ConsentHistoryTable;
+    }
+
+    /// <inheritdoc />
+    public string Kind => "dynamodb";
+
+    /// <inheritdoc />
+    public async Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        return await ReadAsync(phone, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        // Undefined enum values fail here, before anything is written.
+        _ = change.Status.ToName();
+        _ = change.Source.ToName();
+        var at = Timestamps.Truncate(change.At);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await ReadAsync(change.Phone, cancellationToken).ConfigureAwait(false);
+            if (current is not null && current.Status == change.Status)
+            {
+                // A pending entry would change the status the caller is told it already has: settle it first.
+                var pending = await ReadHistoryEntryAsync(change.Phone, current.Version + 1, cancellationToken).ConfigureAwait(false);
+                if (pending is null)
+                {
+                    return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+                }
+
+                await ApplyAsync(current, pending, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            var entry = new ConsentHistoryEntry(change.Phone, (current?.Version ?? 0) + 1, change.Status, change.Source, change.Evidence, at);
+            if (!await TryClaimVersionAsync(entry, cancellationToken).ConfigureAwait(false))
+            {
+                // Another change holds this version: finish it for its writer (which may have died), then look again.
+                var claimed = await ReadHistoryEntryAsync(change.Phone, entry.Version, cancellationToken).ConfigureAwait(false);
+                if (claimed is not null)
+                {
+                    await ApplyAsync(current, claimed, cancellationToken).ConfigureAwait(false);
+                }
+
+                continue;
+            }
+
+            var updated = await ApplyAsync(current, entry, cancellationToken).ConfigureAwait(false);
+            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current?.Status);
+        }
+
+        throw new InvalidOperationException(
+            $"The consent of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; nothing was recorded.");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Opted-in subscribers come from the sparse index, ordered by phone; other statuses from a filtered Scan, in the
+    /// table's (stable) scan order. Each page is filled up to <paramref name="pageSize"/>, and the continuation token
+    /// is issued only when another matching subscriber follows. A global secondary index is eventually consistent, so
+    /// on DynamoDB a change shows in the opted-in listing a moment after it is recorded.
+    /// </remarks>
+    public async Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = continuationToken is null ? null : ListToken.Decode(continuationToken, status, nameof(continuationToken));
+
+        // One item more than asked tells whether another page follows, so the last page carries no token.
+        var wanted = pageSize + 1;
+        var items = new List<Subscriber>(wanted);
+        Dictionary<string, AttributeValue>? startKey = after is null ? null : StartKey(status, after);
+        do
+        {
+            var (found, lastKey) = status == ConsentStatus.OptedIn
+                ? await QueryOptedInAsync(startKey, wanted - items.Count, cancellationToken).ConfigureAwait(false)
+                : await ScanStatusAsync(status, startKey, wanted - items.Count, cancellationToken).ConfigureAwait(false);
+            items.AddRange(found.Take(wanted - items.Count).Select(SubscriberItems.ReadSubscriber));
+            startKey = lastKey;
+        }
+        while (items.Count < wanted && startKey is not null);
+
+        if (items.Count <= pageSize)
+        {
+            return new SubscriberPage(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new SubscriberPage(items, ListToken.Encode(status, items[^1].Phone));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Opted-in subscribers are counted on the sparse index; other statuses by a filtered Scan.</remarks>
+    public async Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
+    {
+        var statusName = status.ToName();
+        long count = 0;
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            if (status == ConsentStatus.OptedIn)
+            {
+                var response = await _client.QueryAsync(
+                    new QueryRequest
+                    {
+                        TableName = _subscribersTable,
+                        IndexName = AttributeNames.OptedInIndex,
+                        KeyConditionExpression = "#optedIn = :one",
+                        ExpressionAttributeNames = new() { ["#optedIn"] = AttributeNames.OptedIn },
+                        ExpressionAttributeValues = new() { [":one"] = new AttributeValue { S = AttributeNames.OptedInValue } },
+                        Select = Select.COUNT,
+                        ExclusiveStartKey = startKey,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                count += response.Count ?? 0;
+                startKey = NextKey(response.LastEvaluatedKey);
+            }
+            else
+            {
+                var response = await _client.ScanAsync(
+                    new ScanRequest
+                    {
+                        TableName = _subscribersTable,
+                        FilterExpression = "#status = :status",
+                        ExpressionAttributeNames = new() { ["#status"] = AttributeNames.ConsentStatus },
+                        ExpressionAttributeValues = new() { [":status"] = new AttributeValue { S = statusName } },
+                        Select = Select.COUNT,
+                        ExclusiveStartKey = startKey,
+                        ConsistentRead = true,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+                count += response.Count ?? 0;
+                startKey = NextKey(response.LastEvaluatedKey);
+            }
+        }
+        while (startKey is not null);
+
+        return count;
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads the subscriber's version first and returns only entries up to it, so a change whose subscriber update
+    /// has not landed yet is never shown.
+    /// </remarks>
+    public async Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+
+        var subscriber = await ReadAsync(phone, cancellationToken).ConfigureAwait(false);
+        if (subscriber is null || subscriber.Version == 0)
+        {
+            return [];
+        }
+
+        var entries = new List<ConsentHistoryEntry>();
+        Dictionary<string, AttributeValue>? startKey = null;
+        do
+        {
+            var response = await _client.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = _historyTable,
+                    KeyConditionExpression = "#phone = :phone AND #version <= :version",
+                    ExpressionAttributeNames = new() { ["#phone"] = AttributeNames.Phone, ["#version"] = AttributeNames.Version },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":phone"] = new AttributeValue { S = phone },
+                        [":version"] = SubscriberItems.NumberValue(subscriber.Version),
+                    },
+                    ConsistentRead = true,
+                    ExclusiveStartKey = startKey,
+                },
+                cancellationToken).ConfigureAwait(false);
+            entries.AddRange((response.Items ?? []).Select(SubscriberItems.ReadHistoryEntry));
+            startKey = NextKey(response.LastEvaluatedKey);
+        }
+        while (startKey is not null);
+
+        return entries;
+    }
+
+    private static Dictionary<string, AttributeValue>? NextKey(Dictionary<string, AttributeValue>? lastEvaluatedKey) =>
+        lastEvaluatedKey is { Count: > 0 } ? lastEvaluatedKey : null;
+
+    private static Dictionary<string, AttributeValue> StartKey(ConsentStatus status, string afterPhone)
+    {
+        var key = new Dictionary<string, AttributeValue> { [AttributeNames.Phone] = new AttributeValue { S = afterPhone } };
+        if (status == ConsentStatus.OptedIn)
+        {
+            key[AttributeNames.OptedIn] = new AttributeValue { S = AttributeNames.OptedInValue };
+        }
+
+        return key;
+    }
+
+    private async Task<Subscriber?> ReadAsync(string phone, CancellationToken cancellationToken)
+    {
+        var response = await _client.GetItemAsync(
+            new GetItemRequest
+            {
+                TableName = _subscribersTable,
+                Key = new() { [AttributeNames.Phone] = new AttributeValue { S = phone } },
+                ConsistentRead = true,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return response.Item is { Count: > 0 } item ? SubscriberItems.ReadSubscriber(item) : null;
+    }
+
+    // A Query rather than GetItem: the deployment grants the history table PutItem and Query only.
+    private async Task<ConsentHistoryEntry?> ReadHistoryEntryAsync(string phone, long version, CancellationToken cancellationToken)
+    {
+        var response = await _client.QueryAsync(
+            new QueryRequest
+            {
+                TableName = _historyTable,
+                KeyConditionExpression = "#phone = :phone AND #version = :version",
+                ExpressionAttributeNames = new() { ["#phone"] = AttributeNames.Phone, ["#version"] = AttributeNames.Version },
+                ExpressionAttributeValues = new()
+                {
+                    [":phone"] = new AttributeValue { S = phone },
+                    [":version"] = SubscriberItems.NumberValue(version),
+                },
+                ConsistentRead = true,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return response.Items is { Count: > 0 } items ? SubscriberItems.ReadHistoryEntry(items[0]) : null;
+    }
+
+    /// <summary>Puts <paramref name="entry"/> unless its version is taken; returns whether it did.</summary>
+    private async Task<bool> TryClaimVersionAsync(ConsentHistoryEntry entry, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.PutItemAsync(
+                new PutItemRequest
+                {
+                    TableName = _historyTable,
+                    Item = SubscriberItems.WriteHistoryEntry(entry),
+                    ConditionExpression = "attribute_not_exists(#phone)",
+                    ExpressionAttributeNames = new() { ["#phone"] = AttributeNames.Phone },
+                },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Brings the subscriber item from <paramref name="current"/> (version <c>entry.Version - 1</c>, or none) to
+    /// <paramref name="entry"/>, unless someone already has; returns the subscriber as of that entry.
+    /// </summary>
+    private async Task<Subscriber> ApplyAsync(Subscriber? current, ConsentHistoryEntry entry, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var version = current?.Version ?? 0;
+            var applied = new Subscriber(
+                entry.Phone,
+                ConsentNames.WhatsAppChannel,
+                entry.Status,
+                ConsentNames.DailyMitzvotPurpose,
+                entry.Source,
+                entry.Evidence,
+                current?.CreatedAt ?? entry.RecordedAt,
+                entry.RecordedAt,
+                entry.Version);
+            if (version >= entry.Version)
+            {
+                return applied;
+            }
+
+            if (version != entry.Version - 1)
+            {
+                throw new InvalidOperationException(
+                    $"The consent history of {PhoneMask.Mask(entry.Phone)} holds version {entry.Version} while the subscriber is at version {version}.");
+            }
+
+            try
+            {
+                await _client.UpdateItemAsync(UpdateRequest(current, applied), cancellationToken).ConfigureAwait(false);
+                return applied;
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // Usually a concurrent caller applied this very entry; read again to know.
+                current = await ReadAsync(entry.Phone, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        throw new InvalidOperationException($"The subscriber item of {PhoneMask.Mask(entry.Phone)} kept changing; version {entry.Version} was not applied.");
+    }
+
+    private UpdateItemRequest UpdateRequest(Subscriber? current, Subscriber applied)
+    {
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":status"] = new AttributeValue { S = applied.Status.ToName() },
+            [":channel"] = new AttributeValue { S = applied.Channel },
+            [":purpose"] = new AttributeValue { S = applied.Purpose },
+            [":source"] = new AttributeValue { S = applied.Source.ToName() },
+            [":evidence"] = new AttributeValue { S = applied.Evidence.ToJson() },
+            [":ts"] = new AttributeValue { S = Timestamps.ToText(applied.UpdatedAt) },
+            [":created"] = new AttributeValue { S = Timestamps.ToText(applied.CreatedAt) },
+            [":version"] = SubscriberItems.NumberValue(applied.Version),
+        };
+
+        var update = "SET #status = :status, #channel = :channel, #purpose = :purpose, #source = :source, "
+            + "#evidence = :evidence, #ts = :ts, #created = :created, #version = :version";
+        if (applied.Status == ConsentStatus.OptedIn)
+        {
+            update += ", #optedIn = :one";
+            values[":one"] = new AttributeValue { S = AttributeNames.OptedInValue };
+        }
+        else
+        {
+            update += " REMOVE #optedIn";
+        }
+
+        var names = new Dictionary<string, string>(WriteNames);
+        string condition;
+        if (current is null)
+        {
+            condition = "attribute_not_exists(#phone)";
+            names["#phone"] = AttributeNames.Phone;
+        }
+        else if (current.Version == 0)
+        {
+            // An item of the original deployment: it has no version attribute (or a zero one).
+            condition = "attribute_exists(#phone) AND (attribute_not_exists(#version) OR #version = :expected)";
+            names["#phone"] = AttributeNames.Phone;
+            values[":expected"] = SubscriberItems.NumberValue(0);
+        }
+        else
+        {
+            condition = "#version = :expected";
+            values[":expected"] = SubscriberItems.NumberValue(current.Version);
+        }
+
+        return new UpdateItemRequest
+        {
+            TableName = _subscribersTable,
+            Key = new() { [AttributeNames.Phone] = new AttributeValue { S = applied.Phone } },
+            UpdateExpression = update,
+            ConditionExpression = condition,
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+        };
+    }
+
+    private async Task<(List<Dictionary<string, AttributeValue>> Items, Dictionary<string, AttributeValue>? LastKey)> QueryOptedInAsync(
+        Dictionary<string, AttributeValue>? startKey, int limit, CancellationToken cancellationToken)
+    {
+        var response = await _client.QueryAsync(
+            new QueryRequest
+            {
+                TableName = _subscribersTable,
+                IndexName = AttributeNames.OptedInIndex,
+                KeyConditionExpression = "#optedIn = :one",
+                ExpressionAttributeNames = new() { ["#optedIn"] = AttributeNames.OptedIn },
+                ExpressionAttributeValues = new() { [":one"] = new AttributeValue { S = AttributeNames.OptedInValue } },
+                ExclusiveStartKey = startKey,
+                Limit = limit,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return (response.Items ?? [], NextKey(response.LastEvaluatedKey));
+    }
+
+    private async Task<(List<Dictionary<string, AttributeValue>> Items, Dictionary<string, AttributeValue>? LastKey)> ScanStatusAsync(
+        ConsentStatus status, Dictionary<string, AttributeValue>? startKey, int limit, CancellationToken cancellationToken)
+    {
+        var response = await _client.ScanAsync(
+            new ScanRequest
+            {
+                TableName = _subscribersTable,
+                FilterExpression = "#status = :status",
+                ExpressionAttributeNames = new() { ["#status"] = AttributeNames.ConsentStatus },
+                ExpressionAttributeValues = new() { [":status"] = new AttributeValue { S = status.ToName() } },
+                ExclusiveStartKey = startKey,
+                Limit = Math.Max(limit, ScanBatch),
+                ConsistentRead = true,
+            },
+            cancellationToken).ConfigureAwait(false);
+        return (response.Items ?? [], NextKey(response.LastEvaluatedKey));
+    }
+}

@@ -1,0 +1,197 @@
+using System.Globalization;
+using System.Text.Json;
+using Amazon.DynamoDBv2.Model;
+using Mitzvah.Core;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.DynamoDb;
+
+/// <summary>
+/// Maps subscriber and consent history items to Core types. Reading is tolerant of items the original Python
+/// deployment wrote (no <c>version</c>, <c>created_at</c> or <c>purpose</c>; evidence as free text or a map).
+/// </summary>
+internal static class SubscriberItems
+{
+    public static Subscriber ReadSubscriber(Dictionary<string, AttributeValue> item)
+    {
+        var phone = Text(item, AttributeNames.Phone) ?? throw new FormatException("A subscriber item has no phone.");
+        var updatedAt = Instant(item, AttributeNames.TimestampIso) ?? Instant(item, AttributeNames.CreatedAt) ?? DateTimeOffset.UnixEpoch;
+        return new Subscriber(
+            phone,
+            Text(item, AttributeNames.Channel) ?? ConsentNames.WhatsAppChannel,
+            ReadStatus(item, phone),
+            Text(item, AttributeNames.Purpose) ?? ConsentNames.DailyMitzvotPurpose,
+            ReadSource(Text(item, AttributeNames.Source)),
+            ReadEvidence(item.GetValueOrDefault(AttributeNames.Evidence)),
+            Instant(item, AttributeNames.CreatedAt) ?? updatedAt,
+            updatedAt,
+            Number(item, AttributeNames.Version) ?? 0);
+    }
+
+    public static ConsentHistoryEntry ReadHistoryEntry(Dictionary<string, AttributeValue> item)
+    {
+        var phone = Text(item, AttributeNames.Phone) ?? throw new FormatException("A consent history item has no phone.");
+        return new ConsentHistoryEntry(
+            phone,
+            Number(item, AttributeNames.Version) ?? throw new FormatException($"A consent history item of {PhoneMask.Mask(phone)} has no version."),
+            ReadStatus(item, phone),
+            ReadSource(Text(item, AttributeNames.Source)),
+            ReadEvidence(item.GetValueOrDefault(AttributeNames.Evidence)),
+            Instant(item, AttributeNames.TimestampIso) ?? DateTimeOffset.UnixEpoch);
+    }
+
+    public static Dictionary<string, AttributeValue> WriteHistoryEntry(ConsentHistoryEntry entry) => new()
+    {
+        [AttributeNames.Phone] = new AttributeValue { S = entry.Phone },
+        [AttributeNames.Version] = NumberValue(entry.Version),
+        [AttributeNames.ConsentStatus] = new AttributeValue { S = entry.Status.ToName() },
+        [AttributeNames.Source] = new AttributeValue { S = entry.Source.ToName() },
+        [AttributeNames.Evidence] = new AttributeValue { S = entry.Evidence.ToJson() },
+        [AttributeNames.TimestampIso] = new AttributeValue { S = Timestamps.ToText(entry.RecordedAt) },
+    };
+
+    public static AttributeValue NumberValue(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
+
+    public static string? Text(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && value.S is not null ? value.S : null;
+
+    public static long? Number(Dictionary<string, AttributeValue> item, string name) =>
+        item.TryGetValue(name, out var value) && value.N is not null
+            ? long.Parse(value.N, NumberStyles.Integer, CultureInfo.InvariantCulture)
+            : null;
+
+    private static DateTimeOffset? Instant(Dictionary<string, AttributeValue> item, string name) =>
+        Text(item, name) is { Length: > 0 } text ? Timestamps.Parse(text) : null;
+
+    private static ConsentStatus ReadStatus(Dictionary<string, AttributeValue> item, string phone) =>
+        Text(item, AttributeNames.ConsentStatus) is { } name
+            ? ConsentNames.ParseStatus(name.Trim().ToLowerInvariant())
+            : throw new FormatException($"The item of {PhoneMask.Mask(phone)} has no consent_status.");
+
+    /// <summary>Our names, a few plain names the original deployment may have used, else <see cref="ConsentSource.Admin"/>.</summary>
+    private static ConsentSource ReadSource(string? name) => name?.Trim().ToLowerInvariant() switch
+    {
+        "whatsapp_keyword" or "whatsapp" or "keyword" => ConsentSource.WhatsAppKeyword,
+        "web_form" or "web" or "form" => ConsentSource.WebForm,
+        "delivery" => ConsentSource.Delivery,
+        _ => ConsentSource.Admin,
+    };
+
+    /// <summary>
+    /// Our JSON string; or, from the original deployment, a map or JSON object with other keys, or plain text, which
+    /// is kept as the note so that no evidence is lost.
+    /// </summary>
+    private static ConsentEvidence ReadEvidence(AttributeValue? value)
+    {
+        if (value?.S is { } text)
+        {
+            return ReadEvidenceText(text);
+        }
+
+        if (value?.M is { } map)
+        {
+            var fields = new List<KeyValuePair<string, string>>();
+            foreach (var (key, field) in map)
+            {
+                var scalar = field.S ?? field.N ?? (field.BOOL is { } flag ? (flag ? "true" : "false") : null);
+                if (scalar is not null)
+                {
+                    fields.Add(new(key, scalar));
+                }
+            }
+
+            return FromFields(fields);
+        }
+
+        return new ConsentEvidence();
+    }
+
+    private static ConsentEvidence ReadEvidenceText(string text)
+    {
+        if (!text.TrimStart().StartsWith('{'))
+        {
+            return new ConsentEvidence(Note: text);
+        }
+
+        var fields = new List<KeyValuePair<string, string>>();
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return new ConsentEvidence(Note: text);
+            }
+
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                switch (property.Value.ValueKind)
+                {
+                    case JsonValueKind.Null:
+                        break;
+                    case JsonValueKind.String:
+                        fields.Add(new(property.Name, property.Value.GetString()!));
+                        break;
+                    default:
+                        fields.Add(new(property.Name, property.Value.GetRawText()));
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return new ConsentEvidence(Note: text);
+        }
+
+        try
+        {
+            // What this adapter wrote reads back exactly through Core's own reader; anything else field by field.
+            var evidence = ConsentEvidence.FromJson(text);
+            return CountFields(evidence) == fields.Count ? evidence : FromFields(fields);
+        }
+        catch (JsonException)
+        {
+            return FromFields(fields);
+        }
+    }
+
+    private static int CountFields(ConsentEvidence evidence)
+    {
+        using var document = JsonDocument.Parse(evidence.ToJson());
+        return document.RootElement.EnumerateObject().Count();
+    }
+
+    private static ConsentEvidence FromFields(List<KeyValuePair<string, string>> fields)
+    {
+        var evidence = new ConsentEvidence();
+        var unknown = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in fields)
+        {
+            evidence = key.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant() switch
+            {
+                "keyword" or "body" => evidence with { Keyword = value },
+                "messagesid" => evidence with { MessageSid = value },
+                "to" => evidence with { To = value },
+                "consenttextversion" => evidence with { ConsentTextVersion = value },
+                "ipaddress" or "ip" => evidence with { IpAddress = value },
+                "useragent" => evidence with { UserAgent = value },
+                "actor" => evidence with { Actor = value },
+                "note" => evidence with { Note = value },
+                _ => Remember(unknown, key, value, evidence),
+            };
+        }
+
+        if (unknown.Count > 0)
+        {
+            var rest = JsonSerializer.Serialize(unknown);
+            evidence = evidence with { Note = evidence.Note is null ? rest : $"{evidence.Note} {rest}" };
+        }
+
+        return evidence;
+    }
+
+    private static ConsentEvidence Remember(Dictionary<string, string> unknown, string key, string value, ConsentEvidence evidence)
+    {
+        unknown[key] = value;
+        return evidence;
+    }
+}

@@ -1,0 +1,247 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Mitzvah.Core.Consent;
+using Mitzvah.Testing.Contracts;
+
+namespace Mitzvah.DynamoDb.Tests;
+
+/// <summary>What the store writes and reads at the item level: the original deployment's items, the sparse index, roll-forward.</summary>
+[Collection(SharedDynalite.Name)]
+public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
+{
+    private static readonly DateTimeOffset LegacyAt = new(2024, 5, 1, 12, 34, 56, 789, TimeSpan.Zero);
+
+    private IAmazonDynamoDB Client => dynalite.Client;
+
+    [Fact]
+    public async Task Legacy_item_with_text_evidence_reads_as_version_0_created_when_last_changed()
+    {
+        var (store, options) = await CreateStoreAsync();
+        await PutLegacyAsync(options, TestPhones.Alice, "opted_in", new AttributeValue { S = "START" }, source: "whatsapp");
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+
+        Assert.Equal(
+            new Subscriber(
+                TestPhones.Alice,
+                "whatsapp",
+                ConsentStatus.OptedIn,
+                "daily_mitzvot",
+                ConsentSource.WhatsAppKeyword,
+                new ConsentEvidence(Note: "START"),
+                LegacyAt,
+                LegacyAt,
+                Version: 0),
+            subscriber);
+        Assert.Empty(await store.GetHistoryAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task Legacy_evidence_as_a_map_or_foreign_json_keeps_every_field()
+    {
+        var (store, options) = await CreateStoreAsync();
+        await PutLegacyAsync(options, TestPhones.Alice, "opted_out", new AttributeValue
+        {
+            M = new()
+            {
+                ["keyword"] = new AttributeValue { S = "STOP" },
+                ["message_sid"] = new AttributeValue { S = "SM0001" },
+                ["wa_id"] = new AttributeValue { S = "15550000101" },
+            },
+        }, source: "imported");
+        await PutLegacyAsync(options, TestPhones.Bob, "opted_in", new AttributeValue { S = """{"Body":"START","MessageSid":"SM0002","ip":"203.0.113.9"}""" });
+
+        var alice = await store.GetAsync(TestPhones.Alice);
+        var bob = await store.GetAsync(TestPhones.Bob);
+
+        Assert.Equal(new ConsentEvidence(Keyword: "STOP", MessageSid: "SM0001", Note: """{"wa_id":"15550000101"}"""), alice!.Evidence);
+        Assert.Equal(ConsentStatus.OptedOut, alice.Status);
+        Assert.Equal(ConsentSource.Admin, alice.Source);
+        Assert.Equal(new ConsentEvidence(Keyword: "START", MessageSid: "SM0002", IpAddress: "203.0.113.9"), bob!.Evidence);
+    }
+
+    [Fact]
+    public async Task First_change_of_a_legacy_item_makes_version_1_and_keeps_its_creation_time()
+    {
+        var (store, options) = await CreateStoreAsync();
+        await PutLegacyAsync(options, TestPhones.Alice, "opted_in", new AttributeValue { S = "START" });
+        var optOut = ConsentChangeBuilder.OptOut(TestPhones.Alice).ViaWhatsApp("STOP").Build();
+
+        var result = await store.RecordConsentAsync(optOut);
+
+        Assert.True(result.Changed);
+        Assert.Equal(ConsentStatus.OptedIn, result.PreviousStatus);
+        Assert.Equal(1, result.Subscriber.Version);
+        Assert.Equal(LegacyAt, result.Subscriber.CreatedAt);
+        Assert.Equal(result.Subscriber, await store.GetAsync(TestPhones.Alice));
+        var entry = Assert.Single(await store.GetHistoryAsync(TestPhones.Alice));
+        Assert.Equal(new ConsentHistoryEntry(TestPhones.Alice, 1, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, optOut.Evidence, optOut.At), entry);
+    }
+
+    [Fact]
+    public async Task Items_keep_the_original_attribute_names_and_carry_opted_in_only_while_opted_in()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var optIn = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWhatsApp("START").Build();
+
+        await store.RecordConsentAsync(optIn);
+        var optedIn = await GetRawAsync(options, TestPhones.Alice);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(optIn.At.AddDays(1)).Build());
+        var optedOut = await GetRawAsync(options, TestPhones.Alice);
+
+        Assert.Equal("opted_in", optedIn["consent_status"].S);
+        Assert.Equal("whatsapp", optedIn["channel"].S);
+        Assert.Equal("whatsapp_keyword", optedIn["source"].S);
+        Assert.Equal(optIn.Evidence.ToJson(), optedIn["evidence"].S);
+        Assert.Equal("2025-03-01T14:30:15.123Z", optedIn["timestamp_iso"].S);
+        Assert.Equal("2025-03-01T14:30:15.123Z", optedIn["created_at"].S);
+        Assert.Equal("daily_mitzvot", optedIn["purpose"].S);
+        Assert.Equal("1", optedIn["version"].N);
+        Assert.Equal("1", optedIn["opted_in"].S);
+
+        Assert.Equal("opted_out", optedOut["consent_status"].S);
+        Assert.Equal("2", optedOut["version"].N);
+        Assert.False(optedOut.ContainsKey("opted_in"));
+    }
+
+    [Fact]
+    public async Task Opted_in_listing_reads_the_sparse_index_so_an_unindexed_legacy_item_appears_only_after_the_backfill()
+    {
+        var (store, options) = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Bob).Build());
+        await PutLegacyAsync(options, TestPhones.Alice, "opted_in", new AttributeValue { S = "START" });
+
+        var before = await store.ListAsync(ConsentStatus.OptedIn, null, 10);
+        var countBefore = await store.CountAsync(ConsentStatus.OptedIn);
+        await new DynamoDbOptedInBackfill(Client).RunAsync(options.SubscribersTable);
+        var after = await store.ListAsync(ConsentStatus.OptedIn, null, 10);
+
+        Assert.Equal([TestPhones.Bob], before.Items.Select(s => s.Phone));
+        Assert.Equal(1, countBefore);
+        Assert.Equal([TestPhones.Alice, TestPhones.Bob], after.Items.Select(s => s.Phone));
+        Assert.Equal(2, await store.CountAsync(ConsentStatus.OptedIn));
+    }
+
+    [Fact]
+    public async Task Other_statuses_are_listed_from_the_table_including_legacy_items()
+    {
+        var (store, options) = await CreateStoreAsync();
+        await PutLegacyAsync(options, TestPhones.Alice, "opted_out", new AttributeValue { S = "STOP" });
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Bob).Build());
+
+        var page = await store.ListAsync(ConsentStatus.OptedOut, null, 10);
+
+        Assert.Equal([TestPhones.Alice, TestPhones.Bob], page.Items.Select(s => s.Phone).Order(StringComparer.Ordinal));
+        Assert.Equal(2, await store.CountAsync(ConsentStatus.OptedOut));
+    }
+
+    [Fact]
+    public async Task A_token_issued_for_one_status_is_rejected_for_another()
+    {
+        var (store, _) = await CreateStoreAsync();
+        foreach (var phone in new[] { TestPhones.Numbered(1), TestPhones.Numbered(2), TestPhones.Numbered(3) })
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).Build());
+        }
+
+        var page = await store.ListAsync(ConsentStatus.OptedIn, null, 1);
+
+        Assert.NotNull(page.ContinuationToken);
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ListAsync(ConsentStatus.OptedOut, page.ContinuationToken, 1));
+    }
+
+    [Fact]
+    public async Task A_change_whose_writer_died_after_its_history_entry_stays_hidden_until_the_next_change_completes_it()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var optIn = ConsentChangeBuilder.OptIn(TestPhones.Alice).Build();
+        await store.RecordConsentAsync(optIn);
+        var orphan = await PutOrphanOptOutAsync(options, optIn.At.AddMinutes(1));
+
+        var hiddenHistory = await store.GetHistoryAsync(TestPhones.Alice);
+        var hiddenSubscriber = await store.GetAsync(TestPhones.Alice);
+        // The next change claims version 2, finds it taken, completes the dead writer's change and sees it already holds.
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).ByAdmin("ops").At(optIn.At.AddMinutes(2)).Build());
+
+        Assert.Single(hiddenHistory);
+        Assert.Equal(1, hiddenSubscriber!.Version);
+        Assert.Equal(ConsentStatus.OptedIn, hiddenSubscriber.Status);
+        Assert.False(optOut.Changed);
+        Assert.Equal(ConsentStatus.OptedOut, optOut.PreviousStatus);
+        Assert.Equal(
+            new Subscriber(TestPhones.Alice, "whatsapp", ConsentStatus.OptedOut, "daily_mitzvot", orphan.Source, orphan.Evidence, optIn.At, orphan.RecordedAt, 2),
+            optOut.Subscriber);
+        Assert.Equal(optOut.Subscriber, await store.GetAsync(TestPhones.Alice));
+        Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Status));
+    }
+
+    [Fact]
+    public async Task A_change_to_the_visible_status_completes_a_dead_writers_change_first_and_then_applies()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var optIn = ConsentChangeBuilder.OptIn(TestPhones.Alice).Build();
+        await store.RecordConsentAsync(optIn);
+        var orphan = await PutOrphanOptOutAsync(options, optIn.At.AddMinutes(1));
+
+        var optInAgain = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWhatsApp("START").At(optIn.At.AddMinutes(2)).Build());
+
+        Assert.True(optInAgain.Changed);
+        Assert.Equal(ConsentStatus.OptedOut, optInAgain.PreviousStatus);
+        Assert.Equal(3, optInAgain.Subscriber.Version);
+        Assert.Equal(optInAgain.Subscriber, await store.GetAsync(TestPhones.Alice));
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut, ConsentStatus.OptedIn], history.Select(entry => entry.Status));
+        Assert.Equal(orphan, history[1]);
+    }
+
+    /// <summary>What a writer leaves when it dies after putting history version 2 and before updating the subscriber.</summary>
+    private async Task<ConsentHistoryEntry> PutOrphanOptOutAsync(DynamoDbOptions options, DateTimeOffset at)
+    {
+        var orphan = new ConsentHistoryEntry(
+            TestPhones.Alice, 2, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, new ConsentEvidence(Keyword: "STOP"), at);
+        await Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = options.ConsentHistoryTable,
+            Item = new()
+            {
+                ["phone"] = new AttributeValue { S = orphan.Phone },
+                ["version"] = new AttributeValue { N = "2" },
+                ["consent_status"] = new AttributeValue { S = "opted_out" },
+                ["source"] = new AttributeValue { S = "whatsapp_keyword" },
+                ["evidence"] = new AttributeValue { S = orphan.Evidence.ToJson() },
+                ["timestamp_iso"] = new AttributeValue { S = at.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) },
+            },
+        });
+        return orphan;
+    }
+
+    private async Task<(DynamoDbSubscriberStore Store, DynamoDbOptions Options)> CreateStoreAsync()
+    {
+        var options = await dynalite.CreateTablesAsync();
+        return (new DynamoDbSubscriberStore(Client, options), options);
+    }
+
+    /// <summary>An item as the original Python deployment wrote it: no version, created_at, purpose or opted_in.</summary>
+    private async Task PutLegacyAsync(DynamoDbOptions options, string phone, string status, AttributeValue evidence, string source = "admin") =>
+        await Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = options.SubscribersTable,
+            Item = new()
+            {
+                ["phone"] = new AttributeValue { S = phone },
+                ["consent_status"] = new AttributeValue { S = status },
+                ["channel"] = new AttributeValue { S = "whatsapp" },
+                ["source"] = new AttributeValue { S = source },
+                ["evidence"] = evidence,
+                ["timestamp_iso"] = new AttributeValue { S = "2024-05-01T12:34:56.789012+00:00" },
+            },
+        });
+
+    private async Task<Dictionary<string, AttributeValue>> GetRawAsync(DynamoDbOptions options, string phone) =>
+        (await Client.GetItemAsync(new GetItemRequest
+        {
+            TableName = options.SubscribersTable,
+            Key = new() { ["phone"] = new AttributeValue { S = phone } },
+            ConsistentRead = true,
+        })).Item;
+}
