@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
+using Mitzvah.Twilio;
+
+namespace Mitzvah.Azure;
+
+/// <summary>Rejects Twilio settings that are present but malformed, naming the setting.</summary>
+/// <remarks>
+/// Absent credentials are allowed at start-up (see <see cref="MitzvahFunctionsApp.ConfigureServices"/>); a value that
+/// is set but cannot be right is a typo, and failing the start shows it at once instead of at the next send.
+/// </remarks>
+public sealed class TwilioSettingsValidator : IValidateOptions<TwilioOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, TwilioOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (options.AccountSid is { } sid && (sid.Length != 34 || !sid.StartsWith("AC", StringComparison.Ordinal)))
+        {
+            failures.Add($"{SettingNames.TwilioAccountSid} must be the account SID: AC followed by 32 characters.");
+        }
+
+        if (options.MessagingServiceSid is { } service && !service.StartsWith("MG", StringComparison.Ordinal))
+        {
+            failures.Add($"{SettingNames.TwilioMessagingServiceSid} must start with MG.");
+        }
+
+        if (options.TemplateSid is { } template && !template.StartsWith("HX", StringComparison.Ordinal))
+        {
+            failures.Add($"{SettingNames.WhatsAppTemplateSid} must be a Content SID starting with HX.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Mitzvah.Core;
+using Mitzvah.Core.Consent;
+using Mitzvah.Testing.Consent;
+
+namespace Mitzvah.Azure.Tests;
+
+/// <summary>The Consent function in the started Function app, over Azurite tables of its own.</summary>
+internal sealed class AzureFunctionsConsentHost : IConsentHost
+{
+    private readonly FunctionAppHarness _app;
+    private readonly StandInsFixture _standIns;
+    private readonly string _prefix;
+
+    private AzureFunctionsConsentHost(FunctionAppHarness app, StandInsFixture standIns, string prefix)
+    {
+        _app = app;
+        _standIns = standIns;
+        _prefix = prefix;
+    }
+
+    public Uri PublicUrl { get; } = new(FunctionAppHarness.BaseUrl, "api/consent");
+
+    public ISubscriberStore Store => _app.Services.GetRequiredService<ISubscriberStore>();
+
+    public static async Task<AzureFunctionsConsentHost> StartAsync(StandInsFixture standIns, HostSettings settings)
+    {
+        var prefix = StandInsFixture.NewPrefix();
+        var configuration = new Dictionary<string, string?>(settings.ToEnvironment())
+        {
+            [SettingNames.AzureTablesConnectionString] = standIns.TablesConnectionString,
+            [SettingNames.AzureTablesPrefix] = prefix,
+            [MitzvahFunctionsApp.DailyScheduleSetting] = TestSettings.Schedule,
+        };
+        return new AzureFunctionsConsentHost(await FunctionAppHarness.StartAsync(configuration), standIns, prefix);
+    }
+
+    public async Task<ScenarioResponse> SendAsync(ScenarioRequest request, IReadOnlyDictionary<string, string> extraHeaders)
+    {
+        await using var invocation = _app.Activate<ConsentFunction>();
+        var http = FunctionAppHarness.Request(
+            invocation.Context, request.Method, "api/consent", request.ContentType, request.Body, (request.Headers ?? new Dictionary<string, string>()).Concat(extraHeaders));
+        var response = (TestHttpResponseData)await invocation.Function.RunAsync(http, CancellationToken.None);
+        return new ScenarioResponse((int)response.StatusCode, response.Header("Content-Type"), response.ReadBody());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _standIns.DeleteTablesAsync(_prefix);
+    }
+}

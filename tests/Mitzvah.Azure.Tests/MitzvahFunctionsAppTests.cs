@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Sending;
+
+namespace Mitzvah.Azure.Tests;
+
+/// <summary>The composition root: what it wires, and which settings stop the app from starting.</summary>
+public sealed class MitzvahFunctionsAppTests
+{
+    [Fact]
+    public async Task Every_function_class_resolves_from_the_started_container()
+    {
+        await using var app = await FunctionAppHarness.StartAsync(TestSettings.Offline());
+
+        await using (var timer = app.Activate<DailyMitzvahTimer>())
+        await using (var consent = app.Activate<ConsentFunction>())
+        await using (var send = app.Activate<SendNowFunction>())
+        await using (var health = app.Activate<HealthFunction>())
+        {
+            Assert.NotNull(timer.Function);
+            Assert.NotNull(consent.Function);
+            Assert.NotNull(send.Function);
+            Assert.NotNull(health.Function);
+        }
+
+        Assert.Equal("table-storage", app.Services.GetRequiredService<ISubscriberStore>().Kind);
+        Assert.Equal(HealthFunction.MessengerKind, app.Services.GetRequiredService<IMessenger>().Kind);
+        Assert.NotNull(app.Services.GetRequiredService<IDeliveryLedger>());
+        Assert.Same(app.Time, app.Services.GetRequiredService<TimeProvider>());
+    }
+
+    [Fact]
+    public async Task The_schedule_setting_is_bound()
+    {
+        await using var app = await FunctionAppHarness.StartAsync(TestSettings.Offline());
+
+        Assert.Equal(TestSettings.Schedule, app.Services.GetRequiredService<IOptions<FunctionsAppOptions>>().Value.DailySchedule);
+    }
+
+    [Fact]
+    public async Task Missing_twilio_credentials_do_not_stop_the_start()
+    {
+        var settings = TestSettings.Offline();
+        settings.Remove(SettingNames.TwilioAccountSid);
+        settings.Remove(SettingNames.TwilioAuthToken);
+
+        await using var app = await FunctionAppHarness.StartAsync(settings);
+
+        await using var consent = app.Activate<ConsentFunction>();
+        Assert.NotNull(consent.Function);
+    }
+
+    [Theory]
+    [InlineData(SettingNames.SendConcurrency, "0")]
+    [InlineData(SettingNames.SendConcurrency, "many")]
+    [InlineData(SettingNames.SendToken, "short")]
+    [InlineData(SettingNames.TimeZone, "Mars/Olympus_Mons")]
+    [InlineData(SettingNames.SkipRestDays, "sometimes")]
+    [InlineData(SettingNames.PublicConsentUrl, "not a url")]
+    [InlineData(SettingNames.TwilioApiBaseUrl, "ftp://twilio.example")]
+    [InlineData(SettingNames.TwilioAccountSid, "AC123")]
+    [InlineData(SettingNames.TwilioMessagingServiceSid, "XX0123456789abcdef0123456789abcdef")]
+    [InlineData(SettingNames.WhatsAppTemplateSid, "template-1")]
+    [InlineData(SettingNames.AzureTablesPrefix, "1-bad")]
+    [InlineData(SettingNames.AzureTablesConnectionString, "")]
+    [InlineData(SettingNames.AzureTablesEndpoint, "https://account.table.core.windows.net")]
+    [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "")]
+    [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "0 15 * * *")]
+    [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "0 0 15,16 * * * *")]
+    [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "0 0 15;16 * * *")]
+    public async Task A_bad_setting_stops_the_start_with_a_message_naming_it(string name, string value)
+    {
+        var settings = TestSettings.Offline();
+        settings[name] = value;
+
+        var exception = await Assert.ThrowsAnyAsync<Exception>(async () => await (await FunctionAppHarness.StartAsync(settings)).DisposeAsync());
+
+        Assert.Contains(name, Messages(exception), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Both_table_settings_fail_the_composition_naming_both()
+    {
+        var settings = TestSettings.Offline();
+        settings[SettingNames.AzureTablesEndpoint] = "https://account.table.core.windows.net";
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+        var exception = Assert.Throws<OptionsValidationException>(() => { MitzvahFunctionsApp.ConfigureServices(new ServiceCollection(), configuration); });
+
+        Assert.Contains(SettingNames.AzureTablesConnectionString, exception.Message, StringComparison.Ordinal);
+        Assert.Contains(SettingNames.AzureTablesEndpoint, exception.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0 0 15,16 * * *")]
+    [InlineData("0 0 10 * * 0-4")]
+    [InlineData("0 */5 * * * *")]
+    [InlineData("0 0 15 * * Sun-Thu")]
+    public void The_schedule_validator_accepts_six_field_schedules(string schedule) =>
+        Assert.True(new FunctionsAppOptionsValidator().Validate(null, new FunctionsAppOptions { DailySchedule = schedule }).Succeeded);
+
+    private static string Messages(Exception exception) => exception is AggregateException aggregate
+        ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(inner => inner.Message))
+        : exception.Message + (exception.InnerException is null ? string.Empty : " | " + Messages(exception.InnerException));
+}
