@@ -30,10 +30,6 @@ public static class MitzvahFunctionsApp
 
         services.AddMitzvahCore(configuration).AddMitzvahTableStorage(configuration).AddMitzvahTwilio(configuration);
 
-        // Binding at start-up also surfaces unreadable URLs (TWILIO_API_BASE_URL, …), named by the setting reader.
-        services.AddOptions<TwilioOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioSettingsValidator>());
-
         services.AddOptions<FunctionsAppOptions>()
             .Configure(options => options.DailySchedule = configuration.Text(DailyScheduleSetting))
             .ValidateOnStart();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Data.Sqlite;
 
@@ -12,8 +13,12 @@ internal sealed class SqliteDatabase
     private const int BusyTimeoutMilliseconds = 5000;
     private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
+    // One per file, shared by every store and ledger on it in this process.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> WriteGates = new(StringComparer.Ordinal);
+
     private readonly string _connectionString;
     private readonly string _databasePath;
+    private readonly SemaphoreSlim _writeGate;
     private readonly Lock _schemaLock = new();
     private volatile bool _schemaCreated;
 
@@ -23,6 +28,7 @@ internal sealed class SqliteDatabase
         ArgumentException.ThrowIfNullOrWhiteSpace(options.DatabasePath, nameof(options));
 
         _databasePath = Path.GetFullPath(options.DatabasePath);
+        _writeGate = WriteGates.GetOrAdd(_databasePath, _ => new SemaphoreSlim(1, 1));
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = _databasePath,
@@ -38,6 +44,17 @@ internal sealed class SqliteDatabase
 
     public static DateTimeOffset ParseTimestamp(string value) =>
         DateTimeOffset.ParseExact(value, TimestampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+
+    /// <summary>
+    /// Waits for this process's turn to write to the file; dispose the result to pass the turn on. SQLite admits one
+    /// writer at a time and makes the others sleep in its busy handler (up to 100 ms a round), blocking their threads;
+    /// queueing here instead costs no thread. Writers in other processes still meet the busy timeout.
+    /// </summary>
+    public async Task<IDisposable> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new WriteTurn(_writeGate);
+    }
 
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -60,6 +77,19 @@ internal sealed class SqliteDatabase
         {
             await connection.DisposeAsync().ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private sealed class WriteTurn(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
         }
     }
 

@@ -51,6 +51,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         var leaseText = SqliteDatabase.FormatTimestamp(now + lease);
         var claimId = Guid.NewGuid().ToString("N");
 
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
@@ -146,6 +147,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
 
     private async Task<bool> CompleteAsync(DateOnly studyDate, string phone, string claimId, string state, string? messageSid, string? errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

@@ -62,6 +62,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         var evidence = change.Evidence.ToJson();
         var at = SqliteDatabase.FormatTimestamp(change.At);
 
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {

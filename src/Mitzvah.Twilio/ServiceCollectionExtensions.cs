@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Sending;
@@ -26,7 +27,8 @@ public static class ServiceCollectionExtensions
             options.StatusCallbackUrl = configuration.HttpUrl(SettingNames.TwilioStatusCallbackUrl);
             options.TemplateSid = configuration.Text(SettingNames.WhatsAppTemplateSid);
             options.ApiBaseUrl = configuration.HttpUrl(SettingNames.TwilioApiBaseUrl);
-        });
+        }).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
         services.TryAddSingleton<IMessenger, TwilioMessenger>();
         services.TryAddSingleton<IWebhookSignatureValidator, TwilioSignatureValidator>();
         services.TryAddSingleton<IPhoneNumberNormalizer, LibPhoneNumberNormalizer>();

@@ -33,6 +33,7 @@ internal sealed class TwilioApiHandler : DelegatingHandler
         var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (Current.Value is { } state)
         {
+            state.Status = (int)response.StatusCode;
             state.RetryAfter = RetryAfter(response.Headers.RetryAfter);
         }
 
@@ -49,6 +50,12 @@ internal sealed class TwilioApiHandler : DelegatingHandler
     /// <summary>What the last response of one call said.</summary>
     internal sealed class CallState
     {
+        /// <summary>
+        /// The HTTP status; the SDK's exception reports 0 when the body is not Twilio's error JSON (a proxy's 502 or
+        /// 503 page, an empty 429).
+        /// </summary>
+        public int Status { get; set; }
+
         public TimeSpan? RetryAfter { get; set; }
     }
 }

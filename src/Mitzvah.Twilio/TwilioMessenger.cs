@@ -57,11 +57,12 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
     public string Kind => "twilio";
 
     /// <summary>The settings the messenger cannot work without, each failure naming its variable.</summary>
+    /// <remarks>Values that are set but malformed are refused earlier, by <see cref="TwilioOptionsValidator"/>.</remarks>
     public static IReadOnlyList<string> Validate(TwilioOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
-        if (options.AccountSid is null || !options.AccountSid.StartsWith("AC", StringComparison.Ordinal) || options.AccountSid.Length != 34)
+        if (options.AccountSid is null)
         {
             failures.Add($"{SettingNames.TwilioAccountSid} must be set to the account SID (AC followed by 32 characters).");
         }
@@ -74,16 +75,6 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         if (options.WhatsAppNumber is null && options.MessagingServiceSid is null)
         {
             failures.Add($"{SettingNames.TwilioWhatsAppNumber} (or {SettingNames.TwilioMessagingServiceSid}) must be set to the sending number.");
-        }
-
-        if (options.MessagingServiceSid is { } service && !service.StartsWith("MG", StringComparison.Ordinal))
-        {
-            failures.Add($"{SettingNames.TwilioMessagingServiceSid} must start with MG.");
-        }
-
-        if (options.TemplateSid is { } template && !template.StartsWith("HX", StringComparison.Ordinal))
-        {
-            failures.Add($"{SettingNames.WhatsAppTemplateSid} must be a Content SID starting with HX.");
         }
 
         return failures;
@@ -117,7 +108,7 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         }
         catch (ApiException ex)
         {
-            return Classify(ex, response.RetryAfter);
+            return Classify(ex, response);
         }
         catch (ApiConnectionException ex)
         {
@@ -162,24 +153,25 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private SendOutcome Classify(ApiException ex, TimeSpan? retryAfter)
+    private SendOutcome Classify(ApiException ex, TwilioApiHandler.CallState response)
     {
-        var code = ex.Code != 0 ? ex.Code.ToString(CultureInfo.InvariantCulture) : ex.Status.ToString(CultureInfo.InvariantCulture);
+        var status = ex.Status != 0 ? ex.Status : response.Status;
+        var code = ex.Code != 0 ? ex.Code.ToString(CultureInfo.InvariantCulture) : status.ToString(CultureInfo.InvariantCulture);
         var kind = ex.Code switch
         {
             20429 => SendFailureKind.Transient,
             21610 => SendFailureKind.OptedOut,
             21211 or 21614 => SendFailureKind.InvalidNumber,
             63016 => SendFailureKind.TemplateRequired,
-            _ when ex.Status is 429 or >= 500 => SendFailureKind.Transient,
+            _ when status is 429 or >= 500 => SendFailureKind.Transient,
             _ => SendFailureKind.Rejected,
         };
-        if (kind == SendFailureKind.Rejected && ex.Status is 401 or 403)
+        if (kind == SendFailureKind.Rejected && status is 401 or 403)
         {
-            LogCredentialsRefused(_logger, ex.Status);
+            LogCredentialsRefused(_logger, status);
         }
 
-        return SendOutcome.Failed(kind, code, ex.Message, retryAfter);
+        return SendOutcome.Failed(kind, code, ex.Message, response.RetryAfter);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Twilio refused the credentials (HTTP {Status}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")]

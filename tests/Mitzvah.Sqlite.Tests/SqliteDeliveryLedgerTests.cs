@@ -1,3 +1,4 @@
+using Mitzvah.Testing;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Testing.Contracts;
 

@@ -1,3 +1,4 @@
+using Mitzvah.Testing;
 using Mitzvah.Core.Consent;
 using Mitzvah.Testing.Contracts;
 

@@ -16,7 +16,8 @@ namespace Mitzvah.Core.Sending;
 /// reruns, overlapping runs and a rerun after a run died all converge on one message per recipient: a later run skips
 /// what was sent, retries transient failures, and takes over claims whose lease lapsed. Before sending on a claim
 /// that is not the first, the provider is asked whether an earlier attempt got through, which closes the window
-/// between the provider accepting a message and the ledger recording it.
+/// between the provider accepting a message and the ledger recording it; when the provider cannot say, the recipient
+/// is left failed (not permanently) for a later run rather than risk a second message.
 /// </para>
 /// <para>
 /// Sends run with bounded concurrency. Transient failures are retried with exponential back-off and full jitter,

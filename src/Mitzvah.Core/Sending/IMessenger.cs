@@ -21,7 +21,8 @@ public interface IMessenger
     /// </summary>
     /// <remarks>
     /// Used before sending again after an earlier attempt whose outcome is unknown (a run that died, or a timeout),
-    /// so that a message the provider did accept is recorded rather than sent twice.
+    /// so that a message the provider did accept is recorded rather than sent twice. Throws when the provider cannot
+    /// be asked (an outage, a rate limit): that is not "none", and the caller must not send on it.
     /// </remarks>
     Task<string?> FindAcceptedAsync(string phone, DailyMessage message, DateTimeOffset since, CancellationToken cancellationToken = default);
 }

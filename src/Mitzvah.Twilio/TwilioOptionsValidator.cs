@@ -1,15 +1,15 @@
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
-using Mitzvah.Twilio;
 
-namespace Mitzvah.Azure;
+namespace Mitzvah.Twilio;
 
 /// <summary>Rejects Twilio settings that are present but malformed, naming the setting.</summary>
 /// <remarks>
-/// Absent credentials are allowed at start-up (see <see cref="MitzvahFunctionsApp.ConfigureServices"/>); a value that
-/// is set but cannot be right is a typo, and failing the start shows it at once instead of at the next send.
+/// Absent values are left to <see cref="TwilioMessenger.Validate"/>, since a host that only checks webhook signatures
+/// needs no account SID; a value that is set but cannot be right is a typo, and failing the start shows it at once
+/// instead of at the next send.
 /// </remarks>
-public sealed class TwilioSettingsValidator : IValidateOptions<TwilioOptions>
+public sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, TwilioOptions options)

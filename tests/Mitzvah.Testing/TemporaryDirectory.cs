@@ -1,13 +1,14 @@
 using Microsoft.Data.Sqlite;
 
-namespace Mitzvah.Sqlite.Tests;
+namespace Mitzvah.Testing;
 
 /// <summary>A uniquely named directory under the system temp path, deleted with everything in it on dispose.</summary>
-internal sealed class TemporaryDirectory : IDisposable
+public sealed class TemporaryDirectory : IDisposable
 {
     public TemporaryDirectory()
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mitzvah-sqlite-tests", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "mitzvah-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
     }
 
     public string Path { get; }

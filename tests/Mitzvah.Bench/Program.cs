@@ -1,0 +1,3 @@
+using Mitzvah.Bench;
+
+return await SendBenchmark.MainAsync(args);

@@ -1,0 +1,226 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Mitzvah.Core.Sending;
+using Mitzvah.Testing.Contracts;
+using Mitzvah.Testing.StandIns;
+
+namespace Mitzvah.Twilio.Tests;
+
+/// <summary>What Twilio receives from the messenger, and how the messenger reads Twilio's answers.</summary>
+public sealed class TwilioMessengerTests : IAsyncLifetime
+{
+    private LoopbackTwilio _loopback = null!;
+
+    public async Task InitializeAsync() => _loopback = await LoopbackTwilio.StartAsync();
+
+    public async Task DisposeAsync() => await _loopback.DisposeAsync();
+
+    private TwilioMessenger Messenger(Action<TwilioOptions>? configure = null)
+    {
+        var options = TestMessengers.OptionsFor(_loopback);
+        configure?.Invoke(options);
+        return TestMessengers.Create(options);
+    }
+
+    [Fact]
+    public async Task Freeform_mode_posts_the_body_from_the_whatsapp_sender_to_the_whatsapp_recipient()
+    {
+        using var messenger = Messenger();
+        var message = TestMessengers.MessageFor(TestMessengers.SendDay);
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, message);
+
+        var sent = Assert.Single(_loopback.Accepted);
+        Assert.Equal(sent.Sid, outcome.MessageId);
+        Assert.Equal("whatsapp:" + TestPhones.Alice, sent.To);
+        Assert.Equal("whatsapp:" + TestMessengers.Sender, sent.From);
+        Assert.Equal(message.Body, sent.Body);
+        Assert.Null(sent.ContentSid);
+        Assert.Null(sent.ContentVariables);
+        Assert.Null(sent.MessagingServiceSid);
+        Assert.Null(sent.StatusCallback);
+    }
+
+    [Fact]
+    public async Task Template_mode_posts_the_content_sid_and_the_three_variables_and_no_body()
+    {
+        using var messenger = Messenger(o => o.TemplateSid = TestMessengers.TemplateSid);
+        var message = TestMessengers.MessageFor(TestMessengers.SendDay);
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, message);
+
+        Assert.True(outcome.Accepted);
+        var sent = Assert.Single(_loopback.Accepted);
+        Assert.Equal("whatsapp:" + TestPhones.Alice, sent.To);
+        Assert.Equal("whatsapp:" + TestMessengers.Sender, sent.From);
+        Assert.Null(sent.Body);
+        Assert.Equal(TestMessengers.TemplateSid, sent.ContentSid);
+        var variables = JsonSerializer.Deserialize<Dictionary<string, string>>(sent.ContentVariables!)!;
+        Assert.Equal(["1", "2", "3"], variables.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(message.Variables.DateLine, variables["1"]);
+        Assert.Equal(message.Variables.Readings, variables["2"]);
+        Assert.Equal(message.Variables.Link, variables["3"]);
+    }
+
+    [Fact]
+    public async Task A_messaging_service_and_status_callback_are_passed_on()
+    {
+        var callback = new Uri("https://bot.example.org/twilio/status");
+        using var messenger = Messenger(o =>
+        {
+            o.WhatsAppNumber = null;
+            o.MessagingServiceSid = TestMessengers.MessagingServiceSid;
+            o.StatusCallbackUrl = callback;
+        });
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+
+        Assert.True(outcome.Accepted);
+        var sent = Assert.Single(_loopback.Accepted);
+        Assert.Null(sent.From);
+        Assert.Equal(TestMessengers.MessagingServiceSid, sent.MessagingServiceSid);
+        Assert.Equal(callback.ToString(), sent.StatusCallback);
+    }
+
+    public static TheoryData<string, SendFailureKind, string, int?> Refusals => new()
+    {
+        { "429 20429 retry-after 3", SendFailureKind.Transient, "20429", 3 },
+        { "429 20429", SendFailureKind.Transient, "20429", null },
+        { "500 20500", SendFailureKind.Transient, "20500", null },
+        { "503 20503", SendFailureKind.Transient, "20503", null },
+        { "503 html", SendFailureKind.Transient, "503", null },
+        { "502 empty", SendFailureKind.Transient, "502", null },
+        { "429 text retry-after 2", SendFailureKind.Transient, "429", 2 },
+        { "400 21610", SendFailureKind.OptedOut, "21610", null },
+        { "400 21211", SendFailureKind.InvalidNumber, "21211", null },
+        { "400 21614", SendFailureKind.InvalidNumber, "21614", null },
+        { "400 63016", SendFailureKind.TemplateRequired, "63016", null },
+        { "401 20003", SendFailureKind.Rejected, "20003", null },
+        { "400 21408", SendFailureKind.Rejected, "21408", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task Twilio_refusals_are_classified(string answer, SendFailureKind kind, string code, int? retryAfterSeconds)
+    {
+        _loopback.Script(TestPhones.Alice, Parse(answer));
+        using var messenger = Messenger();
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+
+        Assert.False(outcome.Accepted);
+        Assert.Equal(kind, outcome.Failure);
+        Assert.Equal(code, outcome.ErrorCode);
+        Assert.Equal(retryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, outcome.RetryAfter);
+        Assert.Empty(_loopback.Accepted);
+    }
+
+    [Fact]
+    public async Task The_concurrency_limit_answer_is_transient_with_its_retry_after()
+    {
+        _loopback.ConcurrencyLimit = 1;
+        _loopback.Script(TestPhones.Bob, LoopbackResponse.Hang);
+        using var messenger = Messenger();
+        var message = TestMessengers.MessageFor(TestMessengers.SendDay);
+        using var stop = new CancellationTokenSource();
+        var hanging = messenger.SendAsync(TestPhones.Bob, message, stop.Token);
+        await _loopback.WaitUntilAsync(l => l.InFlight == 1, TimeSpan.FromSeconds(10));
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, message);
+
+        Assert.Equal(SendFailureKind.Transient, outcome.Failure);
+        Assert.Equal("20429", outcome.ErrorCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), outcome.RetryAfter);
+        Assert.Equal(1, _loopback.TooManyRequestsCount);
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => hanging);
+    }
+
+    [Fact]
+    public async Task Wrong_credentials_are_rejected_with_twilios_20003()
+    {
+        using var messenger = Messenger(o => o.AuthToken = "not-the-token");
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+
+        Assert.Equal(SendFailureKind.Rejected, outcome.Failure);
+        Assert.Equal("20003", outcome.ErrorCode);
+        Assert.Contains(_loopback.Requests, r => r.Status == 401);
+    }
+
+    [Fact]
+    public async Task A_request_that_hangs_beyond_the_request_timeout_is_a_transient_timeout()
+    {
+        _loopback.Script(TestPhones.Alice, LoopbackResponse.Hang);
+        using var messenger = Messenger(o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
+
+        var started = DateTimeOffset.UtcNow;
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+
+        Assert.Equal(SendFailureKind.Transient, outcome.Failure);
+        Assert.Equal("timeout", outcome.ErrorCode);
+        Assert.InRange(DateTimeOffset.UtcNow - started, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_transient()
+    {
+        using var messenger = Messenger(o => o.ApiBaseUrl = new Uri($"http://127.0.0.1:{ClosedPort()}"));
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+
+        Assert.Equal(SendFailureKind.Transient, outcome.Failure);
+        Assert.Equal("connection", outcome.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Cancelling_the_caller_throws_instead_of_reporting_a_failure()
+    {
+        _loopback.Script(TestPhones.Alice, LoopbackResponse.Hang);
+        using var messenger = Messenger();
+        using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(
+            () => messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), stop.Token));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_accepted_message_is_found_again_and_another_days_or_recipients_is_not(bool template)
+    {
+        using var messenger = Messenger(o => o.TemplateSid = template ? TestMessengers.TemplateSid : null);
+        var message = TestMessengers.MessageFor(TestMessengers.SendDay);
+        var otherDay = TestMessengers.MessageFor(TestMessengers.SendDay.AddDays(1));
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var sent = await messenger.SendAsync(TestPhones.Alice, message);
+        await messenger.SendAsync(TestPhones.Bob, otherDay);
+
+        Assert.Equal(sent.MessageId, await messenger.FindAcceptedAsync(TestPhones.Alice, message, since));
+        Assert.Null(await messenger.FindAcceptedAsync(TestPhones.Alice, otherDay, since));
+        Assert.Null(await messenger.FindAcceptedAsync(TestPhones.Bob, message, since));
+        Assert.Null(await messenger.FindAcceptedAsync(TestPhones.Alice, message, DateTimeOffset.UtcNow.AddMinutes(1)));
+    }
+
+    private static LoopbackResponse Parse(string answer)
+    {
+        var parts = answer.Split(' ');
+        var status = int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture);
+        TimeSpan? retryAfter = parts.Length >= 4 && parts[2] == "retry-after" ? TimeSpan.FromSeconds(int.Parse(parts[3], System.Globalization.CultureInfo.InvariantCulture)) : null;
+        return parts[1] switch
+        {
+            "html" => LoopbackResponse.Raw(status, "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>"),
+            "empty" => LoopbackResponse.Raw(status, string.Empty),
+            "text" => LoopbackResponse.Raw(status, "Too Many Requests", "text/plain", retryAfter),
+            var code => LoopbackResponse.TwilioError(status, int.Parse(code, System.Globalization.CultureInfo.InvariantCulture), "Refused by the loopback", retryAfter),
+        };
+    }
+
+    private static int ClosedPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
