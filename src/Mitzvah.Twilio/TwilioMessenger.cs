@@ -21,7 +21,7 @@ namespace Mitzvah.Twilio;
 /// which WhatsApp requires outside its 24-hour window.
 /// </para>
 /// <para>
-/// Twilio's errors are translated into <see cref="SendFailureKind"/>: 429 and 20429 (with Retry-After), 5xx,
+/// Twilio's errors are translated into <see cref="SendFailureKind"/>: 429 and 20429 are rate limits (with Retry-After); 5xx,
 /// timeouts and lost connections are transient; 21610 is an opt-out, 21211 and 21614 an invalid number, 63016 a
 /// missing template; anything else is rejected. Thread-safe: one SDK client and one HTTP connection pool are shared.
 /// </para>
@@ -159,11 +159,12 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         var code = ex.Code != 0 ? ex.Code.ToString(CultureInfo.InvariantCulture) : status.ToString(CultureInfo.InvariantCulture);
         var kind = ex.Code switch
         {
-            20429 => SendFailureKind.Transient,
+            20429 => SendFailureKind.RateLimited,
             21610 => SendFailureKind.OptedOut,
             21211 or 21614 => SendFailureKind.InvalidNumber,
             63016 => SendFailureKind.TemplateRequired,
-            _ when status is 429 or >= 500 => SendFailureKind.Transient,
+            _ when status == 429 => SendFailureKind.RateLimited,
+            _ when status >= 500 => SendFailureKind.Transient,
             _ => SendFailureKind.Rejected,
         };
         if (kind == SendFailureKind.Rejected && status is 401 or 403)

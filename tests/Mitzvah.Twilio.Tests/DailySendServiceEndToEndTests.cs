@@ -57,6 +57,21 @@ public sealed class DailySendServiceEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_concurrency_above_twilios_limit_backs_off_and_still_serves_everyone_once()
+    {
+        await using var harness = await DailySendHarness.StartAsync(new LoopbackTwilioOptions { Latency = TimeSpan.FromMilliseconds(50), ConcurrencyLimit = 4 });
+        var phones = await harness.SeedAsync(120);
+
+        var summary = await DailySendHarness.RunAsync(harness.BuildServices(concurrency: 16));
+
+        Assert.Equal(120, summary.Sent);
+        Assert.Equal(0, summary.Failed);
+        Assert.All(phones, phone => Assert.Equal(1, harness.Loopback.CountTo(phone)));
+        // Without backing off, 12 of every 16 calls would be refused; the run settles near Twilio's limit instead.
+        Assert.True(harness.Loopback.TooManyRequestsCount < 60, $"{harness.Loopback.TooManyRequestsCount} requests were refused with 429.");
+    }
+
+    [Fact]
     public async Task A_send_refused_by_an_outage_is_retried_until_twilio_recovers()
     {
         var phones = await _harness.SeedAsync(3);

@@ -85,13 +85,13 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
 
     public static TheoryData<string, SendFailureKind, string, int?> Refusals => new()
     {
-        { "429 20429 retry-after 3", SendFailureKind.Transient, "20429", 3 },
-        { "429 20429", SendFailureKind.Transient, "20429", null },
+        { "429 20429 retry-after 3", SendFailureKind.RateLimited, "20429", 3 },
+        { "429 20429", SendFailureKind.RateLimited, "20429", null },
         { "500 20500", SendFailureKind.Transient, "20500", null },
         { "503 20503", SendFailureKind.Transient, "20503", null },
         { "503 html", SendFailureKind.Transient, "503", null },
         { "502 empty", SendFailureKind.Transient, "502", null },
-        { "429 text retry-after 2", SendFailureKind.Transient, "429", 2 },
+        { "429 text retry-after 2", SendFailureKind.RateLimited, "429", 2 },
         { "400 21610", SendFailureKind.OptedOut, "21610", null },
         { "400 21211", SendFailureKind.InvalidNumber, "21211", null },
         { "400 21614", SendFailureKind.InvalidNumber, "21614", null },
@@ -129,7 +129,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
 
         var outcome = await messenger.SendAsync(TestPhones.Alice, message);
 
-        Assert.Equal(SendFailureKind.Transient, outcome.Failure);
+        Assert.Equal(SendFailureKind.RateLimited, outcome.Failure);
         Assert.Equal("20429", outcome.ErrorCode);
         Assert.Equal(TimeSpan.FromSeconds(1), outcome.RetryAfter);
         Assert.Equal(1, _loopback.TooManyRequestsCount);

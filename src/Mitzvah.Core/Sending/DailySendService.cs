@@ -20,7 +20,8 @@ namespace Mitzvah.Core.Sending;
 /// is left failed (not permanently) for a later run rather than risk a second message.
 /// </para>
 /// <para>
-/// Sends run with bounded concurrency. Transient failures are retried with exponential back-off and full jitter,
+/// Sends run with bounded concurrency, which shrinks while the provider answers "too many requests" and grows back
+/// after. Transient and rate-limited failures are retried with exponential back-off and full jitter,
 /// waiting at least as long as the provider's Retry-After. One recipient's failure never stops the others.
 /// Thread-safe; runs may overlap.
 /// </para>
@@ -135,17 +136,18 @@ public sealed partial class DailySendService
     private async Task SendToAllAsync(DailyMessage message, Tally tally, IProgress<SendProgress>? progress, CancellationToken cancellationToken)
     {
         var total = await _recipients.CountAsync(cancellationToken).ConfigureAwait(false);
+        var limit = new AdaptiveLimit(_options.Concurrency);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(_recipients.ListAsync(cancellationToken), parallel, async (phone, ct) =>
         {
             Interlocked.Increment(ref tally.Eligible);
-            await ServeAsync(phone, message, tally, ct).ConfigureAwait(false);
+            await ServeAsync(phone, message, tally, limit, ct).ConfigureAwait(false);
             var done = Interlocked.Increment(ref tally.Done);
             progress?.Report(new SendProgress(done, Math.Max(total, done), Interlocked.Read(ref tally.Sent), Interlocked.Read(ref tally.Failed)));
         }).ConfigureAwait(false);
     }
 
-    private async Task ServeAsync(string phone, DailyMessage message, Tally tally, CancellationToken cancellationToken)
+    private async Task ServeAsync(string phone, DailyMessage message, Tally tally, AdaptiveLimit limit, CancellationToken cancellationToken)
     {
         var claim = await _ledger.TryClaimAsync(message.Date, phone, _time.GetUtcNow(), _options.Lease, cancellationToken).ConfigureAwait(false);
         if (claim is null)
@@ -172,7 +174,7 @@ public sealed partial class DailySendService
         {
             // An earlier attempt's outcome may be unknown (a dead run, a timeout): ask the provider before sending again.
             var since = _time.GetUtcNow() - (_options.Lease * claim.Attempts) - TimeSpan.FromDays(1);
-            var (known, found) = await FindEarlierSendAsync(phone, message, since, cancellationToken).ConfigureAwait(false);
+            var (known, found) = await FindEarlierSendAsync(phone, message, since, limit, cancellationToken).ConfigureAwait(false);
             if (!known)
             {
                 // Sending now could duplicate a message the provider already took; a later run asks again.
@@ -190,7 +192,7 @@ public sealed partial class DailySendService
             }
         }
 
-        var outcome = await SendWithRetriesAsync(phone, message, cancellationToken).ConfigureAwait(false);
+        var outcome = await SendWithRetriesAsync(phone, message, limit, cancellationToken).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         if (outcome.Accepted)
         {
@@ -209,30 +211,38 @@ public sealed partial class DailySendService
     }
 
     /// <summary>Asks the provider, retrying like a send; <c>Known</c> is false when it never answered.</summary>
-    private async Task<(bool Known, string? MessageId)> FindEarlierSendAsync(string phone, DailyMessage message, DateTimeOffset since, CancellationToken cancellationToken)
+    private async Task<(bool Known, string? MessageId)> FindEarlierSendAsync(string phone, DailyMessage message, DateTimeOffset since, AdaptiveLimit limit, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
+            Exception failure;
+            var ticket = await limit.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 return (true, await _messenger.FindAcceptedAsync(phone, message, since, cancellationToken).ConfigureAwait(false));
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                if (attempt >= _options.MaxAttempts || Backoff(attempt, null) is not { } delay)
-                {
-                    LogLookupFailed(_logger, PhoneMask.Mask(phone), attempt, ex.GetType().Name, ex.Message);
-                    return (false, null);
-                }
-
-                await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
+                failure = ex;
             }
+            finally
+            {
+                limit.Exit(ticket, rateLimited: false);
+            }
+
+            if (attempt >= _options.MaxAttempts || Backoff(attempt, null) is not { } delay)
+            {
+                LogLookupFailed(_logger, PhoneMask.Mask(phone), attempt, failure.GetType().Name, failure.Message);
+                return (false, null);
+            }
+
+            await Task.Delay(delay, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
     private async Task SendTestAsync(string phone, DailyMessage message, Tally tally, CancellationToken cancellationToken)
     {
-        var outcome = await SendWithRetriesAsync(phone, message, cancellationToken).ConfigureAwait(false);
+        var outcome = await SendWithRetriesAsync(phone, message, new AdaptiveLimit(1), cancellationToken).ConfigureAwait(false);
         if (outcome.Accepted)
         {
             tally.Sent++;
@@ -266,11 +276,12 @@ public sealed partial class DailySendService
         await _recipients.MarkUnreachableAsync(phone, outcome.Failure.Value, outcome.ErrorCode!, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SendOutcome> SendWithRetriesAsync(string phone, DailyMessage message, CancellationToken cancellationToken)
+    private async Task<SendOutcome> SendWithRetriesAsync(string phone, DailyMessage message, AdaptiveLimit limit, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
-            SendOutcome outcome;
+            SendOutcome? outcome = null;
+            var ticket = await limit.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 outcome = await _messenger.SendAsync(phone, message, cancellationToken).ConfigureAwait(false);
@@ -280,8 +291,12 @@ public sealed partial class DailySendService
                 // A messenger bug must not stop the other recipients; the ledger lets a later run retry.
                 outcome = SendOutcome.Failed(SendFailureKind.Transient, "exception", ex.GetType().Name);
             }
+            finally
+            {
+                limit.Exit(ticket, outcome?.Failure == SendFailureKind.RateLimited);
+            }
 
-            if (outcome.Accepted || outcome.Failure != SendFailureKind.Transient || attempt >= _options.MaxAttempts)
+            if (outcome.Accepted || outcome.Failure is not (SendFailureKind.Transient or SendFailureKind.RateLimited) || attempt >= _options.MaxAttempts)
             {
                 return outcome;
             }

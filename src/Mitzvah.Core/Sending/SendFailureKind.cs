@@ -3,8 +3,11 @@ namespace Mitzvah.Core.Sending;
 /// <summary>Why the provider did not accept a message, in terms of what the daily run does next.</summary>
 public enum SendFailureKind
 {
-    /// <summary>Worth retrying: rate limited (HTTP 429, Twilio 20429), a server error, a timeout or a lost connection.</summary>
+    /// <summary>Worth retrying: a server error, a timeout or a lost connection.</summary>
     Transient,
+
+    /// <summary>The provider is overloaded (HTTP 429, Twilio 20429): retry after Retry-After, and send less at once.</summary>
+    RateLimited,
 
     /// <summary>The recipient opted out at the provider (Twilio 21610): the subscriber is marked opted out.</summary>
     OptedOut,
