@@ -34,11 +34,12 @@ public sealed class StudyClock
         return new DateOnly(local.Year, local.Month, local.Day);
     }
 
-    /// <summary>Whether <paramref name="instant"/> falls within the send hour in the send zone.</summary>
+    /// <summary>Whether <paramref name="instant"/> is earlier in its local day than the send hour, in the send zone.</summary>
     /// <remarks>
-    /// Lets a host that can only schedule in UTC fire at both candidate UTC hours across daylight-saving changes and
-    /// act only on the one that is the local send hour.
+    /// Lets a host that can only schedule in UTC fire at both candidate UTC hours across daylight-saving changes: the
+    /// earlier firing is before the send hour only in winter, and acting on every firing from the send hour on means
+    /// a late firing still sends while the ledger makes the second one harmless.
     /// </remarks>
-    public bool IsSendHour(DateTimeOffset instant) =>
-        Instant.FromDateTimeOffset(instant).InZone(_zone).Hour == _sendHour;
+    public bool IsBeforeSendHour(DateTimeOffset instant) =>
+        Instant.FromDateTimeOffset(instant).InZone(_zone).Hour < _sendHour;
 }

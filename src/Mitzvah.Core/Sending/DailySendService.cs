@@ -81,9 +81,9 @@ public sealed partial class DailySendService
         var source = request.TestRecipient is null ? _recipients.Kind : "test-recipient";
 
         string? reason = null;
-        if (request.OnlyAtSendHour && request.Date is null && !_clock.IsSendHour(triggeredAt))
+        if (request.NotBeforeSendHour && request.Date is null && _clock.IsBeforeSendHour(triggeredAt))
         {
-            reason = "not-send-hour";
+            reason = "before-send-hour";
         }
         else if (!plan.Send)
         {

@@ -5,13 +5,14 @@ namespace Mitzvah.Core.Sending;
 /// <param name="TestRecipient">Send only to this E.164 number, outside the ledger (an operator's test); else everyone.</param>
 /// <param name="DryRun">Plan, compose and count, but send nothing and write nothing.</param>
 /// <param name="TriggeredAt">When the scheduler fired, if it said; else now.</param>
-/// <param name="OnlyAtSendHour">
-/// Act only if <paramref name="TriggeredAt"/> is the send hour in the send zone: for hosts that schedule in UTC at
-/// both candidate hours around daylight-saving changes.
+/// <param name="NotBeforeSendHour">
+/// Do nothing if <paramref name="TriggeredAt"/> is before the send hour in the send zone: for hosts that schedule in
+/// UTC at both candidate hours around daylight-saving changes. The later firing on summer days finds everything sent
+/// (or finishes a run that died), so a firing that comes late still serves the day.
 /// </param>
 public sealed record SendRequest(
     DateOnly? Date = null,
     string? TestRecipient = null,
     bool DryRun = false,
     DateTimeOffset? TriggeredAt = null,
-    bool OnlyAtSendHour = false);
+    bool NotBeforeSendHour = false);

@@ -7,7 +7,7 @@ namespace Mitzvah.Core.Sending;
 /// <summary>What a run did, returned to the host and logged. Phone numbers appear only masked.</summary>
 /// <param name="StudyDate">The date whose message this run was about.</param>
 /// <param name="Send">Whether a message goes out on that date (false on rest days and outside the send hour).</param>
-/// <param name="Reason">Why nothing went out ("rest-day", "not-send-hour"); <see langword="null"/> when <paramref name="Send"/>.</param>
+/// <param name="Reason">Why nothing went out ("rest-day", "before-send-hour"); <see langword="null"/> when <paramref name="Send"/>.</param>
 /// <param name="Covers">The study dates the message carries (a bundle before rest days).</param>
 /// <param name="Messenger">The messenger's kind ("twilio", "outbox").</param>
 /// <param name="Recipients">Where recipients came from ("subscribers", "RECIPIENTS", "test-recipient").</param>
