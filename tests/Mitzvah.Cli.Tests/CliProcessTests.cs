@@ -125,4 +125,45 @@ public sealed class CliProcessTests
         var listed = await store.ListAsync(Mitzvah.Core.Consent.ConsentStatus.OptedIn, null, 10);
         Assert.Equal(["+14155552671"], listed.Items.Select(s => s.Phone));
     }
+
+    [Fact]
+    public async Task With_Twilio_credentials_the_program_sends_through_Twilio_once_per_subscriber()
+    {
+        await using var twilio = await Mitzvah.Testing.StandIns.LoopbackTwilio.StartAsync();
+        var db = Path.Combine(Path.GetTempPath(), $"mitzvah-process-{Guid.NewGuid():N}.db");
+        var environment = new Dictionary<string, string>
+        {
+            ["MITZVAH_DB"] = db,
+            ["TWILIO_ACCOUNT_SID"] = twilio.AccountSid,
+            ["TWILIO_AUTH_TOKEN"] = twilio.AuthToken,
+            ["TWILIO_WHATSAPP_NUMBER"] = "+14155550100",
+            ["TWILIO_API_BASE_URL"] = twilio.BaseUrl.ToString(),
+        };
+        try
+        {
+            Assert.Equal(0, (await RunProcessAsync(environment, "subscribers", "add", "+14155552671")).ExitCode);
+            Assert.Equal(0, (await RunProcessAsync(environment, "subscribers", "add", "+14155552672")).ExitCode);
+
+            var first = await RunProcessAsync(environment, "send", "--date", "2026-11-25");
+            var second = await RunProcessAsync(environment, "send", "--date", "2026-11-25");
+
+            Assert.True(first.ExitCode == 0, first.Stderr);
+            Assert.Contains("\"messenger\":\"twilio\"", first.StdoutLines[^1], StringComparison.Ordinal);
+            Assert.Contains("\"sent\":2", first.StdoutLines[^1], StringComparison.Ordinal);
+            Assert.Contains("\"alreadySent\":2", second.StdoutLines[^1], StringComparison.Ordinal);
+            Assert.Equal(1, twilio.CountTo("+14155552671"));
+            Assert.Equal(1, twilio.CountTo("+14155552672"));
+            Assert.Equal("whatsapp:+14155550100", twilio.Accepted[0].From);
+            // Numbers and the auth token never reach the logs unmasked.
+            Assert.DoesNotContain("+14155552671", first.Stderr, StringComparison.Ordinal);
+            Assert.DoesNotContain(twilio.AuthToken, first.Stderr + first.Stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                File.Delete(db + suffix);
+            }
+        }
+    }
 }

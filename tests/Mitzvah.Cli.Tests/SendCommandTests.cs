@@ -1,4 +1,10 @@
+using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Sending;
+using Mitzvah.Sqlite;
 
 namespace Mitzvah.Cli.Tests;
 
@@ -6,6 +12,7 @@ namespace Mitzvah.Cli.Tests;
 public sealed class SendCommandTests : IDisposable
 {
     private const string SendDay = "2026-11-25";
+    private static readonly DateOnly Day = DateOnly.Parse(SendDay, CultureInfo.InvariantCulture);
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"mitzvah-send-{Guid.NewGuid():N}");
 
     private string Db => Path.Combine(_directory, "mitzvah.db");
@@ -102,13 +109,56 @@ public sealed class SendCommandTests : IDisposable
         var configuration = CliServices.Configuration(new Dictionary<string, string?> { ["RECIPIENTS"] = "+14155552674, whatsapp:+14155552675,+14155552674" });
         await using var services = CliServices.Build(configuration, Db, TextWriter.Null, Outbox);
 
-        var summary = await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions
-            .GetRequiredService<Core.Sending.DailySendService>(services)
-            .RunAsync(new Core.Sending.SendRequest(DateOnly.Parse(SendDay, System.Globalization.CultureInfo.InvariantCulture)));
+        var summary = await services.GetRequiredService<DailySendService>().RunAsync(new SendRequest(Day));
 
         Assert.Equal("RECIPIENTS", summary.Recipients);
         Assert.Equal(2, summary.Sent);
         Assert.Equal(2, OutboxFiles(SendDay).Length);
+    }
+
+    [Fact]
+    public async Task A_ledger_failure_for_one_recipient_leaves_the_others_served_and_a_rerun_serves_it()
+    {
+        await AddAsync("+14155552671", "+14155552672", "+14155552673");
+        var services = new ServiceCollection().AddMitzvahCli(CliServices.Configuration(), Db, TextWriter.Null, Outbox);
+        var ledger = new SqliteDeliveryLedger(new SqliteStoreOptions { DatabasePath = Db });
+        services.AddSingleton<IDeliveryLedger>(new UnreachableFor("+14155552672", ledger));
+        await using (var broken = services.BuildServiceProvider())
+        {
+            var first = await broken.GetRequiredService<DailySendService>().RunAsync(new SendRequest(Day));
+
+            Assert.Equal(3, first.Eligible);
+            Assert.Equal(2, first.Sent);
+            Assert.Equal(1, first.Failed);
+        }
+
+        var rerun = Summary(await SendAsync("--date", SendDay));
+
+        Assert.Equal(1, rerun.GetProperty("sent").GetInt32());
+        Assert.Equal(2, rerun.GetProperty("alreadySent").GetInt32());
+        Assert.Equal(3, OutboxFiles(SendDay).Length);
+    }
+
+    [Fact]
+    public async Task Malformed_Twilio_settings_stop_the_send_before_anything_is_written()
+    {
+        await AddAsync("+14155552671");
+        var configuration = CliServices.Configuration(new Dictionary<string, string?>
+        {
+            ["TWILIO_ACCOUNT_SID"] = "not-a-sid",
+            ["TWILIO_AUTH_TOKEN"] = "secret-token-value",
+            ["TWILIO_WHATSAPP_NUMBER"] = "+14155550100",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() =>
+        {
+            using var services = CliServices.Build(configuration, Db, TextWriter.Null, Outbox);
+            services.GetRequiredService<DailySendService>();
+        });
+
+        Assert.Contains("TWILIO_ACCOUNT_SID must be the account SID", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret-token-value", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Outbox));
     }
 
     [Theory]
@@ -145,5 +195,24 @@ public sealed class SendCommandTests : IDisposable
     {
         var folder = Path.Combine(Outbox, date);
         return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.txt") : [];
+    }
+
+    /// <summary>A ledger whose store is down for one number, as a throttled or unreachable table would be.</summary>
+    private sealed class UnreachableFor(string phone, IDeliveryLedger inner) : IDeliveryLedger
+    {
+        public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string number, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+            number == phone ? throw new IOException("The ledger is unreachable.") : inner.TryClaimAsync(studyDate, number, now, lease, cancellationToken);
+
+        public Task<bool> MarkSentAsync(DateOnly studyDate, string number, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.MarkSentAsync(studyDate, number, claimId, messageSid, now, cancellationToken);
+
+        public Task<bool> MarkFailedAsync(DateOnly studyDate, string number, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.MarkFailedAsync(studyDate, number, claimId, errorCode, permanent, now, cancellationToken);
+
+        public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string number, CancellationToken cancellationToken = default) =>
+            inner.GetAsync(studyDate, number, cancellationToken);
+
+        public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default) =>
+            inner.ListAsync(studyDate, cancellationToken);
     }
 }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 
@@ -40,16 +39,7 @@ public sealed class ConfiguredRecipients : IRecipientSource
     public Task<long> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult((long)_phones.Length);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<string> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        foreach (var phone in _phones)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return phone;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
-    }
+    public IAsyncEnumerable<string> ListAsync(CancellationToken cancellationToken = default) => _phones.ToAsyncEnumerable();
 
     /// <inheritdoc />
     /// <remarks>A fixed list cannot be changed from here; the operator removes the number from the setting.</remarks>

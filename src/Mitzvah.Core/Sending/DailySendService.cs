@@ -141,7 +141,18 @@ public sealed partial class DailySendService
         await Parallel.ForEachAsync(_recipients.ListAsync(cancellationToken), parallel, async (phone, ct) =>
         {
             Interlocked.Increment(ref tally.Eligible);
-            await ServeAsync(phone, message, tally, limit, ct).ConfigureAwait(false);
+            try
+            {
+                await ServeAsync(phone, message, tally, limit, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // A store or ledger failure for one recipient must not stop the others. Its claim, if any, lapses
+                // with its lease and a later run serves it.
+                Interlocked.Increment(ref tally.Failed);
+                LogRecipientError(_logger, PhoneMask.Mask(phone), ex.GetType().Name, ex.Message);
+            }
+
             var done = Interlocked.Increment(ref tally.Done);
             progress?.Report(new SendProgress(done, Math.Max(total, done), Interlocked.Read(ref tally.Sent), Interlocked.Read(ref tally.Failed)));
         }).ConfigureAwait(false);
@@ -324,6 +335,9 @@ public sealed partial class DailySendService
         var jittered = TimeSpan.FromMilliseconds(ceiling * RandomNumberGenerator.GetInt32(0, 1001) / 1000d);
         return retryAfter > jittered ? retryAfter : jittered;
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Serving {Phone} failed ({ErrorType}: {ErrorMessage}); a later run retries it")]
+    private static partial void LogRecipientError(ILogger logger, string phone, string errorType, string errorMessage);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Daily send finished: {Summary}")]
     private static partial void LogSummary(ILogger logger, string summary);

@@ -6,7 +6,6 @@ namespace Mitzvah.Core.Sending;
 /// <summary>The store's opted-in subscribers; refusals from the provider are recorded as consent changes.</summary>
 public sealed class SubscriberRecipients : IRecipientSource
 {
-    private const int PageSize = 500;
     private readonly ISubscriberStore _store;
 
     /// <summary>Reads recipients from <paramref name="store"/>.</summary>
@@ -22,7 +21,7 @@ public sealed class SubscriberRecipients : IRecipientSource
     /// <inheritdoc />
     public async IAsyncEnumerable<string> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        await foreach (var subscriber in _store.StreamAsync(ConsentStatus.OptedIn, PageSize, cancellationToken).ConfigureAwait(false))
+        await foreach (var subscriber in _store.StreamAsync(ConsentStatus.OptedIn, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             yield return subscriber.Phone;
         }
