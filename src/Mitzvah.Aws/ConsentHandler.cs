@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
 
@@ -26,37 +26,46 @@ public sealed class ConsentHandler : IDisposable
     internal ConsentHandler(IConfiguration configuration, Action<IServiceCollection>? overrides)
     {
         _services = LambdaServices.Build(configuration, overrides);
-        _endpoint = _services.GetRequiredService<ConsentEndpoint>();
+        var endpoint = _services.GetService<ConsentEndpoint>();
+        if (endpoint is null)
+        {
+            // Without SUBSCRIBERS_TABLE the composition has no store to record consent in, so no consent endpoint.
+            _services.Dispose();
+            throw new OptionsValidationException(
+                SettingNames.SubscribersTable,
+                typeof(ConsentHandler),
+                [$"{SettingNames.SubscribersTable} is required: the consent function records consent in the subscribers table."]);
+        }
+
+        _endpoint = endpoint;
         _publicUrl = _services.GetRequiredService<IOptions<ConsentOptions>>().Value.PublicConsentUrl;
     }
 
     /// <summary>Environment variables the template must set for this function.</summary>
     public static IReadOnlyList<string> RequiredSettings { get; } =
     [
-        "SUBSCRIBERS_TABLE", "CONSENT_HISTORY_TABLE", "DELIVERIES_TABLE",
-        "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER",
+        SettingNames.SubscribersTable, SettingNames.ConsentHistoryTable, SettingNames.DeliveriesTable,
+        SettingNames.TwilioAuthToken, SettingNames.TwilioWhatsAppNumber,
     ];
 
-    /// <summary>Lambda entry point: a Function URL request (payload 2.0) in, a Function URL response out.</summary>
+    /// <summary>
+    /// Lambda entry point: a Function URL request (payload 2.0) in, a Function URL response out. Any other event, or
+    /// one that cannot be read, is answered 400 and nothing is written.
+    /// </summary>
     public async Task<Stream> Handle(Stream input)
     {
-        using var document = await JsonDocument.ParseAsync(input).ConfigureAwait(false);
+        using var document = await LambdaEvent.TryReadAsync(input).ConfigureAwait(false);
+        if (document is null)
+        {
+            return FunctionUrlRequest.ToResponse(EndpointResponse.Error(400, "The event is not valid JSON."));
+        }
+
         if (!FunctionUrlRequest.IsHttp(document.RootElement))
         {
             return FunctionUrlRequest.ToResponse(EndpointResponse.Error(400, "This function serves its Function URL only."));
         }
 
-        EndpointRequest request;
-        try
-        {
-            request = FunctionUrlRequest.ToEndpointRequest(document.RootElement, _publicUrl);
-        }
-        catch (FormatException)
-        {
-            return FunctionUrlRequest.ToResponse(EndpointResponse.Error(400, "The request body is not valid base64."));
-        }
-
-        return FunctionUrlRequest.ToResponse(await _endpoint.HandleAsync(request).ConfigureAwait(false));
+        return await FunctionUrlRequest.ServeAsync(document.RootElement, _publicUrl, request => _endpoint.HandleAsync(request)).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

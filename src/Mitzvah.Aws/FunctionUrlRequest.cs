@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Json;
 using Mitzvah.Core.Endpoints;
@@ -10,40 +11,32 @@ namespace Mitzvah.Aws;
 /// </summary>
 internal static class FunctionUrlRequest
 {
-    /// <summary>Whether the event is a Function URL (or API Gateway HTTP API) request.</summary>
+    /// <summary>
+    /// Whether the event claims to be an HTTP request (it has <c>requestContext</c>). Whether it is a well-formed one
+    /// is for <see cref="ServeAsync"/> to say.
+    /// </summary>
     public static bool IsHttp(JsonElement root) =>
-        root.ValueKind == JsonValueKind.Object
-        && root.TryGetProperty("requestContext", out var context) && context.ValueKind == JsonValueKind.Object
-        && context.TryGetProperty("http", out var http) && http.ValueKind == JsonValueKind.Object;
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("requestContext", out _);
 
     /// <summary>
-    /// Translates the event to Core's request. The public URL is <paramref name="publicUrl"/> when set, else
-    /// <c>https://</c> + host header + <c>rawPath</c> (+ <c>?</c> + <c>rawQueryString</c>), which is what Twilio signs.
+    /// Translates the event to Core's request, lets <paramref name="endpoint"/> answer it, and writes the answer in
+    /// the Function URL response shape. An event that cannot be read is answered 400, and the endpoint is not called.
     /// </summary>
-    /// <exception cref="FormatException">A base64 body does not decode.</exception>
-    public static EndpointRequest ToEndpointRequest(JsonElement root, Uri? publicUrl)
+    /// <param name="root">The event.</param>
+    /// <param name="publicUrl">
+    /// The URL Twilio signs, when configured; else <c>https://</c> + host header + <c>rawPath</c> (+ <c>?</c> +
+    /// <c>rawQueryString</c>).
+    /// </param>
+    /// <param name="endpoint">Core's endpoint.</param>
+    public static async Task<Stream> ServeAsync(JsonElement root, Uri? publicUrl, Func<EndpointRequest, Task<EndpointResponse>> endpoint)
     {
-        var http = root.GetProperty("requestContext").GetProperty("http");
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (root.TryGetProperty("headers", out var headerObject) && headerObject.ValueKind == JsonValueKind.Object)
-        {
-            foreach (var header in headerObject.EnumerateObject())
-            {
-                headers[header.Name] = header.Value.GetString() ?? string.Empty;
-            }
-        }
-
-        var path = Text(root, "rawPath") ?? "/";
-        var query = Text(root, "rawQueryString") ?? string.Empty;
-        var body = Text(root, "body") ?? string.Empty;
-        var bytes = root.TryGetProperty("isBase64Encoded", out var encoded) && encoded.ValueKind == JsonValueKind.True
-            ? Convert.FromBase64String(body)
-            : Encoding.UTF8.GetBytes(body);
-        var url = publicUrl ?? new Uri($"https://{headers.GetValueOrDefault("host", "localhost")}{path}{(query.Length > 0 ? "?" + query : string.Empty)}");
-        return new EndpointRequest(Text(http, "method") ?? "GET", path, headers, query, bytes, url, Text(http, "sourceIp"));
+        var response = TryRead(root, publicUrl, out var request, out var error)
+            ? await endpoint(request).ConfigureAwait(false)
+            : EndpointResponse.Error(400, error);
+        return ToResponse(response);
     }
 
-    /// <summary>Writes Core's response in the Function URL response shape.</summary>
+    /// <summary>Writes <paramref name="response"/> in the Function URL response shape.</summary>
     public static Stream ToResponse(EndpointResponse response)
     {
         var stream = new MemoryStream();
@@ -66,6 +59,74 @@ internal static class FunctionUrlRequest
 
         stream.Position = 0;
         return stream;
+    }
+
+    private static bool TryRead(JsonElement root, Uri? publicUrl, [NotNullWhen(true)] out EndpointRequest? request, [NotNullWhen(false)] out string? error)
+    {
+        request = null;
+        if (!root.TryGetProperty("requestContext", out var context) || context.ValueKind != JsonValueKind.Object
+            || !context.TryGetProperty("http", out var http) || http.ValueKind != JsonValueKind.Object
+            || Text(http, "method") is not { Length: > 0 } method)
+        {
+            error = "The event is not a Function URL request: requestContext.http.method is missing.";
+            return false;
+        }
+
+        var headers = new List<KeyValuePair<string, string>>();
+        if (root.TryGetProperty("headers", out var headerObject) && headerObject.ValueKind != JsonValueKind.Null)
+        {
+            if (headerObject.ValueKind != JsonValueKind.Object)
+            {
+                error = "The event's headers must be an object of text values.";
+                return false;
+            }
+
+            foreach (var header in headerObject.EnumerateObject())
+            {
+                if (header.Value.ValueKind != JsonValueKind.String)
+                {
+                    error = $"The event's header '{header.Name}' is not text.";
+                    return false;
+                }
+
+                headers.Add(KeyValuePair.Create(header.Name, header.Value.GetString()!));
+            }
+        }
+
+        if (root.TryGetProperty("body", out var bodyElement) && bodyElement.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+        {
+            error = "The event's body must be a string (base64 when isBase64Encoded is true).";
+            return false;
+        }
+
+        var body = Text(root, "body") ?? string.Empty;
+        byte[] bytes;
+        try
+        {
+            bytes = root.TryGetProperty("isBase64Encoded", out var encoded) && encoded.ValueKind == JsonValueKind.True
+                ? Convert.FromBase64String(body)
+                : Encoding.UTF8.GetBytes(body);
+        }
+        catch (FormatException)
+        {
+            error = "The request body is not valid base64.";
+            return false;
+        }
+
+        var headerDictionary = EndpointRequest.HeaderDictionary(headers);
+        var path = Text(root, "rawPath") ?? "/";
+        var query = Text(root, "rawQueryString") ?? string.Empty;
+        var url = publicUrl;
+        if (url is null
+            && !Uri.TryCreate($"https://{headerDictionary.GetValueOrDefault("host", "localhost")}{path}{(query.Length > 0 ? "?" + query : string.Empty)}", UriKind.Absolute, out url))
+        {
+            error = "The request's Host header and path do not form a URL.";
+            return false;
+        }
+
+        request = new EndpointRequest(method.ToUpperInvariant(), path, headerDictionary, query, bytes, url, Text(http, "sourceIp"));
+        error = null;
+        return true;
     }
 
     private static string? Text(JsonElement element, string name) =>

@@ -27,22 +27,22 @@ internal static class LambdaServices
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(new TextWriterLoggerProvider(Console.Out)).SetMinimumLevel(LogLevel.Information));
-        if (configuration.Text(SettingNames.SubscribersTable) is null)
+        var withSubscribers = configuration.Text(SettingNames.SubscribersTable) is not null;
+        if (withSubscribers)
         {
-            var deliveries = configuration.Text(SettingNames.DeliveriesTable)
-                ?? throw new OptionsValidationException(SettingNames.DeliveriesTable, typeof(DynamoDbOptions), [$"{SettingNames.DeliveriesTable} must name the delivery ledger table."]);
-            services.AddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
-            services.AddSingleton<IDeliveryLedger>(provider => new DynamoDbDeliveryLedger(
-                provider.GetRequiredService<IAmazonDynamoDB>(), new DynamoDbOptions { DeliveriesTable = deliveries }));
+            services.AddMitzvahDynamoDb(configuration);
         }
         else
         {
-            services.AddMitzvahDynamoDb(configuration);
+            // The ledger's constructor validates the table name, so a missing DELIVERIES_TABLE fails the cold start by name.
+            var ledgerOnly = new DynamoDbOptions { DeliveriesTable = configuration.Text(SettingNames.DeliveriesTable) ?? string.Empty };
+            services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
+            services.AddSingleton<IDeliveryLedger>(provider => new DynamoDbDeliveryLedger(provider.GetRequiredService<IAmazonDynamoDB>(), ledgerOnly));
         }
 
         services.AddMitzvahCore(configuration);
         services.AddMitzvahTwilio(configuration);
-        if (configuration.Text(SettingNames.SubscribersTable) is null)
+        if (!withSubscribers)
         {
             // No subscriber store, so nothing to record consent in: only the daily run works in this mode.
             services.RemoveAll<ConsentEndpoint>();

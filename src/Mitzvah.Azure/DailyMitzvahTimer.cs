@@ -35,16 +35,11 @@ public sealed partial class DailyMitzvahTimer
             LogPastDue(_logger, now);
         }
 
-        var summary = await _service.RunAsync(new SendRequest(TriggeredAt: now, NotBeforeSendHour: true), cancellationToken: cancellationToken)
+        // DailySendService logs the run's summary (and each failure as a warning); the timer adds nothing to it.
+        await _service.RunAsync(new SendRequest(TriggeredAt: now, NotBeforeSendHour: true), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        var level = summary.Failed > 0 ? LogLevel.Warning : LogLevel.Information;
-        LogSummary(_logger, level, now, summary.StudyDate, summary.Send, summary.Reason ?? "-", summary.Eligible, summary.Sent, summary.AlreadySent, summary.Failed);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Daily timer is past due (running at {TriggeredAt:O}); it still sends if the send hour has passed today")]
     private static partial void LogPastDue(ILogger logger, DateTimeOffset triggeredAt);
-
-    [LoggerMessage(Message = "Daily timer at {TriggeredAt:O}: study date {StudyDate}, send {Send}, reason {Reason}, eligible {Eligible}, sent {Sent}, already sent {AlreadySent}, failed {Failed}")]
-    private static partial void LogSummary(
-        ILogger logger, LogLevel level, DateTimeOffset triggeredAt, DateOnly studyDate, bool send, string reason, long eligible, long sent, long alreadySent, long failed);
 }

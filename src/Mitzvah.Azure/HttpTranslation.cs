@@ -7,15 +7,12 @@ namespace Mitzvah.Azure;
 /// <summary>Turns the worker's HTTP model into Core's transport-neutral one and back; nothing more.</summary>
 internal static class HttpTranslation
 {
-    // One byte past Core's 64 KiB limit, so Core can answer 413 without the worker buffering a huge body.
-    private const int BodyLimit = 64 * 1024 + 1;
-
     /// <summary>Reads <paramref name="request"/>; <paramref name="publicUrl"/> overrides the URL used for signatures.</summary>
     public static async Task<EndpointRequest> ToEndpointRequestAsync(HttpRequestData request, Uri? publicUrl, CancellationToken cancellationToken)
     {
         var headers = EndpointRequest.HeaderDictionary(
             request.Headers.Select(header => KeyValuePair.Create(header.Key, string.Join(", ", header.Value))));
-        var body = await ReadBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
+        var body = await EndpointRequest.ReadBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
         return new EndpointRequest(
             request.Method.ToUpperInvariant(),
             request.Url.AbsolutePath,
@@ -44,23 +41,5 @@ internal static class HttpTranslation
         }
 
         return result;
-    }
-
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(Stream? body, CancellationToken cancellationToken)
-    {
-        if (body is null)
-        {
-            return ReadOnlyMemory<byte>.Empty;
-        }
-
-        var buffer = new byte[BodyLimit];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-        }
-
-        return buffer.AsMemory(0, length);
     }
 }

@@ -98,15 +98,7 @@ internal sealed partial class LocalServer : IAsyncDisposable
     private static async Task<EndpointRequest> ToEndpointRequestAsync(HttpContext context)
     {
         var http = context.Request;
-        // Read one byte past the limit so Core can answer 413 without the server buffering a huge body.
-        var buffer = new byte[64 * 1024 + 1];
-        var length = 0;
-        int read;
-        while (length < buffer.Length && (read = await http.Body.ReadAsync(buffer.AsMemory(length), context.RequestAborted).ConfigureAwait(false)) > 0)
-        {
-            length += read;
-        }
-
+        var body = await EndpointRequest.ReadBodyAsync(http.Body, context.RequestAborted).ConfigureAwait(false);
         var options = context.RequestServices.GetRequiredService<IOptions<ConsentOptions>>().Value;
         // Twilio signs the public consent URL; behind a tunnel or proxy that differs from what Kestrel sees.
         var publicUrl = http.Path == ConsentPath && options.PublicConsentUrl is { } configured ? configured : new Uri($"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}");
@@ -115,7 +107,7 @@ internal sealed partial class LocalServer : IAsyncDisposable
             http.Path.Value ?? ConsentPath,
             EndpointRequest.HeaderDictionary(http.Headers.Select(header => KeyValuePair.Create(header.Key, header.Value.ToString()))),
             http.QueryString.HasValue ? http.QueryString.Value![1..] : string.Empty,
-            buffer.AsMemory(0, length),
+            body,
             publicUrl,
             context.Connection.RemoteIpAddress?.ToString());
     }

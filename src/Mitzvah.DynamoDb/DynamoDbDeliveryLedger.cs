@@ -170,7 +170,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
                 },
                 cancellationToken).ConfigureAwait(false);
             records.AddRange((response.Items ?? []).Select(ReadRecord));
-            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            startKey = ItemValues.NextKey(response.LastEvaluatedKey);
         }
         while (startKey is not null);
 
@@ -230,20 +230,20 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
     private static AttributeValue ExpiresAt(DateOnly studyDate)
     {
         var expires = new DateTimeOffset(studyDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero) + Retention;
-        return SubscriberItems.NumberValue(expires.ToUnixTimeSeconds());
+        return ItemValues.NumberValue(expires.ToUnixTimeSeconds());
     }
 
     private static DeliveryRecord ReadRecord(Dictionary<string, AttributeValue> item) => new(
-        DateOnly.ParseExact(SubscriberItems.Text(item, AttributeNames.StudyDate)!, DateFormat, CultureInfo.InvariantCulture),
-        SubscriberItems.Text(item, AttributeNames.Phone)!,
-        DeliveryNames.ParseState(SubscriberItems.Text(item, AttributeNames.State)!),
-        SubscriberItems.Text(item, AttributeNames.ClaimId)!,
-        (int)(SubscriberItems.Number(item, AttributeNames.Attempts) ?? 0),
-        Timestamps.Parse(SubscriberItems.Text(item, AttributeNames.LeaseExpiresAt)!),
-        SubscriberItems.Text(item, AttributeNames.MessageSid),
-        SubscriberItems.Text(item, AttributeNames.ErrorCode),
+        DateOnly.ParseExact(ItemValues.Text(item, AttributeNames.StudyDate)!, DateFormat, CultureInfo.InvariantCulture),
+        ItemValues.Text(item, AttributeNames.Phone)!,
+        DeliveryNames.ParseState(ItemValues.Text(item, AttributeNames.State)!),
+        ItemValues.Text(item, AttributeNames.ClaimId)!,
+        (int)(ItemValues.Number(item, AttributeNames.Attempts) ?? 0),
+        Timestamps.Parse(ItemValues.Text(item, AttributeNames.LeaseExpiresAt)!),
+        ItemValues.Text(item, AttributeNames.MessageSid),
+        ItemValues.Text(item, AttributeNames.ErrorCode),
         item.TryGetValue(AttributeNames.Permanent, out var permanent) && permanent.BOOL == true,
-        Timestamps.Parse(SubscriberItems.Text(item, AttributeNames.UpdatedAt)!));
+        Timestamps.Parse(ItemValues.Text(item, AttributeNames.UpdatedAt)!));
 
     private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 }

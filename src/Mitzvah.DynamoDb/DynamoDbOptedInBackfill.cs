@@ -77,7 +77,7 @@ public sealed class DynamoDbOptedInBackfill
                 }
             }
 
-            startKey = response.LastEvaluatedKey is { Count: > 0 } last ? last : null;
+            startKey = ItemValues.NextKey(response.LastEvaluatedKey);
         }
         while (startKey is not null);
 

@@ -181,44 +181,25 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     /// <remarks>Opted-in subscribers are counted on the sparse index; other statuses by a filtered Scan.</remarks>
     public async Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
     {
-        var statusName = status.ToName();
         long count = 0;
         Dictionary<string, AttributeValue>? startKey = null;
         do
         {
             if (status == ConsentStatus.OptedIn)
             {
-                var response = await _client.QueryAsync(
-                    new QueryRequest
-                    {
-                        TableName = _subscribersTable,
-                        IndexName = AttributeNames.OptedInIndex,
-                        KeyConditionExpression = "#optedIn = :one",
-                        ExpressionAttributeNames = new() { ["#optedIn"] = AttributeNames.OptedIn },
-                        ExpressionAttributeValues = new() { [":one"] = new AttributeValue { S = AttributeNames.OptedInValue } },
-                        Select = Select.COUNT,
-                        ExclusiveStartKey = startKey,
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                var query = OptedInQuery(startKey);
+                query.Select = Select.COUNT;
+                var response = await _client.QueryAsync(query, cancellationToken).ConfigureAwait(false);
                 count += response.Count ?? 0;
-                startKey = NextKey(response.LastEvaluatedKey);
+                startKey = ItemValues.NextKey(response.LastEvaluatedKey);
             }
             else
             {
-                var response = await _client.ScanAsync(
-                    new ScanRequest
-                    {
-                        TableName = _subscribersTable,
-                        FilterExpression = "#status = :status",
-                        ExpressionAttributeNames = new() { ["#status"] = AttributeNames.ConsentStatus },
-                        ExpressionAttributeValues = new() { [":status"] = new AttributeValue { S = statusName } },
-                        Select = Select.COUNT,
-                        ExclusiveStartKey = startKey,
-                        ConsistentRead = true,
-                    },
-                    cancellationToken).ConfigureAwait(false);
+                var scan = StatusScan(status, startKey);
+                scan.Select = Select.COUNT;
+                var response = await _client.ScanAsync(scan, cancellationToken).ConfigureAwait(false);
                 count += response.Count ?? 0;
-                startKey = NextKey(response.LastEvaluatedKey);
+                startKey = ItemValues.NextKey(response.LastEvaluatedKey);
             }
         }
         while (startKey is not null);
@@ -245,31 +226,16 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         Dictionary<string, AttributeValue>? startKey = null;
         do
         {
-            var response = await _client.QueryAsync(
-                new QueryRequest
-                {
-                    TableName = _historyTable,
-                    KeyConditionExpression = "#phone = :phone AND #version <= :version",
-                    ExpressionAttributeNames = new() { ["#phone"] = AttributeNames.Phone, ["#version"] = AttributeNames.Version },
-                    ExpressionAttributeValues = new()
-                    {
-                        [":phone"] = new AttributeValue { S = phone },
-                        [":version"] = SubscriberItems.NumberValue(subscriber.Version),
-                    },
-                    ConsistentRead = true,
-                    ExclusiveStartKey = startKey,
-                },
-                cancellationToken).ConfigureAwait(false);
+            var query = HistoryQuery(phone, "<=", subscriber.Version);
+            query.ExclusiveStartKey = startKey;
+            var response = await _client.QueryAsync(query, cancellationToken).ConfigureAwait(false);
             entries.AddRange((response.Items ?? []).Select(SubscriberItems.ReadHistoryEntry));
-            startKey = NextKey(response.LastEvaluatedKey);
+            startKey = ItemValues.NextKey(response.LastEvaluatedKey);
         }
         while (startKey is not null);
 
         return entries;
     }
-
-    private static Dictionary<string, AttributeValue>? NextKey(Dictionary<string, AttributeValue>? lastEvaluatedKey) =>
-        lastEvaluatedKey is { Count: > 0 } ? lastEvaluatedKey : null;
 
     private static Dictionary<string, AttributeValue> StartKey(ConsentStatus status, string afterPhone)
     {
@@ -298,20 +264,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     // A Query rather than GetItem: the deployment grants the history table PutItem and Query only.
     private async Task<ConsentHistoryEntry?> ReadHistoryEntryAsync(string phone, long version, CancellationToken cancellationToken)
     {
-        var response = await _client.QueryAsync(
-            new QueryRequest
-            {
-                TableName = _historyTable,
-                KeyConditionExpression = "#phone = :phone AND #version = :version",
-                ExpressionAttributeNames = new() { ["#phone"] = AttributeNames.Phone, ["#version"] = AttributeNames.Version },
-                ExpressionAttributeValues = new()
-                {
-                    [":phone"] = new AttributeValue { S = phone },
-                    [":version"] = SubscriberItems.NumberValue(version),
-                },
-                ConsistentRead = true,
-            },
-            cancellationToken).ConfigureAwait(false);
+        var response = await _client.QueryAsync(HistoryQuery(phone, "=", version), cancellationToken).ConfigureAwait(false);
         return response.Items is { Count: > 0 } items ? SubscriberItems.ReadHistoryEntry(items[0]) : null;
     }
 
@@ -393,7 +346,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             [":evidence"] = new AttributeValue { S = applied.Evidence.ToJson() },
             [":ts"] = new AttributeValue { S = Timestamps.ToText(applied.UpdatedAt) },
             [":created"] = new AttributeValue { S = Timestamps.ToText(applied.CreatedAt) },
-            [":version"] = SubscriberItems.NumberValue(applied.Version),
+            [":version"] = ItemValues.NumberValue(applied.Version),
         };
 
         var update = "SET #status = :status, #channel = :channel, #purpose = :purpose, #source = :source, "
@@ -420,12 +373,12 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             // An item of the original deployment: it has no version attribute (or a zero one).
             condition = "attribute_exists(#phone) AND (attribute_not_exists(#version) OR #version = :expected)";
             names["#phone"] = AttributeNames.Phone;
-            values[":expected"] = SubscriberItems.NumberValue(0);
+            values[":expected"] = ItemValues.NumberValue(0);
         }
         else
         {
             condition = "#version = :expected";
-            values[":expected"] = SubscriberItems.NumberValue(current.Version);
+            values[":expected"] = ItemValues.NumberValue(current.Version);
         }
 
         return new UpdateItemRequest
@@ -442,36 +395,54 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     private async Task<(List<Dictionary<string, AttributeValue>> Items, Dictionary<string, AttributeValue>? LastKey)> QueryOptedInAsync(
         Dictionary<string, AttributeValue>? startKey, int limit, CancellationToken cancellationToken)
     {
-        var response = await _client.QueryAsync(
-            new QueryRequest
-            {
-                TableName = _subscribersTable,
-                IndexName = AttributeNames.OptedInIndex,
-                KeyConditionExpression = "#optedIn = :one",
-                ExpressionAttributeNames = new() { ["#optedIn"] = AttributeNames.OptedIn },
-                ExpressionAttributeValues = new() { [":one"] = new AttributeValue { S = AttributeNames.OptedInValue } },
-                ExclusiveStartKey = startKey,
-                Limit = limit,
-            },
-            cancellationToken).ConfigureAwait(false);
-        return (response.Items ?? [], NextKey(response.LastEvaluatedKey));
+        var query = OptedInQuery(startKey);
+        query.Limit = limit;
+        var response = await _client.QueryAsync(query, cancellationToken).ConfigureAwait(false);
+        return (response.Items ?? [], ItemValues.NextKey(response.LastEvaluatedKey));
     }
 
     private async Task<(List<Dictionary<string, AttributeValue>> Items, Dictionary<string, AttributeValue>? LastKey)> ScanStatusAsync(
         ConsentStatus status, Dictionary<string, AttributeValue>? startKey, int limit, CancellationToken cancellationToken)
     {
-        var response = await _client.ScanAsync(
-            new ScanRequest
-            {
-                TableName = _subscribersTable,
-                FilterExpression = "#status = :status",
-                ExpressionAttributeNames = new() { ["#status"] = AttributeNames.ConsentStatus },
-                ExpressionAttributeValues = new() { [":status"] = new AttributeValue { S = status.ToName() } },
-                ExclusiveStartKey = startKey,
-                Limit = Math.Max(limit, ScanBatch),
-                ConsistentRead = true,
-            },
-            cancellationToken).ConfigureAwait(false);
-        return (response.Items ?? [], NextKey(response.LastEvaluatedKey));
+        var scan = StatusScan(status, startKey);
+        scan.Limit = Math.Max(limit, ScanBatch);
+        var response = await _client.ScanAsync(scan, cancellationToken).ConfigureAwait(false);
+        return (response.Items ?? [], ItemValues.NextKey(response.LastEvaluatedKey));
     }
+
+    /// <summary>The opted-in subscribers: the whole sparse index, in phone order.</summary>
+    private QueryRequest OptedInQuery(Dictionary<string, AttributeValue>? startKey) => new()
+    {
+        TableName = _subscribersTable,
+        IndexName = AttributeNames.OptedInIndex,
+        KeyConditionExpression = "#optedIn = :one",
+        ExpressionAttributeNames = new() { ["#optedIn"] = AttributeNames.OptedIn },
+        ExpressionAttributeValues = new() { [":one"] = new AttributeValue { S = AttributeNames.OptedInValue } },
+        ExclusiveStartKey = startKey,
+    };
+
+    /// <summary>The subscribers with <paramref name="status"/>: a filtered, consistent Scan of the table.</summary>
+    private ScanRequest StatusScan(ConsentStatus status, Dictionary<string, AttributeValue>? startKey) => new()
+    {
+        TableName = _subscribersTable,
+        FilterExpression = "#status = :status",
+        ExpressionAttributeNames = new() { ["#status"] = AttributeNames.ConsentStatus },
+        ExpressionAttributeValues = new() { [":status"] = new AttributeValue { S = status.ToName() } },
+        ExclusiveStartKey = startKey,
+        ConsistentRead = true,
+    };
+
+    /// <summary>The phone's history entries whose version is <paramref name="comparison"/> (<c>=</c>, <c>&lt;=</c>) <paramref name="version"/>.</summary>
+    private QueryRequest HistoryQuery(string phone, string comparison, long version) => new()
+    {
+        TableName = _historyTable,
+        KeyConditionExpression = $"#phone = :phone AND #version {comparison} :version",
+        ExpressionAttributeNames = new() { ["#phone"] = AttributeNames.Phone, ["#version"] = AttributeNames.Version },
+        ExpressionAttributeValues = new()
+        {
+            [":phone"] = new AttributeValue { S = phone },
+            [":version"] = ItemValues.NumberValue(version),
+        },
+        ConsistentRead = true,
+    };
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
 using Mitzvah.Core;
@@ -14,28 +13,28 @@ internal static class SubscriberItems
 {
     public static Subscriber ReadSubscriber(Dictionary<string, AttributeValue> item)
     {
-        var phone = Text(item, AttributeNames.Phone) ?? throw new FormatException("A subscriber item has no phone.");
+        var phone = ItemValues.Text(item, AttributeNames.Phone) ?? throw new FormatException("A subscriber item has no phone.");
         var updatedAt = Instant(item, AttributeNames.TimestampIso) ?? Instant(item, AttributeNames.CreatedAt) ?? DateTimeOffset.UnixEpoch;
         return new Subscriber(
             phone,
-            Text(item, AttributeNames.Channel) ?? ConsentNames.WhatsAppChannel,
+            ItemValues.Text(item, AttributeNames.Channel) ?? ConsentNames.WhatsAppChannel,
             ReadStatus(item, phone),
-            Text(item, AttributeNames.Purpose) ?? ConsentNames.DailyMitzvotPurpose,
-            ReadSource(Text(item, AttributeNames.Source)),
+            ItemValues.Text(item, AttributeNames.Purpose) ?? ConsentNames.DailyMitzvotPurpose,
+            ReadSource(ItemValues.Text(item, AttributeNames.Source)),
             ReadEvidence(item.GetValueOrDefault(AttributeNames.Evidence)),
             Instant(item, AttributeNames.CreatedAt) ?? updatedAt,
             updatedAt,
-            Number(item, AttributeNames.Version) ?? 0);
+            ItemValues.Number(item, AttributeNames.Version) ?? 0);
     }
 
     public static ConsentHistoryEntry ReadHistoryEntry(Dictionary<string, AttributeValue> item)
     {
-        var phone = Text(item, AttributeNames.Phone) ?? throw new FormatException("A consent history item has no phone.");
+        var phone = ItemValues.Text(item, AttributeNames.Phone) ?? throw new FormatException("A consent history item has no phone.");
         return new ConsentHistoryEntry(
             phone,
-            Number(item, AttributeNames.Version) ?? throw new FormatException($"A consent history item of {PhoneMask.Mask(phone)} has no version."),
+            ItemValues.Number(item, AttributeNames.Version) ?? throw new FormatException($"A consent history item of {PhoneMask.Mask(phone)} has no version."),
             ReadStatus(item, phone),
-            ReadSource(Text(item, AttributeNames.Source)),
+            ReadSource(ItemValues.Text(item, AttributeNames.Source)),
             ReadEvidence(item.GetValueOrDefault(AttributeNames.Evidence)),
             Instant(item, AttributeNames.TimestampIso) ?? DateTimeOffset.UnixEpoch);
     }
@@ -43,28 +42,18 @@ internal static class SubscriberItems
     public static Dictionary<string, AttributeValue> WriteHistoryEntry(ConsentHistoryEntry entry) => new()
     {
         [AttributeNames.Phone] = new AttributeValue { S = entry.Phone },
-        [AttributeNames.Version] = NumberValue(entry.Version),
+        [AttributeNames.Version] = ItemValues.NumberValue(entry.Version),
         [AttributeNames.ConsentStatus] = new AttributeValue { S = entry.Status.ToName() },
         [AttributeNames.Source] = new AttributeValue { S = entry.Source.ToName() },
         [AttributeNames.Evidence] = new AttributeValue { S = entry.Evidence.ToJson() },
         [AttributeNames.TimestampIso] = new AttributeValue { S = Timestamps.ToText(entry.RecordedAt) },
     };
 
-    public static AttributeValue NumberValue(long value) => new() { N = value.ToString(CultureInfo.InvariantCulture) };
-
-    public static string? Text(Dictionary<string, AttributeValue> item, string name) =>
-        item.TryGetValue(name, out var value) && value.S is not null ? value.S : null;
-
-    public static long? Number(Dictionary<string, AttributeValue> item, string name) =>
-        item.TryGetValue(name, out var value) && value.N is not null
-            ? long.Parse(value.N, NumberStyles.Integer, CultureInfo.InvariantCulture)
-            : null;
-
     private static DateTimeOffset? Instant(Dictionary<string, AttributeValue> item, string name) =>
-        Text(item, name) is { Length: > 0 } text ? Timestamps.Parse(text) : null;
+        ItemValues.Text(item, name) is { Length: > 0 } text ? Timestamps.Parse(text) : null;
 
     private static ConsentStatus ReadStatus(Dictionary<string, AttributeValue> item, string phone) =>
-        Text(item, AttributeNames.ConsentStatus) is { } name
+        ItemValues.Text(item, AttributeNames.ConsentStatus) is { } name
             ? ConsentNames.ParseStatus(name.Trim().ToLowerInvariant())
             : throw new FormatException($"The item of {PhoneMask.Mask(phone)} has no consent_status.");
 

@@ -1,6 +1,4 @@
-using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
@@ -120,12 +118,12 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Pages are ordered by phone; the continuation token is the last phone of the page.</remarks>
+    /// <remarks>Pages are ordered by phone; the continuation token is the last phone of the page (<see cref="PhoneCursor"/>).</remarks>
     public async Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        var after = continuationToken is null ? string.Empty : DecodeToken(continuationToken);
+        var after = PhoneCursor.After(continuationToken);
         var statusName = status.ToName();
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -141,27 +139,20 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             command.Parameters.AddWithValue("@status", statusName);
             command.Parameters.AddWithValue("@after", after);
 
-            // One row more than asked tells whether another page follows, so the last page carries no token.
+            // One row more than asked tells whether another page follows.
             command.Parameters.AddWithValue("@limit", pageSize + 1);
 
-            var items = new List<Subscriber>(pageSize);
-            var more = false;
+            var fetched = new List<Subscriber>(pageSize + 1);
             var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             await using (reader.ConfigureAwait(false))
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (items.Count == pageSize)
-                    {
-                        more = true;
-                        break;
-                    }
-
-                    items.Add(ReadSubscriber(reader));
+                    fetched.Add(ReadSubscriber(reader));
                 }
             }
 
-            return new SubscriberPage(items, more ? EncodeToken(items[^1].Phone) : null);
+            return PhoneCursor.ToPage(fetched, pageSize);
         }
     }
 
@@ -241,23 +232,4 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         SqliteDatabase.ParseTimestamp(reader.GetString(6)),
         SqliteDatabase.ParseTimestamp(reader.GetString(7)),
         reader.GetInt64(8));
-
-    private static string EncodeToken(string phone) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(phone));
-
-    private static string DecodeToken(string token)
-    {
-        string phone;
-        try
-        {
-            phone = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(token));
-        }
-        catch (FormatException exception)
-        {
-            throw new ArgumentException("The continuation token is not one this store issued.", nameof(token), exception);
-        }
-
-        return E164.IsValid(phone)
-            ? phone
-            : throw new ArgumentException("The continuation token is not one this store issued.", nameof(token));
-    }
 }

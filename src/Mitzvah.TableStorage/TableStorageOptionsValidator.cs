@@ -31,7 +31,15 @@ public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorage
         // Bearer tokens are only ever sent over TLS, so a managed-identity endpoint must be https.
         if (options.ServiceUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps))
         {
-            failures.Add($"{SettingNames.AzureTablesEndpoint} '{uri}' must be an absolute https URL, e.g. https://account.table.core.windows.net.");
+            failures.Add($"{SettingNames.AzureTablesEndpoint} '{Shown(uri)}' must be an absolute https URL, e.g. https://account.table.core.windows.net.");
+        }
+
+        // A SAS token or user name in the URL would be a second, unused credential, and could leak into messages.
+        if (options.ServiceUri is { IsAbsoluteUri: true } withSecrets && (withSecrets.Query.Length > 0 || withSecrets.UserInfo.Length > 0))
+        {
+            failures.Add(
+                $"{SettingNames.AzureTablesEndpoint} '{Shown(withSecrets)}' must be the bare table service URL, without a query string "
+                + "(such as a SAS token) or user name: access comes from the managed identity.");
         }
 
         if (!TableNames.IsValidPrefix(options.TablePrefix))
@@ -43,4 +51,9 @@ public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorage
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>The URL without user info or query, which may hold secrets.</summary>
+    private static string Shown(Uri uri) => uri.IsAbsoluteUri
+        ? uri.GetComponents(UriComponents.SchemeAndServer | UriComponents.Path, UriFormat.UriEscaped)
+        : uri.OriginalString;
 }

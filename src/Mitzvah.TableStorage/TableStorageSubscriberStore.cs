@@ -1,7 +1,5 @@
-using System.Buffers.Text;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using Azure;
 using Azure.Data.Tables;
 using Mitzvah.Core.Consent;
@@ -50,7 +48,6 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     private const int MaxPageSize = 1000;
     private const int ServiceMaxPerPage = 1000;
     private const int MaxAttempts = 100;
-    private const string TokenPrefix = "after:";
 
     private const string Channel = "Channel";
     private const string Status = "Status";
@@ -150,37 +147,32 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// Pages are ordered by phone. The continuation token names the last phone of the page; the next page is a fresh
-    /// query that starts after it, so tokens stay valid however long the caller waits. Service pages are read until
-    /// the page is full, since a filtered query may return short or empty pages.
+    /// Pages are ordered by phone; the continuation token names the last phone of the page (<see cref="PhoneCursor"/>),
+    /// and the next page is a fresh query that starts after it. Service pages are read until the page is full, since a
+    /// filtered query may return short or empty pages.
     /// </remarks>
     public async Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
-        var after = continuationToken is null ? null : DecodeToken(continuationToken);
+        var after = PhoneCursor.After(continuationToken);
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
-        var filter = after is null
-            ? TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and Status eq {status.ToName()}")
-            : TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and RowKey gt {after} and Status eq {status.ToName()}");
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and RowKey gt {after} and Status eq {status.ToName()}");
 
-        // One item more than asked tells whether another page follows, so the last page carries no token.
+        // One item more than asked tells whether another page follows.
         var query = _subscribers.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize + 1, ServiceMaxPerPage), cancellationToken: cancellationToken);
-        var items = new List<Subscriber>(pageSize);
-        var more = false;
+        var fetched = new List<Subscriber>(pageSize + 1);
         await foreach (var entity in query.ConfigureAwait(false))
         {
-            if (items.Count == pageSize)
+            fetched.Add(ToSubscriber(entity));
+            if (fetched.Count > pageSize)
             {
-                more = true;
                 break;
             }
-
-            items.Add(ToSubscriber(entity));
         }
 
-        return new SubscriberPage(items, more ? EncodeToken(items[^1].Phone) : null);
+        return PhoneCursor.ToPage(fetched, pageSize);
     }
 
     /// <inheritdoc />
@@ -305,23 +297,4 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         ConsentNames.ParseSource(TableValues.RequiredString(entity, Source)),
         ConsentEvidence.FromJson(TableValues.RequiredString(entity, Evidence)),
         TableValues.RequiredTimestamp(entity, RecordedAt));
-
-    private static string EncodeToken(string phone) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(TokenPrefix + phone));
-
-    private static string DecodeToken(string continuationToken)
-    {
-        string text;
-        try
-        {
-            text = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(continuationToken));
-        }
-        catch (FormatException exception)
-        {
-            throw new ArgumentException("The continuation token is not one this store issued.", nameof(continuationToken), exception);
-        }
-
-        return text.StartsWith(TokenPrefix, StringComparison.Ordinal) && E164.IsValid(text[TokenPrefix.Length..])
-            ? text[TokenPrefix.Length..]
-            : throw new ArgumentException("The continuation token is not one this store issued.", nameof(continuationToken));
-    }
 }

@@ -28,6 +28,7 @@ namespace Mitzvah.Twilio;
 /// </remarks>
 public sealed partial class TwilioMessenger : IMessenger, IDisposable
 {
+    private const int ListPageSize = 50;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private readonly System.Net.Http.HttpClient _http;
     private readonly TwilioRestClient _client;
@@ -108,31 +109,40 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         }
         catch (ApiException ex)
         {
-            return Classify(ex, response);
+            return Classify(ex, response, phone);
         }
         catch (ApiConnectionException ex)
         {
-            return SendOutcome.Failed(SendFailureKind.Transient, ex.InnerException is TaskCanceledException ? "timeout" : "connection", ex.Message);
+            return SendOutcome.Failed(SendFailureKind.Transient, ex.InnerException is TaskCanceledException ? "timeout" : "connection", Redact(ex.Message, phone));
         }
         catch (Exception ex) when (ex is TaskCanceledException or TimeoutException or System.Net.Http.HttpRequestException && !cancellationToken.IsCancellationRequested)
         {
-            return SendOutcome.Failed(SendFailureKind.Transient, ex is System.Net.Http.HttpRequestException ? "connection" : "timeout", ex.Message);
+            return SendOutcome.Failed(SendFailureKind.Transient, ex is System.Net.Http.HttpRequestException ? "connection" : "timeout", Redact(ex.Message, phone));
         }
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Lists the newest messages from the sender to <paramref name="phone"/> and matches one created since
-    /// <paramref name="since"/> that did not fail, with the same text (freeform) or mentioning the same date line
-    /// (template).
+    /// Lists the messages from the sender to <paramref name="phone"/>, newest first, page by page, and matches one
+    /// created since <paramref name="since"/> that did not fail, with the same text (freeform) or mentioning the same
+    /// date line (template). Twilio sorts the list by DateSent, unsent messages first, so the walk stops at the first
+    /// message sent before <paramref name="since"/>: nothing after it can have been created later.
     /// </remarks>
     public async Task<string?> FindAcceptedAsync(string phone, DailyMessage message, DateTimeOffset since, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var read = new ReadMessageOptions { To = new PhoneNumber("whatsapp:" + phone), From = _from, PageSize = 20, Limit = 20 };
+        var read = new ReadMessageOptions { To = new PhoneNumber("whatsapp:" + phone), From = _from, PageSize = ListPageSize };
         var found = await MessageResource.ReadAsync(read, _client).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // Enumerating past a page fetches the next one (the SDK does that synchronously).
         foreach (var sent in found)
         {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (sent.DateSent is { } sentAt && AsUtc(sentAt) < since)
+            {
+                break;
+            }
+
             var failed = sent.Status == MessageResource.StatusEnum.Failed || sent.Status == MessageResource.StatusEnum.Undelivered
                 || sent.Status == MessageResource.StatusEnum.Canceled;
             var matches = _options.TemplateSid is null
@@ -147,13 +157,15 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         return null;
     }
 
+    // The SDK parses Twilio's "+0000" dates with DateTime.Parse, which yields local time (Kind Local); a date that
+    // comes without a kind is Twilio's UTC.
     private static DateTimeOffset AsUtc(DateTime time) =>
         new(time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : DateTime.SpecifyKind(time, DateTimeKind.Utc));
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    private SendOutcome Classify(ApiException ex, TwilioApiHandler.CallState response)
+    private SendOutcome Classify(ApiException ex, TwilioApiHandler.CallState response, string phone)
     {
         var status = ex.Status != 0 ? ex.Status : response.Status;
         var code = ex.Code != 0 ? ex.Code.ToString(CultureInfo.InvariantCulture) : status.ToString(CultureInfo.InvariantCulture);
@@ -172,7 +184,19 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
             LogCredentialsRefused(_logger, status);
         }
 
-        return SendOutcome.Failed(kind, code, ex.Message, response.RetryAfter);
+        return SendOutcome.Failed(kind, code, Redact(ex.Message, phone), response.RetryAfter);
+    }
+
+    // Detail ends up in logs: Twilio's messages quote the recipient ("The 'To' number +1... is not a valid phone
+    // number"), and nothing the provider or the HTTP stack says may carry the auth token.
+    private string Redact(string detail, string phone)
+    {
+        if (!string.IsNullOrEmpty(phone))
+        {
+            detail = detail.Replace(phone, PhoneMask.Mask(phone), StringComparison.Ordinal);
+        }
+
+        return string.IsNullOrEmpty(_options.AuthToken) ? detail : detail.Replace(_options.AuthToken, "***", StringComparison.Ordinal);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Twilio refused the credentials (HTTP {Status}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")]

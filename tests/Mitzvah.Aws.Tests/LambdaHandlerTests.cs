@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
@@ -77,6 +78,108 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
         Assert.Contains("base64", response.GetProperty("body").GetString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("{\"requestContext\": {\"http\"", "not valid JSON")]
+    [InlineData("", "Function URL only")]
+    [InlineData("[1, 2]", "Function URL only")]
+    [InlineData("""{"scheduledTime":"2026-11-25T16:00:00Z"}""", "Function URL only")]
+    public async Task An_event_that_is_not_a_function_url_request_is_400_and_writes_nothing(string payload, string message)
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        using var consent = Consent(environment);
+
+        var response = await LambdaEvents.InvokeAsync(consent.Handle, payload);
+
+        AssertBadRequest(response, message);
+    }
+
+    [Theory]
+    [InlineData("no-request-context", "Function URL only")]
+    [InlineData("no-http", "requestContext.http.method is missing")]
+    [InlineData("no-method", "requestContext.http.method is missing")]
+    [InlineData("header-not-text", "header 'x-twilio-signature' is not text")]
+    [InlineData("headers-not-an-object", "headers must be an object")]
+    [InlineData("body-not-a-string", "body must be a string")]
+    [InlineData("host-not-a-host", "Host header and path do not form a URL")]
+    public async Task A_malformed_function_url_event_is_400_and_writes_nothing(string defect, string message)
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        using var consent = Consent(environment);
+        // The signed JOIN webhook, which subscribes when intact, with one defect.
+        var broken = JsonNode.Parse(LambdaEvents.Read("consent-form-post-signed.json"))!.AsObject();
+        switch (defect)
+        {
+            case "no-request-context":
+                broken.Remove("requestContext");
+                break;
+            case "no-http":
+                broken["requestContext"]!.AsObject().Remove("http");
+                break;
+            case "no-method":
+                broken["requestContext"]!["http"]!.AsObject().Remove("method");
+                break;
+            case "header-not-text":
+                broken["headers"]!["x-twilio-signature"] = 42;
+                break;
+            case "headers-not-an-object":
+                broken["headers"] = "host: example.org";
+                break;
+            case "body-not-a-string":
+                broken["body"] = new JsonObject { ["Body"] = "JOIN MITZVAH" };
+                break;
+            case "host-not-a-host":
+                broken["headers"]!["host"] = "not a host";
+                break;
+        }
+
+        var response = await LambdaEvents.InvokeAsync(consent.Handle, broken.ToJsonString());
+
+        AssertBadRequest(response, message);
+        Assert.Null(await Store(environment).GetAsync(Subscriber));
+        Assert.Equal(0, await Store(environment).CountAsync(ConsentStatus.OptedIn));
+    }
+
+    [Fact]
+    public async Task Without_SUBSCRIBERS_TABLE_the_consent_function_fails_the_cold_start_naming_it()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        environment["SUBSCRIBERS_TABLE"] = null;
+        environment["RECIPIENTS"] = "+14155552674";
+
+        var error = Assert.Throws<OptionsValidationException>(() => Consent(environment));
+
+        Assert.Contains("SUBSCRIBERS_TABLE is required", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_function_url_event_without_requestContext_http_is_400_and_the_run_does_not_start()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        await Subscribe(environment, Subscriber);
+        using var bot = Bot(environment);
+        var broken = JsonNode.Parse(LambdaEvents.Read("send-url-with-token.json"))!.AsObject();
+        broken["requestContext"]!.AsObject().Remove("http");
+
+        var response = await LambdaEvents.InvokeAsync(bot.Handle, broken.ToJsonString());
+
+        AssertBadRequest(response, "requestContext.http.method is missing");
+        Assert.Empty(await Ledger(environment).ListAsync(Today()));
+    }
+
+    [Fact]
+    public async Task A_misspelt_direct_invoke_field_is_refused_instead_of_sending_to_everyone()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        await Subscribe(environment, Subscriber, "+14155552672");
+        using var bot = Bot(environment);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => LambdaEvents.InvokeAsync(
+            bot.Handle, """{"scheduledTime":"2026-11-25T16:00:00Z","test_recipent":"+14155552671"}"""));
+
+        Assert.Contains("unknown field 'test_recipent'", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await Ledger(environment).ListAsync(SendDay));
+    }
+
     [Fact]
     public async Task The_scheduler_event_sends_once_and_a_retried_invocation_sends_nothing_more()
     {
@@ -148,6 +251,10 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
     [InlineData("""{"test_recipient":"555"}""", "test_recipient is not a phone number")]
     [InlineData("""{"scheduledTime":"soon"}""", "scheduledTime 'soon'")]
     [InlineData("""[1]""", "must be a JSON object")]
+    [InlineData("""{"test_date": "2026-11-25",""", "not valid JSON")]
+    [InlineData("""{"test_date":20261125}""", "test_date must be a string")]
+    [InlineData("""{"test_date":"2026-11-25","dry_run":"true"}""", "dry_run must be true or false")]
+    [InlineData("""{"key1":"value1"}""", "unknown field 'key1'")]
     public async Task A_bad_direct_invoke_fails_with_a_message_saying_what_is_wrong(string payload, string message)
     {
         var environment = await standIns.NewEnvironmentAsync();
@@ -195,9 +302,22 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
         var environment = await standIns.NewEnvironmentAsync();
         environment[name] = value;
 
-        var error = Assert.ThrowsAny<Exception>(() => Bot(environment));
+        var error = Assert.Throws<OptionsValidationException>(() => Bot(environment));
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_SUBSCRIBERS_TABLE_a_missing_DELIVERIES_TABLE_fails_the_cold_start_naming_it()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        environment["SUBSCRIBERS_TABLE"] = null;
+        environment["DELIVERIES_TABLE"] = null;
+        environment["RECIPIENTS"] = "+14155552674";
+
+        var error = Assert.Throws<OptionsValidationException>(() => Bot(environment));
+
+        Assert.Contains("DELIVERIES_TABLE is required", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -214,6 +334,17 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
         Assert.Equal(2, summary.GetProperty("sent").GetInt32());
         Assert.Equal(2, (await Ledger(environment).ListAsync(SendDay)).Count);
     }
+
+    private static void AssertBadRequest(JsonElement response, string message)
+    {
+        Assert.Equal(400, response.GetProperty("statusCode").GetInt32());
+        Assert.StartsWith("application/json", response.GetProperty("headers").GetProperty("content-type").GetString(), StringComparison.Ordinal);
+        var error = JsonDocument.Parse(response.GetProperty("body").GetString()!).RootElement.GetProperty("error").GetString();
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    private static DateOnly Today() =>
+        NodaTime.SystemClock.Instance.GetCurrentInstant().InZone(NodaTime.DateTimeZoneProviders.Tzdb["America/Chicago"]).Date.ToDateOnly();
 
     private DailyMitzvahBot Bot(Dictionary<string, string?> environment) => new(AwsStandIns.Configuration(environment), standIns.UseDynalite());
 

@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Sending;
 using Mitzvah.Testing.Consent;
 
 namespace Mitzvah.Azure.Tests;
@@ -37,29 +39,32 @@ public sealed class DailyMitzvahTimerTests(StandInsFixture standIns) : IAsyncLif
 
         // Both scheduled firings, plus a retried firing of the last one.
         var firings = new[] { (Hour: 15, Minute: 0), (Hour: 16, Minute: 0), (Hour: 16, Minute: 1) };
-        var summaries = new Dictionary<(int, int), LogEntry>();
+        var summaries = new Dictionary<(int, int), JsonElement>();
         foreach (var firing in firings)
         {
             app.Time.SetUtcNow(At(date, firing.Hour, firing.Minute));
             summaries[firing] = await FireTimerAsync(app);
         }
 
-        Assert.Equal(1L, summaries.Values.Sum(summary => (long)summary.State["Sent"]!));
+        Assert.Equal(1L, summaries.Values.Sum(summary => summary.GetProperty("sent").GetInt64()));
         var sent = summaries[(sendHour, 0)];
-        Assert.Equal(true, sent.State["Send"]);
-        Assert.Equal(date, sent.State["StudyDate"]);
-        Assert.Equal(1L, sent.State["Sent"]);
-        Assert.Equal(0L, sent.State["Failed"]);
+        Assert.True(sent.GetProperty("send").GetBoolean());
+        Assert.Equal(date, DateOnly.ParseExact(sent.GetProperty("studyDate").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
+        Assert.Equal(1L, sent.GetProperty("sent").GetInt64());
+        Assert.Equal(0L, sent.GetProperty("failed").GetInt64());
+        Assert.Equal("subscribers", sent.GetProperty("recipients").GetString());
         foreach (var (firing, summary) in summaries.Where(pair => pair.Key != (sendHour, 0)))
         {
             if (firing.Item1 < sendHour)
             {
-                Assert.Equal(false, summary.State["Send"]);
-                Assert.Equal("before-send-hour", summary.State["Reason"]);
+                Assert.False(summary.GetProperty("send").GetBoolean());
+                Assert.Equal("before-send-hour", summary.GetProperty("reason").GetString());
+                Assert.Equal(0L, summary.GetProperty("sent").GetInt64());
             }
             else
             {
-                Assert.Equal(1L, summary.State["AlreadySent"]);
+                Assert.Equal(1L, summary.GetProperty("alreadySent").GetInt64());
+                Assert.Equal(0L, summary.GetProperty("sent").GetInt64());
             }
         }
 
@@ -123,8 +128,8 @@ public sealed class DailyMitzvahTimerTests(StandInsFixture standIns) : IAsyncLif
         return (TestHttpResponseData)await invocation.Function.RunAsync(request, CancellationToken.None);
     }
 
-    /// <summary>Fires the timer and returns the summary line it logged.</summary>
-    private static async Task<LogEntry> FireTimerAsync(FunctionAppHarness app, bool pastDue = false)
+    /// <summary>Fires the timer and returns the run's summary, as <see cref="DailySendService"/> logged it (once per firing).</summary>
+    private static async Task<JsonElement> FireTimerAsync(FunctionAppHarness app, bool pastDue = false)
     {
         var before = app.Logs.Entries.Count;
         await using (var invocation = app.Activate<DailyMitzvahTimer>())
@@ -133,8 +138,10 @@ public sealed class DailyMitzvahTimerTests(StandInsFixture standIns) : IAsyncLif
             await invocation.Function.RunAsync(timer, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         }
 
-        return Assert.Single(
+        var line = Assert.Single(
             app.Logs.Entries.Skip(before),
-            entry => entry.Category == typeof(DailyMitzvahTimer).FullName && entry.State.ContainsKey("AlreadySent"));
+            entry => entry.Category == typeof(DailySendService).FullName && entry.State.ContainsKey("Summary"));
+        using var summary = JsonDocument.Parse(Assert.IsType<string>(line.State["Summary"]));
+        return summary.RootElement.Clone();
     }
 }

@@ -234,9 +234,7 @@ public sealed class SamTemplateTests
         Assert.Equal([("opted_in", "HASH"), ("phone", "RANGE")], KeySchema(Yaml.Get(index, "KeySchema")));
         Assert.Equal("ALL", Yaml.Text(index, "Projection", "ProjectionType"));
         Assert.Equal("S", AttributeTypes(table)["opted_in"]);
-        Assert.Equal("true", Yaml.Text(table, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"));
-        Assert.Equal("Retain", Yaml.Text(Template.Resource("SubscribersTable"), "DeletionPolicy"));
-        Assert.Equal("Retain", Yaml.Text(Template.Resource("SubscribersTable"), "UpdateReplacePolicy"));
+        AssertKeptAndRecoverable("SubscribersTable", table);
     }
 
     [Fact]
@@ -244,9 +242,7 @@ public sealed class SamTemplateTests
     {
         var table = Table("ConsentHistoryTable", "${AWS::StackName}-consent-history", ("phone", "HASH", "S"), ("version", "RANGE", "N"));
 
-        Assert.Equal("true", Yaml.Text(table, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"));
-        Assert.Equal("Retain", Yaml.Text(Template.Resource("ConsentHistoryTable"), "DeletionPolicy"));
-        Assert.Equal("Retain", Yaml.Text(Template.Resource("ConsentHistoryTable"), "UpdateReplacePolicy"));
+        AssertKeptAndRecoverable("ConsentHistoryTable", table);
     }
 
     [Fact]
@@ -382,6 +378,14 @@ public sealed class SamTemplateTests
         var property = handlerType.GetProperty("RequiredSettings", BindingFlags.Public | BindingFlags.Static);
         Assert.True(property is not null, $"{handlerType} has no public static RequiredSettings.");
         return Assert.IsAssignableFrom<IReadOnlyList<string>>(property.GetValue(null));
+    }
+
+    /// <summary>Consent evidence must survive a stack deletion or replacement, and a bad write.</summary>
+    private static void AssertKeptAndRecoverable(string logicalId, Dictionary<string, object?> table)
+    {
+        Assert.Equal("true", Yaml.Text(table, "PointInTimeRecoverySpecification", "PointInTimeRecoveryEnabled"));
+        Assert.Equal("Retain", Yaml.Text(Template.Resource(logicalId), "DeletionPolicy"));
+        Assert.Equal("Retain", Yaml.Text(Template.Resource(logicalId), "UpdateReplacePolicy"));
     }
 
     private static Dictionary<string, object?> Table(string logicalId, string name, params (string Attribute, string KeyType, string Type)[] keys)

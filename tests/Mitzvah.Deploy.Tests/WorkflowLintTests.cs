@@ -29,8 +29,7 @@ public sealed class WorkflowLintTests
     [Fact]
     public async Task A_broken_workflow_is_reported_with_its_location()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"broken-{Guid.NewGuid():N}.yml");
-        await File.WriteAllTextAsync(path, """
+        var (exitCode, output, path) = await LintAsync("broken", """
             name: broken
             on:
               push:
@@ -43,27 +42,18 @@ public sealed class WorkflowLintTests
                     with:
                       ref: ${{ steps.missing.outputs.sha }}
             """);
-        try
-        {
-            var (exitCode, output) = await ActionLint.RunAsync(path);
 
-            Assert.Equal(1, exitCode);
-            var findings = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            Assert.All(findings, f => Assert.Matches(new Regex(@"^.+:\d+:\d+: .+ \[[a-z-]+\]$"), f));
-            Assert.Contains(findings, f => f.StartsWith($"{path}:6:", StringComparison.Ordinal) && f.EndsWith("[runner-label]", StringComparison.Ordinal));
-            Assert.Contains(findings, f => f.StartsWith($"{path}:11:", StringComparison.Ordinal) && f.Contains("missing", StringComparison.Ordinal));
-        }
-        finally
-        {
-            File.Delete(path);
-        }
+        Assert.Equal(1, exitCode);
+        var findings = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(findings, f => Assert.Matches(new Regex(@"^.+:\d+:\d+: .+ \[[a-z-]+\]$"), f));
+        Assert.Contains(findings, f => f.StartsWith($"{path}:6:", StringComparison.Ordinal) && f.EndsWith("[runner-label]", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.StartsWith($"{path}:11:", StringComparison.Ordinal) && f.Contains("missing", StringComparison.Ordinal));
     }
 
     [Fact]
     public async Task A_clean_workflow_passes()
     {
-        var path = Path.Combine(Path.GetTempPath(), $"clean-{Guid.NewGuid():N}.yml");
-        await File.WriteAllTextAsync(path, """
+        var (exitCode, output, _) = await LintAsync("clean", """
             name: clean
             on:
               push:
@@ -74,11 +64,20 @@ public sealed class WorkflowLintTests
                   - uses: actions/checkout@v4
                   - run: echo "${{ github.sha }}"
             """);
+
+        Assert.True(exitCode == 0, output);
+        Assert.Equal("", output);
+    }
+
+    /// <summary>Lints <paramref name="workflow"/> from a temporary file, which is gone when this returns.</summary>
+    private static async Task<(int ExitCode, string Output, string Path)> LintAsync(string name, string workflow)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"{name}-{Guid.NewGuid():N}.yml");
+        await File.WriteAllTextAsync(path, workflow);
         try
         {
             var (exitCode, output) = await ActionLint.RunAsync(path);
-
-            Assert.True(exitCode == 0, output);
+            return (exitCode, output, path);
         }
         finally
         {

@@ -60,6 +60,7 @@ public sealed class ServiceCollectionExtensionsTests(DynaliteFixture dynalite)
         var backfill = provider.GetRequiredService<DynamoDbOptedInBackfill>();
 
         Assert.Equal("dynamodb", store.Kind);
+        Assert.IsType<DynamoDbSubscriberStore>(store);
         Assert.IsType<DynamoDbDeliveryLedger>(ledger);
         await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
         Assert.NotNull(await ledger.TryClaimAsync(new DateOnly(2025, 3, 2), TestPhones.Alice, DateTimeOffset.UnixEpoch, TimeSpan.FromMinutes(1)));

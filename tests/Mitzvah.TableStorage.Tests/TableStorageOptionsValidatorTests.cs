@@ -41,5 +41,26 @@ public sealed class TableStorageOptionsValidatorTests
         });
 
         Assert.Equal(3, result.Failures!.Count());
+        var failures = result.Failures!.ToList();
+        Assert.Contains("Both", failures[0], StringComparison.Ordinal);
+        Assert.Contains("AZURE_TABLES_ENDPOINT 'http://a.table.core.windows.net/' must be an absolute https URL", failures[1], StringComparison.Ordinal);
+        Assert.Contains("AZURE_TABLES_PREFIX 'bad prefix'", failures[2], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("https://a.table.core.windows.net/?sv=2024-01-01&sig=c2VjcmV0", "https://a.table.core.windows.net/")]
+    [InlineData("https://admin:c2VjcmV0@a.table.core.windows.net/", "https://a.table.core.windows.net/")]
+    [InlineData("http://a.table.core.windows.net/?sig=c2VjcmV0", "http://a.table.core.windows.net/")]
+    public void An_endpoint_carrying_credentials_is_rejected_without_repeating_them(string endpoint, string shown)
+    {
+        var result = _validator.Validate(null, new TableStorageOptions { ServiceUri = new Uri(endpoint) });
+
+        Assert.True(result.Failed);
+        Assert.Contains(result.Failures!, failure => failure.Contains("without a query string", StringComparison.Ordinal));
+        Assert.All(result.Failures!, failure =>
+        {
+            Assert.Contains($"AZURE_TABLES_ENDPOINT '{shown}'", failure, StringComparison.Ordinal);
+            Assert.DoesNotContain("c2VjcmV0", failure, StringComparison.Ordinal);
+        });
     }
 }

@@ -32,7 +32,7 @@ internal static class TestMessengers
         return Core.Value.GetRequiredService<DailyMessageComposer>().Compose(plan);
     }
 
-    /// <summary>Options for the loopback's account, with the sandbox sender and a short request timeout.</summary>
+    /// <summary>Options for the loopback's account, with the sandbox sender and a 10 s request timeout.</summary>
     public static TwilioOptions OptionsFor(LoopbackTwilio loopback) => new()
     {
         AccountSid = loopback.AccountSid,

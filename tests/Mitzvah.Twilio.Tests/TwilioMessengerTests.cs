@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Mitzvah.Core;
 using Mitzvah.Core.Sending;
 using Mitzvah.Testing.Contracts;
 using Mitzvah.Testing.StandIns;
@@ -114,6 +115,21 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         Assert.Equal(code, outcome.ErrorCode);
         Assert.Equal(retryAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null, outcome.RetryAfter);
         Assert.Empty(_loopback.Accepted);
+        Assert.NotNull(outcome.Detail);
+        Assert.DoesNotContain(_loopback.AuthToken, outcome.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_refusal_quoting_the_recipient_reports_the_number_masked()
+    {
+        _loopback.Script(TestPhones.Alice, LoopbackResponse.TwilioError(400, 21211, $"The 'To' number whatsapp:{TestPhones.Alice} is not a valid phone number."));
+        using var messenger = Messenger();
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+
+        Assert.Equal(SendFailureKind.InvalidNumber, outcome.Failure);
+        Assert.DoesNotContain(TestPhones.Alice, outcome.Detail, StringComparison.Ordinal);
+        Assert.Contains(PhoneMask.Mask(TestPhones.Alice), outcome.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -172,6 +188,8 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
 
         Assert.Equal(SendFailureKind.Transient, outcome.Failure);
         Assert.Equal("connection", outcome.ErrorCode);
+        Assert.NotNull(outcome.Detail);
+        Assert.DoesNotContain(_loopback.AuthToken, outcome.Detail, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -201,6 +219,25 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         Assert.Null(await messenger.FindAcceptedAsync(TestPhones.Alice, otherDay, since));
         Assert.Null(await messenger.FindAcceptedAsync(TestPhones.Bob, message, since));
         Assert.Null(await messenger.FindAcceptedAsync(TestPhones.Alice, message, DateTimeOffset.UtcNow.AddMinutes(1)));
+    }
+
+    [Fact]
+    public async Task An_accepted_message_is_found_beyond_the_first_page_of_newer_messages()
+    {
+        using var messenger = Messenger();
+        var message = TestMessengers.MessageFor(TestMessengers.SendDay);
+        var since = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var newer = TestMessengers.MessageFor(TestMessengers.SendDay.AddDays(1));
+        var sent = await messenger.SendAsync(TestPhones.Alice, message);
+        for (var i = 0; i < 60; i++)
+        {
+            Assert.True((await messenger.SendAsync(TestPhones.Alice, newer)).Accepted);
+        }
+
+        var found = await messenger.FindAcceptedAsync(TestPhones.Alice, message, since);
+
+        Assert.Equal(sent.MessageId, found);
+        Assert.True(_loopback.Requests.Count(r => r.Method == "GET") >= 2, "The match is on the second page, so more than one page was read.");
     }
 
     private static LoopbackResponse Parse(string answer)

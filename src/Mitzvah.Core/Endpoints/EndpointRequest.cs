@@ -20,6 +20,29 @@ public sealed record EndpointRequest(
     /// <summary>A header's value, or <see langword="null"/>.</summary>
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>
+    /// Reads a request body for <see cref="Body"/>: all of it up to the endpoints' 64 KiB limit, and one byte more
+    /// when it is longer, so that the endpoint answers 413 while the host never buffers a huge body.
+    /// </summary>
+    public static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(Stream? body, CancellationToken cancellationToken = default)
+    {
+        if (body is null)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        // One byte past the limit, so the endpoint can answer 413 without the host buffering a huge body.
+        var buffer = new byte[RequestBody.MaxBytes + 1];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            length += read;
+        }
+
+        return buffer.AsMemory(0, length);
+    }
+
     /// <summary>Copies headers into a case-insensitive dictionary (hosts call this once).</summary>
     public static IReadOnlyDictionary<string, string> HeaderDictionary(IEnumerable<KeyValuePair<string, string>> headers)
     {

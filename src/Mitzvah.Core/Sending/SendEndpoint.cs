@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
@@ -74,9 +73,9 @@ public sealed partial class SendEndpoint
         var dateText = fields.Text("test_date");
         if (!string.IsNullOrWhiteSpace(dateText))
         {
-            if (!DateOnly.TryParseExact(dateText.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            if (!ManualSendFields.TryParseDate(dateText, out var parsed, out var dateError))
             {
-                return EndpointResponse.Error(400, $"test_date '{dateText}' is not a date like 2026-11-25.");
+                return EndpointResponse.Error(400, dateError!);
             }
 
             date = parsed;
@@ -84,13 +83,9 @@ public sealed partial class SendEndpoint
 
         string? recipient = null;
         var recipientText = fields.Text("test_recipient");
-        if (!string.IsNullOrWhiteSpace(recipientText))
+        if (!string.IsNullOrWhiteSpace(recipientText) && !ManualSendFields.TryParseRecipient(_phones, recipientText, out recipient, out var recipientError))
         {
-            recipient = _phones.Normalize(WhatsAppAddress.ToPhone(recipientText.Trim()));
-            if (recipient is null)
-            {
-                return EndpointResponse.Error(400, "test_recipient is not a phone number; use international form like +14155552671.");
-            }
+            return EndpointResponse.Error(400, recipientError!);
         }
 
         var dryRun = fields.Flag("dry_run");
