@@ -48,7 +48,7 @@ internal sealed class DailySendHarness : IAsyncDisposable
         new(await LoopbackTwilio.StartAsync(options));
 
     /// <summary>A fresh container on the shared file, clock and loopback; disposed with the harness unless disposed earlier.</summary>
-    public ServiceProvider BuildServices(int concurrency = 8, Action<TwilioOptions>? twilio = null)
+    public ServiceProvider BuildServices(int concurrency = 8, Action<TwilioOptions>? twilio = null, int maxAttempts = 3)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -64,7 +64,7 @@ internal sealed class DailySendHarness : IAsyncDisposable
         services.AddMitzvahCore(configuration).AddMitzvahSqlite(DatabasePath).AddMitzvahTwilio(configuration);
         services.Configure<SendOptions>(options =>
         {
-            options.MaxAttempts = 3;
+            options.MaxAttempts = maxAttempts;
             options.BaseDelay = TimeSpan.FromMilliseconds(10);
             options.MaxDelay = TimeSpan.FromSeconds(2);
             options.Lease = Lease;
