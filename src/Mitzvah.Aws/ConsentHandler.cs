@@ -1,21 +1,24 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Health;
+using Mitzvah.DynamoDb;
+using Mitzvah.Twilio;
 
 namespace Mitzvah.Aws;
 
 /// <summary>
-/// Lambda handler of the consent Function URL (<c>Mitzvah.Aws::Mitzvah.Aws.ConsentHandler::Handle</c>): Twilio's
-/// WhatsApp webhook, the web opt-in form and a health check, all served by Core's <see cref="ConsentEndpoint"/>.
+/// Lambda handler of the public Function URL (<c>Mitzvah.Aws::Mitzvah.Aws.ConsentHandler::Handle</c>): every Core
+/// route through its <see cref="EndpointRouter"/>; the URL's root is the consent endpoint (the WhatsApp webhook and
+/// the web opt-in form).
 /// </summary>
 public sealed class ConsentHandler : IDisposable
 {
     private readonly ServiceProvider _services;
-    private readonly ConsentEndpoint _endpoint;
-    private readonly Uri? _publicUrl;
+    private readonly EndpointRouter _router;
 
     /// <summary>Cold start: reads the environment and fails with a message naming any missing or bad variable.</summary>
     public ConsentHandler()
@@ -25,27 +28,36 @@ public sealed class ConsentHandler : IDisposable
 
     internal ConsentHandler(IConfiguration configuration, Action<IServiceCollection>? overrides)
     {
-        _services = LambdaServices.Build(configuration, overrides);
-        var endpoint = _services.GetService<ConsentEndpoint>();
-        if (endpoint is null)
+        _services = LambdaServices.Build(configuration, services =>
+        {
+            // This function never sends, so its health does not depend on the sending settings it is not given.
+            services.Configure<HealthCheckServiceOptions>(options =>
+            {
+                foreach (var check in options.Registrations.Where(check => check.Name == HealthEndpoint.MessengerCheck).ToList())
+                {
+                    options.Registrations.Remove(check);
+                }
+            });
+            overrides?.Invoke(services);
+        });
+        if (_services.GetService<ISubscriberStore>() is null)
         {
             // Without SUBSCRIBERS_TABLE the composition has no store to record consent in, so no consent endpoint.
             _services.Dispose();
             throw new OptionsValidationException(
-                SettingNames.SubscribersTable,
+                DynamoDbSettingNames.SubscribersTable,
                 typeof(ConsentHandler),
-                [$"{SettingNames.SubscribersTable} is required: the consent function records consent in the subscribers table."]);
+                [$"{DynamoDbSettingNames.SubscribersTable} is required: the consent function records consent in the subscribers table."]);
         }
 
-        _endpoint = endpoint;
-        _publicUrl = _services.GetRequiredService<IOptions<ConsentOptions>>().Value.PublicConsentUrl;
+        _router = _services.GetRequiredService<EndpointRouter>();
     }
 
     /// <summary>Environment variables the template must set for this function.</summary>
     public static IReadOnlyList<string> RequiredSettings { get; } =
     [
-        SettingNames.SubscribersTable, SettingNames.ConsentHistoryTable, SettingNames.DeliveriesTable,
-        SettingNames.TwilioAuthToken, SettingNames.TwilioWhatsAppNumber,
+        DynamoDbSettingNames.SubscribersTable, DynamoDbSettingNames.ConsentHistoryTable, DynamoDbSettingNames.DeliveriesTable,
+        TwilioSettingNames.TwilioAuthToken, TwilioSettingNames.TwilioWhatsAppNumber,
     ];
 
     /// <summary>
@@ -65,7 +77,7 @@ public sealed class ConsentHandler : IDisposable
             return FunctionUrlRequest.ToResponse(EndpointResponse.Error(400, "This function serves its Function URL only."));
         }
 
-        return await FunctionUrlRequest.ServeAsync(document.RootElement, _publicUrl, request => _endpoint.HandleAsync(request)).ConfigureAwait(false);
+        return await FunctionUrlRequest.ServeAsync(document.RootElement, _router, RoutePaths.Consent).ConfigureAwait(false);
     }
 
     /// <inheritdoc />

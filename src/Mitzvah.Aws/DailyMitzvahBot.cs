@@ -3,9 +3,11 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Mitzvah.Core;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Sending;
+using Mitzvah.DynamoDb;
+using Mitzvah.Twilio;
 
 namespace Mitzvah.Aws;
 
@@ -16,17 +18,17 @@ namespace Mitzvah.Aws;
 /// the send zone at the scheduled time;</item>
 /// <item>a direct invoke <c>{"test_date":"yyyy-MM-dd","test_recipient":"+1…","dry_run":true}</c>, every field
 /// optional (any other field is refused, so a misspelt test field never sends to everyone);</item>
-/// <item>a Function URL request (payload 2.0): the manual trigger, served by Core's <see cref="SendEndpoint"/>.</item>
+/// <item>a Function URL request (payload 2.0): the manual trigger, served by Core's router (the URL's root is <see cref="RoutePaths.Send"/>).</item>
 /// </list>
 /// Returns the run summary as JSON (for a Function URL, inside the Function URL response).
 /// </summary>
 public sealed class DailyMitzvahBot : IDisposable
 {
-    private static readonly string[] EventFields = ["scheduledTime", "test_date", "test_recipient", "dry_run"];
+    private static readonly string[] EventFields = ["scheduledTime", ManualSendFields.TestDate, ManualSendFields.TestRecipient, ManualSendFields.DryRun];
 
     private readonly ServiceProvider _services;
     private readonly DailySendService _send;
-    private readonly SendEndpoint _endpoint;
+    private readonly EndpointRouter _router;
     private readonly IPhoneNumberNormalizer _phones;
 
     /// <summary>Cold start: reads the environment and fails with a message naming any missing or bad variable.</summary>
@@ -39,15 +41,15 @@ public sealed class DailyMitzvahBot : IDisposable
     {
         _services = LambdaServices.Build(configuration, overrides);
         _send = _services.GetRequiredService<DailySendService>();
-        _endpoint = _services.GetRequiredService<SendEndpoint>();
+        _router = _services.GetRequiredService<EndpointRouter>();
         _phones = _services.GetRequiredService<IPhoneNumberNormalizer>();
     }
 
     /// <summary>Environment variables the template must set for this function.</summary>
     public static IReadOnlyList<string> RequiredSettings { get; } =
     [
-        SettingNames.SubscribersTable, SettingNames.ConsentHistoryTable, SettingNames.DeliveriesTable,
-        SettingNames.TwilioAccountSid, SettingNames.TwilioAuthToken, SettingNames.TwilioWhatsAppNumber,
+        DynamoDbSettingNames.SubscribersTable, DynamoDbSettingNames.ConsentHistoryTable, DynamoDbSettingNames.DeliveriesTable,
+        TwilioSettingNames.TwilioAccountSid, TwilioSettingNames.TwilioAuthToken, TwilioSettingNames.TwilioWhatsAppNumber,
     ];
 
     /// <summary>Lambda entry point.</summary>
@@ -62,7 +64,7 @@ public sealed class DailyMitzvahBot : IDisposable
         var root = document.RootElement;
         if (FunctionUrlRequest.IsHttp(root))
         {
-            return await FunctionUrlRequest.ServeAsync(root, publicUrl: null, request => _endpoint.HandleAsync(request)).ConfigureAwait(false);
+            return await FunctionUrlRequest.ServeAsync(root, _router, RoutePaths.Send).ConfigureAwait(false);
         }
 
         var summary = await _send.RunAsync(ToSendRequest(root)).ConfigureAwait(false);
@@ -89,18 +91,6 @@ public sealed class DailyMitzvahBot : IDisposable
             }
         }
 
-        DateOnly? date = null;
-        if (Text(input, "test_date") is { } dateText)
-        {
-            date = ManualSendFields.TryParseDate(dateText, out var parsed, out var error) ? parsed : throw new ArgumentException(error, nameof(input));
-        }
-
-        string? recipient = null;
-        if (Text(input, "test_recipient") is { } recipientText && !ManualSendFields.TryParseRecipient(_phones, recipientText, out recipient, out var recipientError))
-        {
-            throw new ArgumentException(recipientError, nameof(input));
-        }
-
         DateTimeOffset? scheduledTime = null;
         if (Text(input, "scheduledTime") is { } timeText)
         {
@@ -109,13 +99,9 @@ public sealed class DailyMitzvahBot : IDisposable
                 : throw new ArgumentException($"scheduledTime '{timeText}' is not an ISO-8601 time.", nameof(input));
         }
 
-        var dryRun = input.TryGetProperty("dry_run", out var flag) ? flag.ValueKind switch
-        {
-            JsonValueKind.True => true,
-            JsonValueKind.False or JsonValueKind.Null => false,
-            _ => throw new ArgumentException("dry_run must be true or false.", nameof(input)),
-        } : false;
-        return new SendRequest(date, recipient, dryRun, scheduledTime);
+        return ManualSendFields.TryParse(RequestFields.FromJson(input), _phones, out var request, out var error)
+            ? request with { TriggeredAt = scheduledTime }
+            : throw new ArgumentException(error, nameof(input));
     }
 
     /// <summary>A text field, trimmed; <see langword="null"/> when absent, null or blank.</summary>

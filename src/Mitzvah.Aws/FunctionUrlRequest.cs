@@ -19,19 +19,20 @@ internal static class FunctionUrlRequest
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty("requestContext", out _);
 
     /// <summary>
-    /// Translates the event to Core's request, lets <paramref name="endpoint"/> answer it, and writes the answer in
-    /// the Function URL response shape. An event that cannot be read is answered 400, and the endpoint is not called.
+    /// Translates the event to Core's request, lets the router answer it, and writes the answer in the Function URL
+    /// response shape. An event that cannot be read is answered 400, and no route is called.
     /// </summary>
     /// <param name="root">The event.</param>
-    /// <param name="publicUrl">
-    /// The URL Twilio signs, when configured; else <c>https://</c> + host header + <c>rawPath</c> (+ <c>?</c> +
-    /// <c>rawQueryString</c>).
+    /// <param name="router">Core's router.</param>
+    /// <param name="rootRoute">
+    /// The route the URL's root (<c>/</c>) stands for: a function URL is itself the address operators configure (the
+    /// webhook, the manual trigger), so its root is that function's main route. The URL as seen, root included, is
+    /// kept for signatures.
     /// </param>
-    /// <param name="endpoint">Core's endpoint.</param>
-    public static async Task<Stream> ServeAsync(JsonElement root, Uri? publicUrl, Func<EndpointRequest, Task<EndpointResponse>> endpoint)
+    public static async Task<Stream> ServeAsync(JsonElement root, EndpointRouter router, string rootRoute)
     {
-        var response = TryRead(root, publicUrl, out var request, out var error)
-            ? await endpoint(request).ConfigureAwait(false)
+        var response = TryRead(root, rootRoute, out var request, out var error)
+            ? await router.HandleAsync(request).ConfigureAwait(false)
             : EndpointResponse.Error(400, error);
         return ToResponse(response);
     }
@@ -61,7 +62,7 @@ internal static class FunctionUrlRequest
         return stream;
     }
 
-    private static bool TryRead(JsonElement root, Uri? publicUrl, [NotNullWhen(true)] out EndpointRequest? request, [NotNullWhen(false)] out string? error)
+    private static bool TryRead(JsonElement root, string rootRoute, [NotNullWhen(true)] out EndpointRequest? request, [NotNullWhen(false)] out string? error)
     {
         request = null;
         if (!root.TryGetProperty("requestContext", out var context) || context.ValueKind != JsonValueKind.Object
@@ -116,15 +117,22 @@ internal static class FunctionUrlRequest
         var headerDictionary = EndpointRequest.HeaderDictionary(headers);
         var path = Text(root, "rawPath") ?? "/";
         var query = Text(root, "rawQueryString") ?? string.Empty;
-        var url = publicUrl;
-        if (url is null
-            && !Uri.TryCreate($"https://{headerDictionary.GetValueOrDefault("host", "localhost")}{path}{(query.Length > 0 ? "?" + query : string.Empty)}", UriKind.Absolute, out url))
+        if (!Uri.TryCreate($"https://{headerDictionary.GetValueOrDefault("host", "localhost")}{path}{(query.Length > 0 ? "?" + query : string.Empty)}", UriKind.Absolute, out var url))
         {
             error = "The request's Host header and path do not form a URL.";
             return false;
         }
 
-        request = new EndpointRequest(method.ToUpperInvariant(), path, headerDictionary, query, bytes, url, Text(http, "sourceIp"));
+        request = new EndpointRequest
+        {
+            Method = method.ToUpperInvariant(),
+            Path = path is "" or "/" ? rootRoute : path,
+            Headers = headerDictionary,
+            QueryString = query,
+            Body = bytes,
+            Url = url,
+            RemoteAddress = Text(http, "sourceIp"),
+        };
         error = null;
         return true;
     }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Logging;
 using Mitzvah.DynamoDb;
 using Mitzvah.Twilio;
@@ -27,7 +28,7 @@ internal static class LambdaServices
     {
         var services = new ServiceCollection();
         services.AddLogging(logging => logging.AddProvider(new TextWriterLoggerProvider(Console.Out)).SetMinimumLevel(LogLevel.Information));
-        var withSubscribers = configuration.Text(SettingNames.SubscribersTable) is not null;
+        var withSubscribers = configuration.Text(DynamoDbSettingNames.SubscribersTable) is not null;
         if (withSubscribers)
         {
             services.AddMitzvahDynamoDb(configuration);
@@ -35,7 +36,7 @@ internal static class LambdaServices
         else
         {
             // The ledger's constructor validates the table name, so a missing DELIVERIES_TABLE fails the cold start by name.
-            var ledgerOnly = new DynamoDbOptions { DeliveriesTable = configuration.Text(SettingNames.DeliveriesTable) ?? string.Empty };
+            var ledgerOnly = new DynamoDbOptions { DeliveriesTable = configuration.Text(DynamoDbSettingNames.DeliveriesTable) ?? string.Empty };
             services.TryAddSingleton<IAmazonDynamoDB>(_ => new AmazonDynamoDBClient());
             services.AddSingleton<IDeliveryLedger>(provider => new DynamoDbDeliveryLedger(provider.GetRequiredService<IAmazonDynamoDB>(), ledgerOnly));
         }
@@ -45,7 +46,7 @@ internal static class LambdaServices
         if (!withSubscribers)
         {
             // No subscriber store, so nothing to record consent in: only the daily run works in this mode.
-            services.RemoveAll<ConsentEndpoint>();
+            services.RemoveMitzvahRoute<ConsentEndpoint>();
         }
 
         overrides?.Invoke(services);

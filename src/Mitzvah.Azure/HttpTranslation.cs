@@ -4,29 +4,23 @@ using Mitzvah.Core.Endpoints;
 
 namespace Mitzvah.Azure;
 
-/// <summary>Turns the worker's HTTP model into Core's transport-neutral one and back; nothing more.</summary>
+/// <summary>Turns the worker's HTTP model into Core's transport-neutral one, lets the router answer, and back.</summary>
 internal static class HttpTranslation
 {
-    /// <summary>Reads <paramref name="request"/>; <paramref name="publicUrl"/> overrides the URL used for signatures.</summary>
-    public static async Task<EndpointRequest> ToEndpointRequestAsync(HttpRequestData request, Uri? publicUrl, CancellationToken cancellationToken)
+    public static async Task<HttpResponseData> ServeAsync(HttpRequestData request, EndpointRouter router, CancellationToken cancellationToken)
     {
-        var headers = EndpointRequest.HeaderDictionary(
-            request.Headers.Select(header => KeyValuePair.Create(header.Key, string.Join(", ", header.Value))));
-        var body = await EndpointRequest.ReadBodyAsync(request.Body, cancellationToken).ConfigureAwait(false);
-        return new EndpointRequest(
-            request.Method.ToUpperInvariant(),
-            request.Url.AbsolutePath,
-            headers,
-            request.Url.Query.TrimStart('?'),
-            body,
-            publicUrl ?? request.Url,
-            // The worker never sees the socket; App Service's front end puts the client first in X-Forwarded-For.
-            headers.TryGetValue("X-Forwarded-For", out var forwarded) ? forwarded.Split(',')[0].Trim() : null);
-    }
+        ArgumentNullException.ThrowIfNull(request);
+        var endpointRequest = new EndpointRequest
+        {
+            Method = request.Method.ToUpperInvariant(),
+            Path = request.Url.AbsolutePath,
+            Headers = EndpointRequest.HeaderDictionary(request.Headers.Select(header => KeyValuePair.Create(header.Key, string.Join(", ", header.Value)))),
+            QueryString = request.Url.Query.TrimStart('?'),
+            Body = await EndpointRequest.ReadBodyAsync(request.Body, cancellationToken).ConfigureAwait(false),
+            Url = request.Url,
+        };
+        var response = await router.HandleAsync(endpointRequest, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Writes <paramref name="response"/> as the function's result (no body for HEAD).</summary>
-    public static async Task<HttpResponseData> ToHttpResponseAsync(HttpRequestData request, EndpointResponse response, CancellationToken cancellationToken)
-    {
         var result = request.CreateResponse();
         result.StatusCode = (HttpStatusCode)response.StatusCode;
         result.Headers.TryAddWithoutValidation("Content-Type", response.ContentType);

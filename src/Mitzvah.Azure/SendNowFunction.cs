@@ -1,32 +1,27 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Http;
-using Mitzvah.Core.Sending;
+using Mitzvah.Core.Endpoints;
 
 namespace Mitzvah.Azure;
 
 /// <summary>
-/// <c>/api/send</c>: the operators' manual trigger. The function key guards the route and <c>SEND_TOKEN</c> the action,
-/// so a leaked key alone sends nothing.
+/// <c>/api/send</c>: the operators' manual trigger, served by Core's router like every route; it has a function of
+/// its own so that the function key guards the route and <c>SEND_TOKEN</c> the action, and a leaked key alone sends nothing.
 /// </summary>
 public sealed class SendNowFunction
 {
-    private readonly SendEndpoint _endpoint;
+    private readonly EndpointRouter _router;
 
     /// <summary>Creates the function.</summary>
-    public SendNowFunction(SendEndpoint endpoint)
+    public SendNowFunction(EndpointRouter router)
     {
-        _endpoint = endpoint;
+        _router = router;
     }
 
     /// <summary>Handles one request.</summary>
     [Function("SendNow")]
-    public async Task<HttpResponseData> RunAsync(
+    public Task<HttpResponseData> RunAsync(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "send")] HttpRequestData request,
-        CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var endpointRequest = await HttpTranslation.ToEndpointRequestAsync(request, publicUrl: null, cancellationToken).ConfigureAwait(false);
-        var response = await _endpoint.HandleAsync(endpointRequest, cancellationToken).ConfigureAwait(false);
-        return await HttpTranslation.ToHttpResponseAsync(request, response, cancellationToken).ConfigureAwait(false);
-    }
+        CancellationToken cancellationToken) =>
+        HttpTranslation.ServeAsync(request, _router, cancellationToken);
 }

@@ -38,7 +38,7 @@ internal static class CliServices
     {
         services.AddSingleton(configuration);
         services.AddLogging(logging => logging.AddProvider(new TextWriterLoggerProvider(log)).SetMinimumLevel(LogLevel.Information));
-        if (configuration.Text(SettingNames.TwilioAccountSid) is null)
+        if (configuration.Text(TwilioSettingNames.TwilioAccountSid) is null)
         {
             services.AddSingleton<IMessenger>(new OutboxMessenger(outbox ?? configuration.Text(SettingNames.Outbox) ?? DefaultOutbox));
         }

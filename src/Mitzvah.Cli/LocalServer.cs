@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,21 +7,18 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
-using Mitzvah.Core.Sending;
 
 namespace Mitzvah.Cli;
 
 /// <summary>
-/// <c>mitzvah serve</c>: Kestrel on 127.0.0.1 serving the consent endpoint at <c>/api/consent</c>, the opt-in page at
-/// <c>/</c> and its <c>config.json</c>. Translates HTTP to Core's transport-neutral model and back; nothing more.
+/// <c>mitzvah serve</c>: Kestrel on 127.0.0.1 with one catch-all that hands every request to Core's
+/// <see cref="EndpointRouter"/> (consent, manual send, health, the opt-in page and its <c>config.json</c>).
+/// Translates HTTP to Core's transport-neutral model and back; nothing more.
 /// </summary>
 internal sealed partial class LocalServer : IAsyncDisposable
 {
-    public const string ConsentPath = "/api/consent";
-    public const string SendPath = "/api/send";
 
     private readonly WebApplication _app;
 
@@ -34,17 +30,18 @@ internal sealed partial class LocalServer : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public Uri ConsentUrl => new(BaseAddress, ConsentPath);
+    public Uri ConsentUrl => new(BaseAddress, RoutePaths.Consent);
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Starts the server; port 0 picks a free port.</summary>
+    /// <summary>Starts the server; port 0 picks a free port; <paramref name="configure"/> adds to the container (tests).</summary>
     public static async Task<LocalServer> StartAsync(
-        IConfiguration configuration, string databasePath, int port, TextWriter log, CancellationToken cancellationToken = default)
+        IConfiguration configuration, string databasePath, int port, TextWriter log, Action<IServiceCollection>? configure = null, CancellationToken cancellationToken = default)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddMitzvahCli(configuration, databasePath, log);
+        configure?.Invoke(builder.Services);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, port);
@@ -52,19 +49,16 @@ internal sealed partial class LocalServer : IAsyncDisposable
         });
 
         var app = builder.Build();
-        app.Map(ConsentPath, (HttpContext context) => HandleAsync(context, context.RequestServices.GetRequiredService<ConsentEndpoint>().HandleAsync));
-        app.Map(SendPath, (HttpContext context) => HandleAsync(context, context.RequestServices.GetRequiredService<SendEndpoint>().HandleAsync));
-        app.MapGet("/", ServePage);
-        app.MapGet("/optin.html", ServePage);
-        app.MapGet("/config.json", (HttpContext context) => ServeConfig(context));
+        var router = app.Services.GetRequiredService<EndpointRouter>();
+        app.Map("/{**path}", (HttpContext context) => HandleAsync(context, router));
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var server = new LocalServer(app, new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)));
-        var signatures = app.Services.GetRequiredService<IWebhookSignatureValidator>();
+        var webhook = app.Services.GetRequiredService<IInboundWebhook>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mitzvah.Cli.Serve");
         LogStarted(logger, server.ConsentUrl, server.BaseAddress, databasePath);
-        if (!signatures.IsConfigured)
+        if (!webhook.CanVerify)
         {
             LogNoAuthToken(logger);
         }
@@ -78,10 +72,20 @@ internal sealed partial class LocalServer : IAsyncDisposable
         await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static async Task HandleAsync(HttpContext context, Func<EndpointRequest, CancellationToken, Task<EndpointResponse>> endpoint)
+    private static async Task HandleAsync(HttpContext context, EndpointRouter router)
     {
-        var request = await ToEndpointRequestAsync(context).ConfigureAwait(false);
-        var response = await endpoint(request, context.RequestAborted).ConfigureAwait(false);
+        var http = context.Request;
+        var request = new EndpointRequest
+        {
+            Method = http.Method.ToUpperInvariant(),
+            Path = http.Path.Value is { Length: > 0 } path ? path : "/",
+            Headers = EndpointRequest.HeaderDictionary(http.Headers.Select(header => KeyValuePair.Create(header.Key, header.Value.ToString()))),
+            QueryString = http.QueryString.HasValue ? http.QueryString.Value![1..] : string.Empty,
+            Body = await EndpointRequest.ReadBodyAsync(http.Body, context.RequestAborted).ConfigureAwait(false),
+            Url = new Uri($"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}"),
+            RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
+        };
+        var response = await router.HandleAsync(request, context.RequestAborted).ConfigureAwait(false);
         context.Response.StatusCode = response.StatusCode;
         context.Response.ContentType = response.ContentType;
         foreach (var (name, value) in response.Headers)
@@ -89,49 +93,10 @@ internal sealed partial class LocalServer : IAsyncDisposable
             context.Response.Headers[name] = value;
         }
 
-        if (!HttpMethods.IsHead(context.Request.Method))
+        if (!HttpMethods.IsHead(http.Method))
         {
             await context.Response.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
         }
-    }
-
-    private static async Task<EndpointRequest> ToEndpointRequestAsync(HttpContext context)
-    {
-        var http = context.Request;
-        var body = await EndpointRequest.ReadBodyAsync(http.Body, context.RequestAborted).ConfigureAwait(false);
-        var options = context.RequestServices.GetRequiredService<IOptions<ConsentOptions>>().Value;
-        // Twilio signs the public consent URL; behind a tunnel or proxy that differs from what Kestrel sees.
-        var publicUrl = http.Path == ConsentPath && options.PublicConsentUrl is { } configured ? configured : new Uri($"{http.Scheme}://{http.Host}{http.PathBase}{http.Path}{http.QueryString}");
-        return new EndpointRequest(
-            http.Method,
-            http.Path.Value ?? ConsentPath,
-            EndpointRequest.HeaderDictionary(http.Headers.Select(header => KeyValuePair.Create(header.Key, header.Value.ToString()))),
-            http.QueryString.HasValue ? http.QueryString.Value![1..] : string.Empty,
-            body,
-            publicUrl,
-            context.Connection.RemoteIpAddress?.ToString());
-    }
-
-    private static IResult ServePage()
-    {
-        using var stream = typeof(LocalServer).Assembly.GetManifestResourceStream("web.optin.html")
-            ?? throw new InvalidOperationException("The opt-in page is not embedded.");
-        using var reader = new StreamReader(stream);
-        return Results.Content(reader.ReadToEnd(), "text/html; charset=utf-8");
-    }
-
-    private static IResult ServeConfig(HttpContext context)
-    {
-        var options = context.RequestServices.GetRequiredService<IOptions<ConsentOptions>>().Value;
-        var config = new
-        {
-            consentUrl = ConsentPath,
-            whatsappNumber = options.WhatsAppNumber ?? string.Empty,
-            consentText = options.ConsentText,
-            consentVersion = options.ConsentTextVersion,
-            serviceName = options.ServiceName,
-        };
-        return Results.Text(JsonSerializer.Serialize(config), "application/json; charset=utf-8");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consent endpoint {Url}, opt-in page {Page}, database {Database}")]

@@ -6,6 +6,8 @@ using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Catalogue;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Health;
 using Mitzvah.Core.Messages;
 using Mitzvah.Core.Sending;
 using Mitzvah.Core.Study;
@@ -31,7 +33,6 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ConsentOptions>().Configure(options =>
         {
             options.WebhookToken = configuration.Text(SettingNames.WebhookToken);
-            options.WhatsAppNumber = configuration.WhatsAppNumber(SettingNames.TwilioWhatsAppNumber);
             options.PublicConsentUrl = configuration.HttpUrl(SettingNames.PublicConsentUrl);
         }).ValidateOnStart();
         services.AddOptions<SendOptions>().Configure(options =>
@@ -63,11 +64,18 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<DeliveryPlanner>();
         services.TryAddSingleton<DailyMessageComposer>();
         services.AddOptions<ConsentOptions>();
-        services.TryAddSingleton<ConsentEndpoint>();
         services.AddOptions<SendOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendOptions>, SendOptionsValidator>());
         services.TryAddSingleton<DailySendService>();
-        services.TryAddSingleton<SendEndpoint>();
+        services.AddHealthChecks()
+            .AddCheck<StoreHealthCheck>(HealthEndpoint.StoreCheck)
+            .AddCheck<MessengerHealthCheck>(HealthEndpoint.MessengerCheck);
+        services.TryAddSingleton<EndpointRouter>();
+        services.AddMitzvahRoute<ConsentEndpoint>()
+            .AddMitzvahRoute<SendEndpoint>()
+            .AddMitzvahRoute<HealthEndpoint>()
+            .AddMitzvahRoute<OptInPageEndpoint>()
+            .AddMitzvahRoute<OptInConfigEndpoint>();
         return services;
     }
 }

@@ -1,6 +1,5 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using Mitzvah.Core;
 
 namespace Mitzvah.DynamoDb;
 
@@ -53,17 +52,17 @@ public sealed partial class DynamoDbOptionsValidator : IValidateOptions<DynamoDb
         var failures = new List<string>();
         if (tables.HasFlag(Tables.Subscribers))
         {
-            Check(failures, SettingNames.SubscribersTable, "subscribers", options.SubscribersTable);
+            Check(failures, DynamoDbSettingNames.SubscribersTable, "subscribers", options.SubscribersTable);
         }
 
         if (tables.HasFlag(Tables.ConsentHistory))
         {
-            Check(failures, SettingNames.ConsentHistoryTable, "consent history", options.ConsentHistoryTable);
+            Check(failures, DynamoDbSettingNames.ConsentHistoryTable, "consent history", options.ConsentHistoryTable);
         }
 
         if (tables.HasFlag(Tables.Deliveries))
         {
-            Check(failures, SettingNames.DeliveriesTable, "delivery ledger", options.DeliveriesTable);
+            Check(failures, DynamoDbSettingNames.DeliveriesTable, "delivery ledger", options.DeliveriesTable);
         }
 
         return failures;

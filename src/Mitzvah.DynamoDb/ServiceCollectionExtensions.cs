@@ -37,9 +37,9 @@ public static class ServiceCollectionExtensions
         services.AddOptions<DynamoDbOptions>()
             .Configure(options =>
             {
-                options.SubscribersTable = configuration.Text(SettingNames.SubscribersTable) ?? string.Empty;
-                options.ConsentHistoryTable = configuration.Text(SettingNames.ConsentHistoryTable) ?? string.Empty;
-                options.DeliveriesTable = configuration.Text(SettingNames.DeliveriesTable) ?? string.Empty;
+                options.SubscribersTable = configuration.Text(DynamoDbSettingNames.SubscribersTable) ?? string.Empty;
+                options.ConsentHistoryTable = configuration.Text(DynamoDbSettingNames.ConsentHistoryTable) ?? string.Empty;
+                options.DeliveriesTable = configuration.Text(DynamoDbSettingNames.DeliveriesTable) ?? string.Empty;
             })
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DynamoDbOptions>, DynamoDbOptionsValidator>());

@@ -29,9 +29,9 @@ public static class ServiceCollectionExtensions
 
         var options = new TableStorageOptions
         {
-            ConnectionString = configuration.Text(SettingNames.AzureTablesConnectionString),
-            ServiceUri = configuration.HttpUrl(SettingNames.AzureTablesEndpoint),
-            TablePrefix = configuration.Text(SettingNames.AzureTablesPrefix) ?? TableStorageOptions.DefaultTablePrefix,
+            ConnectionString = configuration.Text(TableStorageSettingNames.AzureTablesConnectionString),
+            ServiceUri = configuration.HttpUrl(TableStorageSettingNames.AzureTablesEndpoint),
+            TablePrefix = configuration.Text(TableStorageSettingNames.AzureTablesPrefix) ?? TableStorageOptions.DefaultTablePrefix,
         };
         var validation = new TableStorageOptionsValidator().Validate(Options.DefaultName, options);
         if (validation.Failed)
@@ -70,9 +70,9 @@ public static class ServiceCollectionExtensions
         {
             // The value may hold the account key, so the message does not repeat it.
             throw new OptionsValidationException(
-                SettingNames.AzureTablesConnectionString,
+                TableStorageSettingNames.AzureTablesConnectionString,
                 typeof(TableStorageOptions),
-                [$"{SettingNames.AzureTablesConnectionString} is not a valid storage connection string ({exception.GetType().Name})."]);
+                [$"{TableStorageSettingNames.AzureTablesConnectionString} is not a valid storage connection string ({exception.GetType().Name})."]);
         }
     }
 }

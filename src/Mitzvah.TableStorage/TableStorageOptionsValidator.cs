@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Mitzvah.Core;
 
 namespace Mitzvah.TableStorage;
 
@@ -16,36 +15,36 @@ public sealed class TableStorageOptionsValidator : IValidateOptions<TableStorage
         if (hasConnectionString && options.ServiceUri is not null)
         {
             failures.Add(
-                $"Both {SettingNames.AzureTablesConnectionString} and {SettingNames.AzureTablesEndpoint} are set; set only one: "
-                + $"{SettingNames.AzureTablesConnectionString} for a connection string (e.g. UseDevelopmentStorage=true), "
-                + $"or {SettingNames.AzureTablesEndpoint} for the table service URL reached with the managed identity.");
+                $"Both {TableStorageSettingNames.AzureTablesConnectionString} and {TableStorageSettingNames.AzureTablesEndpoint} are set; set only one: "
+                + $"{TableStorageSettingNames.AzureTablesConnectionString} for a connection string (e.g. UseDevelopmentStorage=true), "
+                + $"or {TableStorageSettingNames.AzureTablesEndpoint} for the table service URL reached with the managed identity.");
         }
         else if (!hasConnectionString && options.ServiceUri is null)
         {
             failures.Add(
-                $"Neither {SettingNames.AzureTablesConnectionString} nor {SettingNames.AzureTablesEndpoint} is set; set one: "
-                + $"{SettingNames.AzureTablesConnectionString} for a connection string (e.g. UseDevelopmentStorage=true), "
-                + $"or {SettingNames.AzureTablesEndpoint} for the table service URL reached with the managed identity.");
+                $"Neither {TableStorageSettingNames.AzureTablesConnectionString} nor {TableStorageSettingNames.AzureTablesEndpoint} is set; set one: "
+                + $"{TableStorageSettingNames.AzureTablesConnectionString} for a connection string (e.g. UseDevelopmentStorage=true), "
+                + $"or {TableStorageSettingNames.AzureTablesEndpoint} for the table service URL reached with the managed identity.");
         }
 
         // Bearer tokens are only ever sent over TLS, so a managed-identity endpoint must be https.
         if (options.ServiceUri is { } uri && (!uri.IsAbsoluteUri || uri.Scheme != Uri.UriSchemeHttps))
         {
-            failures.Add($"{SettingNames.AzureTablesEndpoint} '{Shown(uri)}' must be an absolute https URL, e.g. https://account.table.core.windows.net.");
+            failures.Add($"{TableStorageSettingNames.AzureTablesEndpoint} '{Shown(uri)}' must be an absolute https URL, e.g. https://account.table.core.windows.net.");
         }
 
         // A SAS token or user name in the URL would be a second, unused credential, and could leak into messages.
         if (options.ServiceUri is { IsAbsoluteUri: true } withSecrets && (withSecrets.Query.Length > 0 || withSecrets.UserInfo.Length > 0))
         {
             failures.Add(
-                $"{SettingNames.AzureTablesEndpoint} '{Shown(withSecrets)}' must be the bare table service URL, without a query string "
+                $"{TableStorageSettingNames.AzureTablesEndpoint} '{Shown(withSecrets)}' must be the bare table service URL, without a query string "
                 + "(such as a SAS token) or user name: access comes from the managed identity.");
         }
 
         if (!TableNames.IsValidPrefix(options.TablePrefix))
         {
             failures.Add(
-                $"{SettingNames.AzureTablesPrefix} '{options.TablePrefix}' must be a letter followed by at most "
+                $"{TableStorageSettingNames.AzureTablesPrefix} '{options.TablePrefix}' must be a letter followed by at most "
                 + $"{TableNames.MaxPrefixLength - 1} letters or digits.");
         }
 

@@ -12,7 +12,7 @@ namespace Mitzvah.Twilio;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds webhook signature checking, phone normalisation and the <see cref="TwilioMessenger"/> (unless a messenger
+    /// Adds the inbound webhook (signature checking, TwiML replies), phone normalisation and the <see cref="TwilioMessenger"/> (unless a messenger
     /// is already registered), with <see cref="TwilioOptions"/> bound from configuration.
     /// </summary>
     public static IServiceCollection AddMitzvahTwilio(this IServiceCollection services, IConfiguration configuration)
@@ -20,17 +20,20 @@ public static class ServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<TwilioOptions>().Configure(options =>
         {
-            options.AccountSid = configuration.Text(SettingNames.TwilioAccountSid);
-            options.AuthToken = configuration.Text(SettingNames.TwilioAuthToken);
-            options.WhatsAppNumber = configuration.WhatsAppNumber(SettingNames.TwilioWhatsAppNumber);
-            options.MessagingServiceSid = configuration.Text(SettingNames.TwilioMessagingServiceSid);
-            options.StatusCallbackUrl = configuration.HttpUrl(SettingNames.TwilioStatusCallbackUrl);
-            options.TemplateSid = configuration.Text(SettingNames.WhatsAppTemplateSid);
-            options.ApiBaseUrl = configuration.HttpUrl(SettingNames.TwilioApiBaseUrl);
+            options.AccountSid = configuration.Text(TwilioSettingNames.TwilioAccountSid);
+            options.AuthToken = configuration.Text(TwilioSettingNames.TwilioAuthToken);
+            options.WhatsAppNumber = configuration.WhatsAppNumber(TwilioSettingNames.TwilioWhatsAppNumber);
+            options.MessagingServiceSid = configuration.Text(TwilioSettingNames.TwilioMessagingServiceSid);
+            options.StatusCallbackUrl = configuration.HttpUrl(TwilioSettingNames.TwilioStatusCallbackUrl);
+            options.TemplateSid = configuration.Text(TwilioSettingNames.WhatsAppTemplateSid);
+            options.ApiBaseUrl = configuration.HttpUrl(TwilioSettingNames.TwilioApiBaseUrl);
         }).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
         services.TryAddSingleton<IMessenger, TwilioMessenger>();
-        services.TryAddSingleton<IWebhookSignatureValidator, TwilioSignatureValidator>();
+        services.TryAddSingleton<IInboundWebhook, TwilioInboundWebhook>();
+        services.Configure<ConsentOptions>(options =>
+            options.WhatsAppNumber ??= configuration.WhatsAppNumber(TwilioSettingNames.TwilioWhatsAppNumber));
+        services.AddHealthChecks().AddCheck<TwilioWebhookHealthCheck>("webhooks");
         services.TryAddSingleton<IPhoneNumberNormalizer, LibPhoneNumberNormalizer>();
         return services;
     }

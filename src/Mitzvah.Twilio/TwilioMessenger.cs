@@ -65,17 +65,17 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         var failures = new List<string>();
         if (options.AccountSid is null)
         {
-            failures.Add($"{SettingNames.TwilioAccountSid} must be set to the account SID (AC followed by 32 characters).");
+            failures.Add($"{TwilioSettingNames.TwilioAccountSid} must be set to the account SID (AC followed by 32 characters).");
         }
 
         if (string.IsNullOrEmpty(options.AuthToken))
         {
-            failures.Add($"{SettingNames.TwilioAuthToken} must be set.");
+            failures.Add($"{TwilioSettingNames.TwilioAuthToken} must be set.");
         }
 
         if (options.WhatsAppNumber is null && options.MessagingServiceSid is null)
         {
-            failures.Add($"{SettingNames.TwilioWhatsAppNumber} (or {SettingNames.TwilioMessagingServiceSid}) must be set to the sending number.");
+            failures.Add($"{TwilioSettingNames.TwilioWhatsAppNumber} (or {TwilioSettingNames.TwilioMessagingServiceSid}) must be set to the sending number.");
         }
 
         return failures;

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Mitzvah.Core;
 
 namespace Mitzvah.Twilio;
 
@@ -18,17 +17,17 @@ public sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
         var failures = new List<string>();
         if (options.AccountSid is { } sid && (sid.Length != 34 || !sid.StartsWith("AC", StringComparison.Ordinal)))
         {
-            failures.Add($"{SettingNames.TwilioAccountSid} must be the account SID: AC followed by 32 characters.");
+            failures.Add($"{TwilioSettingNames.TwilioAccountSid} must be the account SID: AC followed by 32 characters.");
         }
 
         if (options.MessagingServiceSid is { } service && !service.StartsWith("MG", StringComparison.Ordinal))
         {
-            failures.Add($"{SettingNames.TwilioMessagingServiceSid} must start with MG.");
+            failures.Add($"{TwilioSettingNames.TwilioMessagingServiceSid} must start with MG.");
         }
 
         if (options.TemplateSid is { } template && !template.StartsWith("HX", StringComparison.Ordinal))
         {
-            failures.Add($"{SettingNames.WhatsAppTemplateSid} must be a Content SID starting with HX.");
+            failures.Add($"{TwilioSettingNames.WhatsAppTemplateSid} must be a Content SID starting with HX.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -252,8 +252,8 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
     [InlineData("""{"scheduledTime":"soon"}""", "scheduledTime 'soon'")]
     [InlineData("""[1]""", "must be a JSON object")]
     [InlineData("""{"test_date": "2026-11-25",""", "not valid JSON")]
-    [InlineData("""{"test_date":20261125}""", "test_date must be a string")]
-    [InlineData("""{"test_date":"2026-11-25","dry_run":"true"}""", "dry_run must be true or false")]
+    [InlineData("""{"test_date":20261125}""", "test_date '20261125' is not a date like 2026-11-25")]
+    [InlineData("""{"test_date":"2026-11-25","dry_run":"maybe"}""", "dry_run must be true or false")]
     [InlineData("""{"key1":"value1"}""", "unknown field 'key1'")]
     public async Task A_bad_direct_invoke_fails_with_a_message_saying_what_is_wrong(string payload, string message)
     {

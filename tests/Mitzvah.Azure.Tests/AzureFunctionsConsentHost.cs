@@ -1,7 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
-using Mitzvah.Core;
 using Mitzvah.Core.Consent;
+using Mitzvah.TableStorage;
 using Mitzvah.Testing.Consent;
+using Mitzvah.Twilio;
 
 namespace Mitzvah.Azure.Tests;
 
@@ -28,16 +29,18 @@ internal sealed class AzureFunctionsConsentHost : IConsentHost
         var prefix = StandInsFixture.NewPrefix();
         var configuration = new Dictionary<string, string?>(settings.ToEnvironment())
         {
-            [SettingNames.AzureTablesConnectionString] = standIns.TablesConnectionString,
-            [SettingNames.AzureTablesPrefix] = prefix,
+            [TableStorageSettingNames.AzureTablesConnectionString] = standIns.TablesConnectionString,
+            [TableStorageSettingNames.AzureTablesPrefix] = prefix,
             [MitzvahFunctionsApp.DailyScheduleSetting] = TestSettings.Schedule,
+            // One app both sends and serves consent, so it is configured to send, as deployed.
+            [TwilioSettingNames.TwilioAccountSid] = TestSettings.AccountSid,
         };
         return new AzureFunctionsConsentHost(await FunctionAppHarness.StartAsync(configuration), standIns, prefix);
     }
 
     public async Task<ScenarioResponse> SendAsync(ScenarioRequest request, IReadOnlyDictionary<string, string> extraHeaders)
     {
-        await using var invocation = _app.Activate<ConsentFunction>();
+        await using var invocation = _app.Activate<HttpFunction>();
         var http = FunctionAppHarness.Request(
             invocation.Context, request.Method, "api/consent", request.ContentType, request.Body, (request.Headers ?? new Dictionary<string, string>()).Concat(extraHeaders));
         var response = (TestHttpResponseData)await invocation.Function.RunAsync(http, CancellationToken.None);

@@ -35,7 +35,7 @@ public sealed class ConsentFunctionTests(StandInsFixture standIns) : IAsyncLifet
     public async Task Head_answers_without_a_body()
     {
         await using var app = await StartAsync();
-        await using var invocation = app.Activate<ConsentFunction>();
+        await using var invocation = app.Activate<HttpFunction>();
 
         var response = (TestHttpResponseData)await invocation.Function.RunAsync(
             FunctionAppHarness.Request(invocation.Context, "HEAD", "api/consent"), CancellationToken.None);
@@ -49,7 +49,7 @@ public sealed class ConsentFunctionTests(StandInsFixture standIns) : IAsyncLifet
     public async Task Extra_response_headers_reach_the_client()
     {
         await using var app = await StartAsync();
-        await using var invocation = app.Activate<ConsentFunction>();
+        await using var invocation = app.Activate<HttpFunction>();
 
         var response = (TestHttpResponseData)await invocation.Function.RunAsync(
             FunctionAppHarness.Request(invocation.Context, "PUT", "api/consent", ScenarioRequest.JsonType, "{}"), CancellationToken.None);
@@ -62,7 +62,7 @@ public sealed class ConsentFunctionTests(StandInsFixture standIns) : IAsyncLifet
     public async Task Header_names_are_matched_case_insensitively()
     {
         await using var app = await StartAsync();
-        await using var invocation = app.Activate<ConsentFunction>();
+        await using var invocation = app.Activate<HttpFunction>();
 
         var response = (TestHttpResponseData)await invocation.Function.RunAsync(
             FunctionAppHarness.Request(
@@ -86,7 +86,7 @@ public sealed class ConsentFunctionTests(StandInsFixture standIns) : IAsyncLifet
     private static async Task<TestHttpResponseData> PostWebhookAsync(FunctionAppHarness app, Uri signedOver)
     {
         var request = ScenarioRequest.Webhook("JOIN MITZVAH");
-        await using var invocation = app.Activate<ConsentFunction>();
+        await using var invocation = app.Activate<HttpFunction>();
         var http = FunctionAppHarness.Request(
             invocation.Context,
             request.Method,

@@ -117,7 +117,7 @@ public sealed class DailyMitzvahTimerTests(StandInsFixture standIns) : IAsyncLif
             new("NumMedia", "0"),
         };
         var url = new Uri(FunctionAppHarness.BaseUrl, "api/consent");
-        await using var invocation = app.Activate<ConsentFunction>();
+        await using var invocation = app.Activate<HttpFunction>();
         var request = FunctionAppHarness.Request(
             invocation.Context,
             "POST",

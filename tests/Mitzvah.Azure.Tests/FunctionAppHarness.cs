@@ -37,7 +37,8 @@ internal sealed class FunctionAppHarness : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     /// <summary>Builds and starts the app; throws what the worker would throw at start-up.</summary>
-    public static async Task<FunctionAppHarness> StartAsync(IReadOnlyDictionary<string, string?> settings, DateTimeOffset? now = null)
+    public static async Task<FunctionAppHarness> StartAsync(
+        IReadOnlyDictionary<string, string?> settings, DateTimeOffset? now = null, Action<IServiceCollection>? configure = null)
     {
         var time = new FakeTimeProvider(now ?? new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         var logs = new CapturedLogs();
@@ -47,6 +48,7 @@ internal sealed class FunctionAppHarness : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Services.AddSingleton<TimeProvider>(time);
         MitzvahFunctionsApp.ConfigureServices(builder.Services, builder.Configuration);
+        configure?.Invoke(builder.Services);
         var host = builder.Build();
         try
         {

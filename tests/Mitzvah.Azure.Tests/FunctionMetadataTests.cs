@@ -14,11 +14,11 @@ public sealed class FunctionMetadataTests
 
     [Theory]
     [MemberData(nameof(Sources))]
-    public async Task Exactly_the_four_functions_are_declared(string source)
+    public async Task Exactly_the_three_functions_are_declared(string source)
     {
         var functions = await LoadAsync(source);
 
-        Assert.Equal(["Consent", "DailyMitzvahTimer", "Health", "SendNow"], functions.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["DailyMitzvahTimer", "Http", "SendNow"], functions.Keys.Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -35,11 +35,11 @@ public sealed class FunctionMetadataTests
 
     [Theory]
     [MemberData(nameof(Sources))]
-    public async Task Consent_is_anonymous_on_get_head_and_post(string source)
+    public async Task Every_other_route_is_one_anonymous_catch_all(string source)
     {
-        var trigger = Trigger((await LoadAsync(source))["Consent"]);
+        var trigger = Trigger((await LoadAsync(source))["Http"]);
 
-        AssertHttp(trigger, "Anonymous", "consent", ["get", "head", "post"]);
+        AssertHttp(trigger, "Anonymous", "{*path}", ["delete", "get", "head", "patch", "post", "put"]);
     }
 
     [Theory]
@@ -53,20 +53,11 @@ public sealed class FunctionMetadataTests
 
     [Theory]
     [MemberData(nameof(Sources))]
-    public async Task Health_is_anonymous_on_get(string source)
-    {
-        var trigger = Trigger((await LoadAsync(source))["Health"]);
-
-        AssertHttp(trigger, "Anonymous", "health", ["get"]);
-    }
-
-    [Theory]
-    [MemberData(nameof(Sources))]
     public async Task Http_functions_answer_through_their_return_value(string source)
     {
         var functions = await LoadAsync(source);
 
-        foreach (var name in new[] { "Consent", "SendNow", "Health" })
+        foreach (var name in new[] { "Http", "SendNow" })
         {
             Assert.Contains(functions[name], binding => binding["name"]!.GetValue<string>() == "$return" && binding["type"]!.GetValue<string>() == "http");
         }

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Mitzvah.Core;
+using Mitzvah.TableStorage;
 using Mitzvah.Testing.StandIns;
 
 namespace Mitzvah.Azure.Tests;
@@ -41,7 +42,7 @@ public sealed class LocalSettingsExampleTests
     {
         Assert.Equal("UseDevelopmentStorage=true", Settings["AzureWebJobsStorage"]);
         Assert.Equal("dotnet-isolated", Settings["FUNCTIONS_WORKER_RUNTIME"]);
-        Assert.Equal("UseDevelopmentStorage=true", Settings[SettingNames.AzureTablesConnectionString]);
+        Assert.Equal("UseDevelopmentStorage=true", Settings[TableStorageSettingNames.AzureTablesConnectionString]);
         Assert.Equal("0 0 15,16 * * *", Settings[MitzvahFunctionsApp.DailyScheduleSetting]);
     }
 
@@ -50,7 +51,7 @@ public sealed class LocalSettingsExampleTests
     {
         await using var app = await FunctionAppHarness.StartAsync(Settings);
 
-        await using var health = app.Activate<HealthFunction>();
+        await using var health = app.Activate<HttpFunction>();
         Assert.NotNull(health.Function);
     }
 

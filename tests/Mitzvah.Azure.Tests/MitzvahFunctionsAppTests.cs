@@ -5,6 +5,8 @@ using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Sending;
+using Mitzvah.TableStorage;
+using Mitzvah.Twilio;
 
 namespace Mitzvah.Azure.Tests;
 
@@ -17,18 +19,16 @@ public sealed class MitzvahFunctionsAppTests
         await using var app = await FunctionAppHarness.StartAsync(TestSettings.Offline());
 
         await using (var timer = app.Activate<DailyMitzvahTimer>())
-        await using (var consent = app.Activate<ConsentFunction>())
+        await using (var http = app.Activate<HttpFunction>())
         await using (var send = app.Activate<SendNowFunction>())
-        await using (var health = app.Activate<HealthFunction>())
         {
             Assert.NotNull(timer.Function);
-            Assert.NotNull(consent.Function);
+            Assert.NotNull(http.Function);
             Assert.NotNull(send.Function);
-            Assert.NotNull(health.Function);
         }
 
         Assert.Equal("table-storage", app.Services.GetRequiredService<ISubscriberStore>().Kind);
-        Assert.Equal(HealthFunction.MessengerKind, app.Services.GetRequiredService<IMessenger>().Kind);
+        Assert.Equal("twilio", app.Services.GetRequiredService<IMessenger>().Kind);
         Assert.NotNull(app.Services.GetRequiredService<IDeliveryLedger>());
         Assert.Same(app.Time, app.Services.GetRequiredService<TimeProvider>());
     }
@@ -45,12 +45,12 @@ public sealed class MitzvahFunctionsAppTests
     public async Task Missing_twilio_credentials_do_not_stop_the_start()
     {
         var settings = TestSettings.Offline();
-        settings.Remove(SettingNames.TwilioAccountSid);
-        settings.Remove(SettingNames.TwilioAuthToken);
+        settings.Remove(TwilioSettingNames.TwilioAccountSid);
+        settings.Remove(TwilioSettingNames.TwilioAuthToken);
 
         await using var app = await FunctionAppHarness.StartAsync(settings);
 
-        await using var consent = app.Activate<ConsentFunction>();
+        await using var consent = app.Activate<HttpFunction>();
         Assert.NotNull(consent.Function);
     }
 
@@ -61,13 +61,13 @@ public sealed class MitzvahFunctionsAppTests
     [InlineData(SettingNames.TimeZone, "Mars/Olympus_Mons")]
     [InlineData(SettingNames.SkipRestDays, "sometimes")]
     [InlineData(SettingNames.PublicConsentUrl, "not a url")]
-    [InlineData(SettingNames.TwilioApiBaseUrl, "ftp://twilio.example")]
-    [InlineData(SettingNames.TwilioAccountSid, "AC123")]
-    [InlineData(SettingNames.TwilioMessagingServiceSid, "XX0123456789abcdef0123456789abcdef")]
-    [InlineData(SettingNames.WhatsAppTemplateSid, "template-1")]
-    [InlineData(SettingNames.AzureTablesPrefix, "1-bad")]
-    [InlineData(SettingNames.AzureTablesConnectionString, "")]
-    [InlineData(SettingNames.AzureTablesEndpoint, "https://account.table.core.windows.net")]
+    [InlineData(TwilioSettingNames.TwilioApiBaseUrl, "ftp://twilio.example")]
+    [InlineData(TwilioSettingNames.TwilioAccountSid, "AC123")]
+    [InlineData(TwilioSettingNames.TwilioMessagingServiceSid, "XX0123456789abcdef0123456789abcdef")]
+    [InlineData(TwilioSettingNames.WhatsAppTemplateSid, "template-1")]
+    [InlineData(TableStorageSettingNames.AzureTablesPrefix, "1-bad")]
+    [InlineData(TableStorageSettingNames.AzureTablesConnectionString, "")]
+    [InlineData(TableStorageSettingNames.AzureTablesEndpoint, "https://account.table.core.windows.net")]
     [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "")]
     [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "0 15 * * *")]
     [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "0 0 15,16 * * * *")]
@@ -86,13 +86,13 @@ public sealed class MitzvahFunctionsAppTests
     public void Both_table_settings_fail_the_composition_naming_both()
     {
         var settings = TestSettings.Offline();
-        settings[SettingNames.AzureTablesEndpoint] = "https://account.table.core.windows.net";
+        settings[TableStorageSettingNames.AzureTablesEndpoint] = "https://account.table.core.windows.net";
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
 
         var exception = Assert.Throws<OptionsValidationException>(() => { MitzvahFunctionsApp.ConfigureServices(new ServiceCollection(), configuration); });
 
-        Assert.Contains(SettingNames.AzureTablesConnectionString, exception.Message, StringComparison.Ordinal);
-        Assert.Contains(SettingNames.AzureTablesEndpoint, exception.Message, StringComparison.Ordinal);
+        Assert.Contains(TableStorageSettingNames.AzureTablesConnectionString, exception.Message, StringComparison.Ordinal);
+        Assert.Contains(TableStorageSettingNames.AzureTablesEndpoint, exception.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,4 +1,6 @@
 using Mitzvah.Core;
+using Mitzvah.TableStorage;
+using Mitzvah.Twilio;
 
 namespace Mitzvah.Azure.Tests;
 
@@ -14,12 +16,12 @@ internal static class TestSettings
     /// <summary>A complete, valid configuration against the stand-ins, with its own tables.</summary>
     public static Dictionary<string, string?> Complete(StandInsFixture standIns, string prefix) => new()
     {
-        [SettingNames.AzureTablesConnectionString] = standIns.TablesConnectionString,
-        [SettingNames.AzureTablesPrefix] = prefix,
-        [SettingNames.TwilioAccountSid] = AccountSid,
-        [SettingNames.TwilioAuthToken] = AuthToken,
-        [SettingNames.TwilioWhatsAppNumber] = WhatsAppNumber,
-        [SettingNames.TwilioApiBaseUrl] = standIns.TwilioApiBaseUrl.ToString(),
+        [TableStorageSettingNames.AzureTablesConnectionString] = standIns.TablesConnectionString,
+        [TableStorageSettingNames.AzureTablesPrefix] = prefix,
+        [TwilioSettingNames.TwilioAccountSid] = AccountSid,
+        [TwilioSettingNames.TwilioAuthToken] = AuthToken,
+        [TwilioSettingNames.TwilioWhatsAppNumber] = WhatsAppNumber,
+        [TwilioSettingNames.TwilioApiBaseUrl] = standIns.TwilioApiBaseUrl.ToString(),
         [SettingNames.SendToken] = SendToken,
         [MitzvahFunctionsApp.DailyScheduleSetting] = Schedule,
     };
@@ -27,10 +29,10 @@ internal static class TestSettings
     /// <summary>A complete configuration that needs no running service (nothing is called before the first request).</summary>
     public static Dictionary<string, string?> Offline() => new()
     {
-        [SettingNames.AzureTablesConnectionString] = "UseDevelopmentStorage=true",
-        [SettingNames.TwilioAccountSid] = AccountSid,
-        [SettingNames.TwilioAuthToken] = AuthToken,
-        [SettingNames.TwilioWhatsAppNumber] = WhatsAppNumber,
+        [TableStorageSettingNames.AzureTablesConnectionString] = "UseDevelopmentStorage=true",
+        [TwilioSettingNames.TwilioAccountSid] = AccountSid,
+        [TwilioSettingNames.TwilioAuthToken] = AuthToken,
+        [TwilioSettingNames.TwilioWhatsAppNumber] = WhatsAppNumber,
         [SettingNames.SendToken] = SendToken,
         [MitzvahFunctionsApp.DailyScheduleSetting] = Schedule,
     };

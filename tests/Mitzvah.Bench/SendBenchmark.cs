@@ -128,15 +128,15 @@ internal static class SendBenchmark
     {
         var values = new Dictionary<string, string?>
         {
-            [SettingNames.TwilioAccountSid] = loopback.AccountSid,
-            [SettingNames.TwilioAuthToken] = loopback.AuthToken,
-            [SettingNames.TwilioWhatsAppNumber] = "+14155238886",
-            [SettingNames.TwilioApiBaseUrl] = loopback.BaseUrl.ToString(),
+            [TwilioSettingNames.TwilioAccountSid] = loopback.AccountSid,
+            [TwilioSettingNames.TwilioAuthToken] = loopback.AuthToken,
+            [TwilioSettingNames.TwilioWhatsAppNumber] = "+14155238886",
+            [TwilioSettingNames.TwilioApiBaseUrl] = loopback.BaseUrl.ToString(),
             [SettingNames.SendConcurrency] = settings.Concurrency.ToString(CultureInfo.InvariantCulture),
         };
         if (settings.Template)
         {
-            values[SettingNames.WhatsAppTemplateSid] = "HX0123456789abcdef0123456789abcdef";
+            values[TwilioSettingNames.WhatsAppTemplateSid] = "HX0123456789abcdef0123456789abcdef";
         }
 
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();

@@ -21,7 +21,6 @@ public sealed class SettingsBindingTests
             ["MITZVAH_IN_ISRAEL"] = "yes",
             ["MITZVAH_SKIP_REST_DAYS"] = "0",
             ["WEBHOOK_TOKEN"] = "s3cret",
-            ["TWILIO_WHATSAPP_NUMBER"] = "whatsapp:+14155550100",
             ["PUBLIC_CONSENT_URL"] = "https://abc.lambda-url.us-east-1.on.aws/api/consent",
         });
 
@@ -32,7 +31,6 @@ public sealed class SettingsBindingTests
         Assert.True(schedule.InIsrael);
         Assert.False(schedule.SkipRestDays);
         Assert.Equal("s3cret", consent.WebhookToken);
-        Assert.Equal("+14155550100", consent.WhatsAppNumber);
         Assert.Equal(new Uri("https://abc.lambda-url.us-east-1.on.aws/api/consent"), consent.PublicConsentUrl);
     }
 

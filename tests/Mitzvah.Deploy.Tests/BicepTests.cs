@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mitzvah.Core;
 using Mitzvah.Testing.StandIns;
+using Mitzvah.Twilio;
 using NodaTime;
 
 namespace Mitzvah.Deploy.Tests;
@@ -136,7 +137,7 @@ public sealed partial class BicepTests
         foreach (var name in new[]
         {
             "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_TABLES_ENDPOINT",
-            SettingNames.TwilioAccountSid, SettingNames.TwilioAuthToken, SettingNames.TwilioWhatsAppNumber,
+            TwilioSettingNames.TwilioAccountSid, TwilioSettingNames.TwilioAuthToken, TwilioSettingNames.TwilioWhatsAppNumber,
             "WHATSAPP_TEMPLATE_SID", SettingNames.WebhookToken, SettingNames.PublicConsentUrl,
             DailySchedule, SettingNames.TimeZone, "MITZVAH_SEND_CONCURRENCY",
         })
@@ -183,8 +184,8 @@ public sealed partial class BicepTests
         Assert.Equal(new[] { "twilioAccountSid", "twilioAuthToken", "webhookToken" }, secureParameters.Order());
         foreach (var (setting, parameter) in new[]
         {
-            (SettingNames.TwilioAccountSid, "twilioAccountSid"),
-            (SettingNames.TwilioAuthToken, "twilioAuthToken"),
+            (TwilioSettingNames.TwilioAccountSid, "twilioAccountSid"),
+            (TwilioSettingNames.TwilioAuthToken, "twilioAuthToken"),
             (SettingNames.WebhookToken, "webhookToken"),
         })
         {

@@ -3,7 +3,6 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Testing.Contracts;
@@ -68,16 +67,16 @@ public sealed class ServiceCollectionExtensionsTests(DynaliteFixture dynalite)
     }
 
     [Theory]
-    [InlineData(SettingNames.SubscribersTable)]
-    [InlineData(SettingNames.ConsentHistoryTable)]
-    [InlineData(SettingNames.DeliveriesTable)]
+    [InlineData(DynamoDbSettingNames.SubscribersTable)]
+    [InlineData(DynamoDbSettingNames.ConsentHistoryTable)]
+    [InlineData(DynamoDbSettingNames.DeliveriesTable)]
     public async Task A_missing_table_name_fails_at_start_naming_its_variable(string missing)
     {
         var settings = new Dictionary<string, string?>
         {
-            [SettingNames.SubscribersTable] = "mitzvah-subscribers",
-            [SettingNames.ConsentHistoryTable] = "mitzvah-consent-history",
-            [SettingNames.DeliveriesTable] = "mitzvah-deliveries",
+            [DynamoDbSettingNames.SubscribersTable] = "mitzvah-subscribers",
+            [DynamoDbSettingNames.ConsentHistoryTable] = "mitzvah-consent-history",
+            [DynamoDbSettingNames.DeliveriesTable] = "mitzvah-deliveries",
             [missing] = "  ",
         };
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
@@ -94,9 +93,9 @@ public sealed class ServiceCollectionExtensionsTests(DynaliteFixture dynalite)
     private static IConfiguration Configuration(DynamoDbOptions options) => new ConfigurationBuilder()
         .AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [SettingNames.SubscribersTable] = options.SubscribersTable,
-            [SettingNames.ConsentHistoryTable] = options.ConsentHistoryTable,
-            [SettingNames.DeliveriesTable] = options.DeliveriesTable,
+            [DynamoDbSettingNames.SubscribersTable] = options.SubscribersTable,
+            [DynamoDbSettingNames.ConsentHistoryTable] = options.ConsentHistoryTable,
+            [DynamoDbSettingNames.DeliveriesTable] = options.DeliveriesTable,
         })
         .Build();
 

@@ -52,10 +52,10 @@ internal sealed class DailySendHarness : IAsyncDisposable
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            [SettingNames.TwilioAccountSid] = Loopback.AccountSid,
-            [SettingNames.TwilioAuthToken] = Loopback.AuthToken,
-            [SettingNames.TwilioWhatsAppNumber] = TestMessengers.Sender,
-            [SettingNames.TwilioApiBaseUrl] = Loopback.BaseUrl.ToString(),
+            [TwilioSettingNames.TwilioAccountSid] = Loopback.AccountSid,
+            [TwilioSettingNames.TwilioAuthToken] = Loopback.AuthToken,
+            [TwilioSettingNames.TwilioWhatsAppNumber] = TestMessengers.Sender,
+            [TwilioSettingNames.TwilioApiBaseUrl] = Loopback.BaseUrl.ToString(),
             [SettingNames.SendConcurrency] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         }).Build();
 

@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.CommandLine;
+using System.Globalization;
 
 namespace Mitzvah.Cli.Commands;
 
@@ -32,7 +32,7 @@ internal static class ServeCommand
             LocalServer server;
             try
             {
-                server = await LocalServer.StartAsync(configuration, databasePath, parse.GetValue(port), stderr, cancellationToken).ConfigureAwait(false);
+                server = await LocalServer.StartAsync(configuration, databasePath, parse.GetValue(port), stderr, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
             catch (IOException e)
             {

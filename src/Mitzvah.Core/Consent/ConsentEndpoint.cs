@@ -1,26 +1,25 @@
-using System.Globalization;
-using System.Security;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Health;
 
 namespace Mitzvah.Core.Consent;
 
 /// <summary>
-/// The consent endpoint every host serves: Twilio's inbound WhatsApp webhook, the web opt-in form and a health check.
+/// The consent endpoint every host serves (<see cref="RoutePaths.Consent"/>): the messaging provider's inbound-message
+/// webhook, the web opt-in form, and the health report on GET.
 /// </summary>
 /// <remarks>
 /// <list type="bullet">
-/// <item>GET/HEAD: health JSON (service, time, store kind); no secrets.</item>
-/// <item>POST form with <c>MessageSid</c> or an <c>X-Twilio-Signature</c> header: the WhatsApp webhook. The signature
-/// must be valid over <see cref="EndpointRequest.PublicUrl"/> and the form, else 403 and nothing is written. Replies
-/// are TwiML.</item>
+/// <item>GET/HEAD: the same health report as <see cref="RoutePaths.Health"/>; no secrets.</item>
+/// <item>POST form that the <see cref="IInboundWebhook"/> recognises as its webhook: it must verify it, else 403 and
+/// nothing is written. The reply is rendered by the same adapter.</item>
 /// <item>POST JSON or other form: the web opt-in (<c>phone</c>, <c>consent</c>, <c>action</c>, optional <c>token</c>).</item>
 /// <item>Other methods 405, other content types 415, bodies over 64 KiB 413, malformed bodies 400.</item>
 /// </list>
 /// Repeating a request is harmless: a change to the status a number already has writes nothing. Thread-safe.
 /// </remarks>
-public sealed partial class ConsentEndpoint
+public sealed partial class ConsentEndpoint : IEndpointRoute
 {
     private const string FormContentType = "application/x-www-form-urlencoded";
     private const string JsonContentType = "application/json";
@@ -28,7 +27,8 @@ public sealed partial class ConsentEndpoint
 
     private readonly ISubscriberStore _store;
     private readonly IPhoneNumberNormalizer _phones;
-    private readonly IWebhookSignatureValidator _signatures;
+    private readonly IInboundWebhook _webhook;
+    private readonly HealthEndpoint _health;
     private readonly TimeProvider _time;
     private readonly ConsentOptions _options;
     private readonly ScheduleOptions _schedule;
@@ -38,7 +38,8 @@ public sealed partial class ConsentEndpoint
     public ConsentEndpoint(
         ISubscriberStore store,
         IPhoneNumberNormalizer phones,
-        IWebhookSignatureValidator signatures,
+        IInboundWebhook webhook,
+        HealthEndpoint health,
         TimeProvider time,
         IOptions<ConsentOptions> options,
         IOptions<ScheduleOptions> schedule,
@@ -48,14 +49,18 @@ public sealed partial class ConsentEndpoint
         ArgumentNullException.ThrowIfNull(schedule);
         _store = store;
         _phones = phones;
-        _signatures = signatures;
+        _webhook = webhook;
+        _health = health;
         _time = time;
         _options = options.Value;
         _schedule = schedule.Value;
         _logger = logger;
     }
 
-    /// <summary>Handles one request.</summary>
+    /// <inheritdoc />
+    public IReadOnlyList<string> Paths { get; } = [RoutePaths.Consent];
+
+    /// <inheritdoc />
     public async Task<EndpointResponse> HandleAsync(EndpointRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -63,13 +68,7 @@ public sealed partial class ConsentEndpoint
         {
             case "GET":
             case "HEAD":
-                return EndpointResponse.JsonBody(200, new
-                {
-                    service = "mitzvah-consent",
-                    status = "ok",
-                    time = _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture),
-                    store = _store.Kind,
-                });
+                return await _health.HandleAsync(request, cancellationToken).ConfigureAwait(false);
             case "POST":
                 break;
             default:
@@ -84,14 +83,15 @@ public sealed partial class ConsentEndpoint
         var mediaType = RequestBody.MediaType(request.Header("Content-Type"));
         if (mediaType == FormContentType)
         {
-            if (!RequestBody.TryParseForm(request.Body, out var form))
+            if (!request.TryReadForm(out var form))
             {
                 return EndpointResponse.Error(400, "The form data could not be read.");
             }
 
-            return form.ContainsKey("MessageSid") || request.Header("X-Twilio-Signature") is not null
-                ? await HandleWebhookAsync(request, form, cancellationToken).ConfigureAwait(false)
-                : await HandleWebFormAsync(request, RequestFields.FromForm(form), cancellationToken).ConfigureAwait(false);
+            var inbound = _webhook.Read(request, form);
+            return inbound.Kind == InboundReadingKind.NotInbound
+                ? await HandleWebFormAsync(request, RequestFields.FromForm(form), cancellationToken).ConfigureAwait(false)
+                : await HandleInboundAsync(inbound, cancellationToken).ConfigureAwait(false);
         }
 
         if (mediaType == JsonContentType)
@@ -104,43 +104,44 @@ public sealed partial class ConsentEndpoint
         return EndpointResponse.Error(415, "Send JSON (application/json) or a form (application/x-www-form-urlencoded).");
     }
 
-    private async Task<EndpointResponse> HandleWebhookAsync(
-        EndpointRequest request, Dictionary<string, string> form, CancellationToken cancellationToken)
+    private async Task<EndpointResponse> HandleInboundAsync(InboundReading inbound, CancellationToken cancellationToken)
     {
-        if (!_signatures.IsConfigured)
+        if (inbound.Kind == InboundReadingKind.Refused)
         {
-            LogWebhookRefusedUnconfigured(_logger);
-            return EndpointResponse.Error(403, "Webhook signatures cannot be checked, so webhooks are refused.");
+            LogInboundRefused(_logger, inbound.Error);
+            return EndpointResponse.Error(403, inbound.Error ?? "The webhook could not be verified.");
         }
 
-        if (!_signatures.IsValid(request.PublicUrl, form, request.Header("X-Twilio-Signature")))
+        var message = inbound.Message;
+        if (inbound.Kind == InboundReadingKind.Malformed || message is null)
         {
-            LogWebhookRefusedSignature(_logger, PhoneMask.Mask(form.GetValueOrDefault("From")), request.PublicUrl);
-            return EndpointResponse.Error(403, "The webhook signature is missing or invalid.");
+            return EndpointResponse.Error(400, inbound.Error ?? "The webhook could not be read.");
         }
 
-        var from = form.GetValueOrDefault("From") ?? string.Empty;
-        var phone = _phones.Normalize(WhatsAppAddress.ToPhone(from));
+        var phone = _phones.Normalize(message.SenderAddress);
         if (phone is null)
         {
-            LogWebhookBadSender(_logger, PhoneMask.Mask(from));
-            return EndpointResponse.Error(400, "The sender (From) is not a phone number.");
+            LogInboundBadSender(_logger, PhoneMask.Mask(message.SenderAddress));
+            return EndpointResponse.Error(400, "The sender is not a phone number.");
         }
 
-        var body = form.GetValueOrDefault("Body");
+        var evidence = new ConsentEvidence(
+            Keyword: Truncate(message.Text, 1600),
+            MessageSid: message.ProviderMessageId,
+            To: message.ReceivingAddress);
         var service = _options.ServiceName;
-        var reply = ConsentKeywordParser.Parse(body) switch
+        var reply = ConsentKeywordParser.Parse(message.Text) switch
         {
-            ConsentKeyword.OptIn => await ChangeAsync(phone, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, KeywordEvidence(form), cancellationToken)
+            ConsentKeyword.OptIn => await ChangeAsync(phone, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, evidence, cancellationToken)
                 .ConfigureAwait(false) ? ConsentReplies.Subscribed(service, _schedule) : ConsentReplies.AlreadySubscribed(service),
-            ConsentKeyword.OptOut => await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, KeywordEvidence(form), cancellationToken)
+            ConsentKeyword.OptOut => await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, evidence, cancellationToken)
                 .ConfigureAwait(false) ? ConsentReplies.Unsubscribed(service) : ConsentReplies.NotSubscribed(service),
             ConsentKeyword.Status => ConsentReplies.Status(service, await _store.GetAsync(phone, cancellationToken).ConfigureAwait(false)),
             ConsentKeyword.Help => ConsentReplies.Help(service),
             _ => ConsentReplies.Guidance(service),
         };
 
-        return EndpointResponse.XmlBody(200, $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>{SecurityElement.Escape(reply)}</Message></Response>");
+        return _webhook.Reply(reply);
     }
 
     private async Task<EndpointResponse> HandleWebFormAsync(EndpointRequest request, RequestFields fields, CancellationToken cancellationToken)
@@ -189,7 +190,7 @@ public sealed partial class ConsentEndpoint
 
         var evidence = new ConsentEvidence(
             ConsentTextVersion: _options.ConsentTextVersion,
-            IpAddress: ClientAddress(request),
+            IpAddress: request.ClientAddress,
             UserAgent: Truncate(request.Header("User-Agent"), 512));
         var changed = await ChangeAsync(phone, status.Value, ConsentSource.WebForm, evidence, cancellationToken).ConfigureAwait(false);
         var service = _options.ServiceName;
@@ -216,28 +217,13 @@ public sealed partial class ConsentEndpoint
         return result.Changed;
     }
 
-    private static ConsentEvidence KeywordEvidence(Dictionary<string, string> form) => new(
-        Keyword: Truncate(form.GetValueOrDefault("Body"), 1600),
-        MessageSid: form.GetValueOrDefault("MessageSid"),
-        To: form.GetValueOrDefault("To"));
-
-    private static string? ClientAddress(EndpointRequest request)
-    {
-        var forwarded = request.Header("X-Forwarded-For")?.Split(',')[0].Trim();
-        return string.IsNullOrEmpty(forwarded) ? request.RemoteAddress : forwarded;
-    }
-
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 
-    // Hashing first gives equal-length inputs, so the comparison time reveals nothing about the token.
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook refused: TWILIO_AUTH_TOKEN is not configured, so signatures cannot be checked")]
-    private static partial void LogWebhookRefusedUnconfigured(ILogger logger);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound message refused: {Reason}")]
+    private static partial void LogInboundRefused(ILogger logger, string? reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook refused: missing or invalid X-Twilio-Signature (from {Phone}, url {Url})")]
-    private static partial void LogWebhookRefusedSignature(ILogger logger, string phone, Uri url);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Webhook refused: sender {Phone} is not a phone number")]
-    private static partial void LogWebhookBadSender(ILogger logger, string phone);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbound message refused: sender {Phone} is not a phone number")]
+    private static partial void LogInboundBadSender(ILogger logger, string phone);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Web form refused: missing or wrong token")]
     private static partial void LogWebFormRefusedToken(ILogger logger);

@@ -5,13 +5,13 @@ namespace Mitzvah.Core.Consent;
 
 /// <summary>What proves a consent change: the fields that apply to its source, the rest null.</summary>
 /// <param name="Keyword">WhatsApp: the message text as received.</param>
-/// <param name="MessageSid">WhatsApp: Twilio's MessageSid of the inbound message.</param>
+/// <param name="MessageSid">WhatsApp: the provider's id of the inbound message.</param>
 /// <param name="To">WhatsApp: the number the subscriber wrote to.</param>
 /// <param name="ConsentTextVersion">Web form: the version of the consent text the person agreed to.</param>
 /// <param name="IpAddress">Web form: the client address.</param>
 /// <param name="UserAgent">Web form: the browser's user agent.</param>
 /// <param name="Actor">Admin or delivery: who or what made the change.</param>
-/// <param name="Note">Free text: the reason (e.g. "Twilio error 21610").</param>
+/// <param name="Note">Free text: the reason (e.g. "provider error 21610").</param>
 public sealed record ConsentEvidence(
     string? Keyword = null,
     string? MessageSid = null,

@@ -7,7 +7,7 @@ public sealed class ConsentOptions
     public string ServiceName { get; set; } = "Daily Mitzvah";
 
     /// <summary>
-    /// The URL Twilio calls (<c>PUBLIC_CONSENT_URL</c>). Signatures are computed over it, and proxies or function URLs
+    /// The URL the messaging provider calls (<c>PUBLIC_CONSENT_URL</c>). Signatures are computed over it, and proxies or function URLs
     /// change what the code sees, so hosts use this when set.
     /// </summary>
     public Uri? PublicConsentUrl { get; set; }
@@ -15,7 +15,7 @@ public sealed class ConsentOptions
     /// <summary>When set (<c>WEBHOOK_TOKEN</c>), web submissions must carry it in <c>X-Webhook-Token</c> or a <c>token</c> field.</summary>
     public string? WebhookToken { get; set; }
 
-    /// <summary>The WhatsApp number subscribers write to (<c>TWILIO_WHATSAPP_NUMBER</c>), E.164.</summary>
+    /// <summary>The WhatsApp number subscribers write to E.164; set by the messaging adapter from its settings.</summary>
     public string? WhatsAppNumber { get; set; }
 
     /// <summary>The consent text shown on the web page; its version is recorded with every web opt-in.</summary>

@@ -13,7 +13,7 @@ namespace Mitzvah.Core.Consent;
 /// </remarks>
 public interface ISubscriberStore
 {
-    /// <summary>A short name for health output and logs ("sqlite", "dynamodb", "table-storage").</summary>
+    /// <summary>A short name for health output and logs (the adapter's own, e.g. "in-memory").</summary>
     string Kind { get; }
 
     /// <summary>Returns the subscriber, or <see langword="null"/> for an unknown number.</summary>

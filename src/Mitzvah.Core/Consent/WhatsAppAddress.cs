@@ -1,6 +1,9 @@
 namespace Mitzvah.Core.Consent;
 
-/// <summary>Twilio addresses WhatsApp users as <c>whatsapp:+14155552671</c>; the rest of the product uses the bare number.</summary>
+/// <summary>
+/// A WhatsApp address written with its channel prefix (<c>whatsapp:+14155552671</c>), as operators paste them; the
+/// rest of the product uses the bare number.
+/// </summary>
 public static class WhatsAppAddress
 {
     /// <summary>The address prefix.</summary>

@@ -5,7 +5,7 @@ namespace Mitzvah.Core.Delivery;
 /// <para>
 /// Every implementation passes the delivery ledger contract suite. There is exactly one item per (study date, phone),
 /// and every write is a single conditional write of that item, so the ledger maps onto stores without transactions
-/// (a DynamoDB condition expression, an Azure Table ETag or insert). Phone numbers are E.164 strings; any other value
+/// (a conditional put, an ETag-guarded update or an insert). Phone numbers are E.164 strings; any other value
 /// throws <see cref="ArgumentException"/>.
 /// </para>
 /// <para>

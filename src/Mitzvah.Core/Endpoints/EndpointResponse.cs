@@ -12,9 +12,6 @@ public sealed record EndpointResponse(int StatusCode, string ContentType, string
     /// <summary>JSON content type.</summary>
     public const string Json = "application/json; charset=utf-8";
 
-    /// <summary>TwiML content type.</summary>
-    public const string Xml = "text/xml; charset=utf-8";
-
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
     private static readonly Dictionary<string, string> NoHeaders = [];
 
@@ -26,6 +23,7 @@ public sealed record EndpointResponse(int StatusCode, string ContentType, string
     public static EndpointResponse Error(int statusCode, string message, IReadOnlyDictionary<string, string>? headers = null) =>
         JsonBody(statusCode, new { error = message }, headers);
 
-    /// <summary>An XML (TwiML) response.</summary>
-    public static EndpointResponse XmlBody(int statusCode, string xml) => new(statusCode, Xml, xml, NoHeaders);
+    /// <summary>A response with a body already rendered in <paramref name="contentType"/>.</summary>
+    public static EndpointResponse Text(int statusCode, string contentType, string body, IReadOnlyDictionary<string, string>? headers = null) =>
+        new(statusCode, contentType, body, headers ?? NoHeaders);
 }

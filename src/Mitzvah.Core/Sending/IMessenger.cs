@@ -2,14 +2,14 @@ using Mitzvah.Core.Messages;
 
 namespace Mitzvah.Core.Sending;
 
-/// <summary>Hands a daily message to a messaging provider (Twilio's WhatsApp API, or a local outbox).</summary>
+/// <summary>Hands a daily message to a messaging provider (a WhatsApp API, or a local outbox).</summary>
 /// <remarks>
 /// Implementations are thread-safe and are called concurrently. Provider errors are returned as a failed
 /// <see cref="SendOutcome"/> in Core's vocabulary, never thrown; only cancellation of the caller's token throws.
 /// </remarks>
 public interface IMessenger
 {
-    /// <summary>A short name for logs and summaries ("twilio", "outbox").</summary>
+    /// <summary>A short name for logs and summaries (e.g. "outbox").</summary>
     string Kind { get; }
 
     /// <summary>Sends <paramref name="message"/> to <paramref name="phone"/> (E.164) once; the caller retries.</summary>

@@ -6,7 +6,7 @@ using Mitzvah.Core.Study;
 
 namespace Mitzvah.Core.Sending;
 
-/// <summary>The operators' manual trigger of the daily run (<c>/api/send</c>), served the same way by every host.</summary>
+/// <summary>The operators' manual trigger of the daily run (<see cref="RoutePaths.Send"/>), served the same way by every host.</summary>
 /// <remarks>
 /// <list type="bullet">
 /// <item>Disabled (404) unless <c>SEND_TOKEN</c> is configured; never open.</item>
@@ -18,27 +18,34 @@ namespace Mitzvah.Core.Sending;
 /// <item>200 with the run summary as JSON.</item>
 /// </list>
 /// </remarks>
-public sealed partial class SendEndpoint
+public sealed partial class SendEndpoint : IEndpointRoute
 {
     private static readonly Dictionary<string, string> AllowHeader = new() { ["Allow"] = "POST" };
     private static readonly Dictionary<string, string> Challenge = new() { ["WWW-Authenticate"] = "Bearer" };
 
-    private readonly DailySendService _service;
+    private readonly IServiceProvider _services;
     private readonly IPhoneNumberNormalizer _phones;
     private readonly SendOptions _options;
     private readonly ILogger<SendEndpoint> _logger;
 
     /// <summary>Creates the endpoint.</summary>
-    public SendEndpoint(DailySendService service, IPhoneNumberNormalizer phones, IOptions<SendOptions> options, ILogger<SendEndpoint> logger)
+    /// <remarks>
+    /// The daily run (and with it the messenger) is resolved from <paramref name="services"/> on the first send, so a
+    /// deployment whose sending settings are missing still serves every other route and reports them in its health.
+    /// </remarks>
+    public SendEndpoint(IServiceProvider services, IPhoneNumberNormalizer phones, IOptions<SendOptions> options, ILogger<SendEndpoint> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _service = service;
+        _services = services;
         _phones = phones;
         _options = options.Value;
         _logger = logger;
     }
 
-    /// <summary>Handles one request.</summary>
+    /// <inheritdoc />
+    public IReadOnlyList<string> Paths { get; } = [RoutePaths.Send];
+
+    /// <inheritdoc />
     public async Task<EndpointResponse> HandleAsync(EndpointRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -54,7 +61,7 @@ public sealed partial class SendEndpoint
 
         if (!SecretComparer.Matches(SuppliedToken(request), _options.SendToken))
         {
-            LogRefused(_logger, request.RemoteAddress);
+            LogRefused(_logger, request.ClientAddress);
             return EndpointResponse.Error(401, "A valid send token is required (Authorization: Bearer <SEND_TOKEN>).", Challenge);
         }
 
@@ -69,35 +76,17 @@ public sealed partial class SendEndpoint
             return EndpointResponse.Error(error!.Value.Status, error.Value.Message);
         }
 
-        DateOnly? date = null;
-        var dateText = fields.Text("test_date");
-        if (!string.IsNullOrWhiteSpace(dateText))
+        if (!ManualSendFields.TryParse(fields, _phones, out var sendRequest, out var fieldError))
         {
-            if (!ManualSendFields.TryParseDate(dateText, out var parsed, out var dateError))
-            {
-                return EndpointResponse.Error(400, dateError!);
-            }
-
-            date = parsed;
-        }
-
-        string? recipient = null;
-        var recipientText = fields.Text("test_recipient");
-        if (!string.IsNullOrWhiteSpace(recipientText) && !ManualSendFields.TryParseRecipient(_phones, recipientText, out recipient, out var recipientError))
-        {
-            return EndpointResponse.Error(400, recipientError!);
-        }
-
-        var dryRun = fields.Flag("dry_run");
-        if (dryRun is null && fields.Text("dry_run") is not null)
-        {
-            return EndpointResponse.Error(400, "dry_run must be true or false.");
+            return EndpointResponse.Error(400, fieldError!);
         }
 
         try
         {
-            var summary = await _service.RunAsync(new SendRequest(date, recipient, dryRun ?? false), cancellationToken: cancellationToken).ConfigureAwait(false);
-            return new EndpointResponse(200, EndpointResponse.Json, summary.ToJson(), new Dictionary<string, string>());
+            var service = (DailySendService)(_services.GetService(typeof(DailySendService))
+                ?? throw new InvalidOperationException("The daily run is not registered."));
+            var summary = await service.RunAsync(sendRequest, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return EndpointResponse.Text(200, EndpointResponse.Json, summary.ToJson());
         }
         catch (StudyDateOutOfRangeException ex)
         {

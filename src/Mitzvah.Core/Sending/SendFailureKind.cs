@@ -6,16 +6,16 @@ public enum SendFailureKind
     /// <summary>Worth retrying: a server error, a timeout or a lost connection.</summary>
     Transient,
 
-    /// <summary>The provider is overloaded (HTTP 429, Twilio 20429): retry after Retry-After, and send less at once.</summary>
+    /// <summary>The provider is overloaded (HTTP 429 or the provider's own code): retry after Retry-After, and send less at once.</summary>
     RateLimited,
 
-    /// <summary>The recipient opted out at the provider (Twilio 21610): the subscriber is marked opted out.</summary>
+    /// <summary>The recipient opted out at the provider : the subscriber is marked opted out.</summary>
     OptedOut,
 
-    /// <summary>The number cannot receive messages (Twilio 21211): the subscriber is marked invalid.</summary>
+    /// <summary>The number cannot receive messages : the subscriber is marked invalid.</summary>
     InvalidNumber,
 
-    /// <summary>Outside WhatsApp's 24-hour window (Twilio 63016): only an approved template can be sent.</summary>
+    /// <summary>Outside WhatsApp's 24-hour window : only an approved template can be sent.</summary>
     TemplateRequired,
 
     /// <summary>Any other refusal (bad credentials, a rejected parameter); not retried in this run.</summary>

@@ -9,7 +9,7 @@ namespace Mitzvah.Core.Sending;
 /// <param name="Send">Whether a message goes out on that date (false on rest days and outside the send hour).</param>
 /// <param name="Reason">Why nothing went out ("rest-day", "before-send-hour"); <see langword="null"/> when <paramref name="Send"/>.</param>
 /// <param name="Covers">The study dates the message carries (a bundle before rest days).</param>
-/// <param name="Messenger">The messenger's kind ("twilio", "outbox").</param>
+/// <param name="Messenger">The messenger's kind (e.g. "outbox").</param>
 /// <param name="Recipients">Where recipients came from ("subscribers", "RECIPIENTS", "test-recipient").</param>
 /// <param name="DryRun">Nothing was sent or written.</param>
 /// <param name="TestRecipient">The masked test recipient, for an operator's test send.</param>

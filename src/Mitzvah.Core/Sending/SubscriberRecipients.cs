@@ -36,7 +36,7 @@ public sealed class SubscriberRecipients : IRecipientSource
             SendFailureKind.InvalidNumber => ConsentStatus.Invalid,
             _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Only opt-outs and invalid numbers are recorded."),
         };
-        var evidence = new ConsentEvidence(Actor: "daily-send", Note: $"Twilio error {errorCode}");
+        var evidence = new ConsentEvidence(Actor: "daily-send", Note: $"provider error {errorCode}");
         var result = await _store.RecordConsentAsync(new ConsentChange(phone, status, ConsentSource.Delivery, evidence, at), cancellationToken)
             .ConfigureAwait(false);
         return result.Changed;

@@ -17,7 +17,7 @@ public static class ConsentScenarios
     public static IReadOnlyList<ConsentScenario> All { get; } =
     [
         // Health and transport errors.
-        new("get returns health", Default, null, new("GET"), 200, "\"service\":\"mitzvah-consent\"", StoreEffect.None),
+        new("get returns health", Default, null, new("GET"), 200, "\"status\":\"ok\"", StoreEffect.None),
         new("get health names the store", Default, null, new("GET"), 200, "\"store\":", StoreEffect.None),
         new("put is not allowed", Default, null, new("PUT", ScenarioRequest.JsonType, "{}"), 405, "PUT is not supported", StoreEffect.None),
         new("delete is not allowed", Default, ConsentStatus.OptedIn, new("DELETE"), 405, "not supported", StoreEffect.None),

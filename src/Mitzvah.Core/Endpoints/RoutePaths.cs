@@ -1,0 +1,20 @@
+namespace Mitzvah.Core.Endpoints;
+
+/// <summary>The paths of the built-in routes, as every host serves them.</summary>
+public static class RoutePaths
+{
+    /// <summary>The consent endpoint: inbound messages and the web opt-in form.</summary>
+    public const string Consent = "/api/consent";
+
+    /// <summary>The operators' manual trigger of the daily run.</summary>
+    public const string Send = "/api/send";
+
+    /// <summary>Whether the deployment can do its daily job.</summary>
+    public const string Health = "/api/health";
+
+    /// <summary>The opt-in page.</summary>
+    public const string OptInPage = "/";
+
+    /// <summary>The opt-in page's settings.</summary>
+    public const string OptInConfig = "/config.json";
+}

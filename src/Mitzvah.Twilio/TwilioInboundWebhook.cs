@@ -1,0 +1,72 @@
+using System.Security;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Endpoints;
+using Twilio.Security;
+
+namespace Mitzvah.Twilio;
+
+/// <summary>
+/// Twilio's inbound-message webhook: recognises Twilio's form, checks <c>X-Twilio-Signature</c> with Twilio's own
+/// <see cref="RequestValidator"/> over the public URL and the posted fields, reads <c>From</c>, <c>Body</c>,
+/// <c>MessageSid</c> and <c>To</c>, and renders replies as TwiML.
+/// </summary>
+/// <remarks>
+/// A form counts as Twilio's when it carries the signature header or any field only Twilio sends (the web form sends
+/// <c>phone</c>, never these), so an unsigned request dressed as a webhook is refused, not read as a web opt-in.
+/// </remarks>
+public sealed class TwilioInboundWebhook : IInboundWebhook
+{
+    /// <summary>The header Twilio signs requests with.</summary>
+    public const string SignatureHeader = "X-Twilio-Signature";
+
+    private const string TwiMLContentType = "text/xml; charset=utf-8";
+    private static readonly string[] TwilioFields = ["MessageSid", "SmsMessageSid", "SmsSid", "AccountSid", "From", "WaId"];
+    private readonly RequestValidator? _validator;
+
+    /// <summary>Creates the reader; without an auth token it refuses every webhook.</summary>
+    public TwilioInboundWebhook(IOptions<TwilioOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var token = options.Value.AuthToken;
+        _validator = string.IsNullOrEmpty(token) ? null : new RequestValidator(token);
+    }
+
+    /// <inheritdoc />
+    public bool CanVerify => _validator is not null;
+
+    /// <inheritdoc />
+    public InboundReading Read(EndpointRequest request, IReadOnlyDictionary<string, string> form)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(form);
+        var signature = request.Header(SignatureHeader);
+        if (signature is null && !TwilioFields.Any(form.ContainsKey))
+        {
+            return InboundReading.NotInbound;
+        }
+
+        if (_validator is null)
+        {
+            return InboundReading.Refused($"Webhook signatures cannot be checked ({TwilioSettingNames.TwilioAuthToken} is not set), so webhooks are refused.");
+        }
+
+        if (string.IsNullOrEmpty(signature) || !_validator.Validate(request.PublicUrl.OriginalString, form.ToDictionary(), signature))
+        {
+            return InboundReading.Refused($"The webhook signature is missing or invalid (computed over {request.PublicUrl.GetLeftPart(UriPartial.Path)}).");
+        }
+
+        return InboundReading.Verified(new InboundMessage
+        {
+            Channel = ConsentNames.WhatsAppChannel,
+            SenderAddress = WhatsAppAddress.ToPhone(form.GetValueOrDefault("From")) ?? string.Empty,
+            Text = form.GetValueOrDefault("Body") ?? string.Empty,
+            ProviderMessageId = form.GetValueOrDefault("MessageSid"),
+            ReceivingAddress = form.GetValueOrDefault("To"),
+        });
+    }
+
+    /// <inheritdoc />
+    public EndpointResponse Reply(string reply) => EndpointResponse.Text(
+        200, TwiMLContentType, $"<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>{SecurityElement.Escape(reply)}</Message></Response>");
+}
