@@ -17,6 +17,14 @@ internal static class AttributeNames
     public const string CreatedAt = "created_at";
     public const string Version = "version";
 
+    /// <summary>The shape an item was written in (<see cref="ItemSchema"/>); absent on items written before it existed.</summary>
+    public const string SchemaVersion = "schema_version";
+
+    public const string TimeZone = "time_zone";
+    public const string SendTime = "send_time";
+    public const string Calendar = "calendar";
+    public const string PausedUntil = "paused_until";
+
     /// <summary>Present, as <see cref="OptedInValue"/>, only while the status is opted in: the sparse index's key.</summary>
     public const string OptedIn = "opted_in";
     public const string OptedInValue = "1";

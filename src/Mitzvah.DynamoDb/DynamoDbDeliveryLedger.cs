@@ -20,6 +20,11 @@ namespace Mitzvah.DynamoDb;
 /// compares text. Every write also sets <c>expires_at</c> (epoch seconds, the study date plus 90 days) for the
 /// table's time-to-live, which the deployment template enables.
 /// </para>
+/// <para>
+/// Every write sets <c>schema_version</c> = 2 too. An item of a later version, written by newer code, is left alone:
+/// this code's claims and marks are conditioned on the item not being newer (so they return <see langword="null"/> or
+/// <see langword="false"/>), and reading one throws <see cref="InvalidOperationException"/>.
+/// </para>
 /// </remarks>
 public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
 {
@@ -62,11 +67,11 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
         {
             TableName = _table,
             Key = Key(studyDate, phone),
-            UpdateExpression = "SET #state = :claimed, #claim = :claim, #lease = :lease, #permanent = :false, #updated = :now, #expires = :expires "
-                + "REMOVE #sid, #error ADD #attempts :one",
-            ConditionExpression = "attribute_not_exists(#date) "
+            UpdateExpression = "SET #state = :claimed, #claim = :claim, #lease = :lease, #permanent = :false, #updated = :now, #expires = :expires, "
+                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #error ADD #attempts :one",
+            ConditionExpression = "(attribute_not_exists(#date) "
                 + "OR (#state = :failed AND #permanent = :false) "
-                + "OR (#state = :claimed AND #lease <= :now)",
+                + $"OR (#state = :claimed AND #lease <= :now)) AND {ItemSchema.NotNewer}",
             ExpressionAttributeNames = new()
             {
                 ["#date"] = AttributeNames.StudyDate,
@@ -79,6 +84,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
                 ["#sid"] = AttributeNames.MessageSid,
                 ["#error"] = AttributeNames.ErrorCode,
                 ["#attempts"] = AttributeNames.Attempts,
+                [ItemSchema.Name] = AttributeNames.SchemaVersion,
             },
             ExpressionAttributeValues = new()
             {
@@ -90,6 +96,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
                 [":now"] = new AttributeValue { S = Timestamps.ToText(now) },
                 [":expires"] = ExpiresAt(studyDate),
                 [":one"] = new AttributeValue { N = "1" },
+                [ItemSchema.Value] = ItemSchema.CurrentValue,
             },
             ReturnValues = ReturnValue.ALL_NEW,
         };
@@ -116,7 +123,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             studyDate,
             phone,
             claimId,
-            "SET #state = :state, #sid = :sid, #permanent = :false, #updated = :now, #expires = :expires REMOVE #error",
+            $"SET #state = :state, #sid = :sid, #permanent = :false, #updated = :now, #expires = :expires, {ItemSchema.Name} = {ItemSchema.Value} REMOVE #error",
             new() { [":state"] = new AttributeValue { S = SentName }, [":sid"] = new AttributeValue { S = messageSid }, [":false"] = new AttributeValue { BOOL = false } },
             now,
             cancellationToken);
@@ -133,7 +140,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             studyDate,
             phone,
             claimId,
-            "SET #state = :state, #error = :error, #permanent = :permanent, #updated = :now, #expires = :expires REMOVE #sid",
+            $"SET #state = :state, #error = :error, #permanent = :permanent, #updated = :now, #expires = :expires, {ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid",
             new() { [":state"] = new AttributeValue { S = FailedName }, [":error"] = new AttributeValue { S = errorCode }, [":permanent"] = new AttributeValue { BOOL = permanent } },
             now,
             cancellationToken);
@@ -190,13 +197,14 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
         values[":claim"] = new AttributeValue { S = claimId };
         values[":now"] = new AttributeValue { S = Timestamps.ToText(now) };
         values[":expires"] = ExpiresAt(studyDate);
+        values[ItemSchema.Value] = ItemSchema.CurrentValue;
 
         var request = new UpdateItemRequest
         {
             TableName = _table,
             Key = Key(studyDate, phone),
             UpdateExpression = update,
-            ConditionExpression = "#state = :claimed AND #claim = :claim",
+            ConditionExpression = $"#state = :claimed AND #claim = :claim AND {ItemSchema.NotNewer}",
             ExpressionAttributeNames = new()
             {
                 ["#state"] = AttributeNames.State,
@@ -206,6 +214,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
                 ["#expires"] = AttributeNames.ExpiresAt,
                 ["#sid"] = AttributeNames.MessageSid,
                 ["#error"] = AttributeNames.ErrorCode,
+                [ItemSchema.Name] = AttributeNames.SchemaVersion,
             },
             ExpressionAttributeValues = values,
         };
@@ -233,17 +242,24 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
         return ItemValues.NumberValue(expires.ToUnixTimeSeconds());
     }
 
-    private static DeliveryRecord ReadRecord(Dictionary<string, AttributeValue> item) => new(
-        DateOnly.ParseExact(ItemValues.Text(item, AttributeNames.StudyDate)!, DateFormat, CultureInfo.InvariantCulture),
-        ItemValues.Text(item, AttributeNames.Phone)!,
-        DeliveryNames.ParseState(ItemValues.Text(item, AttributeNames.State)!),
-        ItemValues.Text(item, AttributeNames.ClaimId)!,
-        (int)(ItemValues.Number(item, AttributeNames.Attempts) ?? 0),
-        Timestamps.Parse(ItemValues.Text(item, AttributeNames.LeaseExpiresAt)!),
-        ItemValues.Text(item, AttributeNames.MessageSid),
-        ItemValues.Text(item, AttributeNames.ErrorCode),
-        item.TryGetValue(AttributeNames.Permanent, out var permanent) && permanent.BOOL == true,
-        Timestamps.Parse(ItemValues.Text(item, AttributeNames.UpdatedAt)!));
+    private static DeliveryRecord ReadRecord(Dictionary<string, AttributeValue> item)
+    {
+        var phone = ItemValues.Text(item, AttributeNames.Phone)!;
+        ItemSchema.ThrowIfNewer(item, "delivery", phone);
+        return new DeliveryRecord
+        {
+            StudyDate = DateOnly.ParseExact(ItemValues.Text(item, AttributeNames.StudyDate)!, DateFormat, CultureInfo.InvariantCulture),
+            Phone = phone,
+            State = DeliveryNames.ParseState(ItemValues.Text(item, AttributeNames.State)!),
+            ClaimId = ItemValues.Text(item, AttributeNames.ClaimId)!,
+            Attempts = (int)(ItemValues.Number(item, AttributeNames.Attempts) ?? 0),
+            LeaseExpiresAt = Timestamps.Parse(ItemValues.Text(item, AttributeNames.LeaseExpiresAt)!),
+            MessageSid = ItemValues.Text(item, AttributeNames.MessageSid),
+            ErrorCode = ItemValues.Text(item, AttributeNames.ErrorCode),
+            Permanent = item.TryGetValue(AttributeNames.Permanent, out var permanent) && permanent.BOOL == true,
+            UpdatedAt = Timestamps.Parse(ItemValues.Text(item, AttributeNames.UpdatedAt)!),
+        };
+    }
 
     private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 }

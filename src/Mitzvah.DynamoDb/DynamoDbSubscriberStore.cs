@@ -30,6 +30,13 @@ namespace Mitzvah.DynamoDb;
 /// <see cref="GetHistoryAsync"/> leaves the entry out.
 /// </para>
 /// <para>
+/// Delivery preferences are the optional attributes <c>time_zone</c>, <c>send_time</c>, <c>calendar</c> and
+/// <c>paused_until</c> (absent: the operator's default), which only <see cref="SetPreferencesAsync"/> writes. Every
+/// item this version writes carries <c>schema_version</c> = 2; items without it, written earlier, read with the
+/// attributes they lack defaulted, and items of a later version are refused: reading one throws
+/// <see cref="InvalidOperationException"/>, and no write replaces one.
+/// </para>
+/// <para>
 /// Items written by the original deployment (no <c>version</c>, <c>created_at</c>, <c>purpose</c> or
 /// <c>opted_in</c>; evidence as text or a map) are read as version 0, created when last changed. They appear in the
 /// opted-in listing only after <see cref="DynamoDbOptedInBackfill"/> has run. Timestamps are stored as ISO-8601 UTC
@@ -57,6 +64,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         ["#created"] = AttributeNames.CreatedAt,
         ["#version"] = AttributeNames.Version,
         ["#optedIn"] = AttributeNames.OptedIn,
+        [ItemSchema.Name] = AttributeNames.SchemaVersion,
     };
 
     private readonly IAmazonDynamoDB _client;
@@ -139,6 +147,52 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
 
         throw new InvalidOperationException(
             $"The consent of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; nothing was recorded.");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One UpdateItem that sets the preference attributes (removing unset ones) and nothing a consent change writes,
+    /// conditioned on the item existing; so it commutes with consent changes, whose updates leave preferences alone.
+    /// </remarks>
+    public async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));
+
+        var names = new Dictionary<string, string> { ["#phone"] = AttributeNames.Phone, [ItemSchema.Name] = AttributeNames.SchemaVersion };
+        var values = new Dictionary<string, AttributeValue> { [ItemSchema.Value] = ItemSchema.CurrentValue };
+        var (set, remove) = SubscriberItems.WritePreferences(preferences, names, values);
+        set.Add($"{ItemSchema.Name} = {ItemSchema.Value}");
+        var update = "SET " + string.Join(", ", set) + (remove.Count > 0 ? " REMOVE " + string.Join(", ", remove) : string.Empty);
+        var request = new UpdateItemRequest
+        {
+            TableName = _subscribersTable,
+            Key = new() { [AttributeNames.Phone] = new AttributeValue { S = phone } },
+            UpdateExpression = update,
+            ConditionExpression = $"attribute_exists(#phone) AND {ItemSchema.NotNewer}",
+            ExpressionAttributeNames = names,
+            ExpressionAttributeValues = values,
+            ReturnValues = ReturnValue.ALL_NEW,
+        };
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            try
+            {
+                var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+                return SubscriberItems.ReadSubscriber(response.Attributes);
+            }
+            catch (ConditionalCheckFailedException)
+            {
+                // An unknown number, an item of a newer schema (reading it throws), or one created since the check.
+                if (await ReadAsync(phone, cancellationToken).ConfigureAwait(false) is null)
+                {
+                    return null;
+                }
+            }
+        }
+
+        throw new InvalidOperationException($"The subscriber item of {PhoneMask.Mask(phone)} kept changing; its preferences were not set.");
     }
 
     /// <inheritdoc />
@@ -299,16 +353,20 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var version = current?.Version ?? 0;
-            var applied = new Subscriber(
-                entry.Phone,
-                ConsentNames.WhatsAppChannel,
-                entry.Status,
-                ConsentNames.DailyMitzvotPurpose,
-                entry.Source,
-                entry.Evidence,
-                current?.CreatedAt ?? entry.RecordedAt,
-                entry.RecordedAt,
-                entry.Version);
+            var applied = new Subscriber
+            {
+                Phone = entry.Phone,
+                Addresses = current?.Addresses ?? SubscriberAddresses.ForWhatsApp(entry.Phone),
+                Channel = ConsentNames.WhatsAppChannel,
+                Status = entry.Status,
+                Purpose = ConsentNames.DailyMitzvotPurpose,
+                Source = entry.Source,
+                Evidence = entry.Evidence,
+                CreatedAt = current?.CreatedAt ?? entry.RecordedAt,
+                UpdatedAt = entry.RecordedAt,
+                Version = entry.Version,
+                Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+            };
             if (version >= entry.Version)
             {
                 return applied;
@@ -322,8 +380,9 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
 
             try
             {
-                await _client.UpdateItemAsync(UpdateRequest(current, applied), cancellationToken).ConfigureAwait(false);
-                return applied;
+                // The item as written: preferences set since current was read are not overwritten, and show.
+                var response = await _client.UpdateItemAsync(UpdateRequest(current, applied), cancellationToken).ConfigureAwait(false);
+                return SubscriberItems.ReadSubscriber(response.Attributes);
             }
             catch (ConditionalCheckFailedException)
             {
@@ -347,10 +406,12 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             [":ts"] = new AttributeValue { S = Timestamps.ToText(applied.UpdatedAt) },
             [":created"] = new AttributeValue { S = Timestamps.ToText(applied.CreatedAt) },
             [":version"] = ItemValues.NumberValue(applied.Version),
+            [ItemSchema.Value] = ItemSchema.CurrentValue,
         };
 
+        // Preferences are not named, so a consent change leaves them as they are.
         var update = "SET #status = :status, #channel = :channel, #purpose = :purpose, #source = :source, "
-            + "#evidence = :evidence, #ts = :ts, #created = :created, #version = :version";
+            + $"#evidence = :evidence, #ts = :ts, #created = :created, #version = :version, {ItemSchema.Name} = {ItemSchema.Value}";
         if (applied.Status == ConsentStatus.OptedIn)
         {
             update += ", #optedIn = :one";
@@ -371,13 +432,13 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         else if (current.Version == 0)
         {
             // An item of the original deployment: it has no version attribute (or a zero one).
-            condition = "attribute_exists(#phone) AND (attribute_not_exists(#version) OR #version = :expected)";
+            condition = $"attribute_exists(#phone) AND (attribute_not_exists(#version) OR #version = :expected) AND {ItemSchema.NotNewer}";
             names["#phone"] = AttributeNames.Phone;
             values[":expected"] = ItemValues.NumberValue(0);
         }
         else
         {
-            condition = "#version = :expected";
+            condition = $"#version = :expected AND {ItemSchema.NotNewer}";
             values[":expected"] = ItemValues.NumberValue(current.Version);
         }
 
@@ -389,6 +450,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             ConditionExpression = condition,
             ExpressionAttributeNames = names,
             ExpressionAttributeValues = values,
+            ReturnValues = ReturnValue.ALL_NEW,
         };
     }
 

@@ -7,29 +7,69 @@ namespace Mitzvah.DynamoDb;
 
 /// <summary>
 /// Maps subscriber and consent history items to Core types. Reading is tolerant of items the original Python
-/// deployment wrote (no <c>version</c>, <c>created_at</c> or <c>purpose</c>; evidence as free text or a map).
+/// deployment wrote (no <c>version</c>, <c>created_at</c> or <c>purpose</c>; evidence as free text or a map) and of
+/// items of every earlier schema version (<see cref="ItemSchema"/>).
 /// </summary>
 internal static class SubscriberItems
 {
+    /// <exception cref="InvalidOperationException">The item is of a later schema version (<see cref="ItemSchema"/>).</exception>
     public static Subscriber ReadSubscriber(Dictionary<string, AttributeValue> item)
     {
         var phone = ItemValues.Text(item, AttributeNames.Phone) ?? throw new FormatException("A subscriber item has no phone.");
+        ItemSchema.ThrowIfNewer(item, "subscriber", phone);
         var updatedAt = Instant(item, AttributeNames.TimestampIso) ?? Instant(item, AttributeNames.CreatedAt) ?? DateTimeOffset.UnixEpoch;
-        return new Subscriber(
-            phone,
-            ItemValues.Text(item, AttributeNames.Channel) ?? ConsentNames.WhatsAppChannel,
-            ReadStatus(item, phone),
-            ItemValues.Text(item, AttributeNames.Purpose) ?? ConsentNames.DailyMitzvotPurpose,
-            ReadSource(ItemValues.Text(item, AttributeNames.Source)),
-            ReadEvidence(item.GetValueOrDefault(AttributeNames.Evidence)),
-            Instant(item, AttributeNames.CreatedAt) ?? updatedAt,
-            updatedAt,
-            ItemValues.Number(item, AttributeNames.Version) ?? 0);
+        return new Subscriber
+        {
+            Phone = phone,
+            Addresses = SubscriberAddresses.ForWhatsApp(phone),
+            Channel = ItemValues.Text(item, AttributeNames.Channel) ?? ConsentNames.WhatsAppChannel,
+            Status = ReadStatus(item, phone),
+            Purpose = ItemValues.Text(item, AttributeNames.Purpose) ?? ConsentNames.DailyMitzvotPurpose,
+            Source = ReadSource(ItemValues.Text(item, AttributeNames.Source)),
+            Evidence = ReadEvidence(item.GetValueOrDefault(AttributeNames.Evidence)),
+            CreatedAt = Instant(item, AttributeNames.CreatedAt) ?? updatedAt,
+            UpdatedAt = updatedAt,
+            Version = ItemValues.Number(item, AttributeNames.Version) ?? 0,
+            Preferences = ReadPreferences(item),
+        };
     }
 
+    /// <summary>
+    /// The preference attributes, as <c>SET</c> (names and values) and <c>REMOVE</c> (names) parts of an update
+    /// expression: an unset preference is removed, so that it reads as the operator's default.
+    /// </summary>
+    public static (List<string> Set, List<string> Remove) WritePreferences(
+        DeliveryPreferences preferences, Dictionary<string, string> names, Dictionary<string, AttributeValue> values)
+    {
+        var set = new List<string>();
+        var remove = new List<string>();
+        Assign("#zone", AttributeNames.TimeZone, preferences.TimeZone);
+        Assign("#time", AttributeNames.SendTime, preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : null);
+        Assign("#calendar", AttributeNames.Calendar, preferences.Calendar?.ToName());
+        Assign("#paused", AttributeNames.PausedUntil, preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : null);
+        return (set, remove);
+
+        void Assign(string name, string attribute, string? text)
+        {
+            names[name] = attribute;
+            if (text is null)
+            {
+                remove.Add(name);
+            }
+            else
+            {
+                var value = ":" + name[1..];
+                values[value] = new AttributeValue { S = text };
+                set.Add($"{name} = {value}");
+            }
+        }
+    }
+
+    /// <exception cref="InvalidOperationException">The item is of a later schema version (<see cref="ItemSchema"/>).</exception>
     public static ConsentHistoryEntry ReadHistoryEntry(Dictionary<string, AttributeValue> item)
     {
         var phone = ItemValues.Text(item, AttributeNames.Phone) ?? throw new FormatException("A consent history item has no phone.");
+        ItemSchema.ThrowIfNewer(item, "consent history", phone);
         return new ConsentHistoryEntry(
             phone,
             ItemValues.Number(item, AttributeNames.Version) ?? throw new FormatException($"A consent history item of {PhoneMask.Mask(phone)} has no version."),
@@ -47,6 +87,16 @@ internal static class SubscriberItems
         [AttributeNames.Source] = new AttributeValue { S = entry.Source.ToName() },
         [AttributeNames.Evidence] = new AttributeValue { S = entry.Evidence.ToJson() },
         [AttributeNames.TimestampIso] = new AttributeValue { S = Timestamps.ToText(entry.RecordedAt) },
+        [AttributeNames.SchemaVersion] = ItemSchema.CurrentValue,
+    };
+
+    /// <summary>Absent attributes (every item before schema version 2) are the operator's defaults.</summary>
+    private static DeliveryPreferences ReadPreferences(Dictionary<string, AttributeValue> item) => new()
+    {
+        TimeZone = ItemValues.Text(item, AttributeNames.TimeZone),
+        SendTime = ItemValues.Text(item, AttributeNames.SendTime) is { } time ? PreferenceNames.ParseSendTime(time) : null,
+        Calendar = ItemValues.Text(item, AttributeNames.Calendar) is { } calendar ? PreferenceNames.ParseCalendar(calendar) : null,
+        PausedUntil = ItemValues.Text(item, AttributeNames.PausedUntil) is { } paused ? PreferenceNames.ParseDate(paused) : null,
     };
 
     private static DateTimeOffset? Instant(Dictionary<string, AttributeValue> item, string name) =>

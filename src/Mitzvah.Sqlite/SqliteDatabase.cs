@@ -5,8 +5,9 @@ using Microsoft.Data.Sqlite;
 namespace Mitzvah.Sqlite;
 
 /// <summary>
-/// One Mitzvah database file: opens pooled connections with the settings every store relies on and creates the
-/// schema on first use. Also the storage format of timestamps, which every table shares.
+/// One Mitzvah database file: opens pooled connections with the settings every store relies on and, on first use,
+/// creates the schema or migrates it to the current version (<see cref="SqliteSchema"/>). Also the storage format of
+/// timestamps, which every table shares.
 /// </summary>
 internal sealed class SqliteDatabase
 {
@@ -115,7 +116,14 @@ internal sealed class SqliteDatabase
 
             using var connection = new SqliteConnection(_connectionString);
             connection.Open();
-            SqliteSchema.EnsureCreated(connection);
+            using (var command = connection.CreateCommand())
+            {
+                // Another process may hold the write lock while it migrates the same file.
+                command.CommandText = $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};";
+                command.ExecuteNonQuery();
+            }
+
+            SqliteSchema.Migrate(connection, _databasePath);
             _schemaCreated = true;
         }
     }

@@ -179,17 +179,19 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         }
     }
 
-    private static DeliveryRecord ReadRecord(SqliteDataReader reader) => new(
-        DateOnly.ParseExact(reader.GetString(0), DateFormat, CultureInfo.InvariantCulture),
-        reader.GetString(1),
-        DeliveryNames.ParseState(reader.GetString(2)),
-        reader.GetString(3),
-        reader.GetInt32(4),
-        SqliteDatabase.ParseTimestamp(reader.GetString(5)),
-        reader.IsDBNull(6) ? null : reader.GetString(6),
-        reader.IsDBNull(7) ? null : reader.GetString(7),
-        reader.GetInt64(8) != 0,
-        SqliteDatabase.ParseTimestamp(reader.GetString(9)));
+    private static DeliveryRecord ReadRecord(SqliteDataReader reader) => new()
+    {
+        StudyDate = DateOnly.ParseExact(reader.GetString(0), DateFormat, CultureInfo.InvariantCulture),
+        Phone = reader.GetString(1),
+        State = DeliveryNames.ParseState(reader.GetString(2)),
+        ClaimId = reader.GetString(3),
+        Attempts = reader.GetInt32(4),
+        LeaseExpiresAt = SqliteDatabase.ParseTimestamp(reader.GetString(5)),
+        MessageSid = reader.IsDBNull(6) ? null : reader.GetString(6),
+        ErrorCode = reader.IsDBNull(7) ? null : reader.GetString(7),
+        Permanent = reader.GetInt64(8) != 0,
+        UpdatedAt = SqliteDatabase.ParseTimestamp(reader.GetString(9)),
+    };
 
     private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 }

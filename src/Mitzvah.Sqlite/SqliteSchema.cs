@@ -1,14 +1,28 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Mitzvah.Sqlite;
 
 /// <summary>
-/// Creates every table of the Mitzvah database. Each statement is idempotent, so the script runs on every start;
-/// later features add their tables here.
+/// The schema of the Mitzvah database and the ordered steps that bring a file of any earlier version to the current
+/// one. The version is the file's <c>PRAGMA user_version</c>.
 /// </summary>
+/// <remarks>
+/// A released step never changes: a later change of the schema is a new step at the end. Files written before the
+/// schema had a version have <c>user_version</c> 0; step 1, which creates the first schema only where it is missing,
+/// makes them (and new files) version 1. All pending steps and the new version commit in one transaction that holds
+/// the write lock, so a file is never left half migrated and two processes never both migrate it.
+/// </remarks>
 internal static class SqliteSchema
 {
-    private const string Script = """
+    /// <summary>The version this code reads and writes.</summary>
+    public static int CurrentVersion => Steps.Length;
+
+    // Steps[i] brings a file from version i to version i + 1.
+    private static readonly string[] Steps =
+    [
+        // 1: subscribers, consent history and the delivery ledger.
+        """
         CREATE TABLE IF NOT EXISTS subscribers (
             phone      TEXT    NOT NULL PRIMARY KEY,
             channel    TEXT    NOT NULL,
@@ -46,17 +60,75 @@ internal static class SqliteSchema
             updated_at       TEXT    NOT NULL,
             PRIMARY KEY (study_date, phone)
         ) WITHOUT ROWID;
-        """;
+        """,
 
-    public static void EnsureCreated(SqliteConnection connection)
+        // 2: delivery preferences; NULL means the operator's default, which is what every existing row gets.
+        """
+        ALTER TABLE subscribers ADD COLUMN time_zone TEXT;
+        ALTER TABLE subscribers ADD COLUMN send_time TEXT;
+        ALTER TABLE subscribers ADD COLUMN calendar TEXT;
+        ALTER TABLE subscribers ADD COLUMN paused_until TEXT;
+        """,
+    ];
+
+    /// <summary>Migrates the file to <see cref="CurrentVersion"/>; does nothing when it is there already.</summary>
+    /// <exception cref="InvalidOperationException">The file is of a later version than this code knows.</exception>
+    public static void Migrate(SqliteConnection connection, string databasePath)
+    {
+        var found = ReadVersion(connection, null);
+        if (found == CurrentVersion)
+        {
+            return;
+        }
+
+        // Refuse before writing anything, even the journal mode.
+        ThrowIfNewer(found, databasePath);
+
+        using (var command = connection.CreateCommand())
+        {
+            // WAL lets readers run while one writer commits; the mode is stored in the file and cannot change inside
+            // a transaction.
+            command.CommandText = "PRAGMA journal_mode = WAL;";
+            command.ExecuteNonQuery();
+        }
+
+        // BEGIN IMMEDIATE: another process may be migrating the same file; read the version under the write lock.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var version = ReadVersion(connection, transaction);
+        ThrowIfNewer(version, databasePath);
+        for (var step = version; step < CurrentVersion; step++)
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = Steps[step];
+            command.ExecuteNonQuery();
+        }
+
+        using (var command = connection.CreateCommand())
+        {
+            command.Transaction = transaction;
+            command.CommandText = string.Create(CultureInfo.InvariantCulture, $"PRAGMA user_version = {CurrentVersion};");
+            command.ExecuteNonQuery();
+        }
+
+        transaction.Commit();
+    }
+
+    private static int ReadVersion(SqliteConnection connection, SqliteTransaction? transaction)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
 
-        // WAL lets readers run while one writer commits; the mode is stored in the file, so setting it once is enough.
-        command.CommandText = "PRAGMA journal_mode = WAL;";
-        command.ExecuteNonQuery();
-
-        command.CommandText = Script;
-        command.ExecuteNonQuery();
+    private static void ThrowIfNewer(int version, string databasePath)
+    {
+        if (version > CurrentVersion)
+        {
+            throw new InvalidOperationException(
+                $"The database {databasePath} has schema version {version}, but this version of Mitzvah knows versions up to {CurrentVersion}. "
+                + "It was written by a newer Mitzvah: run that version, or point this one at another database file.");
+        }
     }
 }

@@ -13,12 +13,17 @@ namespace Mitzvah.Sqlite;
 /// the history table's key (phone, version) rejects a second entry for the same version; together they make changes
 /// of one phone linearizable, also across processes that share the file.
 /// </para>
-/// <para>Timestamps are stored as ISO-8601 UTC text with milliseconds; finer fractions are dropped.</para>
+/// <para>
+/// Timestamps are stored as ISO-8601 UTC text with milliseconds; finer fractions are dropped. Delivery preferences are
+/// nullable columns of <c>subscribers</c> (NULL: the operator's default) in the shared text forms of
+/// <see cref="PreferenceNames"/>. The file's schema version is migrated forward on first use (see the schema steps).
+/// </para>
 /// </remarks>
 public sealed class SqliteSubscriberStore : ISubscriberStore
 {
     private const int MaxPageSize = 1000;
-    private const string SubscriberColumns = "phone, channel, status, purpose, source, evidence, created_at, updated_at, version";
+    private const string SubscriberColumns =
+        "phone, channel, status, purpose, source, evidence, created_at, updated_at, version, time_zone, send_time, calendar, paused_until";
 
     private readonly SqliteDatabase _database;
 
@@ -75,21 +80,25 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                     return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
                 }
 
-                var updated = new Subscriber(
-                    change.Phone,
-                    ConsentNames.WhatsAppChannel,
-                    change.Status,
-                    ConsentNames.DailyMitzvotPurpose,
-                    change.Source,
-                    change.Evidence,
-                    current?.CreatedAt ?? SqliteDatabase.ParseTimestamp(at),
-                    SqliteDatabase.ParseTimestamp(at),
-                    (current?.Version ?? 0) + 1);
+                var updated = new Subscriber
+                {
+                    Phone = change.Phone,
+                    Addresses = current?.Addresses ?? SubscriberAddresses.ForWhatsApp(change.Phone),
+                    Channel = ConsentNames.WhatsAppChannel,
+                    Status = change.Status,
+                    Purpose = ConsentNames.DailyMitzvotPurpose,
+                    Source = change.Source,
+                    Evidence = change.Evidence,
+                    CreatedAt = current?.CreatedAt ?? SqliteDatabase.ParseTimestamp(at),
+                    UpdatedAt = SqliteDatabase.ParseTimestamp(at),
+                    Version = (current?.Version ?? 0) + 1,
+                    Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+                };
 
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
-                command.CommandText = $"""
-                    INSERT INTO subscribers ({SubscriberColumns})
+                command.CommandText = """
+                    INSERT INTO subscribers (phone, channel, status, purpose, source, evidence, created_at, updated_at, version)
                     VALUES (@phone, @channel, @status, @purpose, @source, @evidence, @at, @at, @version)
                     ON CONFLICT (phone) DO UPDATE SET
                         status = excluded.status,
@@ -113,6 +122,38 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current?.Status);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One <c>UPDATE … RETURNING</c> of the preference columns, atomic like every statement.</remarks>
+    public async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));
+
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE subscribers
+                SET time_zone = @zone, send_time = @time, calendar = @calendar, paused_until = @paused
+                WHERE phone = @phone
+                RETURNING {SubscriberColumns};
+                """;
+            command.Parameters.AddWithValue("@zone", (object?)preferences.TimeZone ?? DBNull.Value);
+            command.Parameters.AddWithValue("@time", preferences.SendTime is { } time ? (object)PreferenceNames.FormatSendTime(time) : DBNull.Value);
+            command.Parameters.AddWithValue("@calendar", preferences.Calendar is { } calendar ? (object)calendar.ToName() : DBNull.Value);
+            command.Parameters.AddWithValue("@paused", preferences.PausedUntil is { } paused ? (object)PreferenceNames.FormatDate(paused) : DBNull.Value);
+            command.Parameters.AddWithValue("@phone", phone);
+
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSubscriber(reader) : null;
             }
         }
     }
@@ -222,14 +263,24 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         }
     }
 
-    private static Subscriber ReadSubscriber(SqliteDataReader reader) => new(
-        reader.GetString(0),
-        reader.GetString(1),
-        ConsentNames.ParseStatus(reader.GetString(2)),
-        reader.GetString(3),
-        ConsentNames.ParseSource(reader.GetString(4)),
-        ConsentEvidence.FromJson(reader.GetString(5)),
-        SqliteDatabase.ParseTimestamp(reader.GetString(6)),
-        SqliteDatabase.ParseTimestamp(reader.GetString(7)),
-        reader.GetInt64(8));
+    private static Subscriber ReadSubscriber(SqliteDataReader reader) => new()
+    {
+        Phone = reader.GetString(0),
+        Addresses = SubscriberAddresses.ForWhatsApp(reader.GetString(0)),
+        Channel = reader.GetString(1),
+        Status = ConsentNames.ParseStatus(reader.GetString(2)),
+        Purpose = reader.GetString(3),
+        Source = ConsentNames.ParseSource(reader.GetString(4)),
+        Evidence = ConsentEvidence.FromJson(reader.GetString(5)),
+        CreatedAt = SqliteDatabase.ParseTimestamp(reader.GetString(6)),
+        UpdatedAt = SqliteDatabase.ParseTimestamp(reader.GetString(7)),
+        Version = reader.GetInt64(8),
+        Preferences = new DeliveryPreferences
+        {
+            TimeZone = reader.IsDBNull(9) ? null : reader.GetString(9),
+            SendTime = reader.IsDBNull(10) ? null : PreferenceNames.ParseSendTime(reader.GetString(10)),
+            Calendar = reader.IsDBNull(11) ? null : PreferenceNames.ParseCalendar(reader.GetString(11)),
+            PausedUntil = reader.IsDBNull(12) ? null : PreferenceNames.ParseDate(reader.GetString(12)),
+        },
+    };
 }

@@ -19,7 +19,8 @@ namespace Mitzvah.TableStorage;
 /// </para>
 /// <para>
 /// Timestamps are stored as UTC with milliseconds; finer fractions are dropped, also before the lease comparison.
-/// Thread-safe.
+/// Every entity this version writes carries <c>SchemaVersion</c> = 2; one of a later version is refused (every
+/// operation reads first, and reading it throws <see cref="InvalidOperationException"/>). Thread-safe.
 /// </para>
 /// </remarks>
 public sealed class TableStorageDeliveryLedger : IDeliveryLedger
@@ -68,17 +69,19 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
                 return null;
             }
 
-            var claim = new DeliveryRecord(
-                studyDate,
-                phone,
-                DeliveryState.Claimed,
-                Guid.NewGuid().ToString("N"),
-                (current?.Attempts ?? 0) + 1,
-                leaseExpiresAt,
-                MessageSid: null,
-                ErrorCode: null,
-                Permanent: false,
-                at);
+            var claim = new DeliveryRecord
+            {
+                StudyDate = studyDate,
+                Phone = phone,
+                State = DeliveryState.Claimed,
+                ClaimId = Guid.NewGuid().ToString("N"),
+                Attempts = (current?.Attempts ?? 0) + 1,
+                LeaseExpiresAt = leaseExpiresAt,
+                MessageSid = null,
+                ErrorCode = null,
+                Permanent = false,
+                UpdatedAt = at,
+            };
             if (await TryWriteAsync(entity, claim, cancellationToken).ConfigureAwait(false))
             {
                 return claim;
@@ -221,6 +224,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             [LeaseExpiresAt] = record.LeaseExpiresAt,
             [Permanent] = record.Permanent,
             [UpdatedAt] = record.UpdatedAt,
+            [TableValues.SchemaVersionProperty] = TableValues.SchemaVersion,
         };
 
         // Absent rather than null: a replace drops properties the entity no longer has.
@@ -237,17 +241,24 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
         return entity;
     }
 
-    private static DeliveryRecord ToRecord(TableEntity entity) => new(
-        DateOnly.ParseExact(entity.PartitionKey, DateFormat, CultureInfo.InvariantCulture),
-        entity.RowKey,
-        DeliveryNames.ParseState(TableValues.RequiredString(entity, State)),
-        TableValues.RequiredString(entity, ClaimId),
-        TableValues.RequiredInt32(entity, Attempts),
-        TableValues.RequiredTimestamp(entity, LeaseExpiresAt),
-        entity.GetString(MessageSid),
-        entity.GetString(ErrorCode),
-        TableValues.RequiredBoolean(entity, Permanent),
-        TableValues.RequiredTimestamp(entity, UpdatedAt));
+    /// <exception cref="InvalidOperationException">The entity is of a later schema version.</exception>
+    private static DeliveryRecord ToRecord(TableEntity entity)
+    {
+        TableValues.ThrowIfNewer(entity, "delivery");
+        return new DeliveryRecord
+        {
+            StudyDate = DateOnly.ParseExact(entity.PartitionKey, DateFormat, CultureInfo.InvariantCulture),
+            Phone = entity.RowKey,
+            State = DeliveryNames.ParseState(TableValues.RequiredString(entity, State)),
+            ClaimId = TableValues.RequiredString(entity, ClaimId),
+            Attempts = TableValues.RequiredInt32(entity, Attempts),
+            LeaseExpiresAt = TableValues.RequiredTimestamp(entity, LeaseExpiresAt),
+            MessageSid = entity.GetString(MessageSid),
+            ErrorCode = entity.GetString(ErrorCode),
+            Permanent = TableValues.RequiredBoolean(entity, Permanent),
+            UpdatedAt = TableValues.RequiredTimestamp(entity, UpdatedAt),
+        };
+    }
 
     private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);
 }

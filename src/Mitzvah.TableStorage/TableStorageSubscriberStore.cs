@@ -38,6 +38,13 @@ namespace Mitzvah.TableStorage;
 /// returning it. <see cref="GetHistoryAsync"/> reads the subscriber first and returns entries up to its version only,
 /// so status and history never disagree, even while a change is in flight.
 /// </para>
+/// <para>
+/// <b>Preferences</b> are the optional string properties <c>TimeZone</c>, <c>SendTime</c>, <c>Calendar</c> and
+/// <c>PausedUntil</c> of the subscriber entity (absent: the operator's default). Every entity this version writes
+/// carries <c>SchemaVersion</c> = 2; entities without it, written earlier, read with what they lack defaulted, and an
+/// entity of a later version is refused (reading it throws <see cref="InvalidOperationException"/>), so that a replace
+/// never drops properties this version does not know.
+/// </para>
 /// <para>Timestamps are stored as UTC with milliseconds; finer fractions are dropped. Thread-safe.</para>
 /// </remarks>
 public sealed class TableStorageSubscriberStore : ISubscriberStore
@@ -58,6 +65,10 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     private const string UpdatedAt = "UpdatedAt";
     private const string RecordedAt = "RecordedAt";
     private const string Version = "Version";
+    private const string TimeZone = "TimeZone";
+    private const string SendTime = "SendTime";
+    private const string Calendar = "Calendar";
+    private const string PausedUntil = "PausedUntil";
 
     private readonly TableClient _subscribers;
     private readonly TableClient _history;
@@ -110,16 +121,22 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
                 await EnsureHistoryAsync(current, cancellationToken).ConfigureAwait(false);
             }
 
-            var updated = new Subscriber(
-                change.Phone,
-                ConsentNames.WhatsAppChannel,
-                change.Status,
-                ConsentNames.DailyMitzvotPurpose,
-                change.Source,
-                change.Evidence,
-                current?.CreatedAt ?? at,
-                at,
-                (current?.Version ?? 0) + 1);
+            var updated = new Subscriber
+            {
+                Phone = change.Phone,
+                Addresses = current?.Addresses ?? SubscriberAddresses.ForWhatsApp(change.Phone),
+                Channel = ConsentNames.WhatsAppChannel,
+                Status = change.Status,
+                Purpose = ConsentNames.DailyMitzvotPurpose,
+                Source = change.Source,
+                Evidence = change.Evidence,
+                CreatedAt = current?.CreatedAt ?? at,
+                UpdatedAt = at,
+                Version = (current?.Version ?? 0) + 1,
+
+                // Read with the ETag the replace requires, so a concurrent preference change is never lost.
+                Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+            };
             try
             {
                 if (entity is null)
@@ -143,6 +160,41 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         }
 
         throw new InvalidOperationException($"The consent change lost {MaxAttempts} races in a row to other changes of the same number.");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Replaces the subscriber entity with <c>If-Match</c> on the ETag it read, keeping everything but the
+    /// preferences; a lost race (412) reads again and retries, like a consent change. The history is not touched:
+    /// it derives from the consent fields, which stay as they are.
+    /// </remarks>
+    public async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadSubscriberAsync(phone, cancellationToken).ConfigureAwait(false);
+            if (entity is null)
+            {
+                return null;
+            }
+
+            var updated = ToSubscriber(entity) with { Preferences = preferences };
+            try
+            {
+                await _subscribers.UpdateEntityAsync(ToEntity(updated), entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return updated;
+            }
+            catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+            {
+                // A consent change of this phone (or another preference change) came first: apply these on top of it.
+            }
+        }
+
+        throw new InvalidOperationException($"The preference change lost {MaxAttempts} races in a row to other changes of the same number.");
     }
 
     /// <inheritdoc />
@@ -255,28 +307,65 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
 
     private static string VersionKey(long version) => version.ToString("D10", CultureInfo.InvariantCulture);
 
-    private static TableEntity ToEntity(Subscriber subscriber) => new(SubscriberPartition, subscriber.Phone)
+    private static TableEntity ToEntity(Subscriber subscriber)
     {
-        [Channel] = subscriber.Channel,
-        [Status] = subscriber.Status.ToName(),
-        [Purpose] = subscriber.Purpose,
-        [Source] = subscriber.Source.ToName(),
-        [Evidence] = subscriber.Evidence.ToJson(),
-        [CreatedAt] = subscriber.CreatedAt,
-        [UpdatedAt] = subscriber.UpdatedAt,
-        [Version] = subscriber.Version,
-    };
+        var entity = new TableEntity(SubscriberPartition, subscriber.Phone)
+        {
+            [Channel] = subscriber.Channel,
+            [Status] = subscriber.Status.ToName(),
+            [Purpose] = subscriber.Purpose,
+            [Source] = subscriber.Source.ToName(),
+            [Evidence] = subscriber.Evidence.ToJson(),
+            [CreatedAt] = subscriber.CreatedAt,
+            [UpdatedAt] = subscriber.UpdatedAt,
+            [Version] = subscriber.Version,
+            [TableValues.SchemaVersionProperty] = TableValues.SchemaVersion,
+        };
 
-    private static Subscriber ToSubscriber(TableEntity entity) => new(
-        entity.RowKey,
-        TableValues.RequiredString(entity, Channel),
-        ConsentNames.ParseStatus(TableValues.RequiredString(entity, Status)),
-        TableValues.RequiredString(entity, Purpose),
-        ConsentNames.ParseSource(TableValues.RequiredString(entity, Source)),
-        ConsentEvidence.FromJson(TableValues.RequiredString(entity, Evidence)),
-        TableValues.RequiredTimestamp(entity, CreatedAt),
-        TableValues.RequiredTimestamp(entity, UpdatedAt),
-        TableValues.RequiredInt64(entity, Version));
+        // Absent rather than null for the operator's default: a replace drops properties the entity no longer has.
+        var preferences = subscriber.Preferences;
+        SetIfPresent(entity, TimeZone, preferences.TimeZone);
+        SetIfPresent(entity, SendTime, preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : null);
+        SetIfPresent(entity, Calendar, preferences.Calendar?.ToName());
+        SetIfPresent(entity, PausedUntil, preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : null);
+        return entity;
+    }
+
+    private static void SetIfPresent(TableEntity entity, string name, string? value)
+    {
+        if (value is not null)
+        {
+            entity[name] = value;
+        }
+    }
+
+    /// <exception cref="InvalidOperationException">The entity is of a later schema version.</exception>
+    private static Subscriber ToSubscriber(TableEntity entity)
+    {
+        TableValues.ThrowIfNewer(entity, "subscriber");
+        return new Subscriber
+        {
+            Phone = entity.RowKey,
+            Addresses = SubscriberAddresses.ForWhatsApp(entity.RowKey),
+            Channel = TableValues.RequiredString(entity, Channel),
+            Status = ConsentNames.ParseStatus(TableValues.RequiredString(entity, Status)),
+            Purpose = TableValues.RequiredString(entity, Purpose),
+            Source = ConsentNames.ParseSource(TableValues.RequiredString(entity, Source)),
+            Evidence = ConsentEvidence.FromJson(TableValues.RequiredString(entity, Evidence)),
+            CreatedAt = TableValues.RequiredTimestamp(entity, CreatedAt),
+            UpdatedAt = TableValues.RequiredTimestamp(entity, UpdatedAt),
+            Version = TableValues.RequiredInt64(entity, Version),
+
+            // Entities written before schema version 2 have none of these: the operator's defaults.
+            Preferences = new DeliveryPreferences
+            {
+                TimeZone = entity.GetString(TimeZone),
+                SendTime = entity.GetString(SendTime) is { } time ? PreferenceNames.ParseSendTime(time) : null,
+                Calendar = entity.GetString(Calendar) is { } calendar ? PreferenceNames.ParseCalendar(calendar) : null,
+                PausedUntil = entity.GetString(PausedUntil) is { } paused ? PreferenceNames.ParseDate(paused) : null,
+            },
+        };
+    }
 
     private static ConsentHistoryEntry HistoryEntryOf(Subscriber subscriber) => new(
         subscriber.Phone, subscriber.Version, subscriber.Status, subscriber.Source, subscriber.Evidence, subscriber.UpdatedAt);
@@ -288,13 +377,18 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         [Evidence] = subscriber.Evidence.ToJson(),
         [RecordedAt] = subscriber.UpdatedAt,
         [Version] = subscriber.Version,
+        [TableValues.SchemaVersionProperty] = TableValues.SchemaVersion,
     };
 
-    private static ConsentHistoryEntry ToHistoryEntry(TableEntity entity) => new(
-        entity.PartitionKey,
-        TableValues.RequiredInt64(entity, Version),
-        ConsentNames.ParseStatus(TableValues.RequiredString(entity, Status)),
-        ConsentNames.ParseSource(TableValues.RequiredString(entity, Source)),
-        ConsentEvidence.FromJson(TableValues.RequiredString(entity, Evidence)),
-        TableValues.RequiredTimestamp(entity, RecordedAt));
+    private static ConsentHistoryEntry ToHistoryEntry(TableEntity entity)
+    {
+        TableValues.ThrowIfNewer(entity, "consent history");
+        return new ConsentHistoryEntry(
+            entity.PartitionKey,
+            TableValues.RequiredInt64(entity, Version),
+            ConsentNames.ParseStatus(TableValues.RequiredString(entity, Status)),
+            ConsentNames.ParseSource(TableValues.RequiredString(entity, Source)),
+            ConsentEvidence.FromJson(TableValues.RequiredString(entity, Evidence)),
+            TableValues.RequiredTimestamp(entity, RecordedAt));
+    }
 }

@@ -7,6 +7,28 @@ namespace Mitzvah.TableStorage;
 /// <summary>How values are stored in entities, shared by the store and the ledger.</summary>
 internal static class TableValues
 {
+    /// <summary>
+    /// The schema version every entity this code writes carries in <see cref="SchemaVersionProperty"/>. 1: entities
+    /// without it, written before it existed; 2: subscriber entities may carry delivery preferences. Entities of an
+    /// earlier version read with what they lack defaulted; entities of a later version are refused.
+    /// </summary>
+    public const int SchemaVersion = 2;
+
+    public const string SchemaVersionProperty = "SchemaVersion";
+
+    /// <summary>Throws unless <paramref name="entity"/> is of <see cref="SchemaVersion"/> or earlier.</summary>
+    /// <exception cref="InvalidOperationException">The entity was written by newer code; a replace would drop what it holds.</exception>
+    public static void ThrowIfNewer(TableEntity entity, string kind)
+    {
+        var version = entity.GetInt32(SchemaVersionProperty) ?? 1;
+        if (version > SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"A {kind} entity has schema version {version}, but this version of Mitzvah knows versions up to {SchemaVersion}. "
+                + "It was written by a newer Mitzvah, which must serve these tables.");
+        }
+    }
+
     /// <summary>UTC, with the fraction below a millisecond dropped, as every store keeps timestamps.</summary>
     public static DateTimeOffset ToUtcMilliseconds(DateTimeOffset value)
     {

@@ -1,4 +1,5 @@
 using Amazon.DynamoDBv2.Model;
+using Mitzvah.Core.Delivery;
 using Mitzvah.Testing.Contracts;
 
 namespace Mitzvah.DynamoDb.Tests;
@@ -28,5 +29,96 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
         Assert.Equal("2025-03-02T18:05:00.005Z", item["lease_expires_at"].S);
         Assert.Equal("2025-03-02T18:00:00.005Z", item["updated_at"].S);
         Assert.Equal(new DateTimeOffset(2025, 5, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item["expires_at"].N);
+        Assert.Equal("2", item["schema_version"].N);
     }
+
+    [Fact]
+    public async Task Items_written_before_schema_versions_read_unchanged_and_can_be_claimed_again()
+    {
+        var options = await dynalite.CreateTablesAsync();
+        var ledger = new DynamoDbDeliveryLedger(dynalite.Client, options);
+        await PutAsync(options, Unversioned("2025-02-09", TestPhones.Alice, "sent", "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", null, permanent: false));
+        await PutAsync(options, Unversioned("2025-02-09", TestPhones.Bob, "failed", null, "20429", permanent: false));
+
+        var records = await ledger.ListAsync(new DateOnly(2025, 2, 9));
+        var retry = await ledger.TryClaimAsync(new DateOnly(2025, 2, 9), TestPhones.Bob, new DateTimeOffset(2025, 2, 9, 17, 0, 0, TimeSpan.Zero), TimeSpan.FromMinutes(5));
+
+        var sent = new DeliveryRecord
+        {
+            StudyDate = new DateOnly(2025, 2, 9),
+            Phone = TestPhones.Alice,
+            State = DeliveryState.Sent,
+            ClaimId = "0123456789abcdef0123456789abcdef",
+            Attempts = 2,
+            LeaseExpiresAt = new DateTimeOffset(2025, 2, 9, 16, 5, 0, TimeSpan.Zero),
+            MessageSid = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ErrorCode = null,
+            Permanent = false,
+            UpdatedAt = new DateTimeOffset(2025, 2, 9, 16, 0, 1, 250, TimeSpan.Zero),
+        };
+        Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageSid = null, ErrorCode = "20429" }], records);
+        Assert.Equal(3, retry?.Attempts);
+        Assert.Equal("2", (await GetAsync(options, "2025-02-09", TestPhones.Bob))["schema_version"].N);
+    }
+
+    [Fact]
+    public async Task An_item_of_a_newer_schema_is_neither_claimed_nor_marked_and_reading_it_is_refused()
+    {
+        var options = await dynalite.CreateTablesAsync();
+        var ledger = new DynamoDbDeliveryLedger(dynalite.Client, options);
+        var item = Unversioned("2025-02-09", TestPhones.Alice, "claimed", null, null, permanent: false);
+        item["schema_version"] = new AttributeValue { N = "3" };
+        await PutAsync(options, item);
+        var afterLease = new DateTimeOffset(2025, 2, 9, 17, 0, 0, TimeSpan.Zero);
+
+        var claim = await ledger.TryClaimAsync(new DateOnly(2025, 2, 9), TestPhones.Alice, afterLease, TimeSpan.FromMinutes(5));
+        var marked = await ledger.MarkSentAsync(new DateOnly(2025, 2, 9), TestPhones.Alice, "0123456789abcdef0123456789abcdef", "SM1", afterLease);
+
+        Assert.Null(claim);
+        Assert.False(marked);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.GetAsync(new DateOnly(2025, 2, 9), TestPhones.Alice));
+        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        var stored = await GetAsync(options, "2025-02-09", TestPhones.Alice);
+        Assert.Equal("claimed", stored["state"].S);
+        Assert.Equal("2", stored["attempts"].N);
+    }
+
+    /// <summary>A ledger item exactly as this ledger wrote it before items carried <c>schema_version</c>.</summary>
+    private static Dictionary<string, AttributeValue> Unversioned(string date, string phone, string state, string? messageSid, string? errorCode, bool permanent)
+    {
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["study_date"] = new AttributeValue { S = date },
+            ["phone"] = new AttributeValue { S = phone },
+            ["state"] = new AttributeValue { S = state },
+            ["claim_id"] = new AttributeValue { S = "0123456789abcdef0123456789abcdef" },
+            ["attempts"] = new AttributeValue { N = "2" },
+            ["lease_expires_at"] = new AttributeValue { S = "2025-02-09T16:05:00.000Z" },
+            ["permanent"] = new AttributeValue { BOOL = permanent },
+            ["updated_at"] = new AttributeValue { S = "2025-02-09T16:00:01.250Z" },
+            ["expires_at"] = new AttributeValue { N = "1746835200" },
+        };
+        if (messageSid is not null)
+        {
+            item["message_sid"] = new AttributeValue { S = messageSid };
+        }
+
+        if (errorCode is not null)
+        {
+            item["error_code"] = new AttributeValue { S = errorCode };
+        }
+
+        return item;
+    }
+
+    private async Task PutAsync(DynamoDbOptions options, Dictionary<string, AttributeValue> item) =>
+        await dynalite.Client.PutItemAsync(new PutItemRequest { TableName = options.DeliveriesTable, Item = item });
+
+    private async Task<Dictionary<string, AttributeValue>> GetAsync(DynamoDbOptions options, string date, string phone) =>
+        (await dynalite.Client.GetItemAsync(new GetItemRequest
+        {
+            TableName = options.DeliveriesTable,
+            Key = new() { ["study_date"] = new AttributeValue { S = date }, ["phone"] = new AttributeValue { S = phone } },
+            ConsistentRead = true,
+        })).Item;
 }

@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
+using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 using Mitzvah.Testing.Contracts;
 
@@ -22,16 +23,20 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         var subscriber = await store.GetAsync(TestPhones.Alice);
 
         Assert.Equal(
-            new Subscriber(
-                TestPhones.Alice,
-                "whatsapp",
-                ConsentStatus.OptedIn,
-                "daily_mitzvot",
-                ConsentSource.WhatsAppKeyword,
-                new ConsentEvidence(Note: "START"),
-                LegacyAt,
-                LegacyAt,
-                Version: 0),
+            new Subscriber
+            {
+                Phone = TestPhones.Alice,
+                Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Alice },
+                Channel = "whatsapp",
+                Status = ConsentStatus.OptedIn,
+                Purpose = "daily_mitzvot",
+                Source = ConsentSource.WhatsAppKeyword,
+                Evidence = new ConsentEvidence(Note: "START"),
+                CreatedAt = LegacyAt,
+                UpdatedAt = LegacyAt,
+                Version = 0,
+                Preferences = DeliveryPreferences.OperatorDefaults,
+            },
             subscriber);
         Assert.Empty(await store.GetHistoryAsync(TestPhones.Alice));
     }
@@ -169,7 +174,19 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         Assert.False(optOut.Changed);
         Assert.Equal(ConsentStatus.OptedOut, optOut.PreviousStatus);
         Assert.Equal(
-            new Subscriber(TestPhones.Alice, "whatsapp", ConsentStatus.OptedOut, "daily_mitzvot", orphan.Source, orphan.Evidence, optIn.At, orphan.RecordedAt, 2),
+            new Subscriber
+            {
+                Phone = TestPhones.Alice,
+                Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Alice },
+                Channel = "whatsapp",
+                Status = ConsentStatus.OptedOut,
+                Purpose = "daily_mitzvot",
+                Source = orphan.Source,
+                Evidence = orphan.Evidence,
+                CreatedAt = optIn.At,
+                UpdatedAt = orphan.RecordedAt,
+                Version = 2,
+            },
             optOut.Subscriber);
         Assert.Equal(optOut.Subscriber, await store.GetAsync(TestPhones.Alice));
         Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Status));
@@ -192,6 +209,172 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         var history = await store.GetHistoryAsync(TestPhones.Alice);
         Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut, ConsentStatus.OptedIn], history.Select(entry => entry.Status));
         Assert.Equal(orphan, history[1]);
+    }
+
+    [Fact]
+    public async Task Items_written_before_schema_versions_read_unchanged_with_default_preferences()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var evidence = new ConsentEvidence(Keyword: "START", MessageSid: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
+        await PutUnversionedAsync(options, evidence);
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+
+        var expected = new Subscriber
+        {
+            Phone = TestPhones.Alice,
+            Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Alice },
+            Channel = "whatsapp",
+            Status = ConsentStatus.OptedIn,
+            Purpose = "daily_mitzvot",
+            Source = ConsentSource.WhatsAppKeyword,
+            Evidence = evidence,
+            CreatedAt = new DateTimeOffset(2025, 1, 5, 9, 0, 0, TimeSpan.Zero),
+            UpdatedAt = new DateTimeOffset(2025, 2, 10, 18, 30, 45, 123, TimeSpan.Zero),
+            Version = 3,
+            Preferences = DeliveryPreferences.OperatorDefaults,
+        };
+        Assert.Equal(expected, subscriber);
+        Assert.Equal([expected], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
+        Assert.Equal(
+            [
+                new ConsentHistoryEntry(TestPhones.Alice, 1, ConsentStatus.OptedIn, ConsentSource.Admin, new ConsentEvidence(Actor: "import"), expected.CreatedAt),
+                new ConsentHistoryEntry(TestPhones.Alice, 2, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, new ConsentEvidence(Keyword: "STOP"), new DateTimeOffset(2025, 2, 1, 8, 0, 0, TimeSpan.Zero)),
+                new ConsentHistoryEntry(TestPhones.Alice, 3, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, evidence, expected.UpdatedAt),
+            ],
+            await store.GetHistoryAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task Items_written_before_schema_versions_take_preferences_and_the_next_consent_change()
+    {
+        var (store, options) = await CreateStoreAsync();
+        await PutUnversionedAsync(options, new ConsentEvidence(Keyword: "START"));
+        var preferences = new DeliveryPreferences { TimeZone = "Asia/Jerusalem", PausedUntil = new DateOnly(2025, 4, 21) };
+
+        var updated = await store.SetPreferencesAsync(TestPhones.Alice, preferences);
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero)).Build());
+
+        Assert.Equal(preferences, updated?.Preferences);
+        Assert.Equal(3, updated?.Version);
+        Assert.Equal(4, optOut.Subscriber.Version);
+        Assert.Equal(preferences, optOut.Subscriber.Preferences);
+        Assert.Equal("2", (await GetRawAsync(options, TestPhones.Alice))["schema_version"].N);
+        Assert.Equal([1L, 2L, 3L, 4L], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Version));
+    }
+
+    [Fact]
+    public async Task Writes_carry_the_schema_version_and_preferences_as_optional_attributes()
+    {
+        var (store, options) = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        var created = await GetRawAsync(options, TestPhones.Alice);
+        await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences
+        {
+            TimeZone = "Asia/Jerusalem",
+            SendTime = new TimeOnly(6, 5),
+            Calendar = FestivalCalendar.Israel,
+            PausedUntil = new DateOnly(2025, 4, 21),
+        });
+        var chosen = await GetRawAsync(options, TestPhones.Alice);
+        await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { Calendar = FestivalCalendar.Diaspora });
+        var narrowed = await GetRawAsync(options, TestPhones.Alice);
+        var history = (await Client.QueryAsync(new QueryRequest
+        {
+            TableName = options.ConsentHistoryTable,
+            KeyConditionExpression = "phone = :phone",
+            ExpressionAttributeValues = new() { [":phone"] = new AttributeValue { S = TestPhones.Alice } },
+            ConsistentRead = true,
+        })).Items;
+
+        Assert.Equal("2", created["schema_version"].N);
+        Assert.DoesNotContain(created.Keys, key => key is "time_zone" or "send_time" or "calendar" or "paused_until");
+        Assert.Equal(["Asia/Jerusalem", "06:05", "israel", "2025-04-21"], new[] { "time_zone", "send_time", "calendar", "paused_until" }.Select(key => chosen[key].S));
+        Assert.Equal("1", chosen["version"].N);
+        Assert.Equal(created["timestamp_iso"].S, chosen["timestamp_iso"].S);
+        Assert.Equal("diaspora", narrowed["calendar"].S);
+        Assert.DoesNotContain(narrowed.Keys, key => key is "time_zone" or "send_time" or "paused_until");
+        Assert.Equal("2", Assert.Single(history)["schema_version"].N);
+    }
+
+    [Fact]
+    public async Task An_item_of_a_newer_schema_is_refused_and_never_overwritten()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var item = new Dictionary<string, AttributeValue>
+        {
+            ["phone"] = new AttributeValue { S = TestPhones.Alice },
+            ["consent_status"] = new AttributeValue { S = "opted_in" },
+            ["channel"] = new AttributeValue { S = "whatsapp" },
+            ["purpose"] = new AttributeValue { S = "daily_mitzvot" },
+            ["source"] = new AttributeValue { S = "admin" },
+            ["evidence"] = new AttributeValue { S = "{}" },
+            ["timestamp_iso"] = new AttributeValue { S = "2025-02-10T18:30:45.123Z" },
+            ["created_at"] = new AttributeValue { S = "2025-01-05T09:00:00.000Z" },
+            ["version"] = new AttributeValue { N = "1" },
+            ["opted_in"] = new AttributeValue { S = "1" },
+            ["schema_version"] = new AttributeValue { N = "3" },
+            ["email"] = new AttributeValue { S = "alice@example.org" },
+        };
+        await Client.PutItemAsync(new PutItemRequest { TableName = options.SubscribersTable, Item = item });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).Build()));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { TimeZone = "UTC" }));
+
+        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(TestPhones.Alice, error.Message, StringComparison.Ordinal);
+        var stored = await GetRawAsync(options, TestPhones.Alice);
+        Assert.Equal(item.Keys.Order(StringComparer.Ordinal), stored.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("opted_in", stored["consent_status"].S);
+        Assert.Equal("3", stored["schema_version"].N);
+    }
+
+    /// <summary>
+    /// A subscriber and its history exactly as this store wrote them before items carried <c>schema_version</c>:
+    /// opted in, out, and in again.
+    /// </summary>
+    private async Task PutUnversionedAsync(DynamoDbOptions options, ConsentEvidence evidence)
+    {
+        await Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = options.SubscribersTable,
+            Item = new()
+            {
+                ["phone"] = new AttributeValue { S = TestPhones.Alice },
+                ["consent_status"] = new AttributeValue { S = "opted_in" },
+                ["channel"] = new AttributeValue { S = "whatsapp" },
+                ["purpose"] = new AttributeValue { S = "daily_mitzvot" },
+                ["source"] = new AttributeValue { S = "whatsapp_keyword" },
+                ["evidence"] = new AttributeValue { S = evidence.ToJson() },
+                ["timestamp_iso"] = new AttributeValue { S = "2025-02-10T18:30:45.123Z" },
+                ["created_at"] = new AttributeValue { S = "2025-01-05T09:00:00.000Z" },
+                ["version"] = new AttributeValue { N = "3" },
+                ["opted_in"] = new AttributeValue { S = "1" },
+            },
+        });
+        var entries = new[]
+        {
+            ("1", "opted_in", "admin", """{"actor":"import"}""", "2025-01-05T09:00:00.000Z"),
+            ("2", "opted_out", "whatsapp_keyword", """{"keyword":"STOP"}""", "2025-02-01T08:00:00.000Z"),
+            ("3", "opted_in", "whatsapp_keyword", evidence.ToJson(), "2025-02-10T18:30:45.123Z"),
+        };
+        foreach (var (version, status, source, json, at) in entries)
+        {
+            await Client.PutItemAsync(new PutItemRequest
+            {
+                TableName = options.ConsentHistoryTable,
+                Item = new()
+                {
+                    ["phone"] = new AttributeValue { S = TestPhones.Alice },
+                    ["version"] = new AttributeValue { N = version },
+                    ["consent_status"] = new AttributeValue { S = status },
+                    ["source"] = new AttributeValue { S = source },
+                    ["evidence"] = new AttributeValue { S = json },
+                    ["timestamp_iso"] = new AttributeValue { S = at },
+                },
+            });
+        }
     }
 
     /// <summary>What a writer leaves when it dies after putting history version 2 and before updating the subscriber.</summary>

@@ -2,6 +2,7 @@ using Mitzvah.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Testing.Contracts;
@@ -25,10 +26,10 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
         Assert.Equal(0, await store.CountAsync(ConsentStatus.OptedIn));
 
         Assert.True(File.Exists(path));
-        await using var connection = await OpenAsync(path);
-        Assert.Equal(["consent_history", "deliveries", "subscribers"], await QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
-        Assert.Equal(["ix_subscribers_status_phone"], await QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%';"));
-        Assert.Equal(["wal"], await QueryStringsAsync(connection, "PRAGMA journal_mode;"));
+        await using var connection = await SqliteFile.OpenAsync(path);
+        Assert.Equal(["consent_history", "deliveries", "subscribers"], await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
+        Assert.Equal(["ix_subscribers_status_phone"], await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%';"));
+        Assert.Equal(["wal"], await SqliteFile.QueryStringsAsync(connection, "PRAGMA journal_mode;"));
     }
 
     [Fact]
@@ -58,13 +59,39 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
 
         await store.RecordConsentAsync(change);
 
-        await using var connection = await OpenAsync(path);
+        await using var connection = await SqliteFile.OpenAsync(path);
         Assert.Equal(
             [TestPhones.Alice, "whatsapp", "opted_out", "daily_mitzvot", "admin", change.Evidence.ToJson(), "2025-03-01T15:30:15.123Z", "2025-03-01T15:30:15.123Z", "1"],
-            await QueryStringsAsync(connection, "SELECT phone, channel, status, purpose, source, evidence, created_at, updated_at, CAST(version AS TEXT) FROM subscribers;"));
+            await SqliteFile.QueryStringsAsync(connection, "SELECT phone, channel, status, purpose, source, evidence, created_at, updated_at, CAST(version AS TEXT) FROM subscribers;"));
         Assert.Equal(
             [TestPhones.Alice, "1", "opted_out", "admin", change.Evidence.ToJson(), "2025-03-01T15:30:15.123Z"],
-            await QueryStringsAsync(connection, "SELECT phone, CAST(version AS TEXT), status, source, evidence, recorded_at FROM consent_history;"));
+            await SqliteFile.QueryStringsAsync(connection, "SELECT phone, CAST(version AS TEXT), status, source, evidence, recorded_at FROM consent_history;"));
+    }
+
+    [Fact]
+    public async Task Preferences_are_nullable_subscriber_columns_in_the_shared_text_forms()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        const string Columns = "SELECT time_zone, send_time, calendar, paused_until FROM subscribers;";
+
+        await using var connection = await SqliteFile.OpenAsync(path);
+        var unset = await SqliteFile.QueryStringsAsync(connection, Columns);
+        await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences
+        {
+            TimeZone = "Asia/Jerusalem",
+            SendTime = new TimeOnly(6, 5),
+            Calendar = FestivalCalendar.Israel,
+            PausedUntil = new DateOnly(2025, 4, 21),
+        });
+        var set = await SqliteFile.QueryStringsAsync(connection, Columns);
+        await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { Calendar = FestivalCalendar.Diaspora });
+        var narrowed = await SqliteFile.QueryStringsAsync(connection, Columns);
+
+        Assert.Equal([null, null, null, null], unset);
+        Assert.Equal(["Asia/Jerusalem", "06:05", "israel", "2025-04-21"], set);
+        Assert.Equal([null, null, "diaspora", null], narrowed);
     }
 
     [Fact]
@@ -74,7 +101,7 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
         await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
 
-        await using var connection = await OpenAsync(path);
+        await using var connection = await SqliteFile.OpenAsync(path);
         await using var command = connection.CreateCommand();
         command.CommandText = """
             INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
@@ -111,30 +138,5 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
         Assert.Equal(ServiceLifetime.Singleton, ledger.Lifetime);
         Assert.Equal(typeof(SqliteDeliveryLedger), ledger.ImplementationType);
         Assert.ThrowsAny<ArgumentException>(() => new ServiceCollection().AddMitzvahSqlite(""));
-    }
-
-    private static async Task<SqliteConnection> OpenAsync(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        return connection;
-    }
-
-    /// <summary>Every column of every row, as text, in order.</summary>
-    private static async Task<List<string>> QueryStringsAsync(SqliteConnection connection, string sql)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync();
-        var values = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            for (var i = 0; i < reader.FieldCount; i++)
-            {
-                values.Add(reader.GetString(i));
-            }
-        }
-
-        return values;
     }
 }

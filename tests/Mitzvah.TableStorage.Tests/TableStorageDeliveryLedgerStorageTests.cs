@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Mitzvah.Core.Delivery;
 using Mitzvah.Testing.Contracts;
 
 namespace Mitzvah.TableStorage.Tests;
@@ -33,6 +34,81 @@ public sealed class TableStorageDeliveryLedgerStorageTests(AzuriteFixture azurit
         Assert.False(entity.GetBoolean("Permanent"));
         Assert.Equal(T0.AddSeconds(1), entity.GetDateTimeOffset("UpdatedAt"));
         Assert.False(entity.ContainsKey("MessageSid"));
+        Assert.Equal(2, entity.GetInt32("SchemaVersion"));
+    }
+
+    [Fact]
+    public async Task Entities_written_before_schema_versions_read_unchanged_and_can_be_claimed_again()
+    {
+        var ledger = new TableStorageDeliveryLedger(azurite.CreateServiceClient(), _prefix);
+        await ledger.ListAsync(Day); // creates the table
+        await Deliveries().AddEntityAsync(Unversioned(TestPhones.Alice, "sent", messageSid: "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", errorCode: null));
+        await Deliveries().AddEntityAsync(Unversioned(TestPhones.Bob, "failed", messageSid: null, errorCode: "20429"));
+
+        var records = await ledger.ListAsync(Day);
+        var retry = await ledger.TryClaimAsync(Day, TestPhones.Bob, T0.AddHours(1), TimeSpan.FromMinutes(5));
+
+        var sent = new DeliveryRecord
+        {
+            StudyDate = Day,
+            Phone = TestPhones.Alice,
+            State = DeliveryState.Sent,
+            ClaimId = "0123456789abcdef0123456789abcdef",
+            Attempts = 2,
+            LeaseExpiresAt = T0.AddMinutes(5),
+            MessageSid = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            ErrorCode = null,
+            Permanent = false,
+            UpdatedAt = T0.AddSeconds(1),
+        };
+        Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageSid = null, ErrorCode = "20429" }], records);
+        Assert.Equal(3, retry?.Attempts);
+        Assert.Equal(2, (await Deliveries().GetEntityAsync<TableEntity>("2025-03-02", TestPhones.Bob)).Value.GetInt32("SchemaVersion"));
+    }
+
+    [Fact]
+    public async Task An_entity_of_a_newer_schema_is_refused_and_never_overwritten()
+    {
+        var ledger = new TableStorageDeliveryLedger(azurite.CreateServiceClient(), _prefix);
+        await ledger.ListAsync(Day); // creates the table
+        var newer = Unversioned(TestPhones.Alice, "failed", messageSid: null, errorCode: "20429");
+        newer["SchemaVersion"] = 3;
+        await Deliveries().AddEntityAsync(newer);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.TryClaimAsync(Day, TestPhones.Alice, T0.AddHours(1), TimeSpan.FromMinutes(5)));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.GetAsync(Day, TestPhones.Alice));
+
+        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        var stored = (await Deliveries().GetEntityAsync<TableEntity>("2025-03-02", TestPhones.Alice)).Value;
+        Assert.Equal("failed", stored.GetString("State"));
+        Assert.Equal(2, stored.GetInt32("Attempts"));
+    }
+
+    private TableClient Deliveries() => azurite.CreateServiceClient().GetTableClient(_prefix + "Deliveries");
+
+    /// <summary>A ledger entity exactly as this ledger wrote it before entities carried <c>SchemaVersion</c>.</summary>
+    private static TableEntity Unversioned(string phone, string state, string? messageSid, string? errorCode)
+    {
+        var entity = new TableEntity("2025-03-02", phone)
+        {
+            ["State"] = state,
+            ["ClaimId"] = "0123456789abcdef0123456789abcdef",
+            ["Attempts"] = 2,
+            ["LeaseExpiresAt"] = T0.AddMinutes(5),
+            ["Permanent"] = false,
+            ["UpdatedAt"] = T0.AddSeconds(1),
+        };
+        if (messageSid is not null)
+        {
+            entity["MessageSid"] = messageSid;
+        }
+
+        if (errorCode is not null)
+        {
+            entity["ErrorCode"] = errorCode;
+        }
+
+        return entity;
     }
 
     [Fact]

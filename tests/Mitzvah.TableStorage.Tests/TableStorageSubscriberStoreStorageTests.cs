@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Web;
 using Azure.Core;
 using Azure.Data.Tables;
+using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 using Mitzvah.Testing.Contracts;
 
@@ -167,6 +168,121 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
     }
 
     [Fact]
+    public async Task Entities_written_before_schema_versions_read_unchanged_with_default_preferences()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        var evidence = new ConsentEvidence(Keyword: "STOP", MessageSid: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
+        await store.CountAsync(ConsentStatus.OptedIn); // creates the tables
+        await PutUnversionedAsync(evidence);
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+
+        var expected = new Subscriber
+        {
+            Phone = TestPhones.Alice,
+            Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Alice },
+            Channel = "whatsapp",
+            Status = ConsentStatus.OptedOut,
+            Purpose = "daily_mitzvot",
+            Source = ConsentSource.WhatsAppKeyword,
+            Evidence = evidence,
+            CreatedAt = T0,
+            UpdatedAt = T0.AddDays(1),
+            Version = 2,
+            Preferences = DeliveryPreferences.OperatorDefaults,
+        };
+        Assert.Equal(expected, subscriber);
+        Assert.Equal([expected], (await store.ListAsync(ConsentStatus.OptedOut, null, 10)).Items);
+        Assert.Equal(
+            [
+                new ConsentHistoryEntry(TestPhones.Alice, 1, ConsentStatus.OptedIn, ConsentSource.Admin, new ConsentEvidence(Actor: "import"), T0),
+                new ConsentHistoryEntry(TestPhones.Alice, 2, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, evidence, T0.AddDays(1)),
+            ],
+            await store.GetHistoryAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task Entities_written_before_schema_versions_take_preferences_and_the_next_consent_change()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.CountAsync(ConsentStatus.OptedIn); // creates the tables
+        await PutUnversionedAsync(new ConsentEvidence(Keyword: "STOP"));
+        var preferences = new DeliveryPreferences { SendTime = new TimeOnly(7, 30), Calendar = FestivalCalendar.Israel };
+
+        var updated = await store.SetPreferencesAsync(TestPhones.Alice, preferences);
+        var optIn = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0.AddDays(2)).Build());
+
+        Assert.Equal(preferences, updated?.Preferences);
+        Assert.Equal(2, updated?.Version);
+        Assert.Equal(3, optIn.Subscriber.Version);
+        Assert.Equal(preferences, optIn.Subscriber.Preferences);
+        Assert.Equal(T0, optIn.Subscriber.CreatedAt);
+        Assert.Equal([1L, 2L, 3L], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Version));
+        var entity = (await Table("Subscribers").GetEntityAsync<TableEntity>("subscriber", TestPhones.Alice)).Value;
+        Assert.Equal(2, entity.GetInt32("SchemaVersion"));
+    }
+
+    [Fact]
+    public async Task Writes_carry_the_schema_version_and_preferences_as_optional_properties()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        var created = await GetSubscriberEntityAsync();
+        await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences
+        {
+            TimeZone = "Asia/Jerusalem",
+            SendTime = new TimeOnly(6, 5),
+            Calendar = FestivalCalendar.Israel,
+            PausedUntil = new DateOnly(2025, 4, 21),
+        });
+        var chosen = await GetSubscriberEntityAsync();
+        await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { Calendar = FestivalCalendar.Diaspora });
+        var narrowed = await GetSubscriberEntityAsync();
+        var history = (await Table("ConsentHistory").GetEntityAsync<TableEntity>(TestPhones.Alice, "0000000001")).Value;
+
+        string[] preferenceProperties = ["TimeZone", "SendTime", "Calendar", "PausedUntil"];
+        Assert.Equal(2, created.GetInt32("SchemaVersion"));
+        Assert.DoesNotContain(created.Keys, key => preferenceProperties.Contains(key));
+        Assert.Equal(["Asia/Jerusalem", "06:05", "israel", "2025-04-21"], preferenceProperties.Select(chosen.GetString));
+        Assert.Equal(1L, chosen.GetInt64("Version"));
+        Assert.Equal(created.GetDateTimeOffset("UpdatedAt"), chosen.GetDateTimeOffset("UpdatedAt"));
+        Assert.Equal("diaspora", narrowed.GetString("Calendar"));
+        Assert.DoesNotContain(narrowed.Keys, key => key is "TimeZone" or "SendTime" or "PausedUntil");
+        Assert.Equal(2, history.GetInt32("SchemaVersion"));
+    }
+
+    [Fact]
+    public async Task An_entity_of_a_newer_schema_is_refused_and_never_overwritten()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.CountAsync(ConsentStatus.OptedIn); // creates the tables
+        var newer = new TableEntity("subscriber", TestPhones.Alice)
+        {
+            ["Channel"] = "whatsapp",
+            ["Status"] = "opted_in",
+            ["Purpose"] = "daily_mitzvot",
+            ["Source"] = "admin",
+            ["Evidence"] = "{}",
+            ["CreatedAt"] = T0,
+            ["UpdatedAt"] = T0,
+            ["Version"] = 1L,
+            ["SchemaVersion"] = 3,
+            ["Email"] = "alice@example.org",
+        };
+        await Table("Subscribers").AddEntityAsync(newer);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).Build()));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { TimeZone = "UTC" }));
+
+        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        var stored = await GetSubscriberEntityAsync();
+        Assert.Equal("alice@example.org", stored.GetString("Email"));
+        Assert.Equal("opted_in", stored.GetString("Status"));
+        Assert.Equal(3, stored.GetInt32("SchemaVersion"));
+    }
+
+    [Fact]
     public async Task A_fresh_account_gets_its_tables_once_under_concurrent_first_use()
     {
         var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
@@ -189,6 +305,46 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
 
         Assert.ThrowsAny<ArgumentException>(() => new TableStorageSubscriberStore(client, prefix));
         Assert.ThrowsAny<ArgumentException>(() => new TableStorageDeliveryLedger(client, prefix));
+    }
+
+    private TableClient Table(string suffix) => azurite.CreateServiceClient().GetTableClient(_prefix + suffix);
+
+    private async Task<TableEntity> GetSubscriberEntityAsync() =>
+        (await Table("Subscribers").GetEntityAsync<TableEntity>("subscriber", TestPhones.Alice)).Value;
+
+    /// <summary>
+    /// A subscriber and its history exactly as this store wrote them before entities carried <c>SchemaVersion</c>:
+    /// opted in, then out.
+    /// </summary>
+    private async Task PutUnversionedAsync(ConsentEvidence evidence)
+    {
+        await Table("Subscribers").AddEntityAsync(new TableEntity("subscriber", TestPhones.Alice)
+        {
+            ["Channel"] = "whatsapp",
+            ["Status"] = "opted_out",
+            ["Purpose"] = "daily_mitzvot",
+            ["Source"] = "whatsapp_keyword",
+            ["Evidence"] = evidence.ToJson(),
+            ["CreatedAt"] = T0,
+            ["UpdatedAt"] = T0.AddDays(1),
+            ["Version"] = 2L,
+        });
+        await Table("ConsentHistory").AddEntityAsync(new TableEntity(TestPhones.Alice, "0000000001")
+        {
+            ["Status"] = "opted_in",
+            ["Source"] = "admin",
+            ["Evidence"] = """{"actor":"import"}""",
+            ["RecordedAt"] = T0,
+            ["Version"] = 1L,
+        });
+        await Table("ConsentHistory").AddEntityAsync(new TableEntity(TestPhones.Alice, "0000000002")
+        {
+            ["Status"] = "opted_out",
+            ["Source"] = "whatsapp_keyword",
+            ["Evidence"] = evidence.ToJson(),
+            ["RecordedAt"] = T0.AddDays(1),
+            ["Version"] = 2L,
+        });
     }
 
     private static List<JsonElement> Rows(string body)

@@ -22,6 +22,26 @@ public interface ISubscriberStore
     /// <summary>Sets a number's consent, appending a history entry if the status changes.</summary>
     Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default);
 
+    /// <summary>Replaces a known subscriber's delivery preferences.</summary>
+    /// <remarks>
+    /// <para>
+    /// Not a consent change: status, source, evidence, <see cref="Subscriber.UpdatedAt"/>,
+    /// <see cref="Subscriber.Version"/> and the history stay as they are, and an unknown number is not recorded.
+    /// Every property of <paramref name="preferences"/> replaces the stored one; a <see langword="null"/> one goes
+    /// back to the operator's default. Setting the preferences already stored changes nothing.
+    /// </para>
+    /// <para>
+    /// Linearizable with consent changes of the same phone: a concurrent consent change neither loses these
+    /// preferences nor is lost by them.
+    /// </para>
+    /// </remarks>
+    /// <param name="phone">E.164.</param>
+    /// <param name="preferences">The new preferences; <see cref="DeliveryPreferences.ThrowIfInvalid"/> must accept them.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The subscriber with the new preferences, or <see langword="null"/> for an unknown number (nothing written).</returns>
+    /// <exception cref="ArgumentException"><paramref name="phone"/> is not E.164 or <paramref name="preferences"/> are invalid; nothing is written.</exception>
+    Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Returns one page of subscribers with <paramref name="status"/>, in a stable order. Memory use is bounded by
     /// the page size, whatever the store's size.

@@ -1,22 +1,46 @@
 namespace Mitzvah.Core.Consent;
 
-/// <summary>A phone number's current consent, as a store holds it.</summary>
-/// <param name="Phone">E.164, e.g. +15551234567.</param>
-/// <param name="Channel">Always "whatsapp" for now.</param>
-/// <param name="Status">Current consent.</param>
-/// <param name="Purpose">What the consent is for: "daily_mitzvot".</param>
-/// <param name="Source">Where the latest change came from.</param>
-/// <param name="Evidence">The latest change's evidence.</param>
-/// <param name="CreatedAt">When the number was first recorded.</param>
-/// <param name="UpdatedAt">When the latest change was recorded.</param>
-/// <param name="Version">1 for the first change, +1 for each later one; equals the number of history entries.</param>
-public sealed record Subscriber(
-    string Phone,
-    string Channel,
-    ConsentStatus Status,
-    string Purpose,
-    ConsentSource Source,
-    ConsentEvidence Evidence,
-    DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt,
-    long Version);
+/// <summary>A subscriber's current consent, addresses and delivery preferences, as a store holds them.</summary>
+/// <remarks>
+/// Consent changes (<see cref="ISubscriberStore.RecordConsentAsync"/>) set <see cref="Status"/>, <see cref="Source"/>,
+/// <see cref="Evidence"/>, <see cref="UpdatedAt"/> and <see cref="Version"/>; preference changes
+/// (<see cref="ISubscriberStore.SetPreferencesAsync"/>) set <see cref="Preferences"/> only. Neither undoes the other.
+/// </remarks>
+public sealed record Subscriber
+{
+    /// <summary>
+    /// The subscriber's key in every store, E.164, e.g. +15551234567: its WhatsApp number, equal to
+    /// <see cref="SubscriberAddresses.WhatsApp"/> of <see cref="Addresses"/>.
+    /// </summary>
+    public required string Phone { get; init; }
+
+    /// <summary>Where the subscriber is reached, one address per channel.</summary>
+    public required SubscriberAddresses Addresses { get; init; }
+
+    /// <summary>The channel the consent was given on: always "whatsapp" for now.</summary>
+    public required string Channel { get; init; }
+
+    /// <summary>Current consent.</summary>
+    public required ConsentStatus Status { get; init; }
+
+    /// <summary>What the consent is for: "daily_mitzvot".</summary>
+    public required string Purpose { get; init; }
+
+    /// <summary>Where the latest consent change came from.</summary>
+    public required ConsentSource Source { get; init; }
+
+    /// <summary>The latest consent change's evidence.</summary>
+    public required ConsentEvidence Evidence { get; init; }
+
+    /// <summary>When the number was first recorded.</summary>
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>When the latest consent change was recorded; a preference change leaves it as it is.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>1 for the first consent change, +1 for each later one; equals the number of history entries.</summary>
+    public required long Version { get; init; }
+
+    /// <summary>How and when the subscriber wants its messages; by default, all as the operator configured.</summary>
+    public DeliveryPreferences Preferences { get; init; } = DeliveryPreferences.OperatorDefaults;
+}

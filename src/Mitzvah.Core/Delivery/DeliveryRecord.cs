@@ -1,24 +1,35 @@
 namespace Mitzvah.Core.Delivery;
 
 /// <summary>The ledger's single item for one (study date, phone): the state of that day's send to that number.</summary>
-/// <param name="StudyDate">The date whose message this is.</param>
-/// <param name="Phone">The recipient, in E.164 form.</param>
-/// <param name="State">Where the send stands.</param>
-/// <param name="ClaimId">Identifies the latest claim; unique per claim, so a run can tell whether its claim still holds.</param>
-/// <param name="Attempts">How many claims have been made so far, including the latest.</param>
-/// <param name="LeaseExpiresAt">When the latest claim lapses; after it, another run may take the send over.</param>
-/// <param name="MessageSid">The provider's message id once <see cref="DeliveryState.Sent"/>, else <see langword="null"/>.</param>
-/// <param name="ErrorCode">The failure's code once <see cref="DeliveryState.Failed"/>, else <see langword="null"/>.</param>
-/// <param name="Permanent">For <see cref="DeliveryState.Failed"/>: the failure is final and the send is not retried.</param>
-/// <param name="UpdatedAt">When the item last changed.</param>
-public sealed record DeliveryRecord(
-    DateOnly StudyDate,
-    string Phone,
-    DeliveryState State,
-    string ClaimId,
-    int Attempts,
-    DateTimeOffset LeaseExpiresAt,
-    string? MessageSid,
-    string? ErrorCode,
-    bool Permanent,
-    DateTimeOffset UpdatedAt);
+public sealed record DeliveryRecord
+{
+    /// <summary>The date whose message this is.</summary>
+    public required DateOnly StudyDate { get; init; }
+
+    /// <summary>The recipient, in E.164 form.</summary>
+    public required string Phone { get; init; }
+
+    /// <summary>Where the send stands.</summary>
+    public required DeliveryState State { get; init; }
+
+    /// <summary>Identifies the latest claim; unique per claim, so a run can tell whether its claim still holds.</summary>
+    public required string ClaimId { get; init; }
+
+    /// <summary>How many claims have been made so far, including the latest.</summary>
+    public required int Attempts { get; init; }
+
+    /// <summary>When the latest claim lapses; after it, another run may take the send over.</summary>
+    public required DateTimeOffset LeaseExpiresAt { get; init; }
+
+    /// <summary>The provider's message id once <see cref="DeliveryState.Sent"/>, else <see langword="null"/>.</summary>
+    public required string? MessageSid { get; init; }
+
+    /// <summary>The failure's code once <see cref="DeliveryState.Failed"/>, else <see langword="null"/>.</summary>
+    public required string? ErrorCode { get; init; }
+
+    /// <summary>For <see cref="DeliveryState.Failed"/>: the failure is final and the send is not retried.</summary>
+    public required bool Permanent { get; init; }
+
+    /// <summary>When the item last changed.</summary>
+    public required DateTimeOffset UpdatedAt { get; init; }
+}

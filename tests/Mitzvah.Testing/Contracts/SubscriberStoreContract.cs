@@ -1,4 +1,5 @@
 using System.Globalization;
+using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 
 namespace Mitzvah.Testing.Contracts;
@@ -10,6 +11,14 @@ namespace Mitzvah.Testing.Contracts;
 public abstract class SubscriberStoreContract
 {
     private static readonly DateTimeOffset T0 = ConsentChangeBuilder.DefaultAt;
+
+    private static readonly DeliveryPreferences Chosen = new()
+    {
+        TimeZone = "Asia/Jerusalem",
+        SendTime = new TimeOnly(6, 45),
+        Calendar = FestivalCalendar.Israel,
+        PausedUntil = new DateOnly(2025, 4, 21),
+    };
 
     /// <summary>Returns a new, empty store. Called once per test.</summary>
     protected abstract Task<ISubscriberStore> CreateStoreAsync();
@@ -39,16 +48,20 @@ public abstract class SubscriberStoreContract
 
         var result = await store.RecordConsentAsync(change);
 
-        var expected = new Subscriber(
-            TestPhones.Alice,
-            "whatsapp",
-            ConsentStatus.OptedIn,
-            "daily_mitzvot",
-            ConsentSource.WhatsAppKeyword,
-            change.Evidence,
-            change.At,
-            change.At,
-            Version: 1);
+        var expected = new Subscriber
+        {
+            Phone = TestPhones.Alice,
+            Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Alice },
+            Channel = "whatsapp",
+            Status = ConsentStatus.OptedIn,
+            Purpose = "daily_mitzvot",
+            Source = ConsentSource.WhatsAppKeyword,
+            Evidence = change.Evidence,
+            CreatedAt = change.At,
+            UpdatedAt = change.At,
+            Version = 1,
+            Preferences = new DeliveryPreferences { TimeZone = null, SendTime = null, Calendar = null, PausedUntil = null },
+        };
         Assert.True(result.Changed);
         Assert.Null(result.PreviousStatus);
         Assert.Equal(expected, result.Subscriber);
@@ -122,8 +135,19 @@ public abstract class SubscriberStoreContract
         Assert.True(first.Changed && second.Changed && third.Changed);
         Assert.Equal([null, ConsentStatus.OptedIn, ConsentStatus.OptedOut], new ConsentStatus?[] { first.PreviousStatus, second.PreviousStatus, third.PreviousStatus });
 
-        var expected = new Subscriber(
-            TestPhones.Alice, "whatsapp", ConsentStatus.OptedIn, "daily_mitzvot", ConsentSource.WhatsAppKeyword, optInAgain.Evidence, optIn.At, optInAgain.At, 3);
+        var expected = new Subscriber
+        {
+            Phone = TestPhones.Alice,
+            Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Alice },
+            Channel = "whatsapp",
+            Status = ConsentStatus.OptedIn,
+            Purpose = "daily_mitzvot",
+            Source = ConsentSource.WhatsAppKeyword,
+            Evidence = optInAgain.Evidence,
+            CreatedAt = optIn.At,
+            UpdatedAt = optInAgain.At,
+            Version = 3,
+        };
         Assert.Equal(expected, third.Subscriber);
         Assert.Equal(expected, await store.GetAsync(TestPhones.Alice));
 
@@ -147,6 +171,157 @@ public abstract class SubscriberStoreContract
 
         Assert.Equal(bob, await store.GetAsync(TestPhones.Bob));
         Assert.Single(await store.GetHistoryAsync(TestPhones.Bob));
+    }
+
+    [Fact]
+    public async Task Setting_preferences_of_an_unknown_number_returns_null_and_records_nothing()
+    {
+        var store = await CreateStoreAsync();
+
+        Assert.Null(await store.SetPreferencesAsync(TestPhones.Alice, Chosen));
+
+        Assert.Null(await store.GetAsync(TestPhones.Alice));
+        Assert.Empty(await store.GetHistoryAsync(TestPhones.Alice));
+        foreach (var status in Enum.GetValues<ConsentStatus>())
+        {
+            Assert.Equal(0, await store.CountAsync(status));
+        }
+    }
+
+    [Fact]
+    public async Task Setting_preferences_stores_every_choice_and_is_not_a_consent_change()
+    {
+        var store = await CreateStoreAsync();
+        var change = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWhatsApp("START").Build();
+        var created = (await store.RecordConsentAsync(change)).Subscriber;
+        var historyBefore = await store.GetHistoryAsync(TestPhones.Alice);
+
+        var updated = await store.SetPreferencesAsync(TestPhones.Alice, Chosen);
+
+        var expected = created with { Preferences = Chosen };
+        Assert.Equal(expected, updated);
+        Assert.Equal(expected, await store.GetAsync(TestPhones.Alice));
+        Assert.Equal([expected], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
+        Assert.Equal(historyBefore, await store.GetHistoryAsync(TestPhones.Alice));
+        Assert.Equal(1, updated!.Version);
+        Assert.Equal(change.At, updated.UpdatedAt);
+        Assert.Equal(1, await store.CountAsync(ConsentStatus.OptedIn));
+    }
+
+    [Theory]
+    [InlineData("UTC", 0, 0, FestivalCalendar.Diaspora, "0001-01-01")]
+    [InlineData("America/Argentina/Buenos_Aires", 23, 59, FestivalCalendar.Israel, "9999-12-31")]
+    [InlineData("Etc/GMT+12", 12, 30, null, null)]
+    [InlineData(null, null, null, FestivalCalendar.Israel, "2024-02-29")]
+    public async Task Preferences_round_trip_exactly(string? zone, int? hour, int? minute, FestivalCalendar? calendar, string? pausedUntil)
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        var preferences = new DeliveryPreferences
+        {
+            TimeZone = zone,
+            SendTime = hour is null ? null : new TimeOnly(hour.Value, minute!.Value),
+            Calendar = calendar,
+            PausedUntil = pausedUntil is null ? null : DateOnly.Parse(pausedUntil, CultureInfo.InvariantCulture),
+        };
+
+        var updated = await store.SetPreferencesAsync(TestPhones.Alice, preferences);
+
+        Assert.Equal(preferences, updated?.Preferences);
+        Assert.Equal(preferences, (await store.GetAsync(TestPhones.Alice))?.Preferences);
+    }
+
+    [Fact]
+    public async Task Setting_preferences_replaces_them_and_an_unset_one_goes_back_to_the_operators_default()
+    {
+        var store = await CreateStoreAsync();
+        var created = (await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build())).Subscriber;
+        await store.SetPreferencesAsync(TestPhones.Alice, Chosen);
+
+        var narrowed = await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { SendTime = new TimeOnly(8, 0) });
+        var narrowedStored = await store.GetAsync(TestPhones.Alice);
+        var cleared = await store.SetPreferencesAsync(TestPhones.Alice, DeliveryPreferences.OperatorDefaults);
+
+        Assert.Equal(new DeliveryPreferences { SendTime = new TimeOnly(8, 0) }, narrowed?.Preferences);
+        Assert.Equal(narrowed, narrowedStored);
+        Assert.Equal(created, cleared);
+        Assert.Equal(created, await store.GetAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task Consent_changes_keep_the_preferences()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build());
+        await store.SetPreferencesAsync(TestPhones.Alice, Chosen);
+
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(T0.AddDays(1)).Build());
+        var repeat = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).ByAdmin("ops").At(T0.AddDays(2)).Build());
+
+        Assert.True(optOut.Changed);
+        Assert.Equal(Chosen, optOut.Subscriber.Preferences);
+        Assert.Equal(2, optOut.Subscriber.Version);
+        Assert.False(repeat.Changed);
+        Assert.Equal(optOut.Subscriber, repeat.Subscriber);
+        Assert.Equal(optOut.Subscriber, await store.GetAsync(TestPhones.Alice));
+        Assert.Equal([Chosen], (await store.ListAsync(ConsentStatus.OptedOut, null, 10)).Items.Select(subscriber => subscriber.Preferences));
+        Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Status));
+    }
+
+    [Theory]
+    [InlineData("time zone")]
+    [InlineData("send time")]
+    [InlineData("calendar")]
+    [InlineData("missing")]
+    public async Task Invalid_preferences_are_rejected_and_nothing_is_written(string invalid)
+    {
+        var store = await CreateStoreAsync();
+        var created = (await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build())).Subscriber;
+        var preferences = invalid switch
+        {
+            "time zone" => Chosen with { TimeZone = "Mars/Olympus_Mons" },
+            "send time" => Chosen with { SendTime = new TimeOnly(6, 45, 30) },
+            "calendar" => Chosen with { Calendar = (FestivalCalendar)9 },
+            _ => null,
+        };
+
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.SetPreferencesAsync(TestPhones.Alice, preferences!));
+
+        Assert.Equal(created, await store.GetAsync(TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task Concurrent_preference_and_consent_changes_of_one_number_lose_neither()
+    {
+        var store = await CreateStoreAsync();
+        var phones = Enumerable.Range(0, 4).Select(TestPhones.Numbered).ToList();
+        foreach (var phone in phones)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).At(T0).Build());
+        }
+
+        // Only one preference value is ever written, so a consent change that wrote back what it read before it would
+        // leave the operator's defaults behind.
+        var calls = phones.SelectMany(phone => Enumerable.Range(1, 16)
+            .Select(i => (Func<Task>)(() => store.RecordConsentAsync(
+                ConsentChangeBuilder.To(phone, i % 2 == 1 ? ConsentStatus.OptedOut : ConsentStatus.OptedIn).At(T0.AddSeconds(i)).Build())))
+            .Concat(Enumerable.Range(0, 4).Select(_ => (Func<Task>)(() => store.SetPreferencesAsync(phone, Chosen)))))
+            .ToArray();
+        new Random(4321).Shuffle(calls);
+
+        await Task.WhenAll(calls.Select(call => Task.Run(call)));
+
+        foreach (var phone in phones)
+        {
+            var subscriber = await store.GetAsync(phone);
+            var history = await store.GetHistoryAsync(phone);
+            Assert.NotNull(subscriber);
+            Assert.Equal(Chosen, subscriber.Preferences);
+            Assert.Equal(history.Count, subscriber.Version);
+            Assert.Equal(history[^1].Status, subscriber.Status);
+            Assert.Equal(history[^1].Evidence, subscriber.Evidence);
+            Assert.Equal(history[^1].RecordedAt, subscriber.UpdatedAt);
+        }
     }
 
     [Theory]
@@ -431,6 +606,7 @@ public abstract class SubscriberStoreContract
 
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).Build()));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.GetAsync(phone));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.SetPreferencesAsync(phone, Chosen));
 
         foreach (var status in Enum.GetValues<ConsentStatus>())
         {

@@ -1,0 +1,297 @@
+using Microsoft.Data.Sqlite;
+using Mitzvah.Core.Calendar;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Testing;
+using Mitzvah.Testing.Contracts;
+
+namespace Mitzvah.Sqlite.Tests;
+
+/// <summary>The schema version of the database file and its migration, from files as earlier versions wrote them.</summary>
+public sealed class SqliteSchemaMigrationTests : IDisposable
+{
+    /// <summary>
+    /// The schema exactly as the version before schema versions created it (and left at <c>user_version</c> 0): a
+    /// frozen copy, not the production script, so that a change there cannot make this test pass by itself.
+    /// </summary>
+    private const string UnversionedSchema = """
+        PRAGMA journal_mode = WAL;
+
+        CREATE TABLE IF NOT EXISTS subscribers (
+            phone      TEXT    NOT NULL PRIMARY KEY,
+            channel    TEXT    NOT NULL,
+            status     TEXT    NOT NULL,
+            purpose    TEXT    NOT NULL,
+            source     TEXT    NOT NULL,
+            evidence   TEXT    NOT NULL,
+            created_at TEXT    NOT NULL,
+            updated_at TEXT    NOT NULL,
+            version    INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        CREATE INDEX IF NOT EXISTS ix_subscribers_status_phone ON subscribers (status, phone);
+
+        CREATE TABLE IF NOT EXISTS consent_history (
+            phone       TEXT    NOT NULL,
+            version     INTEGER NOT NULL,
+            status      TEXT    NOT NULL,
+            source      TEXT    NOT NULL,
+            evidence    TEXT    NOT NULL,
+            recorded_at TEXT    NOT NULL,
+            PRIMARY KEY (phone, version)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE IF NOT EXISTS deliveries (
+            study_date       TEXT    NOT NULL,
+            phone            TEXT    NOT NULL,
+            state            TEXT    NOT NULL,
+            claim_id         TEXT    NOT NULL,
+            attempts         INTEGER NOT NULL,
+            lease_expires_at TEXT    NOT NULL,
+            message_sid      TEXT,
+            error_code       TEXT,
+            permanent        INTEGER NOT NULL,
+            updated_at       TEXT    NOT NULL,
+            PRIMARY KEY (study_date, phone)
+        ) WITHOUT ROWID;
+        """;
+
+    /// <summary>Rows as that version wrote them: a number that opted in and out again, one opted in, a day's ledger.</summary>
+    private const string UnversionedRows = """
+        INSERT INTO subscribers VALUES
+            ('+15550000101', 'whatsapp', 'opted_out', 'daily_mitzvot', 'whatsapp_keyword',
+             '{"keyword":"STOP","message_sid":"SM0123456789abcdef0123456789abcdef","to":"whatsapp:+14155238886"}',
+             '2025-01-05T09:00:00.000Z', '2025-02-10T18:30:45.123Z', 2),
+            ('+15550000102', 'whatsapp', 'opted_in', 'daily_mitzvot', 'web_form',
+             '{"consent_text_version":"2025-01","ip_address":"203.0.113.7","user_agent":"Mozilla/5.0"}',
+             '2025-01-06T10:00:00.000Z', '2025-01-06T10:00:00.000Z', 1);
+
+        INSERT INTO consent_history VALUES
+            ('+15550000101', 1, 'opted_in', 'admin', '{"actor":"import"}', '2025-01-05T09:00:00.000Z'),
+            ('+15550000101', 2, 'opted_out', 'whatsapp_keyword',
+             '{"keyword":"STOP","message_sid":"SM0123456789abcdef0123456789abcdef","to":"whatsapp:+14155238886"}',
+             '2025-02-10T18:30:45.123Z'),
+            ('+15550000102', 1, 'opted_in', 'web_form',
+             '{"consent_text_version":"2025-01","ip_address":"203.0.113.7","user_agent":"Mozilla/5.0"}',
+             '2025-01-06T10:00:00.000Z');
+
+        INSERT INTO deliveries VALUES
+            ('2025-02-09', '+15550000101', 'sent', '0123456789abcdef0123456789abcdef', 1,
+             '2025-02-09T16:05:00.000Z', 'SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', NULL, 0, '2025-02-09T16:00:01.250Z'),
+            ('2025-02-09', '+15550000102', 'failed', 'fedcba9876543210fedcba9876543210', 2,
+             '2025-02-09T16:10:00.000Z', NULL, '63024', 1, '2025-02-09T16:05:02.500Z'),
+            ('2025-02-10', '+15550000102', 'claimed', '00112233445566778899aabbccddeeff', 1,
+             '2025-02-10T16:05:00.000Z', NULL, NULL, 0, '2025-02-10T16:00:00.000Z');
+        """;
+
+    private static readonly ConsentEvidence StopEvidence = new(Keyword: "STOP", MessageSid: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
+    private static readonly ConsentEvidence WebEvidence = new(ConsentTextVersion: "2025-01", IpAddress: "203.0.113.7", UserAgent: "Mozilla/5.0");
+
+    private readonly TemporaryDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    [Fact]
+    public async Task A_file_written_before_schema_versions_migrates_and_reads_back_unchanged_with_default_preferences()
+    {
+        var path = await CreateUnversionedFileAsync();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var ledger = new SqliteDeliveryLedger(new SqliteStoreOptions { DatabasePath = path });
+
+        var alice = await store.GetAsync(TestPhones.Alice);
+        var bob = await store.GetAsync(TestPhones.Bob);
+
+        Assert.Equal(
+            new Subscriber
+            {
+                Phone = TestPhones.Alice,
+                Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Alice },
+                Channel = "whatsapp",
+                Status = ConsentStatus.OptedOut,
+                Purpose = "daily_mitzvot",
+                Source = ConsentSource.WhatsAppKeyword,
+                Evidence = StopEvidence,
+                CreatedAt = At("2025-01-05T09:00:00.000Z"),
+                UpdatedAt = At("2025-02-10T18:30:45.123Z"),
+                Version = 2,
+                Preferences = DeliveryPreferences.OperatorDefaults,
+            },
+            alice);
+        Assert.Equal(
+            new Subscriber
+            {
+                Phone = TestPhones.Bob,
+                Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Bob },
+                Channel = "whatsapp",
+                Status = ConsentStatus.OptedIn,
+                Purpose = "daily_mitzvot",
+                Source = ConsentSource.WebForm,
+                Evidence = WebEvidence,
+                CreatedAt = At("2025-01-06T10:00:00.000Z"),
+                UpdatedAt = At("2025-01-06T10:00:00.000Z"),
+                Version = 1,
+                Preferences = DeliveryPreferences.OperatorDefaults,
+            },
+            bob);
+        Assert.Equal(
+            [
+                new ConsentHistoryEntry(TestPhones.Alice, 1, ConsentStatus.OptedIn, ConsentSource.Admin, new ConsentEvidence(Actor: "import"), At("2025-01-05T09:00:00.000Z")),
+                new ConsentHistoryEntry(TestPhones.Alice, 2, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, StopEvidence, At("2025-02-10T18:30:45.123Z")),
+            ],
+            await store.GetHistoryAsync(TestPhones.Alice));
+        Assert.Equal(
+            [new ConsentHistoryEntry(TestPhones.Bob, 1, ConsentStatus.OptedIn, ConsentSource.WebForm, WebEvidence, At("2025-01-06T10:00:00.000Z"))],
+            await store.GetHistoryAsync(TestPhones.Bob));
+        Assert.Equal([bob!], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
+        Assert.Equal(1, await store.CountAsync(ConsentStatus.OptedOut));
+
+        Assert.Equal(
+            [
+                new DeliveryRecord
+                {
+                    StudyDate = new DateOnly(2025, 2, 9),
+                    Phone = TestPhones.Alice,
+                    State = DeliveryState.Sent,
+                    ClaimId = "0123456789abcdef0123456789abcdef",
+                    Attempts = 1,
+                    LeaseExpiresAt = At("2025-02-09T16:05:00.000Z"),
+                    MessageSid = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                    ErrorCode = null,
+                    Permanent = false,
+                    UpdatedAt = At("2025-02-09T16:00:01.250Z"),
+                },
+                new DeliveryRecord
+                {
+                    StudyDate = new DateOnly(2025, 2, 9),
+                    Phone = TestPhones.Bob,
+                    State = DeliveryState.Failed,
+                    ClaimId = "fedcba9876543210fedcba9876543210",
+                    Attempts = 2,
+                    LeaseExpiresAt = At("2025-02-09T16:10:00.000Z"),
+                    MessageSid = null,
+                    ErrorCode = "63024",
+                    Permanent = true,
+                    UpdatedAt = At("2025-02-09T16:05:02.500Z"),
+                },
+            ],
+            await ledger.ListAsync(new DateOnly(2025, 2, 9)));
+        var claimed = await ledger.GetAsync(new DateOnly(2025, 2, 10), TestPhones.Bob);
+        Assert.Equal(DeliveryState.Claimed, claimed?.State);
+        Assert.Null(claimed?.MessageSid);
+
+        Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(
+            ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until"],
+            await SqliteFile.ColumnsAsync(path, "subscribers"));
+    }
+
+    [Fact]
+    public async Task A_migrated_file_takes_preferences_and_further_consent_changes()
+    {
+        var path = await CreateUnversionedFileAsync();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var preferences = new DeliveryPreferences { TimeZone = "Europe/Paris", Calendar = FestivalCalendar.Diaspora };
+
+        var updated = await store.SetPreferencesAsync(TestPhones.Bob, preferences);
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Bob).At(At("2025-03-01T08:00:00.000Z")).Build());
+
+        Assert.Equal(preferences, updated?.Preferences);
+        Assert.Equal(1, updated?.Version);
+        Assert.Equal(2, optOut.Subscriber.Version);
+        Assert.Equal(preferences, optOut.Subscriber.Preferences);
+        Assert.Equal(At("2025-01-06T10:00:00.000Z"), optOut.Subscriber.CreatedAt);
+        Assert.Equal([1L, 2L], (await store.GetHistoryAsync(TestPhones.Bob)).Select(entry => entry.Version));
+    }
+
+    [Fact]
+    public async Task A_new_file_is_created_at_the_current_version()
+    {
+        var path = _directory.NewDatabasePath();
+
+        await new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).CountAsync(ConsentStatus.OptedIn);
+
+        Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
+        Assert.Contains("paused_until", await SqliteFile.ColumnsAsync(path, "subscribers"));
+    }
+
+    [Fact]
+    public async Task Reopening_a_current_file_changes_nothing()
+    {
+        var path = _directory.NewDatabasePath();
+        var first = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        await first.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        var stored = await first.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { SendTime = new TimeOnly(9, 15) });
+        SqliteConnection.ClearAllPools();
+
+        var second = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+
+        Assert.Equal(stored, await second.GetAsync(TestPhones.Alice));
+        Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
+    }
+
+    [Fact]
+    public async Task Stores_that_open_one_old_file_at_once_migrate_it_once()
+    {
+        var path = await CreateUnversionedFileAsync();
+
+        var read = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() =>
+            new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).GetAsync(TestPhones.Alice))));
+
+        Assert.All(read, subscriber => Assert.Equal(2, subscriber?.Version));
+        Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
+    }
+
+    [Fact]
+    public async Task A_file_of_a_newer_schema_is_refused_with_a_clear_message_and_left_as_it_was()
+    {
+        var path = _directory.NewDatabasePath();
+        await using (var connection = await SqliteFile.OpenAsync(path))
+        {
+            await SqliteFile.ExecuteAsync(connection, UnversionedSchema.Replace("PRAGMA journal_mode = WAL;", string.Empty, StringComparison.Ordinal));
+            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 3;");
+        }
+
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var ledger = new SqliteDeliveryLedger(new SqliteStoreOptions { DatabasePath = path });
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.ListAsync(new DateOnly(2025, 2, 9)));
+        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("up to 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.DoesNotContain("time_zone", await SqliteFile.ColumnsAsync(path, "subscribers"));
+        await using var check = await SqliteFile.OpenAsync(path);
+        Assert.Equal(["delete"], await SqliteFile.QueryStringsAsync(check, "PRAGMA journal_mode;"));
+    }
+
+    [Fact]
+    public async Task A_migration_that_fails_part_way_leaves_the_file_at_its_old_version()
+    {
+        var path = await CreateUnversionedFileAsync();
+        await using (var connection = await SqliteFile.OpenAsync(path))
+        {
+            // The last column of step 2 already exists, so the step fails after adding the others.
+            await SqliteFile.ExecuteAsync(connection, "ALTER TABLE subscribers ADD COLUMN paused_until TEXT;");
+        }
+
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+
+        await Assert.ThrowsAsync<SqliteException>(() => store.GetAsync(TestPhones.Alice));
+        Assert.Equal(0, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(
+            ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "paused_until"],
+            await SqliteFile.ColumnsAsync(path, "subscribers"));
+    }
+
+    private async Task<string> CreateUnversionedFileAsync()
+    {
+        var path = _directory.NewDatabasePath();
+        await using var connection = await SqliteFile.OpenAsync(path);
+        await SqliteFile.ExecuteAsync(connection, UnversionedSchema);
+        await SqliteFile.ExecuteAsync(connection, UnversionedRows);
+        return path;
+    }
+
+    private static DateTimeOffset At(string utc) => DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture);
+}
