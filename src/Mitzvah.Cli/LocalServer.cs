@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
@@ -24,6 +25,9 @@ internal sealed partial class LocalServer : IAsyncDisposable
     public const string ConsentPath = "/api/consent";
     public const string SendPath = "/api/send";
 
+    // Requests in flight get this long when the server stops, well inside the grace period supervisors give before killing.
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
+
     private readonly WebApplication _app;
 
     private LocalServer(WebApplication app, Uri baseAddress)
@@ -38,6 +42,9 @@ internal sealed partial class LocalServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Cancelled when the process is asked to stop (Ctrl+C, SIGTERM); the server keeps answering until disposed.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>Starts the server; port 0 picks a free port.</summary>
     public static async Task<LocalServer> StartAsync(
         IConfiguration configuration, string databasePath, int port, TextWriter log, CancellationToken cancellationToken = default)
@@ -45,6 +52,7 @@ internal sealed partial class LocalServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddMitzvahCli(configuration, databasePath, log);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         builder.WebHost.UseKestrel(kestrel =>
         {
             kestrel.Listen(IPAddress.Loopback, port);
