@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
@@ -19,6 +20,9 @@ namespace Mitzvah.Cli;
 /// </summary>
 internal sealed partial class LocalServer : IAsyncDisposable
 {
+
+    // Requests in flight get this long when the server stops, well inside the grace period supervisors give before killing.
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(4);
 
     private readonly WebApplication _app;
 
@@ -34,6 +38,9 @@ internal sealed partial class LocalServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Cancelled when the process is asked to stop (Ctrl+C, SIGTERM); the server keeps answering until disposed.</summary>
+    public CancellationToken Stopping => _app.Lifetime.ApplicationStopping;
+
     /// <summary>Starts the server; port 0 picks a free port; <paramref name="configure"/> adds to the container (tests).</summary>
     public static async Task<LocalServer> StartAsync(
         IConfiguration configuration, string databasePath, int port, TextWriter log, Action<IServiceCollection>? configure = null, CancellationToken cancellationToken = default)
@@ -41,6 +48,7 @@ internal sealed partial class LocalServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.Logging.ClearProviders();
         builder.Services.AddMitzvahCli(configuration, databasePath, log);
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         configure?.Invoke(builder.Services);
         builder.WebHost.UseKestrel(kestrel =>
         {

@@ -1,12 +1,13 @@
-using System.Text;
+using nietras.SeparatedValues;
 using Mitzvah.Core.Consent;
 
 namespace Mitzvah.Cli;
 
 /// <summary>Reads an import file: one number per line, or CSV whose header has a <c>phone</c> column.</summary>
 /// <remarks>
-/// Blank lines and lines starting with <c>#</c> are ignored; a number listed twice is imported once. CSV fields may be
-/// quoted (RFC 4180), so a name such as "Cohen, Dina" does not shift the columns.
+/// Fields follow RFC 4180: a quoted field may hold commas, doubled quotes and line breaks, so a name such as
+/// "Cohen, Dina" does not shift the columns. Blank rows and rows starting with <c>#</c> are ignored; a number listed
+/// twice is imported once. Errors name the line a row starts on.
 /// </remarks>
 internal sealed class SubscriberImportFile
 {
@@ -27,38 +28,46 @@ internal sealed class SubscriberImportFile
         var errors = new List<ImportError>();
         int? phoneColumn = null;
         var firstRow = true;
-        var lineNumber = 0;
-        foreach (var line in File.ReadLines(path))
+        // The header is ours to find: a plain list of numbers has none, and rows may have fewer columns than it.
+        using var reader = Sep.New(',').Reader(options => options with
         {
-            lineNumber++;
-            var text = line.TrimStart('\uFEFF').Trim();
-            if (text.Length == 0 || text.StartsWith('#'))
+            HasHeader = false,
+            DisableColCountCheck = true,
+            Unescape = true,
+            Trim = SepTrim.All,
+        }).FromFile(path);
+        foreach (var row in reader)
+        {
+            var text = row.Span.Trim();
+            if (text.IsEmpty || text[0] == '#')
             {
                 continue;
             }
 
-            var cells = SplitCsv(text);
+            // Sep 0.17 numbers the first row from line 2; every later row it numbers right.
+            var line = row.RowIndex == 0 ? 1 : row.LineNumberFrom;
             if (firstRow)
             {
                 firstRow = false;
-                var header = cells.FindIndex(cell => cell.Equals("phone", StringComparison.OrdinalIgnoreCase));
-                if (header >= 0)
+                phoneColumn = PhoneHeader(row);
+                if (phoneColumn is not null)
                 {
-                    phoneColumn = header;
                     continue;
                 }
             }
 
-            if (phoneColumn is null && cells.Count > 1)
+            if (phoneColumn is null && row.ColCount > 1)
             {
-                errors.Add(new ImportError(lineNumber, "has several columns but the file has no header with a 'phone' column"));
+                errors.Add(new ImportError(line, "has several columns but the file has no header with a 'phone' column"));
                 continue;
             }
 
-            var raw = cells.ElementAtOrDefault(phoneColumn ?? 0) ?? string.Empty;
+            var column = phoneColumn ?? 0;
+            var raw = column < row.ColCount ? row[column].ToString() : string.Empty;
             if (phones.Normalize(raw) is not { } phone)
             {
-                errors.Add(new ImportError(lineNumber, $"'{raw}' is not a valid phone number"));
+                // A field may span lines; the report stays one line per row.
+                errors.Add(new ImportError(line, $"'{raw.ReplaceLineEndings(" ")}' is not a valid phone number"));
             }
             else if (seen.Add(phone))
             {
@@ -69,47 +78,17 @@ internal sealed class SubscriberImportFile
         return new SubscriberImportFile(numbers, errors);
     }
 
-    private static List<string> SplitCsv(string line)
+    private static int? PhoneHeader(SepReader.Row row)
     {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
+        for (var column = 0; column < row.ColCount; column++)
         {
-            var c = line[i];
-            if (quoted)
+            if (row[column].Span.Equals("phone", StringComparison.OrdinalIgnoreCase))
             {
-                if (c != '"')
-                {
-                    cell.Append(c);
-                }
-                else if (i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else
-                {
-                    quoted = false;
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                cells.Add(cell.ToString().Trim());
-                cell.Clear();
-            }
-            else
-            {
-                cell.Append(c);
+                return column;
             }
         }
 
-        cells.Add(cell.ToString().Trim());
-        return cells;
+        return null;
     }
 
     public sealed record ImportError(int Line, string Message);

@@ -48,7 +48,8 @@ public static class ServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Adds the study cycle, catalogue, clock, delivery planner and message composer. Bind
+    /// Adds the study cycle, catalogue, clock, delivery planner, message composer, and the services over the ports
+    /// (consent endpoint, subscriber administration, daily send). Bind
     /// <see cref="ScheduleOptions"/> from configuration before or after; they are validated at first use (and at
     /// start-up where the host validates options on start).
     /// </summary>
@@ -64,6 +65,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<DeliveryPlanner>();
         services.TryAddSingleton<DailyMessageComposer>();
         services.AddOptions<ConsentOptions>();
+        services.TryAddSingleton<SubscriberAdministration>();
         services.AddOptions<SendOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendOptions>, SendOptionsValidator>());
         services.TryAddSingleton<DailySendService>();

@@ -72,6 +72,7 @@ public sealed class MitzvahFunctionsAppTests
     [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "0 15 * * *")]
     [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "0 0 15,16 * * * *")]
     [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "0 0 15;16 * * *")]
+    [InlineData(MitzvahFunctionsApp.DailyScheduleSetting, "99 99 99 * * *")]
     public async Task A_bad_setting_stops_the_start_with_a_message_naming_it(string name, string value)
     {
         var settings = TestSettings.Offline();
@@ -102,6 +103,25 @@ public sealed class MitzvahFunctionsAppTests
     [InlineData("0 0 15 * * Sun-Thu")]
     public void The_schedule_validator_accepts_six_field_schedules(string schedule) =>
         Assert.True(new FunctionsAppOptionsValidator().Validate(null, new FunctionsAppOptions { DailySchedule = schedule }).Succeeded);
+
+    [Theory]
+    [InlineData("99 99 99 * * *")]
+    [InlineData("0 60 15 * * *")]
+    [InlineData("0 0 24 * * *")]
+    [InlineData("0 0 15 32 * *")]
+    [InlineData("0 0 15 * 13 *")]
+    [InlineData("0 0 15 * * 8")]
+    [InlineData("0 0 15 30 2 *")]
+    [InlineData("0 0 15 * * Funday")]
+    [InlineData("00:05:00")]
+    public void The_schedule_validator_rejects_values_out_of_range_or_dates_that_never_come_naming_the_setting(string schedule)
+    {
+        var result = new FunctionsAppOptionsValidator().Validate(null, new FunctionsAppOptions { DailySchedule = schedule });
+
+        Assert.True(result.Failed);
+        Assert.Contains(MitzvahFunctionsApp.DailyScheduleSetting, result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains(schedule, result.FailureMessage, StringComparison.Ordinal);
+    }
 
     private static string Messages(Exception exception) => exception is AggregateException aggregate
         ? string.Join(" | ", aggregate.Flatten().InnerExceptions.Select(inner => inner.Message))

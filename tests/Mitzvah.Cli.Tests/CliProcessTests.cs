@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using System.Net.Sockets;
+using System.Text;
 
 namespace Mitzvah.Cli.Tests;
 
 /// <summary>The built <c>mitzvah</c> program run as its own process, with settings in its environment.</summary>
 public sealed class CliProcessTests
 {
-    private static async Task<CliRun> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -24,7 +26,12 @@ public sealed class CliProcessTests
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static async Task<CliRun> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        using var process = Process.Start(StartInfo(environment, args))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
@@ -165,5 +172,88 @@ public sealed class CliProcessTests
                 File.Delete(db + suffix);
             }
         }
+    }
+
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task Serve_stops_on_a_stop_signal_after_answering_the_request_in_flight(string signal)
+    {
+        var db = Path.Combine(Path.GetTempPath(), $"mitzvah-serve-{Guid.NewGuid():N}.db");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var process = Process.Start(StartInfo(new Dictionary<string, string>(), "serve", "--port", "0", "--db", db))!;
+        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+        try
+        {
+            var listening = await ReadLineStartingWithAsync(process, "Listening on ", timeout.Token);
+            var address = new Uri(listening.Split(' ')[2]);
+            var body = Encoding.UTF8.GetBytes("""{"phone":"+14155552671","consent":true,"action":"optin"}""");
+            using var client = new TcpClient();
+            await client.ConnectAsync(address.Host, address.Port, timeout.Token);
+            var stream = client.GetStream();
+            var head = $"POST /api/consent HTTP/1.1\r\nHost: {address.Authority}\r\nContent-Type: application/json\r\n"
+                + $"Content-Length: {body.Length}\r\nExpect: 100-continue\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(head), timeout.Token);
+            // The server asks for the body only once the endpoint reads it: from here on the request is in flight.
+            Assert.StartsWith("HTTP/1.1 100 Continue", await ReadHeadAsync(stream, timeout.Token), StringComparison.Ordinal);
+
+            using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync(timeout.Token);
+            }
+
+            await ReadLineStartingWithAsync(process, "Stopping", timeout.Token);
+            await stream.WriteAsync(body, timeout.Token);
+            var response = await ReadHeadAsync(stream, timeout.Token);
+            await process.WaitForExitAsync(timeout.Token);
+
+            Assert.StartsWith("HTTP/1.1 200", response, StringComparison.Ordinal);
+            Assert.True(process.ExitCode == 0, await stderr);
+            var list = await CliRun.RunAsync("subscribers", "list", "--db", db);
+            Assert.StartsWith("+14155552671", Assert.Single(list.StdoutLines), StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill();
+            }
+
+            foreach (var suffix in new[] { string.Empty, "-wal", "-shm" })
+            {
+                File.Delete(db + suffix);
+            }
+        }
+    }
+
+    private static async Task<string> ReadLineStartingWithAsync(Process process, string prefix, CancellationToken cancellationToken)
+    {
+        while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+
+        throw new InvalidOperationException($"The process ended its output without a line starting with '{prefix}'.");
+    }
+
+    // Reads up to the blank line that ends a response head, a byte at a time so that nothing after it is consumed.
+    private static async Task<string> ReadHeadAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        var head = new StringBuilder();
+        var one = new byte[1];
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal))
+        {
+            if (await stream.ReadAsync(one, cancellationToken) == 0)
+            {
+                throw new IOException($"The connection closed after: {head}");
+            }
+
+            head.Append((char)one[0]);
+        }
+
+        return head.ToString();
     }
 }

@@ -59,6 +59,25 @@ public sealed class SendCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task On_an_empty_database_the_run_says_how_to_add_a_subscriber_and_the_summary_stays_last()
+    {
+        var empty = await SendAsync("--date", SendDay);
+        await AddAsync("+14155552671");
+        await RunAsync("subscribers", "remove", "+14155552671");
+        var nobodyIn = await SendAsync("--date", SendDay);
+        await AddAsync("+14155552671");
+        var served = await SendAsync("--date", SendDay);
+
+        Assert.Equal(0, empty.ExitCode);
+        Assert.Equal(0, Summary(empty).GetProperty("eligible").GetInt32());
+        Assert.Single(empty.StdoutLines);
+        Assert.Contains("No subscribers yet: add one with 'mitzvah subscribers add +14155552671'", empty.Stderr, StringComparison.Ordinal);
+        Assert.Contains("No subscriber is opted in (1 opted out or invalid): add one with 'mitzvah subscribers add +14155552671'", nobodyIn.Stderr, StringComparison.Ordinal);
+        Assert.Equal(1, Summary(served).GetProperty("sent").GetInt32());
+        Assert.DoesNotContain("subscribers add", served.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task On_a_rest_day_nothing_is_sent_and_the_summary_says_why()
     {
         await AddAsync("+14155552671");

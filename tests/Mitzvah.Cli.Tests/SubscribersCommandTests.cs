@@ -106,6 +106,43 @@ public sealed class SubscribersCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Import_reads_quoted_fields_that_span_lines_and_reports_later_rows_by_their_own_line()
+    {
+        var file = Path.Combine(_directory, "multiline.csv");
+        await File.WriteAllTextAsync(file, "name,phone,note\n\"Dina\nCohen\",+14155552671,\"first line\nsecond, with comma\"\nLevi,+12125550123,\nBad,12,\"x\"\n");
+
+        var import = await Run("subscribers", "import", file);
+        var list = await Run("subscribers", "list", "--json");
+
+        Assert.Equal(1, import.ExitCode);
+        Assert.Equal(["line 6: '12' is not a valid phone number"], import.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("Imported 2 numbers: 2 subscribed", import.Stdout, StringComparison.Ordinal);
+        Assert.Equal(["+12125550123", "+14155552671"], list.StdoutLines.Select(line => JsonDocument.Parse(line).RootElement.GetProperty("phone").GetString()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Import_skips_numbers_whose_owner_said_stop_unless_forced()
+    {
+        await RecordOwnerStopAsync("+14155552671");
+        var file = Path.Combine(_directory, "numbers.txt");
+        await File.WriteAllLinesAsync(file, ["+14155552671", "+14155552672"]);
+
+        var import = await Run("subscribers", "import", file);
+        var stillOut = await Run("subscribers", "history", "+14155552671", "--json");
+        var forced = await Run("subscribers", "import", file, "--force");
+        var history = await Run("subscribers", "history", "+14155552671", "--json");
+
+        Assert.Equal(0, import.ExitCode);
+        Assert.Contains("Imported 2 numbers: 1 subscribed, 0 already subscribed, 1 skipped because they unsubscribed themselves", import.Stdout, StringComparison.Ordinal);
+        Assert.Single(stillOut.StdoutLines);
+        Assert.Equal(0, forced.ExitCode);
+        Assert.Contains("Imported 2 numbers: 1 subscribed, 1 already subscribed, 0 skipped", forced.Stdout, StringComparison.Ordinal);
+        var latest = JsonDocument.Parse(history.StdoutLines[^1]).RootElement;
+        Assert.Equal("opted_in", latest.GetProperty("status").GetString());
+        Assert.Equal("admin", latest.GetProperty("source").GetString());
+    }
+
+    [Fact]
     public async Task Several_columns_without_a_phone_header_are_reported_not_guessed()
     {
         var file = Path.Combine(_directory, "headerless.csv");
@@ -131,11 +168,7 @@ public sealed class SubscribersCommandTests : IDisposable
     [Fact]
     public async Task An_operator_cannot_resubscribe_someone_who_said_stop_without_force()
     {
-        using (var services = CliServices.Build(CliServices.Configuration(), Path.GetFullPath(Db), TextWriter.Null))
-        {
-            await services.GetRequiredService<ISubscriberStore>().RecordConsentAsync(new ConsentChange(
-                "+14155552671", ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, new ConsentEvidence(Keyword: "STOP"), DateTimeOffset.UtcNow));
-        }
+        await RecordOwnerStopAsync("+14155552671");
 
         var add = await Run("subscribers", "add", "+14155552671");
         var forced = await Run("subscribers", "add", "+14155552671", "--force");
@@ -144,5 +177,12 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.Contains("unsubscribed themselves", add.Stderr, StringComparison.Ordinal);
         Assert.Equal(0, forced.ExitCode);
         Assert.Equal("+14155552671 is now opted_in.\n", forced.Stdout);
+    }
+
+    private async Task RecordOwnerStopAsync(string phone)
+    {
+        using var services = CliServices.Build(CliServices.Configuration(), Path.GetFullPath(Db), TextWriter.Null);
+        await services.GetRequiredService<ISubscriberStore>().RecordConsentAsync(new ConsentChange(
+            phone, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, new ConsentEvidence(Keyword: "STOP"), DateTimeOffset.UtcNow));
     }
 }

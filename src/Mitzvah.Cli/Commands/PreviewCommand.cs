@@ -53,17 +53,8 @@ internal static class PreviewCommand
     private static string NoMessageLine(DeliveryPlan plan, DeliveryPlanner planner)
     {
         var day = plan.Day;
-        var line = $"No message goes out on {day.Date.ToString("dddd, d MMMM yyyy", CultureInfo.InvariantCulture)} "
-            + $"({day.HebrewDate}): {day.RestReason}.";
-        for (var earlier = day.Date.AddDays(-1); earlier >= StudyCycle.FirstDate; earlier = earlier.AddDays(-1))
-        {
-            var earlierPlan = planner.Plan(earlier);
-            if (earlierPlan.Send)
-            {
-                return line + $" Its study goes out with the message of {earlier.ToString("dddd, d MMMM", CultureInfo.InvariantCulture)}.";
-            }
-        }
-
-        return line;
+        var carrier = planner.PlanCarrying(day.Date);
+        return $"No message goes out on {day.Date.ToString("dddd, d MMMM yyyy", CultureInfo.InvariantCulture)} ({day.HebrewDate}): {day.RestReason}. "
+            + $"Its study goes out with the message of {carrier.Date.ToString("dddd, d MMMM", CultureInfo.InvariantCulture)}.";
     }
 }

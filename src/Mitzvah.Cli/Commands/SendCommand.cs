@@ -61,9 +61,29 @@ internal static class SendCommand
                 .RunAsync(new SendRequest(parse.GetValue(date), recipient, parse.GetValue(dryRun)), bar, cancellationToken)
                 .ConfigureAwait(false);
             bar?.Finish();
+            if (summary.Eligible == 0 && recipient is null && services.GetRequiredService<IRecipientSource>() is SubscriberRecipients)
+            {
+                await HintNoSubscribersAsync(services.GetRequiredService<ISubscriberStore>(), stderr, cancellationToken).ConfigureAwait(false);
+            }
+
             await stdout.WriteLineAsync(summary.ToJson()).ConfigureAwait(false);
             return summary.Failed > 0 ? MitzvahCli.Failure : MitzvahCli.Success;
         });
         return command;
+    }
+
+    // An empty run on a new database looks like a fault; say what is missing and how to fix it.
+    private static async Task HintNoSubscribersAsync(ISubscriberStore store, TextWriter stderr, CancellationToken cancellationToken)
+    {
+        if (await store.CountAsync(ConsentStatus.OptedIn, cancellationToken).ConfigureAwait(false) > 0)
+        {
+            return;
+        }
+
+        var others = await store.CountAsync(ConsentStatus.OptedOut, cancellationToken).ConfigureAwait(false)
+            + await store.CountAsync(ConsentStatus.Invalid, cancellationToken).ConfigureAwait(false);
+        var state = others == 0 ? "No subscribers yet" : $"No subscriber is opted in ({others} opted out or invalid)";
+        await stderr.WriteLineAsync($"{state}: add one with 'mitzvah subscribers add +14155552671', or a list with 'mitzvah subscribers import FILE'.")
+            .ConfigureAwait(false);
     }
 }

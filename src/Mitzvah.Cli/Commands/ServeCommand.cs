@@ -3,7 +3,8 @@ using System.Globalization;
 
 namespace Mitzvah.Cli.Commands;
 
-/// <summary><c>mitzvah serve</c>: the consent endpoint and opt-in page on 127.0.0.1 until Ctrl+C.</summary>
+/// <summary><c>mitzvah serve</c>: the consent endpoint and opt-in page on 127.0.0.1 until Ctrl+C or SIGTERM.</summary>
+/// <remarks>On a stop signal the server stops accepting connections and answers the requests in flight before the process exits.</remarks>
 internal static class ServeCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr, Option<string?> database)
@@ -43,15 +44,12 @@ internal static class ServeCommand
             await using var running = server.ConfigureAwait(false);
             await stdout.WriteLineAsync($"Listening on {server.BaseAddress} (consent endpoint {server.ConsentUrl}); press Ctrl+C to stop.").ConfigureAwait(false);
             await stdout.FlushAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Ctrl+C: stop cleanly.
-            }
-
+            // Ctrl+C and SIGTERM reach the server's lifetime, which keeps the process up until the server has stopped;
+            // the token is for callers that run the command in-process.
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, server.Stopping);
+            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ForceYielding);
+            await stdout.WriteLineAsync("Stopping: answering the requests in flight, then exiting.").ConfigureAwait(false);
+            await stdout.FlushAsync(CancellationToken.None).ConfigureAwait(false);
             return MitzvahCli.Success;
         });
         return command;

@@ -54,7 +54,7 @@ internal static class SubscribersCommand
     private static Command Change(string name, string description, ConsentStatus status, TextWriter stdout, TextWriter stderr, Option<string?> database)
     {
         var phone = new Argument<string>("phone") { Description = "Phone number, international format (+14155552671)." };
-        var force = new Option<bool>("--force") { Description = "Re-subscribe a number even though its owner unsubscribed." };
+        var force = new Option<bool>("--force") { Description = "Re-subscribe a number even though its owner unsubscribed (you have their consent)." };
         var command = new Command(name, description) { phone };
         if (status == ConsentStatus.OptedIn)
         {
@@ -65,15 +65,17 @@ internal static class SubscribersCommand
         {
             await using var services = Services(parse, database, stderr);
             var number = Normalize(services, parse.GetValue(phone));
-            if (status == ConsentStatus.OptedIn && !parse.GetValue(force)
-                && await OptedOutByOwnerAsync(services, number, cancellationToken).ConfigureAwait(false))
+            var administration = services.GetRequiredService<SubscriberAdministration>();
+            var outcome = status == ConsentStatus.OptedIn
+                ? await administration.SubscribeAsync(number, Actor, parse.GetValue(force), cancellationToken).ConfigureAwait(false)
+                : await administration.UnsubscribeAsync(number, Actor, cancellationToken).ConfigureAwait(false);
+            if (outcome == AdministrationOutcome.RefusedOptedOutByOwner)
             {
                 await stderr.WriteLineAsync($"mitzvah: {number} unsubscribed themselves; re-subscribing needs their consent (use --force if you have it).").ConfigureAwait(false);
                 return MitzvahCli.Failure;
             }
 
-            var result = await Record(services, number, status, cancellationToken).ConfigureAwait(false);
-            await stdout.WriteLineAsync(result.Changed
+            await stdout.WriteLineAsync(outcome == AdministrationOutcome.Changed
                 ? $"{number} is now {status.ToName()}."
                 : $"{number} was already {status.ToName()}; nothing changed.").ConfigureAwait(false);
             return MitzvahCli.Success;
@@ -84,7 +86,8 @@ internal static class SubscribersCommand
     private static Command Import(TextWriter stdout, TextWriter stderr, Option<string?> database)
     {
         var file = new Argument<FileInfo>("file") { Description = "One number per line, or CSV with a 'phone' column." };
-        var command = new Command("import", "Subscribe every number in a file (admin source); bad rows are reported and skipped.") { file };
+        var force = new Option<bool>("--force") { Description = "Also re-subscribe numbers whose owner unsubscribed (you have their consent)." };
+        var command = new Command("import", "Subscribe every number in a file (admin source); bad rows are reported and skipped.") { file, force };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var input = parse.GetValue(file)!;
@@ -100,23 +103,11 @@ internal static class SubscribersCommand
                 await stderr.WriteLineAsync($"line {bad.Line}: {bad.Message}").ConfigureAwait(false);
             }
 
-            var changed = 0;
-            var refused = 0;
-            await Parallel.ForEachAsync(rows.Phones, new ParallelOptions { MaxDegreeOfParallelism = 4, CancellationToken = cancellationToken }, async (number, token) =>
-            {
-                if (await OptedOutByOwnerAsync(services, number, token).ConfigureAwait(false))
-                {
-                    Interlocked.Increment(ref refused);
-                }
-                else if ((await Record(services, number, ConsentStatus.OptedIn, token).ConfigureAwait(false)).Changed)
-                {
-                    Interlocked.Increment(ref changed);
-                }
-            }).ConfigureAwait(false);
-
+            var result = await services.GetRequiredService<SubscriberAdministration>()
+                .ImportAsync(rows.Phones, Actor, parse.GetValue(force), cancellationToken).ConfigureAwait(false);
             await stdout.WriteLineAsync(
-                $"Imported {rows.Phones.Count} numbers: {changed} subscribed, {rows.Phones.Count - changed - refused} already subscribed, "
-                + $"{refused} skipped because they unsubscribed themselves; {rows.Errors.Count} bad rows skipped.")
+                $"Imported {result.Total} numbers: {result.Subscribed} subscribed, {result.AlreadySubscribed} already subscribed, "
+                + $"{result.Refused} skipped because they unsubscribed themselves; {rows.Errors.Count} bad rows skipped.")
                 .ConfigureAwait(false);
             return rows.Errors.Count == 0 ? MitzvahCli.Success : MitzvahCli.Failure;
         });
@@ -157,19 +148,9 @@ internal static class SubscribersCommand
         return CliServices.Build(configuration, CliServices.DatabasePath(parse.GetValue(database), configuration), stderr);
     }
 
-    // An operator may not override a subscriber's own STOP (keyword, web form or carrier report) by accident.
-    private static async Task<bool> OptedOutByOwnerAsync(IServiceProvider services, string phone, CancellationToken cancellationToken) =>
-        await services.GetRequiredService<ISubscriberStore>().GetAsync(phone, cancellationToken).ConfigureAwait(false) is
-        { Status: ConsentStatus.OptedOut or ConsentStatus.Invalid, Source: not ConsentSource.Admin };
+    private static string Actor => $"cli:{Environment.UserName}";
 
     private static string Normalize(IServiceProvider services, string? phone) =>
         services.GetRequiredService<IPhoneNumberNormalizer>().Normalize(phone)
         ?? throw new CliUsageException($"'{phone}' is not a valid phone number; use international format, e.g. +14155552671.");
-
-    private static Task<ConsentChangeResult> Record(IServiceProvider services, string phone, ConsentStatus status, CancellationToken cancellationToken)
-    {
-        var evidence = new ConsentEvidence(Actor: $"cli:{Environment.UserName}");
-        var change = new ConsentChange(phone, status, ConsentSource.Admin, evidence, services.GetRequiredService<TimeProvider>().GetUtcNow());
-        return services.GetRequiredService<ISubscriberStore>().RecordConsentAsync(change, cancellationToken);
-    }
 }

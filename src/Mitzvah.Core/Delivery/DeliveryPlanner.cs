@@ -55,5 +55,22 @@ public sealed class DeliveryPlanner
         return new DeliveryPlan(day, covers);
     }
 
+    /// <summary>
+    /// The plan of the message that carries <paramref name="date"/>'s study: the date's own plan when a message goes
+    /// out on it, else that of the latest earlier date that sends (the message before a rest day carries it).
+    /// </summary>
+    /// <exception cref="StudyDateOutOfRangeException">The date is outside the supported range.</exception>
+    public DeliveryPlan PlanCarrying(DateOnly date)
+    {
+        var plan = Plan(date);
+        // Rest days come at most three in a row and the first supported date is a Sunday, so this stops within days.
+        for (var earlier = date.AddDays(-1); !plan.Send; earlier = earlier.AddDays(-1))
+        {
+            plan = Plan(earlier);
+        }
+
+        return plan;
+    }
+
     private CoveredDay Cover(CalendarDay day) => new(day, _cycle.GetDay(day.Date));
 }

@@ -90,10 +90,46 @@ public sealed class DeliveryPlannerTests
         }
     }
 
+    [Theory]
+    [InlineData("2026-11-28", false, "2026-11-27")]
+    [InlineData("2024-10-03", false, "2024-10-02")]
+    [InlineData("2024-10-05", false, "2024-10-02")]
+    [InlineData("2026-04-03", false, "2026-04-01")]
+    [InlineData("2026-04-03", true, "2026-04-03")]
+    [InlineData("2026-11-25", false, "2026-11-25")]
+    public void A_rest_day_is_carried_by_the_message_before_it_and_a_working_day_by_its_own(string date, bool inIsrael, string carrier)
+    {
+        var plan = Planner(inIsrael: inIsrael).PlanCarrying(DateOnly.Parse(date, System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(carrier, plan.Date.ToString("yyyy-MM-dd"));
+        Assert.Contains(date, Covers(plan));
+    }
+
+    [Fact]
+    public void Every_date_of_a_year_is_carried_by_a_message_that_covers_it_on_or_before_it()
+    {
+        var planner = Planner();
+        for (var date = new DateOnly(2025, 9, 1); date <= new DateOnly(2026, 9, 30); date = date.AddDays(1))
+        {
+            var plan = planner.PlanCarrying(date);
+
+            Assert.True(plan.Send);
+            Assert.True(plan.Date <= date);
+            Assert.Contains(date, plan.Covers.Select(day => day.Date));
+        }
+    }
+
+    [Fact]
+    public void With_rest_days_off_shabbat_carries_itself()
+    {
+        Assert.Equal(new DateOnly(2026, 11, 28), Planner(skipRestDays: false).PlanCarrying(new DateOnly(2026, 11, 28)).Date);
+    }
+
     [Fact]
     public void Dates_outside_the_supported_range_are_rejected()
     {
         Assert.Throws<StudyDateOutOfRangeException>(() => Planner().Plan(new DateOnly(1984, 4, 28)));
         Assert.Throws<StudyDateOutOfRangeException>(() => Planner().Plan(StudyCycle.LastDate.AddDays(1)));
+        Assert.Throws<StudyDateOutOfRangeException>(() => Planner().PlanCarrying(new DateOnly(1984, 4, 28)));
     }
 }

@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Time.Testing;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Core.Tests.Consent;
+
+public sealed class SubscriberAdministrationTests
+{
+    private const string Phone = "+14155552671";
+    private const string Actor = "cli:operator";
+    private static readonly DateTimeOffset Now = new(2026, 11, 25, 16, 0, 0, TimeSpan.Zero);
+
+    private readonly MemoryStore _store = new();
+    private readonly SubscriberAdministration _administration;
+
+    public SubscriberAdministrationTests() => _administration = new SubscriberAdministration(_store, new FakeTimeProvider(Now));
+
+    [Fact]
+    public async Task Subscribing_a_new_number_records_an_admin_change_with_the_actor_and_the_time()
+    {
+        var outcome = await _administration.SubscribeAsync(Phone, Actor);
+
+        Assert.Equal(AdministrationOutcome.Changed, outcome);
+        var entry = Assert.Single(await _store.GetHistoryAsync(Phone));
+        Assert.Equal(ConsentStatus.OptedIn, entry.Status);
+        Assert.Equal(ConsentSource.Admin, entry.Source);
+        Assert.Equal(Actor, entry.Evidence.Actor);
+        Assert.Null(entry.Evidence.Note);
+        Assert.Equal(Now, entry.RecordedAt);
+    }
+
+    [Fact]
+    public async Task Subscribing_twice_writes_once()
+    {
+        await _administration.SubscribeAsync(Phone, Actor);
+
+        Assert.Equal(AdministrationOutcome.Unchanged, await _administration.SubscribeAsync(Phone, Actor));
+        Assert.Single(await _store.GetHistoryAsync(Phone));
+    }
+
+    [Theory]
+    [InlineData(ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword)]
+    [InlineData(ConsentStatus.OptedOut, ConsentSource.WebForm)]
+    [InlineData(ConsentStatus.OptedOut, ConsentSource.Delivery)]
+    [InlineData(ConsentStatus.Invalid, ConsentSource.Delivery)]
+    public async Task A_number_its_owner_unsubscribed_is_refused_without_force_and_nothing_is_written(ConsentStatus status, ConsentSource source)
+    {
+        await _store.RecordConsentAsync(new ConsentChange(Phone, status, source, new ConsentEvidence(Keyword: "STOP"), Now));
+
+        var outcome = await _administration.SubscribeAsync(Phone, Actor);
+
+        Assert.Equal(AdministrationOutcome.RefusedOptedOutByOwner, outcome);
+        Assert.Equal(status, (await _store.GetAsync(Phone))!.Status);
+        Assert.Single(await _store.GetHistoryAsync(Phone));
+    }
+
+    [Fact]
+    public async Task Force_re_subscribes_a_number_its_owner_unsubscribed_and_says_so_in_the_evidence()
+    {
+        await _store.RecordConsentAsync(new ConsentChange(Phone, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, new ConsentEvidence(Keyword: "STOP"), Now));
+
+        var outcome = await _administration.SubscribeAsync(Phone, Actor, force: true);
+
+        Assert.Equal(AdministrationOutcome.Changed, outcome);
+        var latest = (await _store.GetHistoryAsync(Phone))[^1];
+        Assert.Equal(ConsentStatus.OptedIn, latest.Status);
+        Assert.Equal(SubscriberAdministration.OverrideNote, latest.Evidence.Note);
+    }
+
+    [Fact]
+    public async Task An_operators_own_removal_is_undone_without_force()
+    {
+        await _administration.SubscribeAsync(Phone, Actor);
+        Assert.Equal(AdministrationOutcome.Changed, await _administration.UnsubscribeAsync(Phone, Actor));
+
+        var outcome = await _administration.SubscribeAsync(Phone, Actor);
+
+        Assert.Equal(AdministrationOutcome.Changed, outcome);
+        Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut, ConsentStatus.OptedIn], (await _store.GetHistoryAsync(Phone)).Select(entry => entry.Status));
+        Assert.All(await _store.GetHistoryAsync(Phone), entry => Assert.Null(entry.Evidence.Note));
+    }
+
+    [Fact]
+    public async Task Unsubscribing_an_unknown_number_records_the_opt_out()
+    {
+        var outcome = await _administration.UnsubscribeAsync(Phone, Actor);
+
+        Assert.Equal(AdministrationOutcome.Changed, outcome);
+        Assert.Equal(ConsentStatus.OptedOut, (await _store.GetAsync(Phone))!.Status);
+        Assert.Equal(AdministrationOutcome.Unchanged, await _administration.UnsubscribeAsync(Phone, Actor));
+    }
+
+    [Fact]
+    public async Task Import_counts_each_number_once_and_skips_owners_opt_outs_unless_forced()
+    {
+        await _administration.SubscribeAsync("+14155552672", Actor);
+        await _store.RecordConsentAsync(new ConsentChange("+14155552673", ConsentStatus.OptedOut, ConsentSource.WebForm, new ConsentEvidence(ConsentTextVersion: "v1"), Now));
+        string[] phones = [Phone, "+14155552672", "+14155552673", Phone, "+14155552674"];
+
+        var first = await _administration.ImportAsync(phones, Actor);
+
+        Assert.Equal(new SubscriberImportResult { Subscribed = 2, AlreadySubscribed = 1, Refused = 1 }, first);
+        Assert.Equal(4, first.Total);
+        var skipped = (await _store.GetAsync("+14155552673"))!;
+        Assert.Equal(ConsentStatus.OptedOut, skipped.Status);
+        Assert.Equal(1, skipped.Version);
+
+        var forced = await _administration.ImportAsync(phones, Actor, force: true);
+
+        Assert.Equal(new SubscriberImportResult { Subscribed = 1, AlreadySubscribed = 3, Refused = 0 }, forced);
+        Assert.Equal(ConsentStatus.OptedIn, (await _store.GetAsync("+14155552673"))!.Status);
+    }
+
+    [Fact]
+    public async Task Import_checks_every_number_before_writing_any()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => _administration.ImportAsync([Phone, "4155552672"], Actor));
+
+        Assert.Null(await _store.GetAsync(Phone));
+    }
+
+    [Theory]
+    [InlineData("4155552671", Actor)]
+    [InlineData(Phone, " ")]
+    public async Task A_malformed_phone_or_a_blank_actor_is_refused(string phone, string actor)
+    {
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => _administration.SubscribeAsync(phone, actor));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => _administration.UnsubscribeAsync(phone, actor));
+        Assert.Null(await _store.GetAsync(Phone));
+    }
+
+    /// <summary>Just enough of a store for these rules: one lock, no paging beyond a single page.</summary>
+    private sealed class MemoryStore : ISubscriberStore
+    {
+        private readonly Lock _lock = new();
+        private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
+        private readonly List<ConsentHistoryEntry> _history = [];
+
+        public string Kind => "memory";
+
+        public Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
+        {
+            lock (_lock)
+            {
+                return Task.FromResult(_subscribers.GetValueOrDefault(phone));
+            }
+        }
+
+        public Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
+        {
+            lock (_lock)
+            {
+                var current = _subscribers.GetValueOrDefault(change.Phone);
+                if (current?.Status == change.Status)
+                {
+                    return Task.FromResult(new ConsentChangeResult(current, false, current.Status));
+                }
+
+                var version = (current?.Version ?? 0) + 1;
+                var next = new Subscriber(change.Phone, "whatsapp", change.Status, "daily_mitzvot", change.Source, change.Evidence, current?.CreatedAt ?? change.At, change.At, version);
+                _subscribers[change.Phone] = next;
+                _history.Add(new ConsentHistoryEntry(change.Phone, version, change.Status, change.Source, change.Evidence, change.At));
+                return Task.FromResult(new ConsentChangeResult(next, true, current?.Status));
+            }
+        }
+
+        public Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+        {
+            lock (_lock)
+            {
+                return Task.FromResult(new SubscriberPage([.. _subscribers.Values.Where(s => s.Status == status).OrderBy(s => s.Phone, StringComparer.Ordinal)], null));
+            }
+        }
+
+        public Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
+        {
+            lock (_lock)
+            {
+                return Task.FromResult((long)_subscribers.Values.Count(s => s.Status == status));
+            }
+        }
+
+        public Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
+        {
+            lock (_lock)
+            {
+                return Task.FromResult<IReadOnlyList<ConsentHistoryEntry>>([.. _history.Where(entry => entry.Phone == phone)]);
+            }
+        }
+    }
+}
