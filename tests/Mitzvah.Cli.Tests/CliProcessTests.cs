@@ -54,18 +54,31 @@ public sealed class CliProcessTests
     [Fact]
     public async Task Today_follows_the_configured_time_zone()
     {
-        // UTC+14 and UTC-11 are 25 hours apart, so their dates always differ.
+        // UTC+14 and UTC-11 are 25 hours apart, so their dates always differ, even across the seconds a run takes.
         string[] zones = ["Pacific/Kiritimati", "Pacific/Pago_Pago"];
-        var now = DateTimeOffset.UtcNow;
+        var headers = new List<string>();
 
         foreach (var zone in zones)
         {
+            // The program reads the clock between these two readings, so its "today" is the zone's date at one of
+            // them: the test holds whatever the time of day, midnight in the zone included.
+            var before = HeaderOfTodayIn(zone);
             var run = await RunProcessAsync(new Dictionary<string, string> { ["MITZVAH_TIME_ZONE"] = zone }, "preview", "--no-rest-days");
+            var after = HeaderOfTodayIn(zone);
 
-            var local = NodaTime.Instant.FromDateTimeOffset(now).InZone(NodaTime.DateTimeZoneProviders.Tzdb[zone]).ToDateTimeUnspecified();
             Assert.Equal(0, run.ExitCode);
-            Assert.StartsWith($"*Daily Mitzvah* · {local:dddd, d MMMM yyyy}", run.Stdout, StringComparison.Ordinal);
+            var header = run.Stdout.Split('\n')[0];
+            Assert.Contains(header, new[] { before, after });
+            headers.Add(header);
         }
+
+        Assert.NotEqual(headers[0], headers[1]);
+    }
+
+    private static string HeaderOfTodayIn(string zone)
+    {
+        var today = NodaTime.SystemClock.Instance.GetCurrentInstant().InZone(NodaTime.DateTimeZoneProviders.Tzdb[zone]).ToDateTimeUnspecified();
+        return $"*Daily Mitzvah* · {today:dddd, d MMMM yyyy}";
     }
 
     [Theory]

@@ -14,8 +14,9 @@ namespace Mitzvah.Twilio.Tests;
 
 /// <summary>
 /// The daily run as a host composes it: real SQLite store and ledger in a temporary file, the real Twilio messenger
-/// talking to a <see cref="LoopbackTwilio"/>, and a clock that tests can move past a lease. Each
-/// <see cref="BuildServices"/> is a separate "process" sharing the database file and the provider.
+/// talking to a <see cref="LoopbackTwilio"/>, and a clock that tests can move past a lease and that records the
+/// run's back-offs instead of waiting them out. Each <see cref="BuildServices"/> is a separate "process" sharing the
+/// database file and the provider.
 /// </summary>
 internal sealed class DailySendHarness : IAsyncDisposable
 {
@@ -97,8 +98,8 @@ internal sealed class DailySendHarness : IAsyncDisposable
         return phones;
     }
 
-    public static Task<SendSummary> RunAsync(IServiceProvider services, CancellationToken cancellationToken = default) =>
-        services.GetRequiredService<DailySendService>().RunAsync(new SendRequest(Date: TestMessengers.SendDay), cancellationToken: cancellationToken);
+    public static Task<SendSummary> RunAsync(IServiceProvider services, IProgress<SendProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<DailySendService>().RunAsync(new SendRequest(Date: TestMessengers.SendDay), progress, cancellationToken);
 
     public async Task<DeliveryRecord> RecordOfAsync(string phone) =>
         await Ledger.GetAsync(TestMessengers.SendDay, phone) ?? throw new InvalidOperationException($"No ledger item for {phone}.");

@@ -171,12 +171,18 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         _loopback.Script(TestPhones.Alice, LoopbackResponse.Hang);
         using var messenger = Messenger(o => o.RequestTimeout = TimeSpan.FromMilliseconds(300));
 
-        var started = DateTimeOffset.UtcNow;
-        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+        // The caller never cancels: only the configured timeout can end the call. The token is a guard against a
+        // messenger that ignored the option and waited for the 30 s default (it would throw, not report a timeout).
+        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), guard.Token);
 
         Assert.Equal(SendFailureKind.Transient, outcome.Failure);
         Assert.Equal("timeout", outcome.ErrorCode);
-        Assert.InRange(DateTimeOffset.UtcNow - started, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+        // Twilio saw the request arrive and the client give up on it unanswered.
+        await _loopback.WaitUntilAsync(l => l.Requests.Any(r => r.Phone == TestPhones.Alice), TimeSpan.FromSeconds(10));
+        var request = Assert.Single(_loopback.Requests);
+        Assert.Equal(("POST", 0), (request.Method, request.Status));
+        Assert.Empty(_loopback.Accepted);
     }
 
     [Fact]

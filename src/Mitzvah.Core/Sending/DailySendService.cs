@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -23,6 +22,7 @@ namespace Mitzvah.Core.Sending;
 /// Sends run with bounded concurrency, which shrinks while the provider answers "too many requests" and grows back
 /// after. Transient and rate-limited failures are retried with exponential back-off and full jitter,
 /// waiting at least as long as the provider's Retry-After. One recipient's failure never stops the others.
+/// Every wait and the run's duration go through the injected <see cref="TimeProvider"/>, so a fake clock drives them.
 /// Thread-safe; runs may overlap.
 /// </para>
 /// </remarks>
@@ -73,7 +73,7 @@ public sealed partial class DailySendService
             E164.ThrowIfInvalid(request.TestRecipient, nameof(request));
         }
 
-        var stopwatch = Stopwatch.StartNew();
+        var started = _time.GetTimestamp();
         var triggeredAt = request.TriggeredAt ?? _time.GetUtcNow();
         var date = request.Date ?? _clock.DateAt(triggeredAt);
         var plan = _planner.Plan(date);
@@ -128,7 +128,7 @@ public sealed partial class DailySendService
             tally.OptedOut,
             tally.Invalid,
             tally.TemplateRequired,
-            stopwatch.ElapsedMilliseconds);
+            (long)_time.GetElapsedTime(started).TotalMilliseconds);
         LogSummary(_logger, summary.ToJson());
         return summary;
     }

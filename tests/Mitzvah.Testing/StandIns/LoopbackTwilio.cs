@@ -57,6 +57,8 @@ public sealed class LoopbackTwilio : IAsyncDisposable
     private readonly ConcurrentDictionary<string, PhoneScript> _sendScripts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, PhoneScript> _listScripts = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _interned = new(StringComparer.Ordinal);
+    private readonly Lock _waitersLock = new();
+    private readonly List<(Func<LoopbackTwilio, bool> Condition, TaskCompletionSource Reached)> _waiters = [];
     private long _latencyTicks;
     private int _concurrencyLimit;
     private long _requestCount;
@@ -183,20 +185,39 @@ public sealed class LoopbackTwilio : IAsyncDisposable
     /// <summary>How many messages each recipient got, for recipients that got any.</summary>
     public IReadOnlyDictionary<string, int> CountsByPhone() => new Dictionary<string, int>(_countsByPhone, StringComparer.Ordinal);
 
-    /// <summary>Waits until <paramref name="condition"/> holds, checking every 10 ms.</summary>
-    /// <exception cref="TimeoutException">It did not hold within <paramref name="timeout"/>.</exception>
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds, checking it now and whenever a request arrives, a message is
+    /// accepted or a request ends, never by polling.
+    /// </summary>
+    /// <exception cref="TimeoutException">It did not hold within <paramref name="timeout"/>, a guard against a hang.</exception>
     public async Task WaitUntilAsync(Func<LoopbackTwilio, bool> condition, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition(this))
+        var waiter = (Condition: condition, Reached: new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        lock (_waitersLock)
         {
-            if (DateTime.UtcNow > deadline)
+            if (condition(this))
             {
-                throw new TimeoutException($"The loopback did not reach the expected state within {timeout} ({RequestCount} requests, {AcceptedCount} accepted).");
+                return;
             }
 
-            await Task.Delay(10, cancellationToken).ConfigureAwait(false);
+            _waiters.Add(waiter);
+        }
+
+        try
+        {
+            await waiter.Reached.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException exception)
+        {
+            throw new TimeoutException($"The loopback did not reach the expected state within {timeout} ({RequestCount} requests, {AcceptedCount} accepted).", exception);
+        }
+        finally
+        {
+            lock (_waitersLock)
+            {
+                _waiters.Remove(waiter);
+            }
         }
     }
 
@@ -253,6 +274,7 @@ public sealed class LoopbackTwilio : IAsyncDisposable
         Interlocked.Increment(ref _requestCount);
         var inFlight = Interlocked.Increment(ref _inFlight);
         RaisePeak(inFlight);
+        Changed();
         using var aborted = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, _stopping.Token);
         var exchange = new Exchange(context, aborted.Token);
         try
@@ -268,6 +290,7 @@ public sealed class LoopbackTwilio : IAsyncDisposable
         {
             Interlocked.Decrement(ref _inFlight);
             _requests.Enqueue(new LoopbackRequest(context.Request.Method, exchange.Phone, receivedAt, exchange.Answered ? context.Response.StatusCode : 0));
+            Changed();
         }
     }
 
@@ -568,6 +591,23 @@ public sealed class LoopbackTwilio : IAsyncDisposable
         }
 
         _countsByPhone.AddOrUpdate(message.Phone, 1, (_, count) => count + 1);
+        Changed();
+    }
+
+    /// <summary>Completes the waiters whose condition now holds.</summary>
+    private void Changed()
+    {
+        lock (_waitersLock)
+        {
+            for (var i = _waiters.Count - 1; i >= 0; i--)
+            {
+                if (_waiters[i].Condition(this))
+                {
+                    _waiters[i].Reached.TrySetResult();
+                    _waiters.RemoveAt(i);
+                }
+            }
+        }
     }
 
     private string Render(string contentSid, string? contentVariables)

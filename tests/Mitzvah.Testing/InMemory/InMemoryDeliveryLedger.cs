@@ -1,0 +1,133 @@
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+
+namespace Mitzvah.Testing.InMemory;
+
+/// <summary>The delivery ledger in memory, for unit tests of the daily run.</summary>
+/// <remarks>
+/// <para>
+/// Passes the delivery ledger contract suite: one item per (study date, phone), claims and marks conditioned exactly
+/// as the port documents, phone numbers checked as E.164, timestamps kept to the millisecond in UTC. The lease check
+/// compares the <c>now</c> the caller passes, so a test moves leases along with its fake clock.
+/// </para>
+/// <para>Thread-safe: every operation runs under one lock, so each item changes atomically and one of any number of
+/// concurrent claims wins.</para>
+/// </remarks>
+public sealed class InMemoryDeliveryLedger : IDeliveryLedger
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<(DateOnly StudyDate, string Phone), DeliveryRecord> _items = [];
+
+    /// <inheritdoc />
+    public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        var at = ToStoredTime(now);
+
+        lock (_gate)
+        {
+            var current = _items.GetValueOrDefault((studyDate, phone));
+            var claimable = current is null
+                || (current.State == DeliveryState.Failed && !current.Permanent)
+                || (current.State == DeliveryState.Claimed && current.LeaseExpiresAt <= at);
+            if (!claimable)
+            {
+                return Task.FromResult<DeliveryRecord?>(null);
+            }
+
+            var claim = NewClaim(studyDate, phone, (current?.Attempts ?? 0) + 1, ToStoredTime(now + lease), at);
+            _items[(studyDate, phone)] = claim;
+            return Task.FromResult<DeliveryRecord?>(claim);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Update(studyDate, phone, claimId, claim => claim with
+        {
+            State = DeliveryState.Sent,
+            MessageSid = messageSid,
+            UpdatedAt = ToStoredTime(now),
+        }));
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Update(studyDate, phone, claimId, claim => claim with
+        {
+            State = DeliveryState.Failed,
+            ErrorCode = errorCode,
+            Permanent = permanent,
+            UpdatedAt = ToStoredTime(now),
+        }));
+    }
+
+    /// <inheritdoc />
+    public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_items.GetValueOrDefault((studyDate, phone)));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyList<DeliveryRecord> records = [.. _items.Values.Where(r => r.StudyDate == studyDate).OrderBy(r => r.Phone, StringComparer.Ordinal)];
+            return Task.FromResult(records);
+        }
+    }
+
+    /// <summary>The one place a <see cref="DeliveryRecord"/> is built; marks derive theirs from it.</summary>
+    private static DeliveryRecord NewClaim(DateOnly studyDate, string phone, int attempts, DateTimeOffset leaseExpiresAt, DateTimeOffset now) => new(
+        studyDate,
+        phone,
+        DeliveryState.Claimed,
+        Guid.NewGuid().ToString("N"),
+        attempts,
+        leaseExpiresAt,
+        MessageSid: null,
+        ErrorCode: null,
+        Permanent: false,
+        now);
+
+    private static DateTimeOffset ToStoredTime(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+
+    /// <summary>Applies <paramref name="mark"/> if the item is still claimed by <paramref name="claimId"/>.</summary>
+    private bool Update(DateOnly studyDate, string phone, string claimId, Func<DeliveryRecord, DeliveryRecord> mark)
+    {
+        lock (_gate)
+        {
+            if (_items.GetValueOrDefault((studyDate, phone)) is not { State: DeliveryState.Claimed } claim
+                || !string.Equals(claim.ClaimId, claimId, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            _items[(studyDate, phone)] = mark(claim);
+            return true;
+        }
+    }
+}

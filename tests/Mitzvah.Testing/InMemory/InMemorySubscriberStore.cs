@@ -1,0 +1,128 @@
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Testing.InMemory;
+
+/// <summary>Subscribers and their consent history in memory, for unit tests of the services that use a store.</summary>
+/// <remarks>
+/// <para>
+/// Passes the store contract suite, so it behaves as the persistent stores do: numbers are checked as E.164, pages
+/// are in phone order with a <see cref="PhoneCursor"/> token, and timestamps keep their instant to the millisecond in
+/// UTC (finer fractions are dropped, as every store drops them).
+/// </para>
+/// <para>
+/// Thread-safe: every operation runs under one lock, which makes consent changes linearizable per phone (and across
+/// phones). Nothing is shared between instances.
+/// </para>
+/// </remarks>
+public sealed class InMemorySubscriberStore : ISubscriberStore
+{
+    private const int MaxPageSize = 1000;
+
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<ConsentHistoryEntry>> _history = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public string Kind => "in-memory";
+
+    /// <inheritdoc />
+    public Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult(_subscribers.GetValueOrDefault(phone));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        cancellationToken.ThrowIfCancellationRequested();
+        var at = ToStoredTime(change.At);
+
+        lock (_gate)
+        {
+            var current = _subscribers.GetValueOrDefault(change.Phone);
+            if (current is not null && current.Status == change.Status)
+            {
+                return Task.FromResult(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
+            }
+
+            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1);
+            _subscribers[change.Phone] = updated;
+            if (!_history.TryGetValue(change.Phone, out var entries))
+            {
+                entries = [];
+                _history[change.Phone] = entries;
+            }
+
+            entries.Add(new ConsentHistoryEntry(change.Phone, updated.Version, change.Status, change.Source, change.Evidence, at));
+            return Task.FromResult(new ConsentChangeResult(updated, Changed: true, PreviousStatus: current?.Status));
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>Pages are ordered by phone; the continuation token is the last phone of the page (<see cref="PhoneCursor"/>).</remarks>
+    public Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = PhoneCursor.After(continuationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+
+        lock (_gate)
+        {
+            // One more than asked tells whether another page follows.
+            var fetched = _subscribers.Values
+                .Where(subscriber => subscriber.Status == status && string.CompareOrdinal(subscriber.Phone, after) > 0)
+                .Take(pageSize + 1)
+                .ToList();
+            return Task.FromResult(PhoneCursor.ToPage(fetched, pageSize));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            return Task.FromResult((long)_subscribers.Values.Count(subscriber => subscriber.Status == status));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            IReadOnlyList<ConsentHistoryEntry> entries = _history.TryGetValue(phone, out var list) ? [.. list] : [];
+            return Task.FromResult(entries);
+        }
+    }
+
+    /// <summary>The one place a <see cref="Subscriber"/> is built.</summary>
+    private static Subscriber NewSubscriber(ConsentChange change, DateTimeOffset createdAt, DateTimeOffset updatedAt, long version) => new(
+        change.Phone,
+        ConsentNames.WhatsAppChannel,
+        change.Status,
+        ConsentNames.DailyMitzvotPurpose,
+        change.Source,
+        change.Evidence,
+        createdAt,
+        updatedAt,
+        version);
+
+    private static DateTimeOffset ToStoredTime(DateTimeOffset value)
+    {
+        var utc = value.ToUniversalTime();
+        return utc.AddTicks(-(utc.Ticks % TimeSpan.TicksPerMillisecond));
+    }
+}
