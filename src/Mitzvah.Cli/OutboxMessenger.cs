@@ -31,10 +31,10 @@ internal sealed class OutboxMessenger : IMessenger
             .Append("To: whatsapp:").Append(phone).Append('\n')
             .Append("Date: ").Append(message.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append('\n')
             .Append("Id: ").Append(id).Append('\n')
-            .Append("Form: ").Append(message.Form).Append('\n')
-            .Append("Template-Variables: ").Append(JsonSerializer.Serialize(message.Variables.ToDictionary(), Json)).Append('\n')
+            .Append("Form: ").Append(message.WhatsApp.Form).Append('\n')
+            .Append("Template-Variables: ").Append(JsonSerializer.Serialize(message.WhatsApp.Variables, Json)).Append('\n')
             .Append('\n')
-            .Append(message.Body).Append('\n')
+            .Append(message.WhatsApp.Body).Append('\n')
             .ToString();
 
         // Write then rename, so a reader never sees half a message.
@@ -56,7 +56,7 @@ internal sealed class OutboxMessenger : IMessenger
         foreach (var path in System.IO.Directory.EnumerateFiles(folder, $"{phone}_*.txt"))
         {
             var text = await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false);
-            if (text.EndsWith("\n\n" + message.Body + "\n", StringComparison.Ordinal))
+            if (text.EndsWith("\n\n" + message.WhatsApp.Body + "\n", StringComparison.Ordinal))
             {
                 var name = Path.GetFileNameWithoutExtension(path);
                 return name[(name.IndexOf('_', StringComparison.Ordinal) + 1)..];

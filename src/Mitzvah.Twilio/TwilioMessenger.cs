@@ -94,11 +94,11 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         if (_options.TemplateSid is { } template)
         {
             create.ContentSid = template;
-            create.ContentVariables = JsonSerializer.Serialize(message.Variables.ToDictionary(), Json);
+            create.ContentVariables = JsonSerializer.Serialize(ContentVariables(message.WhatsApp.Variables), Json);
         }
         else
         {
-            create.Body = message.Body;
+            create.Body = message.WhatsApp.Body;
         }
 
         var response = TwilioApiHandler.BeginCall();
@@ -146,8 +146,8 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
             var failed = sent.Status == MessageResource.StatusEnum.Failed || sent.Status == MessageResource.StatusEnum.Undelivered
                 || sent.Status == MessageResource.StatusEnum.Canceled;
             var matches = _options.TemplateSid is null
-                ? string.Equals(sent.Body, message.Body, StringComparison.Ordinal)
-                : sent.Body?.Contains(message.Variables.DateLine, StringComparison.Ordinal) == true;
+                ? string.Equals(sent.Body, message.WhatsApp.Body, StringComparison.Ordinal)
+                : sent.Body?.Contains(message.WhatsApp.Variables.DateLine, StringComparison.Ordinal) == true;
             if (!failed && matches && sent.DateCreated is { } created && AsUtc(created) >= since)
             {
                 return sent.Sid;
@@ -156,6 +156,15 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
 
         return null;
     }
+
+    // ContentVariables keys the template's variables by their placeholder numbers.
+    private static Dictionary<string, string> ContentVariables(WhatsAppTemplateVariables variables) =>
+        new(StringComparer.Ordinal)
+        {
+            ["1"] = variables.DateLine,
+            ["2"] = variables.Readings,
+            ["3"] = variables.Link,
+        };
 
     // The SDK parses Twilio's "+0000" dates with DateTime.Parse, which yields local time (Kind Local); a date that
     // comes without a kind is Twilio's UTC.

@@ -55,6 +55,7 @@ public sealed class PreviewCommandTests
         var run = await CliRun.RunAsync("preview", "--date", "2026-11-25", "--template");
 
         Assert.Contains("{{1}} Wednesday, 25 November 2026 · 15 Kislev 5787\n", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("\n{{2}} Wednesday 25 Nov · day 296 of 339: P142 — ", run.Stdout, StringComparison.Ordinal);
         Assert.Contains("{{3}} https://www.chabad.org/dailystudy/seferHamitzvos.asp?tdate=11/25/2026\n", run.Stdout, StringComparison.Ordinal);
     }
 

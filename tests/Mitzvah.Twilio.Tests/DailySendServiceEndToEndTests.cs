@@ -33,7 +33,7 @@ public sealed class DailySendServiceEndToEndTests : IAsyncLifetime
         foreach (var phone in phones)
         {
             var sent = Assert.Single(Loopback.Accepted, m => m.Phone == phone);
-            Assert.Equal(message.Body, sent.Body);
+            Assert.Equal(message.WhatsApp.Body, sent.Body);
             var record = await _harness.RecordOfAsync(phone);
             Assert.Equal(DeliveryState.Sent, record.State);
             Assert.Equal(sent.Sid, record.MessageSid);

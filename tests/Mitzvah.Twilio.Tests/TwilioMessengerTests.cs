@@ -36,7 +36,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         Assert.Equal(sent.Sid, outcome.MessageId);
         Assert.Equal("whatsapp:" + TestPhones.Alice, sent.To);
         Assert.Equal("whatsapp:" + TestMessengers.Sender, sent.From);
-        Assert.Equal(message.Body, sent.Body);
+        Assert.Equal(message.WhatsApp.Body, sent.Body);
         Assert.Null(sent.ContentSid);
         Assert.Null(sent.ContentVariables);
         Assert.Null(sent.MessagingServiceSid);
@@ -59,9 +59,9 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         Assert.Equal(TestMessengers.TemplateSid, sent.ContentSid);
         var variables = JsonSerializer.Deserialize<Dictionary<string, string>>(sent.ContentVariables!)!;
         Assert.Equal(["1", "2", "3"], variables.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal(message.Variables.DateLine, variables["1"]);
-        Assert.Equal(message.Variables.Readings, variables["2"]);
-        Assert.Equal(message.Variables.Link, variables["3"]);
+        Assert.Equal(message.WhatsApp.Variables.DateLine, variables["1"]);
+        Assert.Equal(message.WhatsApp.Variables.Readings, variables["2"]);
+        Assert.Equal(message.WhatsApp.Variables.Link, variables["3"]);
     }
 
     [Fact]

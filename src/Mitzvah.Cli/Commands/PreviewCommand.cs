@@ -40,14 +40,15 @@ internal static class PreviewCommand
             return NoMessageLine(plan, planner) + "\n";
         }
 
-        var message = new DailyMessageComposer(MitzvahCatalogue.Default).Compose(plan);
+        var message = new DailyMessageComposer(MitzvahCatalogue.Default).Compose(plan).WhatsApp;
         if (!withTemplate)
         {
             return message.Body + "\n";
         }
 
-        var variables = message.Variables.ToDictionary();
-        return message.Body + "\n\n" + string.Concat(variables.Select(pair => $"{{{{{pair.Key}}}}} {pair.Value}\n"));
+        // Numbered as the template's placeholders.
+        var variables = message.Variables;
+        return $"{message.Body}\n\n{{{{1}}}} {variables.DateLine}\n{{{{2}}}} {variables.Readings}\n{{{{3}}}} {variables.Link}\n";
     }
 
     private static string NoMessageLine(DeliveryPlan plan, DeliveryPlanner planner)

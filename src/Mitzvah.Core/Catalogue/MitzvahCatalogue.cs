@@ -13,6 +13,9 @@ public sealed class MitzvahCatalogue
     /// <summary>Number of negative commandments.</summary>
     public const int NegativeCount = 365;
 
+    /// <summary>The longest <see cref="StudyItem.ShortTitle"/>.</summary>
+    public const int MaxShortTitleLength = 30;
+
     private const string SefariaBase = "https://www.sefaria.org/";
 
     private readonly FrozenDictionary<string, StudyItem> _items;
@@ -69,9 +72,9 @@ public sealed class MitzvahCatalogue
             var columns = line.Split('\t');
             var number = items.Count + 1;
             var code = $"{prefix}{number}";
-            if (columns.Length != 3 || columns[0] != code)
+            if (columns.Length != 4 || columns[0] != code)
             {
-                throw new InvalidDataException($"{file} line {lineNumber}: expected '{code}<TAB>title<TAB>verse'.");
+                throw new InvalidDataException($"{file} line {lineNumber}: expected '{code}<TAB>title<TAB>verse<TAB>short title'.");
             }
 
             items.Add(new StudyItem(
@@ -80,6 +83,7 @@ public sealed class MitzvahCatalogue
                 $"{name} {number}",
                 code,
                 columns[1],
+                columns[3],
                 columns[2],
                 new Uri($"{SefariaBase}Sefer_HaMitzvot%2C_{sefariaSection}.{number}")));
         }
@@ -93,42 +97,42 @@ public sealed class MitzvahCatalogue
     {
         yield return Section(
             "Maimonides’ Introduction to Sefer Hamitzvot", "Introduction",
-            "Maimonides' introduction to the Book of Commandments",
+            "Maimonides' introduction to the Book of Commandments", "The introduction",
             "Sefer_HaMitzvot%2C_Introductions%2C_The_Rambam%27s_Introduction");
         yield return Section(
             "Principle 1-3", "Principles 1-3",
-            "What is not counted: rabbinic laws, derived laws, commands for one time only",
+            "What is not counted: rabbinic laws, derived laws, commands for one time only", "What is not counted",
             "Sefer_HaMitzvot%2C_Shorashim.1-3");
         yield return Section(
             "Principle 4-9", "Principles 4-9",
-            "How to count: general charges, reasons, details, and repeated commands",
+            "How to count: general charges, reasons, details, and repeated commands", "How to count, part one",
             "Sefer_HaMitzvot%2C_Shorashim.4-9");
         yield return Section(
             "Principle 10-14", "Principles 10-14",
-            "How to count: preparations, parts, stages, duration and punishments",
+            "How to count: preparations, parts, stages, duration and punishments", "How to count, part two",
             "Sefer_HaMitzvot%2C_Shorashim.10-14");
         yield return Section(
             "Nusach HaTefila", "Nusach HaTefillah",
-            "The wording of the daily prayers as Maimonides recorded it",
+            "The wording of the daily prayers as Maimonides recorded it", "The wording of the prayers",
             "Mishneh_Torah%2C_Prayer_and_the_Priestly_Blessing");
         yield return Section(
             "Order of Prayer", "Order of Prayer",
-            "The order of the prayers for the whole year",
+            "The order of the prayers for the whole year", "The order of the prayers",
             "Mishneh_Torah%2C_Prayer_and_the_Priestly_Blessing");
         yield return Section(
             "Text of the Haggadah", "Text of the Haggadah",
-            "Maimonides' text of the Passover Haggadah",
+            "Maimonides' text of the Passover Haggadah", "The Haggadah",
             "Mishneh_Torah%2C_Leavened_and_Unleavened_Bread");
         yield return Section(
             "Laws of Megillah and Chanukah Chapters 1-2", "Megillah and Chanukah 1-2",
-            "Reading the Megillah and the laws of Purim",
+            "Reading the Megillah and the laws of Purim", "The Megillah and Purim",
             "Mishneh_Torah%2C_Scroll_of_Esther_and_Hanukkah.1-2");
         yield return Section(
             "Laws of Megillah and Chanukah Chapters 3-4", "Megillah and Chanukah 3-4",
-            "Lighting the Chanukah lights and the laws of Chanukah",
+            "Lighting the Chanukah lights and the laws of Chanukah", "The Chanukah lights",
             "Mishneh_Torah%2C_Scroll_of_Esther_and_Hanukkah.3-4");
     }
 
-    private static StudyItem Section(string code, string name, string title, string sefariaPath) =>
-        new(code, StudyItemKind.Section, name, name, title, null, new Uri(SefariaBase + sefariaPath));
+    private static StudyItem Section(string code, string name, string title, string shortTitle, string sefariaPath) =>
+        new(code, StudyItemKind.Section, name, name, title, shortTitle, null, new Uri(SefariaBase + sefariaPath));
 }

@@ -1,12 +1,18 @@
 namespace Mitzvah.Core.Messages;
 
-/// <summary>The message a subscriber receives on one date.</summary>
-/// <param name="Date">The send date.</param>
-/// <param name="Body">WhatsApp text, at most <see cref="MaxBodyLength"/> characters.</param>
-/// <param name="Form">The level of detail that fit.</param>
-/// <param name="Variables">The same content as template variables.</param>
-public sealed record DailyMessage(DateOnly Date, string Body, MessageForm Form, TemplateVariables Variables)
+/// <summary>One date's message: its content and that content rendered for WhatsApp.</summary>
+/// <remarks>
+/// A messenger for WhatsApp sends <see cref="WhatsApp"/>; a messenger for another channel renders
+/// <see cref="Content"/> itself. Immutable.
+/// </remarks>
+public sealed record DailyMessage
 {
-    /// <summary>Twilio rejects longer bodies.</summary>
-    public const int MaxBodyLength = 1600;
+    /// <summary>What the message says.</summary>
+    public required DailyContent Content { get; init; }
+
+    /// <summary>The content as a WhatsApp message.</summary>
+    public required WhatsAppMessage WhatsApp { get; init; }
+
+    /// <summary>The send date.</summary>
+    public DateOnly Date => Content.Date;
 }

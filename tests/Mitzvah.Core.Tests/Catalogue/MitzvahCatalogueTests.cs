@@ -52,6 +52,56 @@ public sealed partial class MitzvahCatalogueTests
     }
 
     [Fact]
+    public void No_title_ends_in_a_bracket_that_the_verse_would_double()
+    {
+        var bracketed = _catalogue.Items.Where(item => item.Title.EndsWith(')')).Select(item => $"{item.Code}: {item.Title}");
+
+        Assert.Empty(bracketed);
+    }
+
+    [Fact]
+    public void Short_titles_are_present_short_unique_and_plain()
+    {
+        foreach (var item in _catalogue.Items)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(item.ShortTitle), item.Code);
+            Assert.True(item.ShortTitle.Length <= MitzvahCatalogue.MaxShortTitleLength, $"{item.Code} short title is {item.ShortTitle.Length} characters");
+            Assert.True(item.ShortTitle.Length <= item.Title.Length, $"{item.Code}: the short title is longer than the title");
+            Assert.Equal(item.ShortTitle.Trim(), item.ShortTitle);
+            Assert.False(item.ShortTitle.EndsWith('.') || item.ShortTitle.EndsWith(')'), item.Code);
+            Assert.DoesNotContain('\t', item.ShortTitle);
+        }
+
+        var duplicates = _catalogue.Items.GroupBy(item => item.ShortTitle, StringComparer.OrdinalIgnoreCase)
+            .Where(group => group.Count() > 1)
+            .Select(group => group.Key);
+        Assert.Empty(duplicates);
+    }
+
+    [Fact]
+    public void Positive_short_titles_command_and_negative_short_titles_forbid()
+    {
+        var misworded = _catalogue.Items
+            .Where(item => item.Kind != StudyItemKind.Section)
+            .Where(item => ShortProhibitionPattern().IsMatch(item.ShortTitle) != (item.Kind == StudyItemKind.NegativeCommandment))
+            .Select(item => $"{item.Code}: {item.ShortTitle}");
+
+        Assert.Empty(misworded);
+    }
+
+    [Theory]
+    [InlineData("N54", "Edomite")]
+    [InlineData("N55", "Egyptian")]
+    public void The_edomite_and_egyptian_titles_keep_the_third_generation_limit(string code, string people)
+    {
+        var item = _catalogue.Get(code);
+
+        Assert.Contains(people, item.Title, StringComparison.Ordinal);
+        Assert.Contains("third generation", item.Title, StringComparison.Ordinal);
+        Assert.Contains("3rd-gen", item.ShortTitle, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Positive_titles_command_and_negative_titles_forbid()
     {
         var misworded = _catalogue.Items
@@ -81,6 +131,7 @@ public sealed partial class MitzvahCatalogueTests
     [InlineData("P1", "Positive Commandment 1", "Exodus 20:2", "https://www.sefaria.org/Sefer_HaMitzvot%2C_Positive_Commandments.1")]
     [InlineData("P186", "Positive Commandment 186", "Deuteronomy 13:17", "https://www.sefaria.org/Sefer_HaMitzvot%2C_Positive_Commandments.186")]
     [InlineData("N1", "Negative Commandment 1", "Exodus 20:3", "https://www.sefaria.org/Sefer_HaMitzvot%2C_Negative_Commandments.1")]
+    [InlineData("N135", "Negative Commandment 135", "Leviticus 22:10", "https://www.sefaria.org/Sefer_HaMitzvot%2C_Negative_Commandments.135")]
     [InlineData("N365", "Negative Commandment 365", "Deuteronomy 17:17", "https://www.sefaria.org/Sefer_HaMitzvot%2C_Negative_Commandments.365")]
     public void Commandments_carry_name_verse_and_sefaria_link(string code, string name, string verse, string link)
     {
@@ -120,4 +171,7 @@ public sealed partial class MitzvahCatalogueTests
 
     [GeneratedRegex(@"^Do not |\b(must|may) (not|never)\b")]
     private static partial Regex ProhibitionPattern();
+
+    [GeneratedRegex(@"^(No|Do not) |^[A-Z][a-z]+( [A-Z][a-z]+)?: no ")]
+    private static partial Regex ShortProhibitionPattern();
 }
