@@ -47,6 +47,7 @@ internal static class LambdaServices
         {
             // No subscriber store, so nothing to record consent in: only the daily run works in this mode.
             services.RemoveMitzvahRoute<ConsentEndpoint>();
+            services.RemoveAll<SubscriberAdministration>();
         }
 
         overrides?.Invoke(services);

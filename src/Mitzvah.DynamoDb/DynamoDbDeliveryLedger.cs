@@ -113,18 +113,18 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
         return CompleteAsync(
             studyDate,
             phone,
             claimId,
             $"SET #state = :state, #sid = :sid, #permanent = :false, #updated = :now, #expires = :expires, {ItemSchema.Name} = {ItemSchema.Value} REMOVE #error",
-            new() { [":state"] = new AttributeValue { S = SentName }, [":sid"] = new AttributeValue { S = messageSid }, [":false"] = new AttributeValue { BOOL = false } },
+            new() { [":state"] = new AttributeValue { S = SentName }, [":sid"] = new AttributeValue { S = messageId }, [":false"] = new AttributeValue { BOOL = false } },
             now,
             cancellationToken);
     }
@@ -254,7 +254,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             ClaimId = ItemValues.Text(item, AttributeNames.ClaimId)!,
             Attempts = (int)(ItemValues.Number(item, AttributeNames.Attempts) ?? 0),
             LeaseExpiresAt = Timestamps.Parse(ItemValues.Text(item, AttributeNames.LeaseExpiresAt)!),
-            MessageSid = ItemValues.Text(item, AttributeNames.MessageSid),
+            MessageId = ItemValues.Text(item, AttributeNames.MessageSid),
             ErrorCode = ItemValues.Text(item, AttributeNames.ErrorCode),
             Permanent = item.TryGetValue(AttributeNames.Permanent, out var permanent) && permanent.BOOL == true,
             UpdatedAt = Timestamps.Parse(ItemValues.Text(item, AttributeNames.UpdatedAt)!),

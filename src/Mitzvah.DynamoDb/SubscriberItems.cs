@@ -208,7 +208,7 @@ internal static class SubscriberItems
             evidence = key.Replace("_", string.Empty, StringComparison.Ordinal).Replace("-", string.Empty, StringComparison.Ordinal).ToLowerInvariant() switch
             {
                 "keyword" or "body" => evidence with { Keyword = value },
-                "messagesid" => evidence with { MessageSid = value },
+                "messagesid" => evidence with { MessageId = value },
                 "to" => evidence with { To = value },
                 "consenttextversion" => evidence with { ConsentTextVersion = value },
                 "ipaddress" or "ip" => evidence with { IpAddress = value },

@@ -86,13 +86,13 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
-        return CompleteAsync(studyDate, phone, claimId, SentName, messageSid, errorCode: null, permanent: false, now, cancellationToken);
+        return CompleteAsync(studyDate, phone, claimId, SentName, messageId, errorCode: null, permanent: false, now, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -102,7 +102,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
 
-        return CompleteAsync(studyDate, phone, claimId, FailedName, messageSid: null, errorCode, permanent, now, cancellationToken);
+        return CompleteAsync(studyDate, phone, claimId, FailedName, messageId: null, errorCode, permanent, now, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -145,7 +145,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         }
     }
 
-    private async Task<bool> CompleteAsync(DateOnly studyDate, string phone, string claimId, string state, string? messageSid, string? errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> CompleteAsync(DateOnly studyDate, string phone, string claimId, string state, string? messageId, string? errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -158,7 +158,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
                 WHERE study_date = @date AND phone = @phone AND state = @claimed AND claim_id = @claim;
                 """;
             command.Parameters.AddWithValue("@state", state);
-            command.Parameters.AddWithValue("@sid", (object?)messageSid ?? DBNull.Value);
+            command.Parameters.AddWithValue("@sid", (object?)messageId ?? DBNull.Value);
             command.Parameters.AddWithValue("@error", (object?)errorCode ?? DBNull.Value);
             command.Parameters.AddWithValue("@permanent", permanent ? 1 : 0);
             command.Parameters.AddWithValue("@now", SqliteDatabase.FormatTimestamp(now));
@@ -187,7 +187,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         ClaimId = reader.GetString(3),
         Attempts = reader.GetInt32(4),
         LeaseExpiresAt = SqliteDatabase.ParseTimestamp(reader.GetString(5)),
-        MessageSid = reader.IsDBNull(6) ? null : reader.GetString(6),
+        MessageId = reader.IsDBNull(6) ? null : reader.GetString(6),
         ErrorCode = reader.IsDBNull(7) ? null : reader.GetString(7),
         Permanent = reader.GetInt64(8) != 0,
         UpdatedAt = SqliteDatabase.ParseTimestamp(reader.GetString(9)),

@@ -77,7 +77,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
                 ClaimId = Guid.NewGuid().ToString("N"),
                 Attempts = (current?.Attempts ?? 0) + 1,
                 LeaseExpiresAt = leaseExpiresAt,
-                MessageSid = null,
+                MessageId = null,
                 ErrorCode = null,
                 Permanent = false,
                 UpdatedAt = at,
@@ -92,17 +92,17 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
         return CompleteAsync(
             studyDate,
             phone,
             claimId,
-            claim => claim with { State = DeliveryState.Sent, MessageSid = messageSid, ErrorCode = null, Permanent = false, UpdatedAt = TableValues.ToUtcMilliseconds(now) },
+            claim => claim with { State = DeliveryState.Sent, MessageId = messageId, ErrorCode = null, Permanent = false, UpdatedAt = TableValues.ToUtcMilliseconds(now) },
             cancellationToken);
     }
 
@@ -117,7 +117,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             studyDate,
             phone,
             claimId,
-            claim => claim with { State = DeliveryState.Failed, MessageSid = null, ErrorCode = errorCode, Permanent = permanent, UpdatedAt = TableValues.ToUtcMilliseconds(now) },
+            claim => claim with { State = DeliveryState.Failed, MessageId = null, ErrorCode = errorCode, Permanent = permanent, UpdatedAt = TableValues.ToUtcMilliseconds(now) },
             cancellationToken);
     }
 
@@ -228,9 +228,9 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
         };
 
         // Absent rather than null: a replace drops properties the entity no longer has.
-        if (record.MessageSid is not null)
+        if (record.MessageId is not null)
         {
-            entity[MessageSid] = record.MessageSid;
+            entity[MessageSid] = record.MessageId;
         }
 
         if (record.ErrorCode is not null)
@@ -253,7 +253,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             ClaimId = TableValues.RequiredString(entity, ClaimId),
             Attempts = TableValues.RequiredInt32(entity, Attempts),
             LeaseExpiresAt = TableValues.RequiredTimestamp(entity, LeaseExpiresAt),
-            MessageSid = entity.GetString(MessageSid),
+            MessageId = entity.GetString(MessageSid),
             ErrorCode = entity.GetString(ErrorCode),
             Permanent = TableValues.RequiredBoolean(entity, Permanent),
             UpdatedAt = TableValues.RequiredTimestamp(entity, UpdatedAt),

@@ -34,7 +34,7 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
         Assert.NotNull(subscriber);
         Assert.Equal(ConsentStatus.OptedIn, subscriber.Status);
         Assert.Equal(ConsentSource.WhatsAppKeyword, subscriber.Source);
-        Assert.Equal("SM0123456789abcdef0123456789abcdef", subscriber.Evidence.MessageSid);
+        Assert.Equal("SM0123456789abcdef0123456789abcdef", subscriber.Evidence.MessageId);
     }
 
     [Fact]
@@ -201,7 +201,7 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
         Assert.All(records, record =>
         {
             Assert.Equal(DeliveryState.Sent, record.State);
-            Assert.StartsWith("SM", record.MessageSid, StringComparison.Ordinal);
+            Assert.StartsWith("SM", record.MessageId, StringComparison.Ordinal);
         });
     }
 

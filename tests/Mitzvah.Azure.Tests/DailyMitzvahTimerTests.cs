@@ -72,7 +72,7 @@ public sealed class DailyMitzvahTimerTests(StandInsFixture standIns) : IAsyncLif
         var record = Assert.Single(ledger);
         Assert.Equal(Phone, record.Phone);
         Assert.Equal(DeliveryState.Sent, record.State);
-        Assert.StartsWith("SM", record.MessageSid, StringComparison.Ordinal);
+        Assert.StartsWith("SM", record.MessageId, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,8 +47,8 @@ internal sealed class CallTimings
         public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
             timings.TimeAsync(() => inner.TryClaimAsync(studyDate, phone, now, lease, cancellationToken));
 
-        public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            timings.TimeAsync(() => inner.MarkSentAsync(studyDate, phone, claimId, messageSid, now, cancellationToken));
+        public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            timings.TimeAsync(() => inner.MarkSentAsync(studyDate, phone, claimId, messageId, now, cancellationToken));
 
         public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             timings.TimeAsync(() => inner.MarkFailedAsync(studyDate, phone, claimId, errorCode, permanent, now, cancellationToken));

@@ -222,8 +222,8 @@ public sealed class SendCommandTests : IDisposable
         public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string number, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
             number == phone ? throw new IOException("The ledger is unreachable.") : inner.TryClaimAsync(studyDate, number, now, lease, cancellationToken);
 
-        public Task<bool> MarkSentAsync(DateOnly studyDate, string number, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.MarkSentAsync(studyDate, number, claimId, messageSid, now, cancellationToken);
+        public Task<bool> MarkSentAsync(DateOnly studyDate, string number, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.MarkSentAsync(studyDate, number, claimId, messageId, now, cancellationToken);
 
         public Task<bool> MarkFailedAsync(DateOnly studyDate, string number, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             inner.MarkFailedAsync(studyDate, number, claimId, errorCode, permanent, now, cancellationToken);

@@ -51,12 +51,12 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
             ClaimId = "0123456789abcdef0123456789abcdef",
             Attempts = 2,
             LeaseExpiresAt = new DateTimeOffset(2025, 2, 9, 16, 5, 0, TimeSpan.Zero),
-            MessageSid = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            MessageId = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             ErrorCode = null,
             Permanent = false,
             UpdatedAt = new DateTimeOffset(2025, 2, 9, 16, 0, 1, 250, TimeSpan.Zero),
         };
-        Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageSid = null, ErrorCode = "20429" }], records);
+        Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageId = null, ErrorCode = "20429" }], records);
         Assert.Equal(3, retry?.Attempts);
         Assert.Equal("2", (await GetAsync(options, "2025-02-09", TestPhones.Bob))["schema_version"].N);
     }

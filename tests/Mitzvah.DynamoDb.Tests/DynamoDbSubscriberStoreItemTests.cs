@@ -59,10 +59,10 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         var alice = await store.GetAsync(TestPhones.Alice);
         var bob = await store.GetAsync(TestPhones.Bob);
 
-        Assert.Equal(new ConsentEvidence(Keyword: "STOP", MessageSid: "SM0001", Note: """{"wa_id":"15550000101"}"""), alice!.Evidence);
+        Assert.Equal(new ConsentEvidence(Keyword: "STOP", MessageId: "SM0001", Note: """{"wa_id":"15550000101"}"""), alice!.Evidence);
         Assert.Equal(ConsentStatus.OptedOut, alice.Status);
         Assert.Equal(ConsentSource.Admin, alice.Source);
-        Assert.Equal(new ConsentEvidence(Keyword: "START", MessageSid: "SM0002", IpAddress: "203.0.113.9"), bob!.Evidence);
+        Assert.Equal(new ConsentEvidence(Keyword: "START", MessageId: "SM0002", IpAddress: "203.0.113.9"), bob!.Evidence);
     }
 
     [Fact]
@@ -215,7 +215,7 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
     public async Task Items_written_before_schema_versions_read_unchanged_with_default_preferences()
     {
         var (store, options) = await CreateStoreAsync();
-        var evidence = new ConsentEvidence(Keyword: "START", MessageSid: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
+        var evidence = new ConsentEvidence(Keyword: "START", MessageId: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
         await PutUnversionedAsync(options, evidence);
 
         var subscriber = await store.GetAsync(TestPhones.Alice);

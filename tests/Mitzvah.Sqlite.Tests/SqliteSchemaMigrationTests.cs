@@ -84,7 +84,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
              '2025-02-10T16:05:00.000Z', NULL, NULL, 0, '2025-02-10T16:00:00.000Z');
         """;
 
-    private static readonly ConsentEvidence StopEvidence = new(Keyword: "STOP", MessageSid: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
+    private static readonly ConsentEvidence StopEvidence = new(Keyword: "STOP", MessageId: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
     private static readonly ConsentEvidence WebEvidence = new(ConsentTextVersion: "2025-01", IpAddress: "203.0.113.7", UserAgent: "Mozilla/5.0");
 
     private readonly TemporaryDirectory _directory = new();
@@ -155,7 +155,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
                     ClaimId = "0123456789abcdef0123456789abcdef",
                     Attempts = 1,
                     LeaseExpiresAt = At("2025-02-09T16:05:00.000Z"),
-                    MessageSid = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                    MessageId = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
                     ErrorCode = null,
                     Permanent = false,
                     UpdatedAt = At("2025-02-09T16:00:01.250Z"),
@@ -168,7 +168,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
                     ClaimId = "fedcba9876543210fedcba9876543210",
                     Attempts = 2,
                     LeaseExpiresAt = At("2025-02-09T16:10:00.000Z"),
-                    MessageSid = null,
+                    MessageId = null,
                     ErrorCode = "63024",
                     Permanent = true,
                     UpdatedAt = At("2025-02-09T16:05:02.500Z"),
@@ -177,7 +177,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
             await ledger.ListAsync(new DateOnly(2025, 2, 9)));
         var claimed = await ledger.GetAsync(new DateOnly(2025, 2, 10), TestPhones.Bob);
         Assert.Equal(DeliveryState.Claimed, claimed?.State);
-        Assert.Null(claimed?.MessageSid);
+        Assert.Null(claimed?.MessageId);
 
         Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
         Assert.Equal(

@@ -56,12 +56,12 @@ public sealed class TableStorageDeliveryLedgerStorageTests(AzuriteFixture azurit
             ClaimId = "0123456789abcdef0123456789abcdef",
             Attempts = 2,
             LeaseExpiresAt = T0.AddMinutes(5),
-            MessageSid = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+            MessageId = "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
             ErrorCode = null,
             Permanent = false,
             UpdatedAt = T0.AddSeconds(1),
         };
-        Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageSid = null, ErrorCode = "20429" }], records);
+        Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageId = null, ErrorCode = "20429" }], records);
         Assert.Equal(3, retry?.Attempts);
         Assert.Equal(2, (await Deliveries().GetEntityAsync<TableEntity>("2025-03-02", TestPhones.Bob)).Value.GetInt32("SchemaVersion"));
     }

@@ -171,7 +171,7 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
     public async Task Entities_written_before_schema_versions_read_unchanged_with_default_preferences()
     {
         var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
-        var evidence = new ConsentEvidence(Keyword: "STOP", MessageSid: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
+        var evidence = new ConsentEvidence(Keyword: "STOP", MessageId: "SM0123456789abcdef0123456789abcdef", To: "whatsapp:+14155238886");
         await store.CountAsync(ConsentStatus.OptedIn); // creates the tables
         await PutUnversionedAsync(evidence);
 

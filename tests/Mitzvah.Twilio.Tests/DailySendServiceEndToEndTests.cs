@@ -36,7 +36,7 @@ public sealed class DailySendServiceEndToEndTests : IAsyncLifetime
             Assert.Equal(message.WhatsApp.Body, sent.Body);
             var record = await _harness.RecordOfAsync(phone);
             Assert.Equal(DeliveryState.Sent, record.State);
-            Assert.Equal(sent.Sid, record.MessageSid);
+            Assert.Equal(sent.Sid, record.MessageId);
         }
     }
 
@@ -220,7 +220,7 @@ public sealed class DailySendServiceEndToEndTests : IAsyncLifetime
         {
             var record = await _harness.RecordOfAsync(phone);
             Assert.Equal(DeliveryState.Sent, record.State);
-            Assert.Equal(Loopback.Accepted.Single(m => m.Phone == phone).Sid, record.MessageSid);
+            Assert.Equal(Loopback.Accepted.Single(m => m.Phone == phone).Sid, record.MessageId);
         }
 
         Assert.Equal(DeliveryState.Sent, (await _harness.RecordOfAsync(flaky)).State);
@@ -267,7 +267,7 @@ public sealed class DailySendServiceEndToEndTests : IAsyncLifetime
         Assert.Equal(0, third.Sent);
         Assert.Equal(4, third.AlreadySent);
         Assert.Equal(1, Loopback.CountTo(unanswered));
-        Assert.Equal(Loopback.Accepted.Single(m => m.Phone == unanswered).Sid, (await _harness.RecordOfAsync(unanswered)).MessageSid);
+        Assert.Equal(Loopback.Accepted.Single(m => m.Phone == unanswered).Sid, (await _harness.RecordOfAsync(unanswered)).MessageId);
     }
 
     private async Task AssertFailedAsync(string phone, string errorCode, bool permanent)

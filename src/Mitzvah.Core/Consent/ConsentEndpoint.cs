@@ -127,7 +127,7 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
 
         var evidence = new ConsentEvidence(
             Keyword: Truncate(message.Text, 1600),
-            MessageSid: message.ProviderMessageId,
+            MessageId: message.ProviderMessageId,
             To: message.ReceivingAddress);
         var service = _options.ServiceName;
         var reply = ConsentKeywordParser.Parse(message.Text) switch

@@ -5,7 +5,7 @@ namespace Mitzvah.Core.Consent;
 
 /// <summary>What proves a consent change: the fields that apply to its source, the rest null.</summary>
 /// <param name="Keyword">WhatsApp: the message text as received.</param>
-/// <param name="MessageSid">WhatsApp: the provider's id of the inbound message.</param>
+/// <param name="MessageId">WhatsApp: the provider's id of the inbound message (stored as <c>message_sid</c>, its name since the first deployment).</param>
 /// <param name="To">WhatsApp: the number the subscriber wrote to.</param>
 /// <param name="ConsentTextVersion">Web form: the version of the consent text the person agreed to.</param>
 /// <param name="IpAddress">Web form: the client address.</param>
@@ -14,7 +14,7 @@ namespace Mitzvah.Core.Consent;
 /// <param name="Note">Free text: the reason (e.g. "provider error 21610").</param>
 public sealed record ConsentEvidence(
     string? Keyword = null,
-    string? MessageSid = null,
+    [property: JsonPropertyName("message_sid")] string? MessageId = null,
     string? To = null,
     string? ConsentTextVersion = null,
     string? IpAddress = null,

@@ -22,7 +22,7 @@ public sealed record DeliveryRecord
     public required DateTimeOffset LeaseExpiresAt { get; init; }
 
     /// <summary>The provider's message id once <see cref="DeliveryState.Sent"/>, else <see langword="null"/>.</summary>
-    public required string? MessageSid { get; init; }
+    public required string? MessageId { get; init; }
 
     /// <summary>The failure's code once <see cref="DeliveryState.Failed"/>, else <see langword="null"/>.</summary>
     public required string? ErrorCode { get; init; }

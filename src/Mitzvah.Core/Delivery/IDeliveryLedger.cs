@@ -44,7 +44,7 @@ public interface IDeliveryLedger
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
 
-    /// <summary>Records that the claimed message was accepted by the provider as <paramref name="messageSid"/>.</summary>
+    /// <summary>Records that the claimed message was accepted by the provider as <paramref name="messageId"/>.</summary>
     /// <remarks>
     /// Writes only if the item is still <see cref="DeliveryState.Claimed"/> by <paramref name="claimId"/>, even when
     /// the lease has lapsed, and returns whether it wrote. The item becomes <see cref="DeliveryState.Sent"/>, which is
@@ -53,10 +53,10 @@ public interface IDeliveryLedger
     /// <param name="studyDate">The date whose message was sent.</param>
     /// <param name="phone">The recipient, in E.164 form.</param>
     /// <param name="claimId">The <see cref="DeliveryRecord.ClaimId"/> returned by the claim.</param>
-    /// <param name="messageSid">The provider's message id.</param>
+    /// <param name="messageId">The provider's message id.</param>
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
     /// <summary>Records that the claimed send failed with <paramref name="errorCode"/>.</summary>
     /// <remarks>

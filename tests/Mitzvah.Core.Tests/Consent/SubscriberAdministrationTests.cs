@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Mitzvah.Core.Consent;
+using Mitzvah.Testing.InMemory;
 
 namespace Mitzvah.Core.Tests.Consent;
 
@@ -9,7 +10,7 @@ public sealed class SubscriberAdministrationTests
     private const string Actor = "cli:operator";
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 16, 0, 0, TimeSpan.Zero);
 
-    private readonly MemoryStore _store = new();
+    private readonly InMemorySubscriberStore _store = new();
     private readonly SubscriberAdministration _administration;
 
     public SubscriberAdministrationTests() => _administration = new SubscriberAdministration(_store, new FakeTimeProvider(Now));
@@ -126,65 +127,5 @@ public sealed class SubscriberAdministrationTests
         await Assert.ThrowsAnyAsync<ArgumentException>(() => _administration.SubscribeAsync(phone, actor));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => _administration.UnsubscribeAsync(phone, actor));
         Assert.Null(await _store.GetAsync(Phone));
-    }
-
-    /// <summary>Just enough of a store for these rules: one lock, no paging beyond a single page.</summary>
-    private sealed class MemoryStore : ISubscriberStore
-    {
-        private readonly Lock _lock = new();
-        private readonly Dictionary<string, Subscriber> _subscribers = new(StringComparer.Ordinal);
-        private readonly List<ConsentHistoryEntry> _history = [];
-
-        public string Kind => "memory";
-
-        public Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
-        {
-            lock (_lock)
-            {
-                return Task.FromResult(_subscribers.GetValueOrDefault(phone));
-            }
-        }
-
-        public Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
-        {
-            lock (_lock)
-            {
-                var current = _subscribers.GetValueOrDefault(change.Phone);
-                if (current?.Status == change.Status)
-                {
-                    return Task.FromResult(new ConsentChangeResult(current, false, current.Status));
-                }
-
-                var version = (current?.Version ?? 0) + 1;
-                var next = new Subscriber(change.Phone, "whatsapp", change.Status, "daily_mitzvot", change.Source, change.Evidence, current?.CreatedAt ?? change.At, change.At, version);
-                _subscribers[change.Phone] = next;
-                _history.Add(new ConsentHistoryEntry(change.Phone, version, change.Status, change.Source, change.Evidence, change.At));
-                return Task.FromResult(new ConsentChangeResult(next, true, current?.Status));
-            }
-        }
-
-        public Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
-        {
-            lock (_lock)
-            {
-                return Task.FromResult(new SubscriberPage([.. _subscribers.Values.Where(s => s.Status == status).OrderBy(s => s.Phone, StringComparer.Ordinal)], null));
-            }
-        }
-
-        public Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
-        {
-            lock (_lock)
-            {
-                return Task.FromResult((long)_subscribers.Values.Count(s => s.Status == status));
-            }
-        }
-
-        public Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
-        {
-            lock (_lock)
-            {
-                return Task.FromResult<IReadOnlyList<ConsentHistoryEntry>>([.. _history.Where(entry => entry.Phone == phone)]);
-            }
-        }
     }
 }

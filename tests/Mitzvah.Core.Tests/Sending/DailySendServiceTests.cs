@@ -56,12 +56,12 @@ public sealed class DailySendServiceTests : IDisposable
         Assert.Equal(5, summary.Sent);
         Assert.Equal(0, summary.Failed);
         Assert.Equal(phones, _messenger.Sends.Select(s => s.Phone).Order(StringComparer.Ordinal));
-        Assert.All(_messenger.Sends, s => Assert.Equal(MessageFor(Day), s.Message));
+        Assert.All(_messenger.Sends, s => Assert.Equal(MessageFor(Day).WhatsApp, s.Message.WhatsApp));
         foreach (var send in _messenger.Sends)
         {
             var record = await _ledger.GetAsync(Day, send.Phone);
             Assert.Equal(DeliveryState.Sent, record?.State);
-            Assert.Equal(send.Outcome?.MessageId, record?.MessageSid);
+            Assert.Equal(send.Outcome?.MessageId, record?.MessageId);
         }
     }
 
@@ -81,7 +81,7 @@ public sealed class DailySendServiceTests : IDisposable
         // Full jitter under a ceiling that doubles: the fake clock moved only as far as each chosen delay.
         Assert.InRange(sends[1].At - sends[0].At, TimeSpan.Zero, TimeSpan.FromSeconds(1));
         Assert.InRange(sends[2].At - sends[1].At, TimeSpan.Zero, TimeSpan.FromSeconds(2));
-        Assert.Equal(sends[2].Outcome?.MessageId, (await _ledger.GetAsync(Day, phone))?.MessageSid);
+        Assert.Equal(sends[2].Outcome?.MessageId, (await _ledger.GetAsync(Day, phone))?.MessageId);
     }
 
     [Fact]
@@ -106,7 +106,7 @@ public sealed class DailySendServiceTests : IDisposable
 
         Assert.Equal(1, rerun.Sent);
         Assert.Equal(1, rerun.AlreadySent);
-        Assert.Equal("IM-recovered", (await _ledger.GetAsync(Day, flaky))?.MessageSid);
+        Assert.Equal("IM-recovered", (await _ledger.GetAsync(Day, flaky))?.MessageId);
         Assert.Equal(1, _messenger.CountTo(flaky));
     }
 
@@ -269,7 +269,7 @@ public sealed class DailySendServiceTests : IDisposable
         Assert.Equal([lapsed], _messenger.Lookups);
         var record = await _ledger.GetAsync(Day, lapsed);
         Assert.Equal(DeliveryState.Sent, record?.State);
-        Assert.Equal(earlier, record?.MessageSid);
+        Assert.Equal(earlier, record?.MessageId);
         Assert.Equal(2, record?.Attempts);
         Assert.Equal(1, _messenger.CountTo(fresh));
     }
@@ -314,7 +314,7 @@ public sealed class DailySendServiceTests : IDisposable
 
         Assert.Equal(2, rerun.AlreadySent);
         Assert.Equal(0, rerun.Sent);
-        Assert.Equal(earlier, (await _ledger.GetAsync(Day, lapsed))?.MessageSid);
+        Assert.Equal(earlier, (await _ledger.GetAsync(Day, lapsed))?.MessageId);
         Assert.Equal(1, _messenger.CountTo(lapsed));
     }
 
@@ -574,8 +574,8 @@ public sealed class DailySendServiceTests : IDisposable
         public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
             phone == failing ? throw new InvalidOperationException("ledger unavailable") : inner.TryClaimAsync(studyDate, phone, now, lease, cancellationToken);
 
-        public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.MarkSentAsync(studyDate, phone, claimId, messageSid, now, cancellationToken);
+        public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
+            inner.MarkSentAsync(studyDate, phone, claimId, messageId, now, cancellationToken);
 
         public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             inner.MarkFailedAsync(studyDate, phone, claimId, errorCode, permanent, now, cancellationToken);

@@ -8,7 +8,7 @@ namespace Mitzvah.Core.Tests.Sending;
 /// <summary>One reading of the manual-send fields for every trigger: JSON events, forms and query strings alike.</summary>
 public sealed class ManualSendFieldsTests
 {
-    private static readonly IPhoneNumberNormalizer Phones = new E164Only();
+    private static readonly IPhoneNumberNormalizer Phones = new E164PhoneNormalizer();
 
     public static TheoryData<string> Sources() => ["json", "form"];
 
@@ -65,10 +65,5 @@ public sealed class ManualSendFieldsTests
 
         using var json = JsonDocument.Parse(JsonSerializer.Serialize(values));
         return RequestFields.FromJson(json.RootElement.Clone());
-    }
-
-    private sealed class E164Only : IPhoneNumberNormalizer
-    {
-        public string? Normalize(string? input) => input is { Length: > 8 } && input.StartsWith('+') && input[1..].All(char.IsAsciiDigit) ? input : null;
     }
 }

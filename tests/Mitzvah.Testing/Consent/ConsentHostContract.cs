@@ -67,7 +67,7 @@ public abstract class ConsentHostContract
             var form = scenario.Request.Form!.ToDictionary(pair => pair.Key, pair => pair.Value);
             Assert.Equal(ConsentSource.WhatsAppKeyword, entry.Source);
             Assert.Equal(form["Body"], entry.Evidence.Keyword);
-            Assert.Equal(form["MessageSid"], entry.Evidence.MessageSid);
+            Assert.Equal(form["MessageSid"], entry.Evidence.MessageId);
             Assert.Equal(form["To"], entry.Evidence.To);
         }
         else

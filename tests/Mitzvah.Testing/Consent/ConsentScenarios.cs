@@ -52,6 +52,8 @@ public static class ConsentScenarios
         // Webhook security.
         new("forged signature is refused", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH", Signing.Forged), 403, "signature is missing or invalid", StoreEffect.None),
         new("missing signature is refused", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH", Signing.None), 403, "signature is missing or invalid", StoreEffect.None),
+        new("unsigned webhook fields without a message id are refused", Default, null, ScenarioRequest.FormPost([new("From", "whatsapp:" + Phone), new("Body", "JOIN MITZVAH")]), 403, "signature is missing or invalid", StoreEffect.None),
+        new("unsigned webhook fields with a message id are refused", Default, ConsentStatus.OptedIn, ScenarioRequest.FormPost([new("From", "whatsapp:" + Phone), new("Body", "STOP"), new("MessageSid", "SM0123456789abcdef0123456789abcdef")]), 403, "signature is missing or invalid", StoreEffect.None),
         new("tampered body is refused", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("STOP", Signing.Tampered), 403, "signature is missing or invalid", StoreEffect.None),
         new("without an auth token webhooks are refused", HostSettings.WithoutAuthToken, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 403, "cannot be checked", StoreEffect.None),
         new("sender that is not a phone is rejected", Default, null, ScenarioRequest.Webhook("JOIN", from: "whatsapp:not-a-number"), 400, "not a phone number", StoreEffect.None),

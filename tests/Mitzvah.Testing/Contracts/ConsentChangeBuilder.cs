@@ -39,7 +39,7 @@ public sealed class ConsentChangeBuilder
     public ConsentChangeBuilder ViaWhatsApp(string keyword, string? messageSid = null, string to = BotNumber)
     {
         _source = ConsentSource.WhatsAppKeyword;
-        _evidence = new ConsentEvidence(Keyword: keyword, MessageSid: messageSid ?? NewMessageSid(), To: to);
+        _evidence = new ConsentEvidence(Keyword: keyword, MessageId: messageSid ?? NewMessageSid(), To: to);
         return this;
     }
 

@@ -38,7 +38,7 @@ public abstract class DeliveryLedgerContract
         Assert.Matches("^[0-9a-f]{32}$", claim.ClaimId);
         Assert.Equal(1, claim.Attempts);
         Assert.Equal(T0 + Lease, claim.LeaseExpiresAt);
-        Assert.Null(claim.MessageSid);
+        Assert.Null(claim.MessageId);
         Assert.Null(claim.ErrorCode);
         Assert.False(claim.Permanent);
         Assert.Equal(T0, claim.UpdatedAt);
@@ -76,7 +76,7 @@ public abstract class DeliveryLedgerContract
         Assert.Equal(second, await ledger.GetAsync(Day, TestPhones.Alice));
         Assert.True(await ledger.MarkSentAsync(Day, TestPhones.Alice, second.ClaimId, "SM-new", takeOverAt.AddSeconds(2)));
         var stored = await ledger.GetAsync(Day, TestPhones.Alice);
-        Assert.Equal(second with { State = DeliveryState.Sent, MessageSid = "SM-new", UpdatedAt = takeOverAt.AddSeconds(2) }, stored);
+        Assert.Equal(second with { State = DeliveryState.Sent, MessageId = "SM-new", UpdatedAt = takeOverAt.AddSeconds(2) }, stored);
     }
 
     [Fact]
@@ -192,7 +192,7 @@ public abstract class DeliveryLedgerContract
         var listed = await ledger.ListAsync(Day);
 
         Assert.Equal(
-            [first!, second with { State = DeliveryState.Sent, MessageSid = "SM2", UpdatedAt = T0.AddSeconds(1) }, third!],
+            [first!, second with { State = DeliveryState.Sent, MessageId = "SM2", UpdatedAt = T0.AddSeconds(1) }, third!],
             listed);
     }
 

@@ -44,16 +44,16 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageSid, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
-        ArgumentException.ThrowIfNullOrWhiteSpace(messageSid);
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(Update(studyDate, phone, claimId, claim => claim with
         {
             State = DeliveryState.Sent,
-            MessageSid = messageSid,
+            MessageId = messageId,
             UpdatedAt = ToStoredTime(now),
         }));
     }
@@ -97,17 +97,19 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
     }
 
     /// <summary>The one place a <see cref="DeliveryRecord"/> is built; marks derive theirs from it.</summary>
-    private static DeliveryRecord NewClaim(DateOnly studyDate, string phone, int attempts, DateTimeOffset leaseExpiresAt, DateTimeOffset now) => new(
-        studyDate,
-        phone,
-        DeliveryState.Claimed,
-        Guid.NewGuid().ToString("N"),
-        attempts,
-        leaseExpiresAt,
-        MessageSid: null,
-        ErrorCode: null,
-        Permanent: false,
-        now);
+    private static DeliveryRecord NewClaim(DateOnly studyDate, string phone, int attempts, DateTimeOffset leaseExpiresAt, DateTimeOffset now) => new()
+    {
+        StudyDate = studyDate,
+        Phone = phone,
+        State = DeliveryState.Claimed,
+        ClaimId = Guid.NewGuid().ToString("N"),
+        Attempts = attempts,
+        LeaseExpiresAt = leaseExpiresAt,
+        MessageId = null,
+        ErrorCode = null,
+        Permanent = false,
+        UpdatedAt = now,
+    };
 
     private static DateTimeOffset ToStoredTime(DateTimeOffset value)
     {

@@ -327,7 +327,7 @@ public sealed class InMemoryMessenger : IMessenger
 
             var found = _accepted.FirstOrDefault(send => send.Phone == phone
                 && send.Message.Date == message.Date
-                && send.Message.Body == message.Body
+                && send.Message.WhatsApp.Body == message.WhatsApp.Body
                 && send.At >= since);
             return Task.FromResult(found?.Outcome?.MessageId);
         }

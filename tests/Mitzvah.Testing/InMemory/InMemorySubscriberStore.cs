@@ -53,7 +53,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
                 return Task.FromResult(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
             }
 
-            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1);
+            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, current?.Preferences ?? DeliveryPreferences.OperatorDefaults);
             _subscribers[change.Phone] = updated;
             if (!_history.TryGetValue(change.Phone, out var entries))
             {
@@ -108,17 +108,41 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
         }
     }
 
+    /// <inheritdoc />
+    public Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (!_subscribers.TryGetValue(phone, out var current))
+            {
+                return Task.FromResult<Subscriber?>(null);
+            }
+
+            var updated = current with { Preferences = preferences };
+            _subscribers[phone] = updated;
+            return Task.FromResult<Subscriber?>(updated);
+        }
+    }
+
     /// <summary>The one place a <see cref="Subscriber"/> is built.</summary>
-    private static Subscriber NewSubscriber(ConsentChange change, DateTimeOffset createdAt, DateTimeOffset updatedAt, long version) => new(
-        change.Phone,
-        ConsentNames.WhatsAppChannel,
-        change.Status,
-        ConsentNames.DailyMitzvotPurpose,
-        change.Source,
-        change.Evidence,
-        createdAt,
-        updatedAt,
-        version);
+    private static Subscriber NewSubscriber(
+        ConsentChange change, DateTimeOffset createdAt, DateTimeOffset updatedAt, long version, DeliveryPreferences preferences) => new()
+    {
+        Phone = change.Phone,
+        Addresses = SubscriberAddresses.ForWhatsApp(change.Phone),
+        Channel = ConsentNames.WhatsAppChannel,
+        Status = change.Status,
+        Purpose = ConsentNames.DailyMitzvotPurpose,
+        Source = change.Source,
+        Evidence = change.Evidence,
+        CreatedAt = createdAt,
+        UpdatedAt = updatedAt,
+        Version = version,
+        Preferences = preferences,
+    };
 
     private static DateTimeOffset ToStoredTime(DateTimeOffset value)
     {
