@@ -25,9 +25,9 @@ internal static class FunctionUrlRequest
     /// <param name="root">The event.</param>
     /// <param name="router">Core's router.</param>
     /// <param name="rootRoute">
-    /// The route the URL's root (<c>/</c>) stands for: a function URL is itself the address operators configure (the
-    /// webhook, the manual trigger), so its root is that function's main route. The URL as seen, root included, is
-    /// kept for signatures.
+    /// The route a POST to the URL's root (<c>/</c>) stands for: a function URL is itself the address operators
+    /// configure (the webhook, the manual trigger), so a POST to its root is that function's main route, while a GET of
+    /// the root is the opt-in page. The URL as seen, root included, is kept for signatures.
     /// </param>
     public static async Task<Stream> ServeAsync(JsonElement root, EndpointRouter router, string rootRoute)
     {
@@ -126,7 +126,7 @@ internal static class FunctionUrlRequest
         request = new EndpointRequest
         {
             Method = method.ToUpperInvariant(),
-            Path = path is "" or "/" ? rootRoute : path,
+            Path = path is not ("" or "/") ? path : method.ToUpperInvariant() is "GET" or "HEAD" ? RoutePaths.OptInPage : rootRoute,
             Headers = headerDictionary,
             QueryString = query,
             Body = bytes,

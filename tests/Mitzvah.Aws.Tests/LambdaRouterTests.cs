@@ -41,16 +41,22 @@ public sealed class LambdaRouterTests(AwsStandIns standIns)
     }
 
     [Fact]
-    public async Task The_url_root_is_the_consent_endpoint_and_an_unknown_path_is_404()
+    public async Task A_get_of_the_url_root_is_the_opt_in_page_a_post_to_it_the_consent_endpoint_and_an_unknown_path_is_404()
     {
         var environment = await standIns.NewEnvironmentAsync();
         using var handler = Handler(environment);
 
-        var root = await InvokeAsync(handler, "GET", "/", string.Empty, string.Empty);
+        var page = await InvokeAsync(handler, "GET", "/", string.Empty, string.Empty);
+        var post = await InvokeAsync(handler, "POST", "/", string.Empty, """{"consent":true}""", new JsonObject { ["content-type"] = "application/json" });
+        var health = await InvokeAsync(handler, "GET", RoutePaths.Consent, string.Empty, string.Empty);
         var unknown = await InvokeAsync(handler, "GET", "/nothing-here", string.Empty, string.Empty);
 
-        Assert.Equal(200, root.GetProperty("statusCode").GetInt32());
-        Assert.Contains("\"status\":\"ok\"", root.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Equal(200, page.GetProperty("statusCode").GetInt32());
+        Assert.StartsWith("text/html", page.GetProperty("headers").GetProperty("content-type").GetString(), StringComparison.Ordinal);
+        Assert.Contains("config.json", page.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Equal(400, post.GetProperty("statusCode").GetInt32());
+        Assert.Contains("enter your phone number", post.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Contains("\"status\":\"ok\"", health.GetProperty("body").GetString(), StringComparison.Ordinal);
         Assert.Equal(404, unknown.GetProperty("statusCode").GetInt32());
         Assert.Contains(RoutePaths.Consent, unknown.GetProperty("body").GetString(), StringComparison.Ordinal);
     }
@@ -72,7 +78,7 @@ public sealed class LambdaRouterTests(AwsStandIns standIns)
     private static Task<JsonElement> InvokeAsync(ConsentHandler handler, string method, string path, string query, string body, JsonObject? extraHeaders = null)
     {
         var headers = new JsonObject { ["host"] = Host, ["content-type"] = "text/plain" };
-        foreach (var (name, value) in extraHeaders ?? [])
+        foreach (var (name, value) in extraHeaders ?? new JsonObject())
         {
             headers[name] = value?.DeepClone();
         }

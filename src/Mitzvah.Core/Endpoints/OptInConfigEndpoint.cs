@@ -3,10 +3,15 @@ using Mitzvah.Core.Consent;
 
 namespace Mitzvah.Core.Endpoints;
 
-/// <summary>The opt-in page's settings (<see cref="RoutePaths.OptInConfig"/>): where to post, the number, the consent text.</summary>
+/// <summary>
+/// The opt-in page's settings (<see cref="RoutePaths.OptInConfig"/>): where to post (the same origin's consent
+/// endpoint), the WhatsApp number, the consent text and its version, and the web form's token when one is set (it is
+/// public by design: it only keeps drive-by scripts off the form). Revalidated on every load, so a changed setting shows at once.
+/// </summary>
 public sealed class OptInConfigEndpoint : IEndpointRoute
 {
     private static readonly Dictionary<string, string> AllowHeader = new() { ["Allow"] = "GET, HEAD" };
+    private static readonly Dictionary<string, string> NoCache = new() { ["Cache-Control"] = "no-cache" };
     private readonly ConsentOptions _options;
 
     /// <summary>Creates the endpoint.</summary>
@@ -35,6 +40,7 @@ public sealed class OptInConfigEndpoint : IEndpointRoute
             consentText = _options.ConsentText,
             consentVersion = _options.ConsentTextVersion,
             serviceName = _options.ServiceName,
-        }));
+            webhookToken = _options.WebhookToken,
+        }, NoCache));
     }
 }

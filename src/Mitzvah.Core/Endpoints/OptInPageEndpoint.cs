@@ -13,6 +13,9 @@ public sealed class OptInPageEndpoint : IEndpointRoute
 
     private static readonly Dictionary<string, string> AllowHeader = new() { ["Allow"] = "GET, HEAD" };
 
+    // The page changes only with a release; five minutes keeps a redeploy visible soon after.
+    private static readonly Dictionary<string, string> Cacheable = new() { ["Cache-Control"] = "public, max-age=300" };
+
     /// <inheritdoc />
     public IReadOnlyList<string> Paths { get; } = [RoutePaths.OptInPage, "/optin.html"];
 
@@ -21,7 +24,7 @@ public sealed class OptInPageEndpoint : IEndpointRoute
     {
         ArgumentNullException.ThrowIfNull(request);
         return Task.FromResult(request.Method is "GET" or "HEAD"
-            ? EndpointResponse.Text(200, "text/html; charset=utf-8", Page.Value)
+            ? EndpointResponse.Text(200, "text/html; charset=utf-8", Page.Value, Cacheable)
             : EndpointResponse.Error(405, $"{request.Method} is not supported here; use GET.", AllowHeader));
     }
 }
