@@ -6,7 +6,7 @@ using Mitzvah.Twilio;
 
 namespace Mitzvah.Azure.Tests;
 
-/// <summary>The Consent function in the started Function app, over Azurite tables of its own.</summary>
+/// <summary>The consent endpoint through the catch-all function of the started Function app, over Azurite tables of its own.</summary>
 internal sealed class AzureFunctionsConsentHost : IConsentHost
 {
     private readonly FunctionAppHarness _app;

@@ -12,7 +12,7 @@ using Mitzvah.Testing.Consent;
 namespace Mitzvah.Azure.Tests;
 
 /// <summary>
-/// The done-when scenario: a number joins by WhatsApp through the Consent function, and the timer, firing at both UTC
+/// The done-when scenario: a number joins by WhatsApp through the catch-all HTTP function, and the timer, firing at both UTC
 /// candidate hours of a daylight-saving change day, sends it exactly one message, through Azurite and Prism.
 /// </summary>
 [Collection(SharedStandIns.Name)]

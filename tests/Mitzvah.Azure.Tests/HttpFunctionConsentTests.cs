@@ -3,9 +3,9 @@ using Mitzvah.Testing.Consent;
 
 namespace Mitzvah.Azure.Tests;
 
-/// <summary>What the Consent function adds to Core's endpoint: the signature URL and the HTTP translation.</summary>
+/// <summary>What the catch-all function adds to Core's consent endpoint: the signature URL and the HTTP translation.</summary>
 [Collection(SharedStandIns.Name)]
-public sealed class ConsentFunctionTests(StandInsFixture standIns) : IAsyncLifetime
+public sealed class HttpFunctionConsentTests(StandInsFixture standIns) : IAsyncLifetime
 {
     private static readonly Uri PublicConsentUrl = new("https://mitzvah.example.org/api/consent");
     private readonly string _prefix = StandInsFixture.NewPrefix();
