@@ -24,6 +24,14 @@ param twilioAuthToken string
 @minLength(1)
 param webhookToken string
 
+@description('Token the manual send trigger (/api/send) must carry: at least 16 characters, not the webhook token. Stored in Key Vault.')
+@secure()
+@minLength(16)
+param sendToken string
+
+@description('E-mail address the alerts go to (failed sends, no daily run); empty for none (add receivers to the action group later).')
+param operatorEmail string = ''
+
 @description('The WhatsApp sender number in E.164, e.g. +14155550100.')
 @minLength(2)
 param twilioWhatsAppNumber string
@@ -170,6 +178,13 @@ resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' = {
       value: webhookToken
     }
   }
+
+  resource sendTokenSecret 'secrets' = {
+    name: 'send-token'
+    properties: {
+      value: sendToken
+    }
+  }
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-11-01' = {
@@ -286,6 +301,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     TWILIO_ACCOUNT_SID: '@Microsoft.KeyVault(SecretUri=${keyVault::twilioAccountSidSecret.properties.secretUri})'
     TWILIO_AUTH_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVault::twilioAuthTokenSecret.properties.secretUri})'
     WEBHOOK_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVault::webhookTokenSecret.properties.secretUri})'
+    SEND_TOKEN: '@Microsoft.KeyVault(SecretUri=${keyVault::sendTokenSecret.properties.secretUri})'
     TWILIO_WHATSAPP_NUMBER: twilioWhatsAppNumber
     // Empty means none: the app then sends free-form text.
     WHATSAPP_TEMPLATE_SID: whatsAppTemplateSid
@@ -301,13 +317,113 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
   ]
 }
 
+// ---------------------------------------------------------------- operator alerts
+// The daily run logs one line "Daily send finished: {json summary}" per run; Application Insights keeps it in traces.
+var runSummaries = '''
+traces
+| where message startswith "Daily send finished: "
+| extend summary = parse_json(substring(message, strlen("Daily send finished: ")))
+| where tobool(summary.dryRun) != true and isempty(tostring(summary.testRecipient))
+'''
+
+resource operatorActionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
+  name: '${prefix}-ops-${token}'
+  location: 'global'
+  properties: {
+    groupShortName: take('${prefix}ops', 12)
+    enabled: true
+    emailReceivers: empty(operatorEmail) ? [] : [
+      {
+        name: 'operator'
+        emailAddress: operatorEmail
+        useCommonAlertSchema: true
+      }
+    ]
+  }
+}
+
+resource failedSendsAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${prefix}-failed-sends-${token}'
+  location: location
+  properties: {
+    displayName: 'Mitzvah: the daily run could not serve some recipients'
+    description: 'A run summary reported failed > 0; see the run\'s traces in Application Insights.'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: '${runSummaries}| where tolong(summary.failed) > 0'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        operatorActionGroup.id
+      ]
+    }
+  }
+}
+
+// Every real run logs a summary (rest days too); none in 26 hours means the timer did not fire, the app does not
+// start, or every run died.
+resource noDailyRunAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${prefix}-no-daily-run-${token}'
+  location: location
+  properties: {
+    displayName: 'Mitzvah: no daily run in 26 hours'
+    description: 'No run summary in 26 hours: the timer is not firing, the app does not start, or every run died.'
+    severity: 1
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT1H'
+    // A log alert's window is at most two days; the query itself looks back 26 hours.
+    windowSize: 'P2D'
+    criteria: {
+      allOf: [
+        {
+          query: '${runSummaries}| where timestamp > ago(26h)'
+          timeAggregation: 'Count'
+          operator: 'LessThan'
+          threshold: 1
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        operatorActionGroup.id
+      ]
+    }
+  }
+}
+
 @description('Name of the function app (the target of the code deployment).')
 output functionAppName string = functionApp.name
 
 @description('Twilio\'s "A message comes in" webhook and the opt-in page\'s endpoint.')
 output consentUrl string = consentUrl
 
-@description('The manual send trigger; add ?code=<function key>.')
+@description('The manual send trigger; add ?code=<function key> and send the SEND_TOKEN (see README.md).')
 output sendNowBaseUrl string = 'https://${functionApp.properties.defaultHostName}/api/send'
 
 @description('Storage account holding host storage, the deployment package and the tables.')

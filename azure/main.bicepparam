@@ -7,6 +7,8 @@ param namePrefix = readEnvironmentVariable('MITZVAH_NAME_PREFIX', 'mitzvah')
 param twilioAccountSid = readEnvironmentVariable('TWILIO_ACCOUNT_SID')
 param twilioAuthToken = readEnvironmentVariable('TWILIO_AUTH_TOKEN')
 param webhookToken = readEnvironmentVariable('WEBHOOK_TOKEN')
+param sendToken = readEnvironmentVariable('SEND_TOKEN')
+param operatorEmail = readEnvironmentVariable('OPERATOR_EMAIL', '')
 
 param twilioWhatsAppNumber = readEnvironmentVariable('TWILIO_WHATSAPP_NUMBER')
 param whatsAppTemplateSid = readEnvironmentVariable('WHATSAPP_TEMPLATE_SID', '')

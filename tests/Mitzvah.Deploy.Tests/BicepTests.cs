@@ -138,7 +138,7 @@ public sealed partial class BicepTests
         {
             "AzureWebJobsStorage__accountName", "APPLICATIONINSIGHTS_CONNECTION_STRING", "AZURE_TABLES_ENDPOINT",
             TwilioSettingNames.TwilioAccountSid, TwilioSettingNames.TwilioAuthToken, TwilioSettingNames.TwilioWhatsAppNumber,
-            "WHATSAPP_TEMPLATE_SID", SettingNames.WebhookToken, SettingNames.PublicConsentUrl,
+            "WHATSAPP_TEMPLATE_SID", SettingNames.WebhookToken, SettingNames.SendToken, SettingNames.PublicConsentUrl,
             DailySchedule, SettingNames.TimeZone, "MITZVAH_SEND_CONCURRENCY",
         })
         {
@@ -181,12 +181,13 @@ public sealed partial class BicepTests
             .Select(parameter => parameter.Name)
             .ToArray();
 
-        Assert.Equal(new[] { "twilioAccountSid", "twilioAuthToken", "webhookToken" }, secureParameters.Order());
+        Assert.Equal(new[] { "sendToken", "twilioAccountSid", "twilioAuthToken", "webhookToken" }, secureParameters.Order());
         foreach (var (setting, parameter) in new[]
         {
             (TwilioSettingNames.TwilioAccountSid, "twilioAccountSid"),
             (TwilioSettingNames.TwilioAuthToken, "twilioAuthToken"),
             (SettingNames.WebhookToken, "webhookToken"),
+            (SettingNames.SendToken, "sendToken"),
         })
         {
             var value = settings[setting];
@@ -275,6 +276,8 @@ public sealed partial class BicepTests
             ["TWILIO_ACCOUNT_SID"] = "AC-from-environment",
             ["TWILIO_AUTH_TOKEN"] = "token-from-environment",
             ["WEBHOOK_TOKEN"] = "webhook-from-environment",
+            ["SEND_TOKEN"] = "send-token-from-environment",
+            ["OPERATOR_EMAIL"] = "operator@example.org",
             ["TWILIO_WHATSAPP_NUMBER"] = "+14155550100",
             ["WHATSAPP_TEMPLATE_SID"] = "",
             ["MITZVAH_SEND_CONCURRENCY"] = "6",
@@ -290,10 +293,64 @@ public sealed partial class BicepTests
         Assert.Equal("AC-from-environment", Value("twilioAccountSid"));
         Assert.Equal("token-from-environment", Value("twilioAuthToken"));
         Assert.Equal("webhook-from-environment", Value("webhookToken"));
+        Assert.Equal("send-token-from-environment", Value("sendToken"));
+        Assert.Equal("operator@example.org", Value("operatorEmail"));
         Assert.Equal("+14155550100", Value("twilioWhatsAppNumber"));
         Assert.Equal("6", Value("sendConcurrency"));
         Assert.Equal("America/Chicago", Value("timeZone"));
         Assert.Equal("0 0 15,16 * * *", Value("dailyScheduleUtc"));
+    }
+
+    [Fact]
+    public async Task The_send_token_is_long_enough_for_the_app_to_accept()
+    {
+        var template = await CompileMainAsync();
+
+        Assert.Equal(16, template.GetProperty("parameters").GetProperty("sendToken").GetProperty("minLength").GetInt32());
+    }
+
+    [Fact]
+    public async Task An_action_group_mails_the_operator_when_an_address_is_given()
+    {
+        var template = await CompileMainAsync();
+
+        var group = SingleResource(template, "Microsoft.Insights/actionGroups");
+        Assert.Equal("global", group.GetProperty("location").GetString());
+        var properties = group.GetProperty("properties");
+        Assert.True(properties.GetProperty("enabled").GetBoolean());
+        var receivers = properties.GetProperty("emailReceivers").GetString()!;
+        Assert.StartsWith("[if(empty(parameters('operatorEmail'))", receivers, StringComparison.Ordinal);
+        Assert.Contains("'emailAddress', parameters('operatorEmail')", receivers, StringComparison.Ordinal);
+        Assert.Equal("", template.GetProperty("parameters").GetProperty("operatorEmail").GetProperty("defaultValue").GetString());
+    }
+
+    [Theory]
+    [InlineData("failed-sends", "GreaterThan", 0, "summary.failed) > 0")]
+    [InlineData("no-daily-run", "LessThan", 1, "ago(26h)")]
+    public async Task Log_alerts_on_the_run_summaries_notify_the_action_group(string name, string comparison, int threshold, string condition)
+    {
+        var template = await CompileMainAsync();
+
+        var rule = Assert.Single(
+            Resources(template, "Microsoft.Insights/scheduledQueryRules"),
+            resource => resource.GetProperty("name").GetString()!.Contains($"-{name}-", StringComparison.Ordinal));
+        var properties = rule.GetProperty("properties");
+        Assert.True(properties.GetProperty("enabled").GetBoolean());
+        Assert.Contains("Microsoft.Insights/components", properties.GetProperty("scopes")[0].GetString(), StringComparison.Ordinal);
+        Assert.Contains("Microsoft.Insights/actionGroups", properties.GetProperty("actions").GetProperty("actionGroups")[0].GetString(), StringComparison.Ordinal);
+        var criterion = properties.GetProperty("criteria").GetProperty("allOf")[0];
+        Assert.Equal(comparison, criterion.GetProperty("operator").GetString());
+        Assert.Equal(threshold, criterion.GetProperty("threshold").GetInt32());
+        Assert.Equal("Count", criterion.GetProperty("timeAggregation").GetString());
+
+        // The query reads the line the daily run logs after every run, leaving out dry runs and test sends.
+        var query = Expand(template, criterion.GetProperty("query").GetString()!);
+        Assert.Contains("traces", query, StringComparison.Ordinal);
+        Assert.Contains("Daily send finished: ", query, StringComparison.Ordinal);
+        Assert.Contains("summary.dryRun", query, StringComparison.Ordinal);
+        Assert.Contains(condition, query, StringComparison.Ordinal);
+        var window = System.Xml.XmlConvert.ToTimeSpan(properties.GetProperty("windowSize").GetString()!);
+        Assert.True(window >= TimeSpan.FromHours(name == "no-daily-run" ? 26 : 1), $"{name}: window {window} is too short.");
     }
 
     private static async Task<JsonElement> CompileMainAsync()

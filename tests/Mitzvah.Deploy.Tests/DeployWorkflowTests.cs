@@ -7,8 +7,11 @@ public sealed class DeployWorkflowTests
     private static readonly Lazy<Dictionary<string, object?>> Ci = new(() => Load("ci.yml"));
     private static readonly Lazy<Dictionary<string, object?>> DeploySam = new(() => Load("deploy-sam.yml"));
     private static readonly Lazy<Dictionary<string, object?>> DeployLambda = new(() => Load("deploy-lambda.yml"));
+    private static readonly Lazy<Dictionary<string, object?>> DeployAzure = new(() => Load("deploy-azure.yml"));
 
-    public static TheoryData<string> Workflows => new("ci.yml", "deploy-sam.yml", "deploy-lambda.yml");
+    public static TheoryData<string> Workflows => new("ci.yml", "deploy-sam.yml", "deploy-lambda.yml", "deploy-azure.yml");
+
+    public static TheoryData<string> AwsDeployWorkflows => new("deploy-sam.yml", "deploy-lambda.yml");
 
     [Fact]
     public void Ci_tests_pushes_pull_requests_and_deploy_calls_with_the_CI_script()
@@ -71,8 +74,6 @@ public sealed class DeployWorkflowTests
         var steps = Steps(DeploySam.Value, "deploy");
         var scripts = string.Join("\n", steps.Select(s => Yaml.Text(s, "run")).OfType<string>());
 
-        Assert.Contains(steps, s => Yaml.Text(s, "uses")?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true
-            && Yaml.Text(s, "with", "role-to-assume")?.Contains("secrets.", StringComparison.Ordinal) == true);
         Assert.Contains(steps, s => Yaml.Text(s, "uses")?.StartsWith("aws-actions/setup-sam@", StringComparison.Ordinal) == true);
         Assert.Contains("ROLLBACK_COMPLETE", scripts, StringComparison.Ordinal);
         Assert.Contains("delete-stack", scripts, StringComparison.Ordinal);
@@ -93,17 +94,60 @@ public sealed class DeployWorkflowTests
     }
 
     [Fact]
-    public void Deploy_lambda_never_runs_on_push_only_after_a_successful_SAM_deployment_or_by_hand()
+    public void Deploy_sam_smoke_tests_both_functions_and_moves_live_back_when_either_fails()
+    {
+        var steps = Steps(DeploySam.Value, "deploy");
+        int IndexOf(Func<string, bool> run) => steps.FindIndex(s => Yaml.Text(s, "run") is { } script && run(script));
+
+        var remember = IndexOf(r => r.Contains("get-alias", StringComparison.Ordinal) && r.Contains("_PREVIOUS=", StringComparison.Ordinal));
+        var deploy = IndexOf(r => r.TrimStart().StartsWith("sam deploy", StringComparison.Ordinal));
+        var botSmoke = IndexOf(r => r.Contains("aws lambda invoke", StringComparison.Ordinal));
+        var consentSmoke = IndexOf(r => r.Contains("/api/consent", StringComparison.Ordinal) && r.Contains("ConsentFunctionUrl", StringComparison.Ordinal));
+        var rollback = IndexOf(r => r.Contains("update-alias", StringComparison.Ordinal));
+
+        Assert.True(remember >= 0 && remember < deploy, "The live versions are read before sam deploy moves them.");
+        Assert.True(deploy < botSmoke && deploy < consentSmoke, "Both smoke tests run after sam deploy.");
+        Assert.True(botSmoke < rollback && consentSmoke < rollback, "The rollback comes after both smoke tests.");
+        var consentScript = Yaml.Text(steps[consentSmoke], "run")!;
+        Assert.Contains("200", consentScript, StringComparison.Ordinal);
+        Assert.Contains("exit 1", consentScript, StringComparison.Ordinal);
+        var rollbackStep = steps[rollback];
+        Assert.Contains("failure()", Yaml.Text(rollbackStep, "if"), StringComparison.Ordinal);
+        var rollbackScript = Yaml.Text(rollbackStep, "run")!;
+        Assert.Contains("--name live", rollbackScript, StringComparison.Ordinal);
+        Assert.Contains("_PREVIOUS", rollbackScript, StringComparison.Ordinal);
+        Assert.Contains("DailyMitzvahBot ConsentHandler", rollbackScript, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(AwsDeployWorkflows))]
+    public void AWS_credentials_come_from_the_OIDC_role_when_set_else_from_access_key_secrets(string workflow)
+    {
+        var document = Load(workflow);
+        var job = Assert.Single(Yaml.Map(document["jobs"], "jobs"), j => Yaml.Get(j.Value, "steps") is not null);
+        var steps = Steps(document, job.Key);
+        var credentials = steps.Where(s => Yaml.Text(s, "uses")?.StartsWith("aws-actions/configure-aws-credentials@", StringComparison.Ordinal) == true).ToList();
+
+        Assert.Equal("${{ secrets.AWS_DEPLOY_ROLE_ARN }}", Yaml.Text(job.Value, "env", "AWS_DEPLOY_ROLE_ARN"));
+        Assert.Equal(2, credentials.Count);
+        var oidc = Assert.Single(credentials, s => Yaml.Text(s, "with", "role-to-assume") is not null);
+        Assert.Equal("env.AWS_DEPLOY_ROLE_ARN != ''", Yaml.Text(oidc, "if"));
+        Assert.Equal("${{ env.AWS_DEPLOY_ROLE_ARN }}", Yaml.Text(oidc, "with", "role-to-assume"));
+        var keys = Assert.Single(credentials, s => Yaml.Text(s, "with", "aws-access-key-id") is not null);
+        Assert.Equal("env.AWS_DEPLOY_ROLE_ARN == ''", Yaml.Text(keys, "if"));
+        Assert.Equal("${{ secrets.AWS_ACCESS_KEY_ID }}", Yaml.Text(keys, "with", "aws-access-key-id"));
+        Assert.Equal("${{ secrets.AWS_SECRET_ACCESS_KEY }}", Yaml.Text(keys, "with", "aws-secret-access-key"));
+        Assert.Null(Yaml.Text(keys, "with", "role-to-assume"));
+    }
+
+    [Fact]
+    public void Deploy_lambda_runs_only_by_hand()
     {
         var on = Yaml.Map(DeployLambda.Value["on"], "deploy-lambda on");
 
-        Assert.Equal(["workflow_dispatch", "workflow_run"], on.Keys.Order(StringComparer.Ordinal));
-        Assert.Contains(Yaml.Text(DeploySam.Value, "name"), Yaml.Texts(Yaml.Get(on["workflow_run"], "workflows")));
-        Assert.Equal(["completed"], Yaml.Texts(Yaml.Get(on["workflow_run"], "types")));
+        Assert.Equal(["workflow_dispatch"], on.Keys);
         var job = Assert.Single(Yaml.Map(DeployLambda.Value["jobs"], "jobs").Values);
-        var condition = Yaml.Text(job, "if") ?? "";
-        Assert.Contains("github.event.workflow_run.conclusion == 'success'", condition, StringComparison.Ordinal);
-        Assert.Contains("workflow_dispatch", condition, StringComparison.Ordinal);
+        Assert.DoesNotContain("workflow_run", Yaml.Text(job, "if") ?? "", StringComparison.Ordinal);
         Assert.Equal(Yaml.Text(DeploySam.Value, "concurrency", "group"), Yaml.Text(DeployLambda.Value, "concurrency", "group"));
         Assert.Equal("false", Yaml.Text(DeployLambda.Value, "concurrency", "cancel-in-progress"));
     }
@@ -129,6 +173,43 @@ public sealed class DeployWorkflowTests
         Assert.Contains("update-alias", scripts, StringComparison.Ordinal);
         Assert.Contains($"--name {SamTemplate.Current.FunctionProperty("DailyMitzvahBot", "AutoPublishAlias")}", scripts, StringComparison.Ordinal);
         AssertDryRunSmokeTest(steps);
+    }
+
+    [Fact]
+    public void Deploy_azure_retries_the_code_deploy_restarts_and_waits_for_health()
+    {
+        var steps = Steps(DeployAzure.Value, "deploy");
+        var deploys = steps.Select((s, i) => (Step: s, Index: i))
+            .Where(s => Yaml.Text(s.Step, "uses")?.StartsWith("Azure/functions-action@", StringComparison.Ordinal) == true)
+            .ToList();
+        int IndexOf(string text) => steps.FindIndex(s => Yaml.Text(s, "run")?.Contains(text, StringComparison.Ordinal) == true);
+
+        Assert.Equal(2, deploys.Count);
+        var first = deploys[0].Step;
+        Assert.Equal("true", Yaml.Text(first, "continue-on-error"));
+        var id = Yaml.Text(first, "id");
+        Assert.Equal($"steps.{id}.outcome == 'failure'", Yaml.Text(deploys[1].Step, "if"));
+        var restart = IndexOf("az functionapp restart");
+        var health = IndexOf("/api/health");
+        Assert.True(deploys[1].Index < restart && restart < health, "Restart after the deploy, then wait for health.");
+        var script = Yaml.Text(steps[health], "run")!;
+        Assert.Contains("seq ", script, StringComparison.Ordinal);
+        Assert.Contains("200", script, StringComparison.Ordinal);
+        Assert.Contains("health.json", script, StringComparison.Ordinal);
+        Assert.Contains("::error::", script, StringComparison.Ordinal);
+        Assert.Contains("exit 1", script, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Deploy_azure_passes_the_send_token_and_operator_email_to_the_parameters_file()
+    {
+        var steps = Steps(DeployAzure.Value, "deploy");
+        var infra = Assert.Single(steps, s => Yaml.Text(s, "run")?.Contains("az deployment group create", StringComparison.Ordinal) == true);
+
+        Assert.Equal("${{ secrets.SEND_TOKEN }}", Yaml.Text(infra, "env", "SEND_TOKEN"));
+        Assert.Equal("${{ secrets.OPERATOR_EMAIL }}", Yaml.Text(infra, "env", "OPERATOR_EMAIL"));
+        var parameters = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "azure", "main.bicepparam"));
+        Assert.Contains("readEnvironmentVariable('SEND_TOKEN')", parameters, StringComparison.Ordinal);
     }
 
     private static void AssertDryRunSmokeTest(List<object?> steps)

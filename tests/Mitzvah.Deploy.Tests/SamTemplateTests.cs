@@ -19,7 +19,7 @@ public sealed class SamTemplateTests
         "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER", "WHATSAPP_TEMPLATE_SID",
         "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_STATUS_CALLBACK_URL", "RECIPIENTS", "WEBHOOK_TOKEN",
         "PUBLIC_CONSENT_URL", "SEND_TOKEN", "MITZVAH_SEND_CONCURRENCY", "MITZVAH_TIME_ZONE", "MITZVAH_IN_ISRAEL",
-        "MITZVAH_SKIP_REST_DAYS",
+        "MITZVAH_SKIP_REST_DAYS", EmbeddedMetrics.NamespaceSetting,
     };
 
     private static readonly string[] SecretSettings = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WEBHOOK_TOKEN", "SEND_TOKEN"];
@@ -273,8 +273,9 @@ public sealed class SamTemplateTests
         {
             ["SubscribersTable/index/opted-in-index"] = ["dynamodb:Query"],
             ["SubscribersTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
-            ["ConsentHistoryTable"] = ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
+            ["ConsentHistoryTable"] = ["dynamodb:PutItem", "dynamodb:Query"],
             ["DeliveriesTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
+            ["DailyMitzvahBotFailureQueue"] = ["sqs:SendMessage"],
         };
 
         AssertGrants(Bot, expected);
@@ -287,7 +288,7 @@ public sealed class SamTemplateTests
         {
             ["SubscribersTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             ["SubscribersTable/index/opted-in-index"] = ["dynamodb:Query"],
-            ["ConsentHistoryTable"] = ["dynamodb:DeleteItem", "dynamodb:PutItem", "dynamodb:Query"],
+            ["ConsentHistoryTable"] = ["dynamodb:PutItem", "dynamodb:Query"],
         };
 
         AssertGrants(Consent, expected);
@@ -362,6 +363,162 @@ public sealed class SamTemplateTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void No_function_may_delete_or_rewrite_consent_history(string function, Type handlerType)
+    {
+        _ = handlerType;
+
+        var actions = GrantedActions(function).GetValueOrDefault("ConsentHistoryTable") ?? [];
+
+        Assert.NotEmpty(actions);
+        Assert.All(actions, a => Assert.Contains(a, new[] { "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query" }));
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void Logs_are_JSON_so_the_embedded_metric_line_stays_an_object(string function, Type handlerType)
+    {
+        _ = handlerType;
+
+        Assert.Equal("JSON", Yaml.Text(Template.FunctionProperty(function, "LoggingConfig"), "LogFormat"));
+    }
+
+    [Fact]
+    public void Alarms_notify_an_operator_topic_with_an_optional_email_subscription()
+    {
+        Assert.Equal("AWS::SNS::Topic", Template.TypeOf("OperatorTopic"));
+        var email = Template.Parameters["OperatorEmail"];
+        Assert.Equal("", Yaml.Text(email, "Default"));
+        var pattern = new System.Text.RegularExpressions.Regex(Yaml.Text(email, "AllowedPattern")!);
+        Assert.Matches(pattern, "");
+        Assert.Matches(pattern, "operator@example.org");
+        Assert.DoesNotMatch(pattern, "not an address");
+
+        Assert.Equal("AWS::SNS::Subscription", Template.TypeOf("OperatorEmailSubscription"));
+        Assert.Equal("HasOperatorEmail", Yaml.Text(Template.Resource("OperatorEmailSubscription"), "Condition"));
+        var subscription = Template.Properties("OperatorEmailSubscription");
+        Assert.Equal("email", Yaml.Text(subscription, "Protocol"));
+        Assert.Equal("OperatorEmail", Yaml.RefName(subscription["Endpoint"]));
+        Assert.Equal("OperatorTopic", Yaml.RefName(subscription["TopicArn"]));
+
+        // HasOperatorEmail: !Not [!Equals [!Ref OperatorEmail, ""]]
+        var condition = Yaml.Get(Template.Root, "Conditions", "HasOperatorEmail");
+        var equals = Yaml.List(Yaml.Get(Yaml.List(Yaml.Get(condition, "Fn::Not"), "Fn::Not")[0], "Fn::Equals"), "Fn::Equals");
+        Assert.Equal("OperatorEmail", Yaml.RefName(equals[0]));
+        Assert.Equal("", equals[1]);
+    }
+
+    [Theory]
+    [InlineData("DailyMitzvahBotErrorsAlarm", "AWS/Lambda", "Errors", "FunctionName", "DailyMitzvahBot", "notBreaching")]
+    [InlineData("ConsentHandlerErrorsAlarm", "AWS/Lambda", "Errors", "FunctionName", "ConsentHandler", "notBreaching")]
+    [InlineData("ScheduleDeadLetterAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "ScheduleDeadLetterQueue", "notBreaching")]
+    [InlineData("DailyMitzvahBotFailureQueueAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "DailyMitzvahBotFailureQueue", "notBreaching")]
+    [InlineData("FailedSendsAlarm", null, "Failed", "Function", "DailyMitzvahBot", "notBreaching")]
+    [InlineData("MissingHeartbeatAlarm", null, "Heartbeat", "Function", "DailyMitzvahBot", "breaching")]
+    public void Each_alarm_watches_its_metric_and_notifies_the_operator(string alarm, string? awsNamespace, string metric, string dimension, string resource, string missingData)
+    {
+        Assert.Equal("AWS::CloudWatch::Alarm", Template.TypeOf(alarm));
+        var properties = Template.Properties(alarm);
+
+        if (awsNamespace is null)
+        {
+            // The run's own metrics: the namespace the bot is told to write, the stack name.
+            Assert.Equal("AWS::StackName", Yaml.RefName(properties["Namespace"]));
+            Assert.Equal("AWS::StackName", Yaml.RefName(Template.FunctionEnvironment(Bot)[EmbeddedMetrics.NamespaceSetting]));
+        }
+        else
+        {
+            Assert.Equal(awsNamespace, Yaml.Text(properties, "Namespace"));
+        }
+
+        Assert.Equal(metric, Yaml.Text(properties, "MetricName"));
+        var only = Assert.Single(Yaml.List(properties["Dimensions"], "Dimensions"));
+        Assert.Equal(dimension, Yaml.Text(only, "Name"));
+        var value = Yaml.Get(only, "Value");
+        Assert.Equal(resource, Yaml.RefName(value) ?? Yaml.GetAtt(value)?.Resource);
+        if (dimension == "QueueName")
+        {
+            Assert.Equal("QueueName", Yaml.GetAtt(value)?.Attribute);
+        }
+
+        Assert.Equal(missingData, Yaml.Text(properties, "TreatMissingData"));
+        Assert.Contains("OperatorTopic", Yaml.List(properties["AlarmActions"], "AlarmActions").Select(Yaml.RefName));
+    }
+
+    [Fact]
+    public void Failed_sends_alarm_on_any_failure()
+    {
+        var properties = Template.Properties("FailedSendsAlarm");
+
+        Assert.Equal("Sum", Yaml.Text(properties, "Statistic"));
+        Assert.Equal("GreaterThanThreshold", Yaml.Text(properties, "ComparisonOperator"));
+        Assert.Equal("0", Yaml.Text(properties, "Threshold"));
+    }
+
+    [Fact]
+    public void A_day_and_two_hours_without_a_heartbeat_alarm()
+    {
+        var properties = Template.Properties("MissingHeartbeatAlarm");
+        var period = int.Parse(Yaml.Text(properties, "Period")!, System.Globalization.CultureInfo.InvariantCulture);
+        var periods = int.Parse(Yaml.Text(properties, "EvaluationPeriods")!, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Equal(TimeSpan.FromHours(26), TimeSpan.FromSeconds(period * periods));
+        Assert.Equal(Yaml.Text(properties, "EvaluationPeriods"), Yaml.Text(properties, "DatapointsToAlarm"));
+        Assert.Equal("Sum", Yaml.Text(properties, "Statistic"));
+        Assert.Equal("LessThanThreshold", Yaml.Text(properties, "ComparisonOperator"));
+        Assert.Equal("1", Yaml.Text(properties, "Threshold"));
+    }
+
+    [Fact]
+    public void The_run_metric_alarms_name_metrics_the_bot_writes_with_the_dimension_it_writes()
+    {
+        var summary = new Core.Sending.SendSummary(new DateOnly(2026, 11, 25), true, null, [], "twilio", "subscribers", false, null, 1, 1, 0, 0, 0, 0, 0, 0, 10);
+        using var line = JsonDocument.Parse(EmbeddedMetrics.Render(summary, "mitzvah", "bot", DateTimeOffset.UnixEpoch));
+        var directive = line.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
+        var written = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
+        var dimensions = directive.GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()).ToList();
+
+        foreach (var alarm in new[] { "FailedSendsAlarm", "MissingHeartbeatAlarm" })
+        {
+            var properties = Template.Properties(alarm);
+            Assert.Contains(Yaml.Text(properties, "MetricName"), written);
+            Assert.Equal(dimensions, Yaml.List(properties["Dimensions"], "Dimensions").Select(d => Yaml.Text(d, "Name")));
+        }
+    }
+
+    [Fact]
+    public void A_run_that_fails_every_retry_lands_in_a_failure_queue_not_nowhere()
+    {
+        var config = Template.FunctionProperty(Bot, "EventInvokeConfig");
+        var retries = int.Parse(Yaml.Text(config, "MaximumRetryAttempts")!, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.InRange(retries, 0, 2);
+        Assert.Equal("SQS", Yaml.Text(config, "DestinationConfig", "OnFailure", "Type"));
+        Assert.Equal(("DailyMitzvahBotFailureQueue", "Arn"), Yaml.GetAtt(Yaml.Get(config, "DestinationConfig", "OnFailure", "Destination")));
+        Assert.Equal("AWS::SQS::Queue", Template.TypeOf("DailyMitzvahBotFailureQueue"));
+        Assert.Contains("sqs:SendMessage", GrantedActions(Bot)["DailyMitzvahBotFailureQueue"]);
+    }
+
+    [Fact]
+    public void The_dashboard_shows_sent_and_failed_per_day_and_subscribers()
+    {
+        Assert.Equal("AWS::CloudWatch::Dashboard", Template.TypeOf("OperatorDashboard"));
+        var body = Yaml.SubText(Template.Properties("OperatorDashboard")["DashboardBody"])!;
+
+        using var dashboard = JsonDocument.Parse(System.Text.RegularExpressions.Regex.Replace(body, @"\$\{[^}]+\}", "x"));
+        var metrics = dashboard.RootElement.GetProperty("widgets").EnumerateArray()
+            .Where(w => w.GetProperty("type").GetString() == "metric")
+            .SelectMany(w => w.GetProperty("properties").GetProperty("metrics").EnumerateArray())
+            .Select(m => m[1].GetString())
+            .ToList();
+        Assert.Contains("Sent", metrics);
+        Assert.Contains("Failed", metrics);
+        Assert.Contains("Eligible", metrics);
+        Assert.Contains("\"period\": 86400", body, StringComparison.Ordinal);
+        Assert.Contains("${AWS::StackName}", body, StringComparison.Ordinal);
+    }
+
     private static Type ResolveHandlerType(string handler, out string methodName)
     {
         var parts = handler.Split("::");
@@ -417,6 +574,16 @@ public sealed class SamTemplateTests
     /// <summary>Asserts a function's inline policies grant exactly these actions per resource, nothing with a wildcard.</summary>
     private static void AssertGrants(string function, Dictionary<string, string[]> expected)
     {
+        var granted = GrantedActions(function);
+        Assert.All(granted.Values.SelectMany(a => a), a => Assert.DoesNotContain("*", a, StringComparison.Ordinal));
+        Assert.Equal(
+            expected.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value.Order(StringComparer.Ordinal))}"),
+            granted.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+    }
+
+    /// <summary>The actions a function's inline policies grant, per resource of this stack.</summary>
+    private static Dictionary<string, SortedSet<string>> GrantedActions(string function)
+    {
         var granted = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var policy in Yaml.List(Template.FunctionProperty(function, "Policies"), $"{function}.Policies"))
         {
@@ -429,7 +596,7 @@ public sealed class SamTemplateTests
                 foreach (var resource in resources)
                 {
                     var name = ResourceName(resource);
-                    Assert.True(name is not null, $"{function}: a statement grants {string.Join(", ", actions)} on a resource that is not a table of this stack.");
+                    Assert.True(name is not null, $"{function}: a statement grants {string.Join(", ", actions)} on a resource that is not one of this stack.");
                     if (!granted.TryGetValue(name, out var set))
                     {
                         granted[name] = set = new SortedSet<string>(StringComparer.Ordinal);
@@ -440,10 +607,7 @@ public sealed class SamTemplateTests
             }
         }
 
-        Assert.All(granted.Values.SelectMany(a => a), a => Assert.DoesNotContain("*", a, StringComparison.Ordinal));
-        Assert.Equal(
-            expected.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value.Order(StringComparer.Ordinal))}"),
-            granted.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => $"{e.Key}: {string.Join(" ", e.Value)}"));
+        return granted;
     }
 
     /// <summary>"Table" for <c>!GetAtt Table.Arn</c>, "Table/index/name" for <c>!Sub ${Table.Arn}/index/name</c>.</summary>

@@ -30,6 +30,10 @@ internal static partial class TemplateReferenceChecker
         ["AWS::SQS::Queue"] = ["Arn", "QueueName", "QueueUrl"],
         ["AWS::Scheduler::Schedule"] = ["Arn"],
         ["AWS::Logs::LogGroup"] = ["Arn"],
+        ["AWS::SNS::Topic"] = ["TopicArn", "TopicName"],
+        ["AWS::SNS::Subscription"] = ["Arn"],
+        ["AWS::CloudWatch::Alarm"] = ["Arn"],
+        ["AWS::CloudWatch::Dashboard"] = [],
     };
 
     /// <summary>One line per unresolvable reference, naming where it is; empty when all resolve.</summary>
@@ -43,6 +47,14 @@ internal static partial class TemplateReferenceChecker
         refTargets.UnionWith(PseudoParameters);
 
         var problems = new List<string>();
+        var conditions = (Yaml.Get(template.Root, "Conditions") as Dictionary<string, object?>)?.Keys.ToHashSet(StringComparer.Ordinal) ?? [];
+        foreach (var (logicalId, resource) in template.Resources)
+        {
+            if (Yaml.Get(resource, "Condition") is { } condition && (condition is not string name || !conditions.Contains(name)))
+            {
+                problems.Add($"Resources: {logicalId}: Condition {condition} names no condition");
+            }
+        }
 
         string? GetAttProblem(string resource, string attribute)
         {
@@ -78,6 +90,18 @@ internal static partial class TemplateReferenceChecker
                 else if (map.ContainsKey("Ref") && Yaml.RefName(map) is null)
                 {
                     problems.Add($"{section}: Ref with a non-string target");
+                }
+
+                if (map.TryGetValue("Fn::If", out var branches) &&
+                    (branches is not List<object?> { Count: 3 } parts || parts[0] is not string ifName || !conditions.Contains(ifName)))
+                {
+                    problems.Add($"{section}: Fn::If names no condition (or is malformed)");
+                }
+
+                // !Condition X (an IAM statement's Condition is a map among other keys, never a lone string).
+                if (map.TryGetValue("Condition", out var used) && used is string usedName && !conditions.Contains(usedName))
+                {
+                    problems.Add($"{section}: Condition {used} names no condition");
                 }
 
                 if (Yaml.GetAtt(map) is var (resource, attribute))

@@ -89,13 +89,44 @@ public sealed class TemplateReferenceCheckerTests
     {
         var template = SamTemplate.Parse(Base + """
 
-              Topic:
-                Type: AWS::SNS::Topic
+              Stream:
+                Type: AWS::Kinesis::Stream
             Outputs:
               T:
-                Value: !GetAtt Topic.TopicArn
+                Value: !GetAtt Stream.Arn
             """);
 
-        Assert.Contains(TemplateReferenceChecker.Check(template), p => p.Contains("attributes of AWS::SNS::Topic", StringComparison.Ordinal));
+        Assert.Contains(TemplateReferenceChecker.Check(template), p => p.Contains("attributes of AWS::Kinesis::Stream", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("HasOrigin", "!If [HasOrigin, a, b]", true)]
+    [InlineData("Missing", "!If [HasOrigin, a, b]", false)]
+    [InlineData("HasOrigin", "!If [Missing, a, b]", false)]
+    public void Conditions_used_by_resources_and_Fn_If_must_be_declared(string resourceCondition, string value, bool valid)
+    {
+        var template = SamTemplate.Parse(Base.Replace("Globals:", """
+            Conditions:
+              HasOrigin: !Not [!Equals [!Ref Origin, ""]]
+            Globals:
+            """, StringComparison.Ordinal) + $"""
+
+              Subscription:
+                Type: AWS::SNS::Subscription
+                Condition: {resourceCondition}
+                Properties:
+                  Endpoint: {value}
+            """);
+
+        var problems = TemplateReferenceChecker.Check(template);
+
+        if (valid)
+        {
+            Assert.Empty(problems);
+        }
+        else
+        {
+            Assert.Contains(problems, p => p.Contains("names no condition", StringComparison.Ordinal));
+        }
     }
 }

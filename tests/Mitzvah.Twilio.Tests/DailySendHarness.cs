@@ -49,7 +49,7 @@ internal sealed class DailySendHarness : IAsyncDisposable
         new(await LoopbackTwilio.StartAsync(options));
 
     /// <summary>A fresh container on the shared file, clock and loopback; disposed with the harness unless disposed earlier.</summary>
-    public ServiceProvider BuildServices(int concurrency = 8, Action<TwilioOptions>? twilio = null, int maxAttempts = 3)
+    public ServiceProvider BuildServices(int concurrency = 8, Action<TwilioOptions>? twilio = null, int maxAttempts = 3, Action<SendOptions>? send = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -69,6 +69,7 @@ internal sealed class DailySendHarness : IAsyncDisposable
             options.BaseDelay = TimeSpan.FromMilliseconds(10);
             options.MaxDelay = TimeSpan.FromSeconds(2);
             options.Lease = Lease;
+            send?.Invoke(options);
         });
         services.Configure<TwilioOptions>(options =>
         {
@@ -100,6 +101,9 @@ internal sealed class DailySendHarness : IAsyncDisposable
 
     public static Task<SendSummary> RunAsync(IServiceProvider services, IProgress<SendProgress>? progress = null, CancellationToken cancellationToken = default) =>
         services.GetRequiredService<DailySendService>().RunAsync(new SendRequest(Date: TestMessengers.SendDay), progress, cancellationToken);
+
+    public static Task<SendSummary> RunAsync(IServiceProvider services, SendRequest request, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<DailySendService>().RunAsync(request, cancellationToken: cancellationToken);
 
     public async Task<DeliveryRecord> RecordOfAsync(string phone) =>
         await Ledger.GetAsync(TestMessengers.SendDay, phone) ?? throw new InvalidOperationException($"No ledger item for {phone}.");

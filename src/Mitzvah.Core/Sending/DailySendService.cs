@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -25,9 +26,18 @@ namespace Mitzvah.Core.Sending;
 /// Every wait and the run's duration go through the injected <see cref="TimeProvider"/>, so a fake clock drives them.
 /// Thread-safe; runs may overlap.
 /// </para>
+/// <para>
+/// A run given a <see cref="SendRequest.Deadline"/> stops claiming recipients and starting back-offs once the deadline
+/// is within <see cref="SendOptions.DeadlineMargin"/>; the sends in flight finish and are recorded. A recipient whose
+/// retries were cut short is left failed (not permanently), so nothing is sent twice and a later run serves everyone
+/// this one did not.
+/// </para>
 /// </remarks>
 public sealed partial class DailySendService
 {
+    /// <summary>The ledger's error code of a claim released because the run's deadline came near.</summary>
+    private const string DeadlineErrorCode = "deadline";
+
     private readonly DeliveryPlanner _planner;
     private readonly DailyMessageComposer _composer;
     private readonly StudyClock _clock;
@@ -107,7 +117,8 @@ public sealed partial class DailySendService
             }
             else
             {
-                await SendToAllAsync(message, tally, progress, cancellationToken).ConfigureAwait(false);
+                var stopAt = request.Deadline - _options.DeadlineMargin;
+                await SendToAllAsync(message, tally, stopAt, progress, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -128,22 +139,30 @@ public sealed partial class DailySendService
             tally.OptedOut,
             tally.Invalid,
             tally.TemplateRequired,
-            (long)_time.GetElapsedTime(started).TotalMilliseconds);
+            (long)_time.GetElapsedTime(started).TotalMilliseconds,
+            tally.Stopped,
+            tally.Remaining);
+        if (summary.StoppedAtDeadline)
+        {
+            LogStoppedAtDeadline(_logger, summary.Remaining);
+        }
+
         LogSummary(_logger, summary.ToJson());
         return summary;
     }
 
-    private async Task SendToAllAsync(DailyMessage message, Tally tally, IProgress<SendProgress>? progress, CancellationToken cancellationToken)
+    private async Task SendToAllAsync(DailyMessage message, Tally tally, DateTimeOffset? stopAt, IProgress<SendProgress>? progress, CancellationToken cancellationToken)
     {
         var total = await _recipients.CountAsync(cancellationToken).ConfigureAwait(false);
         var limit = new AdaptiveLimit(_options.Concurrency);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(_recipients.ListAsync(cancellationToken), parallel, async (phone, ct) =>
+        var recipients = UntilStopAsync(_recipients.ListAsync(cancellationToken), tally, stopAt, cancellationToken);
+        await Parallel.ForEachAsync(recipients, parallel, async (phone, ct) =>
         {
             Interlocked.Increment(ref tally.Eligible);
             try
             {
-                await ServeAsync(phone, message, tally, limit, ct).ConfigureAwait(false);
+                await ServeAsync(phone, message, tally, limit, stopAt, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -156,9 +175,43 @@ public sealed partial class DailySendService
             var done = Interlocked.Increment(ref tally.Done);
             progress?.Report(new SendProgress(done, Math.Max(total, done), Interlocked.Read(ref tally.Sent), Interlocked.Read(ref tally.Failed)));
         }).ConfigureAwait(false);
+
+        if (tally.Stopped)
+        {
+            // The listing stopped early: the recipients it never yielded are counted from the store's count.
+            var unreached = Math.Max(0, total - tally.Eligible);
+            tally.Eligible += unreached;
+            tally.Remaining += unreached;
+        }
     }
 
-    private async Task ServeAsync(string phone, DailyMessage message, Tally tally, AdaptiveLimit limit, CancellationToken cancellationToken)
+    /// <summary>Yields recipients until the stop time; each is claimed as soon as it is yielded, so nobody past it is.</summary>
+    private async IAsyncEnumerable<string> UntilStopAsync(IAsyncEnumerable<string> recipients, Tally tally, DateTimeOffset? stopAt, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var phone in recipients.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (IsStopping(tally, stopAt))
+            {
+                yield break;
+            }
+
+            yield return phone;
+        }
+    }
+
+    /// <summary>Whether the stop time has come; once it has, the run says it stopped at its deadline.</summary>
+    private bool IsStopping(Tally tally, DateTimeOffset? stopAt)
+    {
+        if (stopAt is not { } at || _time.GetUtcNow() < at)
+        {
+            return false;
+        }
+
+        tally.Stopped = true;
+        return true;
+    }
+
+    private async Task ServeAsync(string phone, DailyMessage message, Tally tally, AdaptiveLimit limit, DateTimeOffset? stopAt, CancellationToken cancellationToken)
     {
         var claim = await _ledger.TryClaimAsync(message.Date, phone, _time.GetUtcNow(), _options.Lease, cancellationToken).ConfigureAwait(false);
         if (claim is null)
@@ -185,7 +238,13 @@ public sealed partial class DailySendService
         {
             // An earlier attempt's outcome may be unknown (a dead run, a timeout): ask the provider before sending again.
             var since = _time.GetUtcNow() - (_options.Lease * claim.Attempts) - TimeSpan.FromDays(1);
-            var (known, found) = await FindEarlierSendAsync(phone, message, since, limit, cancellationToken).ConfigureAwait(false);
+            var (known, found) = await FindEarlierSendAsync(phone, message, since, limit, () => IsStopping(tally, stopAt), cancellationToken).ConfigureAwait(false);
+            if (!known && IsStopping(tally, stopAt))
+            {
+                await LeaveForLaterRunAsync(phone, message, claim, tally, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
             if (!known)
             {
                 // Sending now could duplicate a message the provider already took; a later run asks again.
@@ -203,7 +262,13 @@ public sealed partial class DailySendService
             }
         }
 
-        var outcome = await SendWithRetriesAsync(phone, message, limit, cancellationToken).ConfigureAwait(false);
+        var (outcome, cutShort) = await SendWithRetriesAsync(phone, message, limit, () => IsStopping(tally, stopAt), cancellationToken).ConfigureAwait(false);
+        if (cutShort)
+        {
+            await LeaveForLaterRunAsync(phone, message, claim, tally, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
         var now = _time.GetUtcNow();
         if (outcome.Accepted)
         {
@@ -221,8 +286,16 @@ public sealed partial class DailySendService
         await RecordFailureAsync(phone, outcome, tally, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Asks the provider, retrying like a send; <c>Known</c> is false when it never answered.</summary>
-    private async Task<(bool Known, string? MessageId)> FindEarlierSendAsync(string phone, DailyMessage message, DateTimeOffset since, AdaptiveLimit limit, CancellationToken cancellationToken)
+    /// <summary>Releases a claim whose retries the deadline cut short: failed, not permanently, so the next run takes it at once.</summary>
+    private async Task LeaveForLaterRunAsync(string phone, DailyMessage message, DeliveryRecord claim, Tally tally, CancellationToken cancellationToken)
+    {
+        await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, DeadlineErrorCode, permanent: false, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref tally.Remaining);
+        LogLeftForLaterRun(_logger, PhoneMask.Mask(phone));
+    }
+
+    /// <summary>Asks the provider, retrying like a send until <paramref name="stopping"/>; <c>Known</c> is false when it never answered.</summary>
+    private async Task<(bool Known, string? MessageId)> FindEarlierSendAsync(string phone, DailyMessage message, DateTimeOffset since, AdaptiveLimit limit, Func<bool> stopping, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -241,7 +314,7 @@ public sealed partial class DailySendService
                 limit.Exit(ticket, rateLimited: false);
             }
 
-            if (attempt >= _options.MaxAttempts || Backoff(attempt, null) is not { } delay)
+            if (attempt >= _options.MaxAttempts || stopping() || Backoff(attempt, null) is not { } delay)
             {
                 LogLookupFailed(_logger, PhoneMask.Mask(phone), attempt, failure.GetType().Name, failure.Message);
                 return (false, null);
@@ -253,7 +326,7 @@ public sealed partial class DailySendService
 
     private async Task SendTestAsync(string phone, DailyMessage message, Tally tally, CancellationToken cancellationToken)
     {
-        var outcome = await SendWithRetriesAsync(phone, message, new AdaptiveLimit(1), cancellationToken).ConfigureAwait(false);
+        var (outcome, _) = await SendWithRetriesAsync(phone, message, new AdaptiveLimit(1), static () => false, cancellationToken).ConfigureAwait(false);
         if (outcome.Accepted)
         {
             tally.Sent++;
@@ -287,7 +360,8 @@ public sealed partial class DailySendService
         await _recipients.MarkUnreachableAsync(phone, outcome.Failure.Value, outcome.ErrorCode!, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<SendOutcome> SendWithRetriesAsync(string phone, DailyMessage message, AdaptiveLimit limit, CancellationToken cancellationToken)
+    /// <summary>Sends, retrying transient failures; <c>CutShort</c> when a retry was due but <paramref name="stopping"/> said no.</summary>
+    private async Task<(SendOutcome Outcome, bool CutShort)> SendWithRetriesAsync(string phone, DailyMessage message, AdaptiveLimit limit, Func<bool> stopping, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -309,13 +383,18 @@ public sealed partial class DailySendService
 
             if (outcome.Accepted || outcome.Failure is not (SendFailureKind.Transient or SendFailureKind.RateLimited) || attempt >= _options.MaxAttempts)
             {
-                return outcome;
+                return (outcome, false);
             }
 
             var delay = Backoff(attempt, outcome.RetryAfter);
             if (delay is null)
             {
-                return outcome;
+                return (outcome, false);
+            }
+
+            if (stopping())
+            {
+                return (outcome, true);
             }
 
             LogRetrying(_logger, PhoneMask.Mask(phone), outcome.ErrorCode, attempt, (long)delay.Value.TotalMilliseconds);
@@ -357,6 +436,12 @@ public sealed partial class DailySendService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the provider whether {Phone} already got this message ({Attempts} attempts, {Error}: {Detail}); not resent, left for a later run")]
     private static partial void LogLookupFailed(ILogger logger, string phone, int attempts, string error, string detail);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Retries of {Phone} cut short by the run's deadline; left for a later run")]
+    private static partial void LogLeftForLaterRun(ILogger logger, string phone);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped near the run's deadline; {Remaining} recipients left for a later run")]
+    private static partial void LogStoppedAtDeadline(ILogger logger, long remaining);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sent to {Phone}, but the claim had been taken over by another run (the lease is too short)")]
     private static partial void LogClaimLost(ILogger logger, string phone);
 
@@ -372,5 +457,7 @@ public sealed partial class DailySendService
         public long OptedOut;
         public long Invalid;
         public long TemplateRequired;
+        public long Remaining;
+        public volatile bool Stopped;
     }
 }

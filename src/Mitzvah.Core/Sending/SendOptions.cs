@@ -21,6 +21,13 @@ public sealed class SendOptions
     /// </summary>
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// How long before a run's <see cref="SendRequest.Deadline"/> it stops claiming recipients and starting back-offs.
+    /// It must cover the longest back-off (<see cref="MaxDelay"/>) plus a send in flight (the messenger's request
+    /// timeout) plus recording it; 60 s by default, which hosts should not go below.
+    /// </summary>
+    public TimeSpan DeadlineMargin { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>The manual trigger's token (<c>SEND_TOKEN</c>); unset disables the trigger.</summary>
     public string? SendToken { get; set; }
 }

@@ -31,6 +31,12 @@ public sealed class SendOptionsValidator : IValidateOptions<SendOptions>
             failures.Add($"Lease ({options.Lease}) must be longer than MaxAttempts x MaxDelay ({options.MaxDelay * options.MaxAttempts}).");
         }
 
+        // A back-off begun just before the stop must end before the deadline, with time left for its send.
+        if (options.DeadlineMargin <= options.MaxDelay)
+        {
+            failures.Add($"DeadlineMargin ({options.DeadlineMargin}) must be longer than MaxDelay ({options.MaxDelay}).");
+        }
+
         if (options.SendToken is { Length: < 16 })
         {
             failures.Add($"{SettingNames.SendToken} must be at least 16 characters long.");

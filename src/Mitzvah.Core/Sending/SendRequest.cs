@@ -10,9 +10,15 @@ namespace Mitzvah.Core.Sending;
 /// UTC at both candidate hours around daylight-saving changes. The later firing on summer days finds everything sent
 /// (or finishes a run that died), so a firing that comes late still serves the day.
 /// </param>
+/// <param name="Deadline">
+/// When the host will stop this run (a function's timeout), if it knows. Within <see cref="SendOptions.DeadlineMargin"/>
+/// of it the run claims nobody new, lets the sends in flight finish and records them, and reports the rest as
+/// <see cref="SendSummary.Remaining"/> for a later run; <see langword="null"/> runs to the end.
+/// </param>
 public sealed record SendRequest(
     DateOnly? Date = null,
     string? TestRecipient = null,
     bool DryRun = false,
     DateTimeOffset? TriggeredAt = null,
-    bool NotBeforeSendHour = false);
+    bool NotBeforeSendHour = false,
+    DateTimeOffset? Deadline = null);

@@ -22,6 +22,12 @@ namespace Mitzvah.Core.Sending;
 /// <param name="Invalid">Of <paramref name="Failed"/>: numbers that cannot receive messages, now marked invalid.</param>
 /// <param name="TemplateRequired">Of <paramref name="Failed"/>: outside WhatsApp's 24-hour window without a template.</param>
 /// <param name="DurationMs">Wall time of the run in milliseconds.</param>
+/// <param name="StoppedAtDeadline">The run stopped claiming recipients because its deadline came near.</param>
+/// <param name="Remaining">
+/// Recipients this run left for a later one because of the deadline: those it never reached and those whose retries
+/// it cut short (left failed, not permanently, so the next run takes them at once). Counted in
+/// <paramref name="Eligible"/>, not in <paramref name="Failed"/>.
+/// </param>
 public sealed record SendSummary(
     DateOnly StudyDate,
     bool Send,
@@ -39,7 +45,9 @@ public sealed record SendSummary(
     long OptedOut,
     long Invalid,
     long TemplateRequired,
-    long DurationMs)
+    long DurationMs,
+    bool StoppedAtDeadline = false,
+    long Remaining = 0)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

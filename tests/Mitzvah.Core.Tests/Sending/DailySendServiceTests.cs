@@ -503,6 +503,93 @@ public sealed class DailySendServiceTests : IDisposable
         Assert.All(summaries, s => Assert.Equal(12, s.Sent + s.AlreadySent + s.InProgressElsewhere));
     }
 
+    [Fact]
+    public async Task Near_its_deadline_a_run_claims_nobody_new_records_its_sends_in_flight_and_a_rerun_serves_the_rest()
+    {
+        var phones = await SeedAsync(10);
+        var margin = TimeSpan.FromSeconds(90);
+        var deadline = _time.GetUtcNow() + margin + TimeSpan.FromSeconds(5);
+        _messenger.Hold();
+        var run = Service(o =>
+        {
+            o.Concurrency = 2;
+            o.DeadlineMargin = margin;
+        }).RunAsync(new SendRequest(Date: Day, Deadline: deadline), cancellationToken: Guard);
+
+        // Two sends are in flight when the stop time (deadline - margin) passes; they answer after it.
+        await _messenger.WaitUntilAsync(m => m.InFlight == 2, Guard);
+        _time.Advance(TimeSpan.FromSeconds(5));
+        _messenger.ReleaseAll();
+        var first = await run;
+
+        Assert.True(first.StoppedAtDeadline);
+        Assert.Equal(2, first.Sent);
+        Assert.Equal(8, first.Remaining);
+        Assert.Equal(10, first.Eligible);
+        Assert.Equal(0, first.Failed);
+        Assert.Equal(2, _messenger.Sends.Count);
+        Assert.All(_messenger.Sends, s => Assert.True(s.Accepted));
+        var records = await _ledger.ListAsync(Day);
+        Assert.Equal(2, records.Count);
+        Assert.All(records, r => Assert.Equal(DeliveryState.Sent, r.State));
+        var json = System.Text.Json.JsonDocument.Parse(first.ToJson()).RootElement;
+        Assert.True(json.GetProperty("stoppedAtDeadline").GetBoolean());
+        Assert.Equal(8, json.GetProperty("remaining").GetInt64());
+
+        var rerun = await RunToEndAsync(Service(o => o.Concurrency = 2), new SendRequest(Date: Day, Deadline: _time.GetUtcNow() + TimeSpan.FromMinutes(15)));
+
+        Assert.False(rerun.StoppedAtDeadline);
+        Assert.Equal(0, rerun.Remaining);
+        Assert.Equal(8, rerun.Sent);
+        Assert.Equal(2, rerun.AlreadySent);
+        Assert.All(phones, phone => Assert.Equal(1, _messenger.CountTo(phone)));
+    }
+
+    [Fact]
+    public async Task A_run_whose_deadline_is_already_within_the_margin_sends_nothing_and_leaves_everyone()
+    {
+        await SeedAsync(3);
+
+        var summary = await RunToEndAsync(Service(), new SendRequest(Date: Day, Deadline: _time.GetUtcNow() + TimeSpan.FromSeconds(59)));
+
+        Assert.True(summary.StoppedAtDeadline);
+        Assert.Equal(3, summary.Remaining);
+        Assert.Equal(3, summary.Eligible);
+        Assert.Equal(0, summary.Sent);
+        Assert.Empty(_messenger.Sends);
+        Assert.Empty(await _ledger.ListAsync(Day));
+    }
+
+    [Fact]
+    public async Task A_retry_due_after_the_stop_time_is_not_started_and_the_recipient_is_left_to_the_next_run()
+    {
+        await SeedAsync(1);
+        var phone = TestPhones.Numbered(1);
+        _messenger.Script(phone, Transient("20503"));
+        var deadline = _time.GetUtcNow() + TimeSpan.FromSeconds(61);
+        _messenger.Hold();
+        var run = Service().RunAsync(new SendRequest(Date: Day, Deadline: deadline), cancellationToken: Guard);
+
+        // The first attempt fails after the stop time: no back-off, no second attempt in this run.
+        await _messenger.WaitUntilAsync(m => m.InFlight == 1, Guard);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _messenger.ReleaseAll();
+        var first = await run;
+
+        Assert.True(first.StoppedAtDeadline);
+        Assert.Equal(1, first.Remaining);
+        Assert.Equal(0, first.Failed);
+        Assert.Empty(_time.Delays);
+        Assert.Single(_messenger.Sends);
+        await AssertFailedAsync(phone, "deadline", permanent: false);
+
+        var rerun = await RunToEndAsync(Service());
+
+        Assert.Equal(1, rerun.Sent);
+        Assert.Equal(1, _messenger.CountTo(phone));
+        Assert.Equal(DeliveryState.Sent, (await _ledger.GetAsync(Day, phone))?.State);
+    }
+
     private static DailyMessage MessageFor(DateOnly date)
     {
         var planner = new DeliveryPlanner(StudyCycle.Default, Options.Create(new ScheduleOptions()));

@@ -34,6 +34,15 @@ public sealed class SendOptionsValidatorTests
     }
 
     [Fact]
+    public void A_deadline_margin_no_longer_than_the_longest_back_off_is_refused()
+    {
+        var result = new SendOptionsValidator().Validate(null, new SendOptions { MaxDelay = TimeSpan.FromSeconds(30), DeadlineMargin = TimeSpan.FromSeconds(30) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("DeadlineMargin", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_short_send_token_is_refused()
     {
         var result = new SendOptionsValidator().Validate(null, new SendOptions { SendToken = "short" });
