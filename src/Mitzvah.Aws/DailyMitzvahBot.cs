@@ -12,7 +12,7 @@ using Mitzvah.Twilio;
 namespace Mitzvah.Aws;
 
 /// <summary>
-/// Lambda handler of the daily run (<c>Mitzvah.Aws::Mitzvah.Aws.DailyMitzvahBot::Handle</c>). Accepts:
+/// Lambda function of the daily run (<c>MITZVAH_FUNCTION=daily</c>). Accepts:
 /// <list type="bullet">
 /// <item>the EventBridge Scheduler input <c>{"scheduledTime":"…"}</c> (or <c>{}</c>): today's run, for the date in
 /// the send zone at the scheduled time;</item>
@@ -22,7 +22,7 @@ namespace Mitzvah.Aws;
 /// </list>
 /// Returns the run summary as JSON (for a Function URL, inside the Function URL response).
 /// </summary>
-public sealed class DailyMitzvahBot : IDisposable
+public sealed class DailyMitzvahBot : ILambdaHandler
 {
     private static readonly string[] EventFields = ["scheduledTime", ManualSendFields.TestDate, ManualSendFields.TestRecipient, ManualSendFields.DryRun];
 
@@ -31,12 +31,7 @@ public sealed class DailyMitzvahBot : IDisposable
     private readonly EndpointRouter _router;
     private readonly IPhoneNumberNormalizer _phones;
 
-    /// <summary>Cold start: reads the environment and fails with a message naming any missing or bad variable.</summary>
-    public DailyMitzvahBot()
-        : this(new ConfigurationBuilder().AddEnvironmentVariables().Build(), null)
-    {
-    }
-
+    /// <summary>Cold start: fails with an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming any missing or bad setting.</summary>
     internal DailyMitzvahBot(IConfiguration configuration, Action<IServiceCollection>? overrides)
     {
         _services = LambdaServices.Build(configuration, overrides);
@@ -48,17 +43,21 @@ public sealed class DailyMitzvahBot : IDisposable
     /// <summary>Environment variables the template must set for this function.</summary>
     public static IReadOnlyList<string> RequiredSettings { get; } =
     [
+        LambdaFunctions.SettingName,
         DynamoDbSettingNames.SubscribersTable, DynamoDbSettingNames.ConsentHistoryTable, DynamoDbSettingNames.DeliveriesTable,
         TwilioSettingNames.TwilioAccountSid, TwilioSettingNames.TwilioAuthToken, TwilioSettingNames.TwilioWhatsAppNumber,
     ];
 
-    /// <summary>Lambda entry point.</summary>
+    /// <summary>Serves one invocation.</summary>
+    /// <param name="input">The event.</param>
+    /// <param name="context">The invocation's id and deadline (the run does not yet stop early for the deadline).</param>
     /// <exception cref="ArgumentException">
     /// A scheduler or direct-invoke event is not JSON, has an unknown field or a bad value; the message says which,
     /// and nothing is sent. (A Function URL request is answered 400 instead.)
     /// </exception>
-    public async Task<Stream> Handle(Stream input)
+    public async Task<Stream> Handle(Stream input, InvocationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         using var document = await LambdaEvent.TryReadAsync(input).ConfigureAwait(false)
             ?? throw new ArgumentException("The event is not valid JSON.", nameof(input));
         var root = document.RootElement;
