@@ -19,6 +19,20 @@ internal static class LambdaBootstrap
     public static async Task<int> RunAsync(string runtimeApi, IConfiguration configuration, Func<IConfiguration, ILambdaHandler> create)
     {
         using var runtime = new LambdaRuntimeClient(runtimeApi);
+        try
+        {
+            return await ServeAllAsync(runtime, configuration, create).ConfigureAwait(false);
+        }
+        catch (HttpRequestException exception)
+        {
+            // Lambda is shutting the environment down (or never was there): nothing is left to serve or report to.
+            await Console.Error.WriteLineAsync($"The Runtime API is gone: {exception.Message}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static async Task<int> ServeAllAsync(LambdaRuntimeClient runtime, IConfiguration configuration, Func<IConfiguration, ILambdaHandler> create)
+    {
         ILambdaHandler handler;
         try
         {
@@ -36,19 +50,10 @@ internal static class LambdaBootstrap
 
         using (handler)
         {
-            try
+            while (true)
             {
-                while (true)
-                {
-                    var invocation = await runtime.NextAsync().ConfigureAwait(false);
-                    await ServeAsync(runtime, handler, invocation).ConfigureAwait(false);
-                }
-            }
-            catch (HttpRequestException exception)
-            {
-                // Lambda is shutting the environment down (or never was there): nothing is left to serve.
-                await Console.Error.WriteLineAsync($"The Runtime API is gone: {exception.Message}").ConfigureAwait(false);
-                return 1;
+                var invocation = await runtime.NextAsync().ConfigureAwait(false);
+                await ServeAsync(runtime, handler, invocation).ConfigureAwait(false);
             }
         }
     }
