@@ -11,21 +11,16 @@ using Mitzvah.Twilio;
 namespace Mitzvah.Aws;
 
 /// <summary>
-/// Lambda handler of the public Function URL (<c>Mitzvah.Aws::Mitzvah.Aws.ConsentHandler::Handle</c>): every Core
+/// Lambda function of the public Function URL (<c>MITZVAH_FUNCTION=consent</c>): every Core
 /// route through its <see cref="EndpointRouter"/>; the URL's root is the consent endpoint (the WhatsApp webhook and
 /// the web opt-in form).
 /// </summary>
-public sealed class ConsentHandler : IDisposable
+public sealed class ConsentHandler : ILambdaHandler
 {
     private readonly ServiceProvider _services;
     private readonly EndpointRouter _router;
 
-    /// <summary>Cold start: reads the environment and fails with a message naming any missing or bad variable.</summary>
-    public ConsentHandler()
-        : this(new ConfigurationBuilder().AddEnvironmentVariables().Build(), null)
-    {
-    }
-
+    /// <summary>Cold start: fails with an <see cref="OptionsValidationException"/> naming any missing or bad setting.</summary>
     internal ConsentHandler(IConfiguration configuration, Action<IServiceCollection>? overrides)
     {
         _services = LambdaServices.Build(configuration, services =>
@@ -56,16 +51,18 @@ public sealed class ConsentHandler : IDisposable
     /// <summary>Environment variables the template must set for this function.</summary>
     public static IReadOnlyList<string> RequiredSettings { get; } =
     [
+        LambdaFunctions.SettingName,
         DynamoDbSettingNames.SubscribersTable, DynamoDbSettingNames.ConsentHistoryTable, DynamoDbSettingNames.DeliveriesTable,
         TwilioSettingNames.TwilioAuthToken, TwilioSettingNames.TwilioWhatsAppNumber,
     ];
 
     /// <summary>
     /// Lambda entry point: a Function URL request (payload 2.0) in, a Function URL response out. Any other event, or
-    /// one that cannot be read, is answered 400 and nothing is written.
+    /// one that cannot be read (not JSON included), is answered 400 and nothing is written.
     /// </summary>
-    public async Task<Stream> Handle(Stream input)
+    public async Task<Stream> Handle(Stream input, InvocationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         using var document = await LambdaEvent.TryReadAsync(input).ConfigureAwait(false);
         if (document is null)
         {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Sending;
@@ -12,7 +13,7 @@ using Mitzvah.Twilio;
 namespace Mitzvah.Aws;
 
 /// <summary>
-/// Lambda handler of the daily run (<c>Mitzvah.Aws::Mitzvah.Aws.DailyMitzvahBot::Handle</c>). Accepts:
+/// Lambda function of the daily run (<c>MITZVAH_FUNCTION=daily</c>). Accepts:
 /// <list type="bullet">
 /// <item>the EventBridge Scheduler input <c>{"scheduledTime":"…"}</c> (or <c>{}</c>): today's run, for the date in
 /// the send zone at the scheduled time;</item>
@@ -22,7 +23,7 @@ namespace Mitzvah.Aws;
 /// </list>
 /// Returns the run summary as JSON (for a Function URL, inside the Function URL response).
 /// </summary>
-public sealed class DailyMitzvahBot : IDisposable
+public sealed class DailyMitzvahBot : ILambdaHandler
 {
     private static readonly string[] EventFields = ["scheduledTime", ManualSendFields.TestDate, ManualSendFields.TestRecipient, ManualSendFields.DryRun];
 
@@ -30,35 +31,45 @@ public sealed class DailyMitzvahBot : IDisposable
     private readonly DailySendService _send;
     private readonly EndpointRouter _router;
     private readonly IPhoneNumberNormalizer _phones;
+    private readonly TimeProvider _time;
+    private readonly string _metricsNamespace;
+    private readonly string _functionName;
 
-    /// <summary>Cold start: reads the environment and fails with a message naming any missing or bad variable.</summary>
-    public DailyMitzvahBot()
-        : this(new ConfigurationBuilder().AddEnvironmentVariables().Build(), null)
-    {
-    }
-
+    /// <summary>Cold start: fails with an <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming any missing or bad setting.</summary>
     internal DailyMitzvahBot(IConfiguration configuration, Action<IServiceCollection>? overrides)
     {
         _services = LambdaServices.Build(configuration, overrides);
         _send = _services.GetRequiredService<DailySendService>();
         _router = _services.GetRequiredService<EndpointRouter>();
         _phones = _services.GetRequiredService<IPhoneNumberNormalizer>();
+        _time = _services.GetRequiredService<TimeProvider>();
+        _metricsNamespace = configuration.Text(EmbeddedMetrics.NamespaceSetting) ?? EmbeddedMetrics.DefaultNamespace;
+        _functionName = configuration.Text("AWS_LAMBDA_FUNCTION_NAME") ?? "DailyMitzvahBot";
     }
 
     /// <summary>Environment variables the template must set for this function.</summary>
     public static IReadOnlyList<string> RequiredSettings { get; } =
     [
+        LambdaFunctions.SettingName,
         DynamoDbSettingNames.SubscribersTable, DynamoDbSettingNames.ConsentHistoryTable, DynamoDbSettingNames.DeliveriesTable,
         TwilioSettingNames.TwilioAccountSid, TwilioSettingNames.TwilioAuthToken, TwilioSettingNames.TwilioWhatsAppNumber,
     ];
 
-    /// <summary>Lambda entry point.</summary>
+    /// <summary>Serves one invocation.</summary>
+    /// <param name="input">The event.</param>
+    /// <param name="context">The invocation's id and deadline: the run stops claiming recipients before it.</param>
     /// <exception cref="ArgumentException">
     /// A scheduler or direct-invoke event is not JSON, has an unknown field or a bad value; the message says which,
     /// and nothing is sent. (A Function URL request is answered 400 instead.)
     /// </exception>
-    public async Task<Stream> Handle(Stream input)
+    /// <exception cref="TimeoutException">
+    /// The run stopped at the deadline with recipients not yet served. Failing the invocation makes Lambda retry it
+    /// (an asynchronous invoke, as the scheduler's), and the retry serves the rest: the ledger keeps anyone from
+    /// receiving the message twice. The summary and its metrics are written first.
+    /// </exception>
+    public async Task<Stream> Handle(Stream input, InvocationContext context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         using var document = await LambdaEvent.TryReadAsync(input).ConfigureAwait(false)
             ?? throw new ArgumentException("The event is not valid JSON.", nameof(input));
         var root = document.RootElement;
@@ -67,7 +78,14 @@ public sealed class DailyMitzvahBot : IDisposable
             return await FunctionUrlRequest.ServeAsync(root, _router, RoutePaths.Send).ConfigureAwait(false);
         }
 
-        var summary = await _send.RunAsync(ToSendRequest(root)).ConfigureAwait(false);
+        var summary = await _send.RunAsync(ToSendRequest(root) with { Deadline = context.Deadline }).ConfigureAwait(false);
+        EmbeddedMetrics.Write(summary, _metricsNamespace, _functionName, _time.GetUtcNow());
+        if (summary.StoppedAtDeadline)
+        {
+            throw new TimeoutException(
+                $"The run stopped before the function's deadline with {summary.Remaining} recipient(s) not yet served; a retry serves them, and nobody receives the message twice.");
+        }
+
         return new MemoryStream(Encoding.UTF8.GetBytes(summary.ToJson()));
     }
 

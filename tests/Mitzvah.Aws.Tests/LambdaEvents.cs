@@ -9,10 +9,18 @@ internal static class LambdaEvents
 {
     public static string Read(string name) => File.ReadAllText(Path.Combine(RepositoryPaths.Root, "aws", "events", name));
 
-    public static async Task<JsonElement> InvokeAsync(Func<Stream, Task<Stream>> handler, string eventJson)
+    /// <summary>A context as the Runtime API would give it: a fresh request id, 30 seconds to go.</summary>
+    public static InvocationContext Context() => new()
+    {
+        RequestId = Guid.NewGuid().ToString(),
+        Deadline = DateTimeOffset.UtcNow.AddMinutes(15),
+        InvokedFunctionArn = "arn:aws:lambda:us-east-1:123456789012:function:mitzvah-test:live",
+    };
+
+    public static async Task<JsonElement> InvokeAsync(Func<Stream, InvocationContext, Task<Stream>> handler, string eventJson)
     {
         await using var input = new MemoryStream(Encoding.UTF8.GetBytes(eventJson));
-        await using var output = await handler(input);
+        await using var output = await handler(input, Context());
         using var reader = new StreamReader(output);
         return JsonDocument.Parse(await reader.ReadToEndAsync()).RootElement.Clone();
     }

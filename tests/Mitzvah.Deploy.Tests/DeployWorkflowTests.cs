@@ -164,9 +164,12 @@ public sealed class DeployWorkflowTests
         Assert.Contains("StackStatus", scripts, StringComparison.Ordinal);
         Assert.Contains("*ROLLBACK*", scripts, StringComparison.Ordinal);
         Assert.Contains($"dotnet publish src/Mitzvah.Aws -c Release -r {runtimeIdentifier} --self-contained false", scripts, StringComparison.Ordinal);
-        // The Lambda runtime starts the class library from its runtimeconfig.json, which the project itself writes.
+        // The runtime runs `dotnet exec <Handler>.dll`: the project is a program, and the package is checked to hold it.
         var project = System.Xml.Linq.XDocument.Load(Path.Combine(Mitzvah.Testing.StandIns.RepositoryPaths.Root, "src", "Mitzvah.Aws", "Mitzvah.Aws.csproj"));
-        Assert.Equal("true", project.Descendants("GenerateRuntimeConfigurationFiles").Single().Value);
+        Assert.Equal("Exe", project.Descendants("OutputType").Single().Value);
+        var handler = Assert.IsType<string>(SamTemplate.Current.FunctionProperty("DailyMitzvahBot", "Handler"));
+        Assert.Contains($"artifacts/lambda/{handler}.dll", scripts, StringComparison.Ordinal);
+        Assert.Contains($"artifacts/lambda/{handler}.runtimeconfig.json", scripts, StringComparison.Ordinal);
         Assert.Contains("update-function-code", scripts, StringComparison.Ordinal);
         Assert.Contains("--publish", scripts, StringComparison.Ordinal);
         Assert.Contains("LastUpdateStatus", scripts, StringComparison.Ordinal);

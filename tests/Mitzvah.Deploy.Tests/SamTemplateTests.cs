@@ -19,7 +19,7 @@ public sealed class SamTemplateTests
         "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER", "WHATSAPP_TEMPLATE_SID",
         "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_STATUS_CALLBACK_URL", "RECIPIENTS", "WEBHOOK_TOKEN",
         "PUBLIC_CONSENT_URL", "SEND_TOKEN", "MITZVAH_SEND_CONCURRENCY", "MITZVAH_TIME_ZONE", "MITZVAH_IN_ISRAEL",
-        "MITZVAH_SKIP_REST_DAYS", EmbeddedMetrics.NamespaceSetting,
+        "MITZVAH_SKIP_REST_DAYS", EmbeddedMetrics.NamespaceSetting, LambdaFunctions.SettingName,
     };
 
     private static readonly string[] SecretSettings = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WEBHOOK_TOKEN", "SEND_TOKEN"];
@@ -51,19 +51,27 @@ public sealed class SamTemplateTests
 
     [Theory]
     [MemberData(nameof(Functions))]
-    public void Handler_names_a_public_Task_of_Stream_method_taking_a_Stream(string function, Type expectedType)
+    public void Handler_is_the_executable_assembly_and_MITZVAH_FUNCTION_selects_the_function(string function, Type expectedType)
     {
         var handler = Assert.IsType<string>(Template.FunctionProperty(function, "Handler"));
+        var selected = Yaml.Text(Template.FunctionEnvironment(function), LambdaFunctions.SettingName);
 
-        var type = ResolveHandlerType(handler, out var methodName);
+        // Without ':' the runtime runs `dotnet exec <Handler>.dll`, which must be a program serving the Runtime API.
+        Assert.DoesNotContain(':', handler);
+        Assert.Equal(HandlerAssembly.GetName().Name, handler);
+        Assert.NotNull(HandlerAssembly.EntryPoint);
+        Assert.NotNull(selected);
+        Assert.True(LambdaFunctions.HandlerTypes.ContainsKey(selected), $"{function}: {LambdaFunctions.SettingName}={selected} selects no function.");
+        Assert.Equal(expectedType, LambdaFunctions.HandlerTypes[selected]);
+    }
 
-        Assert.Equal(expectedType, type);
-        Assert.True(type.IsPublic && !type.IsAbstract, $"{type} must be a public concrete type.");
-        Assert.NotNull(type.GetConstructor(Type.EmptyTypes));
-        var methods = type.GetMethods(BindingFlags.Public | BindingFlags.Instance).Where(m => m.Name == methodName).ToList();
-        var method = Assert.Single(methods);
-        Assert.Equal(typeof(Task<Stream>), method.ReturnType);
-        Assert.Equal([typeof(Stream)], method.GetParameters().Select(p => p.ParameterType));
+    [Fact]
+    public void Each_function_selects_a_different_handler()
+    {
+        var selected = new[] { Bot, Consent }.Select(f => Yaml.Text(Template.FunctionEnvironment(f), LambdaFunctions.SettingName)).ToList();
+
+        Assert.Equal(selected.Count, selected.Distinct(StringComparer.Ordinal).Count());
+        Assert.Null(Yaml.Text(Template.GlobalFunction, "Environment", "Variables", LambdaFunctions.SettingName));
     }
 
     [Theory]

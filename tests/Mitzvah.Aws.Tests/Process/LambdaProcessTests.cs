@@ -1,0 +1,259 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+using Mitzvah.DynamoDb;
+using Mitzvah.Testing.Consent;
+using Mitzvah.Testing.Lambda;
+
+namespace Mitzvah.Aws.Tests.Process;
+
+/// <summary>
+/// The published package started as Lambda's <c>dotnet10</c> runtime starts it, serving events from a Runtime API
+/// stand-in, with DynamoDB = dynalite and Twilio = Prism. What no in-process test can see: that the package starts at
+/// all, and how it answers the Runtime API.
+/// </summary>
+[Collection(SharedLambdaPackage.Name)]
+public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standIns)
+{
+    private const string FunctionUrlHost = "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws";
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public async Task The_consent_function_answers_its_health_check_with_200()
+    {
+        await using var function = await StartAsync(LambdaFunctions.Consent, await standIns.NewEnvironmentAsync());
+
+        var reply = await function.InvokeAsync(LambdaEvents.Read("consent-get.json"));
+
+        var response = reply.Json();
+        Assert.Equal(200, response.GetProperty("statusCode").GetInt32());
+        Assert.Contains("\"status\":\"ok\"", response.GetProperty("body").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_signed_webhook_subscribes_the_sender_and_a_forged_one_is_refused()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        await using var function = await StartAsync(LambdaFunctions.Consent, environment);
+        const string phone = "+14155552681";
+
+        var forged = (await function.InvokeAsync(LambdaEvents.Read("consent-form-post-forged.json"))).Json();
+        var signed = (await function.InvokeAsync(SignedJoin(phone))).Json();
+
+        Assert.Equal(403, forged.GetProperty("statusCode").GetInt32());
+        Assert.Equal(200, signed.GetProperty("statusCode").GetInt32());
+        Assert.Contains("<Response><Message>", signed.GetProperty("body").GetString(), StringComparison.Ordinal);
+        var subscriber = await Store(environment).GetAsync(phone);
+        Assert.Equal(ConsentStatus.OptedIn, subscriber?.Status);
+        Assert.Null(await Store(environment).GetAsync("+14155552671"));
+    }
+
+    [Fact]
+    public async Task The_daily_function_sends_once_and_a_second_invocation_finds_it_already_sent()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        const string phone = "+14155552682";
+        await using (var consent = await StartAsync(LambdaFunctions.Consent, environment))
+        {
+            Assert.False((await consent.InvokeAsync(SignedJoin(phone))).IsError);
+        }
+
+        await using var daily = await StartAsync(LambdaFunctions.Daily, environment);
+        var first = await daily.InvokeAsync(LambdaEvents.Read("scheduler.json"));
+        var second = await daily.InvokeAsync(LambdaEvents.Read("scheduler.json"));
+
+        Assert.False(first.IsError, first.Body);
+        Assert.Equal(1, first.Json().GetProperty("sent").GetInt32());
+        Assert.Equal(0, second.Json().GetProperty("sent").GetInt32());
+        Assert.Equal(1, second.Json().GetProperty("alreadySent").GetInt32());
+        var delivery = Assert.Single(await Ledger(environment).ListAsync(new DateOnly(2026, 11, 25)));
+        Assert.Equal(phone, delivery.Phone);
+        Assert.Equal(DeliveryState.Sent, delivery.State);
+    }
+
+    [Fact]
+    public async Task A_run_too_close_to_its_deadline_fails_so_lambda_retries_and_the_retry_serves_everyone_once()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        const string phone = "+14155552683";
+        await using (var consent = await StartAsync(LambdaFunctions.Consent, environment))
+        {
+            Assert.False((await consent.InvokeAsync(SignedJoin(phone))).IsError);
+        }
+
+        var daily = await StartAsync(LambdaFunctions.Daily, environment);
+        RuntimeApiPost stopped, retried;
+        await using (daily)
+        {
+            // Inside the safety margin from the start: nobody may be claimed.
+            stopped = await daily.InvokeAsync(LambdaEvents.Read("scheduler.json"), functionTimeout: TimeSpan.FromSeconds(20));
+            retried = await daily.InvokeAsync(LambdaEvents.Read("scheduler.json"));
+        }
+
+        Assert.Equal("error", stopped.Kind);
+        Assert.Equal("TimeoutException", stopped.Json().GetProperty("errorType").GetString());
+        Assert.Contains("1 recipient(s) not yet served", stopped.Json().GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal(1, retried.Json().GetProperty("sent").GetInt32());
+        Assert.Equal(DeliveryState.Sent, Assert.Single(await Ledger(environment).ListAsync(new DateOnly(2026, 11, 25))).State);
+
+        // Each run published its summary as one embedded-metric line, the stop's included.
+        var metrics = daily.Process.Output.Split('\n').Where(line => line.StartsWith("{\"_aws\"", StringComparison.Ordinal))
+            .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        Assert.Equal(2, metrics.Count);
+        Assert.Equal(1, metrics[0].GetProperty("Remaining").GetInt64());
+        Assert.Equal(0, metrics[0].GetProperty("Sent").GetInt64());
+        Assert.Equal(1, metrics[1].GetProperty("Sent").GetInt64());
+        Assert.All(metrics, line => Assert.Equal(1, line.GetProperty("Heartbeat").GetInt64()));
+    }
+
+    [Theory]
+    [InlineData(LambdaFunctions.Daily, "DELIVERIES_TABLE")]
+    [InlineData(LambdaFunctions.Consent, "SUBSCRIBERS_TABLE")]
+    [InlineData(LambdaFunctions.Daily, "TWILIO_ACCOUNT_SID")]
+    [InlineData(null, LambdaFunctions.SettingName)]
+    public async Task A_missing_setting_is_posted_as_the_init_error_naming_it_and_the_process_exits(string? function, string missing)
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        environment[missing] = null;
+        await using var running = await StartAsync(function, environment);
+
+        var initError = await running.Api.InitError.WaitAsync(ExitTimeout);
+        var exitCode = await running.Process.WaitForExitAsync(ExitTimeout);
+
+        var error = initError.Json();
+        Assert.Equal("OptionsValidationException", error.GetProperty("errorType").GetString());
+        Assert.Equal("OptionsValidationException", initError.ErrorTypeHeader);
+        Assert.Contains(missing, error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Array, error.GetProperty("stackTrace").ValueKind);
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(0, running.Api.Polls);
+    }
+
+    [Fact]
+    public async Task A_failed_invocation_is_posted_as_its_error_and_the_next_invocation_is_served()
+    {
+        // Tables named but not there yet: the run itself fails, not its start-up.
+        var environment = await standIns.NewEnvironmentAsync();
+        var prefix = "t" + Guid.NewGuid().ToString("N")[..12];
+        var tables = new DynamoDbOptions
+        {
+            SubscribersTable = prefix + "-subscribers",
+            ConsentHistoryTable = prefix + "-consent-history",
+            DeliveriesTable = prefix + "-deliveries",
+        };
+        environment["SUBSCRIBERS_TABLE"] = tables.SubscribersTable;
+        environment["CONSENT_HISTORY_TABLE"] = tables.ConsentHistoryTable;
+        environment["DELIVERIES_TABLE"] = tables.DeliveriesTable;
+        await using var daily = await StartAsync(LambdaFunctions.Daily, environment);
+
+        var failed = await daily.InvokeAsync(LambdaEvents.Read("scheduler.json"));
+        await DynamoDbTables.CreateAsync(standIns.Client, tables);
+        var served = await daily.InvokeAsync(LambdaEvents.Read("scheduler.json"));
+
+        Assert.Equal("error", failed.Kind);
+        Assert.Equal("ResourceNotFoundException", failed.Json().GetProperty("errorType").GetString());
+        Assert.Equal("ResourceNotFoundException", failed.ErrorTypeHeader);
+        Assert.False(string.IsNullOrWhiteSpace(failed.Json().GetProperty("errorMessage").GetString()));
+        Assert.Equal("response", served.Kind);
+        Assert.Equal("2026-11-25", served.Json().GetProperty("studyDate").GetString());
+        Assert.False(daily.Process.HasExited);
+    }
+
+    [Fact]
+    public async Task An_event_that_is_not_JSON_is_answered_with_a_clear_error_and_the_process_keeps_serving()
+    {
+        var environment = await standIns.NewEnvironmentAsync();
+        await using var consent = await StartAsync(LambdaFunctions.Consent, environment);
+        await using var daily = await StartAsync(LambdaFunctions.Daily, environment);
+
+        var consentReply = await consent.InvokeAsync("this is { not json");
+        var consentNext = await consent.InvokeAsync(LambdaEvents.Read("consent-get.json"));
+        var dailyReply = await daily.InvokeAsync("this is { not json");
+        var dailyNext = await daily.InvokeAsync(LambdaEvents.Read("direct-invoke-dry-run.json"));
+
+        // The Function URL's caller gets an HTTP 400; a direct invoke's caller gets a function error.
+        Assert.Equal(400, consentReply.Json().GetProperty("statusCode").GetInt32());
+        Assert.Contains("not valid JSON", consentReply.Json().GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Equal(200, consentNext.Json().GetProperty("statusCode").GetInt32());
+        Assert.Equal("error", dailyReply.Kind);
+        Assert.Equal("ArgumentException", dailyReply.Json().GetProperty("errorType").GetString());
+        Assert.Contains("The event is not valid JSON.", dailyReply.Json().GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Equal("response", dailyNext.Kind);
+        Assert.Equal(0, dailyNext.Json().GetProperty("sent").GetInt32());
+    }
+
+    /// <summary>A Function URL event of Twilio's inbound <c>JOIN MITZVAH</c> from <paramref name="phone"/>, signed as Twilio signs it.</summary>
+    private static string SignedJoin(string phone)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["MessageSid"] = "SM" + Guid.NewGuid().ToString("N"),
+            ["AccountSid"] = AwsStandIns.AccountSid,
+            ["From"] = "whatsapp:" + phone,
+            ["To"] = "whatsapp:+14155550100",
+            ["Body"] = "JOIN MITZVAH",
+            ["NumMedia"] = "0",
+            ["ApiVersion"] = "2010-04-01",
+        };
+        var signature = TwilioSignature.Compute(HostSettings.TestAuthToken, new Uri($"https://{FunctionUrlHost}/api/consent"), form);
+        var @event = JsonNode.Parse(LambdaEvents.Read("consent-form-post-signed.json"))!;
+        @event["headers"]!["x-twilio-signature"] = signature;
+        @event["body"] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(TwilioSignature.FormBody(form)));
+        return @event.ToJsonString();
+    }
+
+    private async Task<RunningFunction> StartAsync(string? function, Dictionary<string, string?> environment)
+    {
+        // The template's variables for the function, pointed at the stand-ins.
+        var variables = new Dictionary<string, string?>(environment)
+        {
+            [LambdaFunctions.SettingName] = function,
+            ["MITZVAH_TIME_ZONE"] = "America/Chicago",
+            ["AWS_ENDPOINT_URL_DYNAMODB"] = standIns.DynamoDbUrl.ToString(),
+        };
+        var api = await LambdaRuntimeApi.StartAsync();
+        var name = function == LambdaFunctions.Consent ? "mitzvah-ConsentHandler" : "mitzvah-DailyMitzvahBot";
+        return new RunningFunction(api, LambdaProcess.Start(package, api, name, variables));
+    }
+
+    private DynamoDbSubscriberStore Store(Dictionary<string, string?> environment) => new(standIns.Client, Options.Create(Tables(environment)));
+
+    private DynamoDbDeliveryLedger Ledger(Dictionary<string, string?> environment) => new(standIns.Client, Tables(environment));
+
+    private static DynamoDbOptions Tables(Dictionary<string, string?> environment) => new()
+    {
+        SubscribersTable = environment["SUBSCRIBERS_TABLE"]!,
+        ConsentHistoryTable = environment["CONSENT_HISTORY_TABLE"]!,
+        DeliveriesTable = environment["DELIVERIES_TABLE"]!,
+    };
+
+    private sealed class RunningFunction(LambdaRuntimeApi api, LambdaProcess process) : IAsyncDisposable
+    {
+        public LambdaRuntimeApi Api => api;
+
+        public LambdaProcess Process => process;
+
+        public async Task<RuntimeApiPost> InvokeAsync(string payload, TimeSpan? functionTimeout = null)
+        {
+            try
+            {
+                var reply = await api.InvokeAsync(payload, functionTimeout);
+                Assert.Empty(api.ProtocolErrors);
+                return reply;
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"The function did not answer. Its output:\n{process.Output}");
+                throw;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await process.DisposeAsync();
+            await api.DisposeAsync();
+        }
+    }
+}
