@@ -55,6 +55,9 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
             ErrorCode = null,
             Permanent = false,
             UpdatedAt = new DateTimeOffset(2025, 2, 9, 16, 0, 1, 250, TimeSpan.Zero),
+            DeliveryStatus = null,
+            DeliveryErrorCode = null,
+            DeliveryStatusAt = null,
         };
         Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageId = null, ErrorCode = "20429" }], records);
         Assert.Equal(3, retry?.Attempts);

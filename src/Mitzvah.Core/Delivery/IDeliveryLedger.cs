@@ -73,6 +73,31 @@ public interface IDeliveryLedger
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>Records a status the provider reported for the message sent as <paramref name="messageId"/>.</summary>
+    /// <remarks>
+    /// <para>
+    /// Writes only if the item exists, its <see cref="DeliveryRecord.MessageId"/> is <paramref name="messageId"/> (a
+    /// callback of an earlier message is stale), and <paramref name="status"/> ranks higher than the item's
+    /// <see cref="DeliveryRecord.DeliveryStatus"/> (<see cref="DeliveryNames.Advances"/>); returns whether it wrote.
+    /// Callbacks arrive out of order and more than once: an older or repeated status changes nothing, and a failure
+    /// (<see cref="DeliveryStatus.Failed"/>, <see cref="DeliveryStatus.Undelivered"/>) is final.
+    /// </para>
+    /// <para>
+    /// The write sets <see cref="DeliveryRecord.DeliveryStatus"/>, <see cref="DeliveryRecord.DeliveryErrorCode"/>,
+    /// <see cref="DeliveryRecord.DeliveryStatusAt"/> and <see cref="DeliveryRecord.UpdatedAt"/> to <paramref name="at"/>,
+    /// and nothing else. Of concurrent calls for one item, each rank is applied at most once and the item ends at the
+    /// highest rank offered.
+    /// </para>
+    /// </remarks>
+    /// <param name="studyDate">The date whose message it is.</param>
+    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="messageId">The provider's message id the status is about.</param>
+    /// <param name="status">The reported status.</param>
+    /// <param name="errorCode">The provider's error code, if it gave one.</param>
+    /// <param name="at">When the status arrived.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>Returns the item of (<paramref name="studyDate"/>, <paramref name="phone"/>), or <see langword="null"/>.</summary>
     Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default);
 
