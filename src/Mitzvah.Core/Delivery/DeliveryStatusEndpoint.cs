@@ -59,9 +59,8 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
     {
         ArgumentNullException.ThrowIfNull(baseUrl);
         var parameter = $"{DateParameter}={studyDate.ToString(DateFormat, CultureInfo.InvariantCulture)}";
-        var builder = new UriBuilder(baseUrl);
-        builder.Query = builder.Query.Length > 1 ? $"{builder.Query[1..]}&{parameter}" : parameter;
-        return builder.Uri;
+        var separator = baseUrl.Query.Length > 1 ? "&" : baseUrl.Query.Length == 1 ? string.Empty : "?";
+        return new Uri(baseUrl.GetLeftPart(UriPartial.Query) + separator + parameter);
     }
 
     /// <summary>Where the callbacks go when no URL is configured: the public origin's <see cref="RoutePaths.Status"/>.</summary>
