@@ -68,7 +68,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             TableName = _table,
             Key = Key(studyDate, phone),
             UpdateExpression = "SET #state = :claimed, #claim = :claim, #lease = :lease, #permanent = :false, #updated = :now, #expires = :expires, "
-                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #error ADD #attempts :one",
+                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #error, #status, #rank, #statusError, #statusAt ADD #attempts :one",
             ConditionExpression = "(attribute_not_exists(#date) "
                 + "OR (#state = :failed AND #permanent = :false) "
                 + $"OR (#state = :claimed AND #lease <= :now)) AND {ItemSchema.NotNewer}",
@@ -84,6 +84,10 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
                 ["#sid"] = AttributeNames.MessageSid,
                 ["#error"] = AttributeNames.ErrorCode,
                 ["#attempts"] = AttributeNames.Attempts,
+                ["#status"] = AttributeNames.DeliveryStatus,
+                ["#rank"] = AttributeNames.DeliveryRank,
+                ["#statusError"] = AttributeNames.DeliveryErrorCode,
+                ["#statusAt"] = AttributeNames.DeliveryStatusAt,
                 [ItemSchema.Name] = AttributeNames.SchemaVersion,
             },
             ExpressionAttributeValues = new()
@@ -164,6 +168,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             [":at"] = new AttributeValue { S = Timestamps.ToText(at) },
             [ItemSchema.Value] = ItemSchema.CurrentValue,
         };
+        // An absent error code removes the attribute: the item says nothing about an error it no longer has.
         var update = "SET #status = :status, #rank = :rank, #statusAt = :at, #updated = :at";
         if (errorCode is null)
         {
@@ -171,7 +176,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
         }
         else
         {
-            update = update.Replace("#status = :status", "#status = :status, #statusError = :error", StringComparison.Ordinal);
+            update += ", #statusError = :error";
             values[":error"] = new AttributeValue { S = errorCode };
         }
 

@@ -70,7 +70,11 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
                     message_sid = NULL,
                     error_code = NULL,
                     permanent = 0,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at,
+                    delivery_status = NULL,
+                    delivery_rank = NULL,
+                    delivery_error_code = NULL,
+                    delivery_status_at = NULL
                 WHERE (deliveries.state = @failed AND deliveries.permanent = 0)
                    OR (deliveries.state = @claimed AND deliveries.lease_expires_at <= @now)
                 RETURNING {Columns};

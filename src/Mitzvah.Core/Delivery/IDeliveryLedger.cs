@@ -29,7 +29,7 @@ public interface IDeliveryLedger
     /// expired (<see cref="DeliveryRecord.LeaseExpiresAt"/> &lt;= <paramref name="now"/>). The item then becomes
     /// <see cref="DeliveryState.Claimed"/> with a fresh <see cref="DeliveryRecord.ClaimId"/> (a GUID, "N" format),
     /// <see cref="DeliveryRecord.Attempts"/> one more than before, a lease until <paramref name="now"/> +
-    /// <paramref name="lease"/>, no message id, error code or permanence, and <paramref name="now"/> as its update
+    /// <paramref name="lease"/>, no message id, error code, permanence or delivery status, and <paramref name="now"/> as its update
     /// time; that record is returned.
     /// </para>
     /// <para>
