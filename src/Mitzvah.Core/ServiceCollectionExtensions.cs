@@ -49,7 +49,7 @@ public static class ServiceCollectionExtensions
 
     /// <summary>
     /// Adds the study cycle, catalogue, clock, delivery planner, message composer, and the services over the ports
-    /// (consent endpoint, subscriber administration, daily send). Bind
+    /// (consent endpoint, delivery-status callbacks, subscriber administration, daily send). Bind
     /// <see cref="ScheduleOptions"/> from configuration before or after; they are validated at first use (and at
     /// start-up where the host validates options on start).
     /// </summary>
@@ -76,6 +76,7 @@ public static class ServiceCollectionExtensions
         services.AddMitzvahRoute<ConsentEndpoint>()
             .AddMitzvahRoute<SendEndpoint>()
             .AddMitzvahRoute<HealthEndpoint>()
+            .AddMitzvahRoute<DeliveryStatusEndpoint>()
             .AddMitzvahRoute<OptInPageEndpoint>()
             .AddMitzvahRoute<OptInConfigEndpoint>();
         return services;

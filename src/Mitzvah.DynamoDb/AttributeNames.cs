@@ -37,6 +37,10 @@ internal static class AttributeNames
     public const string LeaseExpiresAt = "lease_expires_at";
     public const string MessageSid = "message_sid";
     public const string ErrorCode = "error_code";
+    public const string DeliveryStatus = "delivery_status";
+    public const string DeliveryRank = "delivery_rank";
+    public const string DeliveryErrorCode = "delivery_error_code";
+    public const string DeliveryStatusAt = "delivery_status_at";
     public const string Permanent = "permanent";
     public const string UpdatedAt = "updated_at";
     public const string ExpiresAt = "expires_at";

@@ -68,7 +68,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             TableName = _table,
             Key = Key(studyDate, phone),
             UpdateExpression = "SET #state = :claimed, #claim = :claim, #lease = :lease, #permanent = :false, #updated = :now, #expires = :expires, "
-                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #error ADD #attempts :one",
+                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #error, #status, #rank, #statusError, #statusAt ADD #attempts :one",
             ConditionExpression = "(attribute_not_exists(#date) "
                 + "OR (#state = :failed AND #permanent = :false) "
                 + $"OR (#state = :claimed AND #lease <= :now)) AND {ItemSchema.NotNewer}",
@@ -84,6 +84,10 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
                 ["#sid"] = AttributeNames.MessageSid,
                 ["#error"] = AttributeNames.ErrorCode,
                 ["#attempts"] = AttributeNames.Attempts,
+                ["#status"] = AttributeNames.DeliveryStatus,
+                ["#rank"] = AttributeNames.DeliveryRank,
+                ["#statusError"] = AttributeNames.DeliveryErrorCode,
+                ["#statusAt"] = AttributeNames.DeliveryStatusAt,
                 [ItemSchema.Name] = AttributeNames.SchemaVersion,
             },
             ExpressionAttributeValues = new()
@@ -144,6 +148,67 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             new() { [":state"] = new AttributeValue { S = FailedName }, [":error"] = new AttributeValue { S = errorCode }, [":permanent"] = new AttributeValue { BOOL = permanent } },
             now,
             cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One UpdateItem conditioned on the message id and on the stored <c>delivery_rank</c> being absent or lower, so
+    /// of concurrent callbacks each rank applies at most once and the highest one stays.
+    /// </remarks>
+    public async Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":sid"] = new AttributeValue { S = messageId },
+            [":status"] = new AttributeValue { S = status.ToName() },
+            [":rank"] = ItemValues.NumberValue(status.Rank()),
+            [":at"] = new AttributeValue { S = Timestamps.ToText(at) },
+            [ItemSchema.Value] = ItemSchema.CurrentValue,
+        };
+        // An absent error code removes the attribute: the item says nothing about an error it no longer has.
+        var update = "SET #status = :status, #rank = :rank, #statusAt = :at, #updated = :at";
+        if (errorCode is null)
+        {
+            update += " REMOVE #statusError";
+        }
+        else
+        {
+            update += ", #statusError = :error";
+            values[":error"] = new AttributeValue { S = errorCode };
+        }
+
+        var request = new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = Key(studyDate, phone),
+            UpdateExpression = update,
+            ConditionExpression = $"attribute_exists(#date) AND #sid = :sid AND (attribute_not_exists(#rank) OR #rank < :rank) AND {ItemSchema.NotNewer}",
+            ExpressionAttributeNames = new()
+            {
+                ["#date"] = AttributeNames.StudyDate,
+                ["#sid"] = AttributeNames.MessageSid,
+                ["#status"] = AttributeNames.DeliveryStatus,
+                ["#rank"] = AttributeNames.DeliveryRank,
+                ["#statusError"] = AttributeNames.DeliveryErrorCode,
+                ["#statusAt"] = AttributeNames.DeliveryStatusAt,
+                ["#updated"] = AttributeNames.UpdatedAt,
+                [ItemSchema.Name] = AttributeNames.SchemaVersion,
+            },
+            ExpressionAttributeValues = values,
+        };
+
+        try
+        {
+            await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -258,6 +323,9 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             ErrorCode = ItemValues.Text(item, AttributeNames.ErrorCode),
             Permanent = item.TryGetValue(AttributeNames.Permanent, out var permanent) && permanent.BOOL == true,
             UpdatedAt = Timestamps.Parse(ItemValues.Text(item, AttributeNames.UpdatedAt)!),
+            DeliveryStatus = ItemValues.Text(item, AttributeNames.DeliveryStatus) is { } status ? DeliveryNames.ParseStatus(status) : null,
+            DeliveryErrorCode = ItemValues.Text(item, AttributeNames.DeliveryErrorCode),
+            DeliveryStatusAt = ItemValues.Text(item, AttributeNames.DeliveryStatusAt) is { } statusAt ? Timestamps.Parse(statusAt) : null,
         };
     }
 

@@ -22,7 +22,8 @@ namespace Mitzvah.Sqlite;
 public sealed class SqliteDeliveryLedger : IDeliveryLedger
 {
     private const string DateFormat = "yyyy-MM-dd";
-    private const string Columns = "study_date, phone, state, claim_id, attempts, lease_expires_at, message_sid, error_code, permanent, updated_at";
+    private const string Columns = "study_date, phone, state, claim_id, attempts, lease_expires_at, message_sid, error_code, permanent, updated_at, "
+        + "delivery_status, delivery_error_code, delivery_status_at";
 
     private static readonly string ClaimedName = DeliveryState.Claimed.ToName();
     private static readonly string SentName = DeliveryState.Sent.ToName();
@@ -60,7 +61,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
             // The WHERE of DO UPDATE is the claim condition; when it fails nothing is written and nothing returned.
             command.CommandText = $"""
                 INSERT INTO deliveries ({Columns})
-                VALUES (@date, @phone, @claimed, @claim, 1, @lease, NULL, NULL, 0, @now)
+                VALUES (@date, @phone, @claimed, @claim, 1, @lease, NULL, NULL, 0, @now, NULL, NULL, NULL)
                 ON CONFLICT (study_date, phone) DO UPDATE SET
                     state = excluded.state,
                     claim_id = excluded.claim_id,
@@ -69,7 +70,11 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
                     message_sid = NULL,
                     error_code = NULL,
                     permanent = 0,
-                    updated_at = excluded.updated_at
+                    updated_at = excluded.updated_at,
+                    delivery_status = NULL,
+                    delivery_rank = NULL,
+                    delivery_error_code = NULL,
+                    delivery_status_at = NULL
                 WHERE (deliveries.state = @failed AND deliveries.permanent = 0)
                    OR (deliveries.state = @claimed AND deliveries.lease_expires_at <= @now)
                 RETURNING {Columns};
@@ -103,6 +108,38 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
 
         return CompleteAsync(studyDate, phone, claimId, FailedName, messageId: null, errorCode, permanent, now, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// One UPDATE conditioned on the message id and on the stored rank being lower (<c>delivery_rank</c> is kept
+    /// beside the status so that the condition is a comparison).
+    /// </remarks>
+    public async Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE deliveries
+                SET delivery_status = @status, delivery_rank = @rank, delivery_error_code = @error, delivery_status_at = @at, updated_at = @at
+                WHERE study_date = @date AND phone = @phone AND message_sid = @sid
+                  AND (delivery_rank IS NULL OR delivery_rank < @rank);
+                """;
+            command.Parameters.AddWithValue("@status", status.ToName());
+            command.Parameters.AddWithValue("@rank", status.Rank());
+            command.Parameters.AddWithValue("@error", (object?)errorCode ?? DBNull.Value);
+            command.Parameters.AddWithValue("@at", SqliteDatabase.FormatTimestamp(at));
+            command.Parameters.AddWithValue("@date", FormatDate(studyDate));
+            command.Parameters.AddWithValue("@phone", phone);
+            command.Parameters.AddWithValue("@sid", messageId);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        }
     }
 
     /// <inheritdoc />
@@ -191,6 +228,9 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         ErrorCode = reader.IsDBNull(7) ? null : reader.GetString(7),
         Permanent = reader.GetInt64(8) != 0,
         UpdatedAt = SqliteDatabase.ParseTimestamp(reader.GetString(9)),
+        DeliveryStatus = reader.IsDBNull(10) ? null : DeliveryNames.ParseStatus(reader.GetString(10)),
+        DeliveryErrorCode = reader.IsDBNull(11) ? null : reader.GetString(11),
+        DeliveryStatusAt = reader.IsDBNull(12) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(12)),
     };
 
     private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);

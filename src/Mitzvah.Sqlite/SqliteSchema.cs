@@ -69,6 +69,14 @@ internal static class SqliteSchema
         ALTER TABLE subscribers ADD COLUMN calendar TEXT;
         ALTER TABLE subscribers ADD COLUMN paused_until TEXT;
         """,
+
+        // 3: the provider's delivery status of a sent message; NULL until its first status callback.
+        """
+        ALTER TABLE deliveries ADD COLUMN delivery_status TEXT;
+        ALTER TABLE deliveries ADD COLUMN delivery_rank INTEGER;
+        ALTER TABLE deliveries ADD COLUMN delivery_error_code TEXT;
+        ALTER TABLE deliveries ADD COLUMN delivery_status_at TEXT;
+        """,
     ];
 
     /// <summary>Migrates the file to <see cref="CurrentVersion"/>; does nothing when it is there already.</summary>

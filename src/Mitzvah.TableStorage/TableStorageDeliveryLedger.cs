@@ -37,6 +37,9 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     private const string ErrorCode = "ErrorCode";
     private const string Permanent = "Permanent";
     private const string UpdatedAt = "UpdatedAt";
+    private const string StatusProperty = "DeliveryStatus";
+    private const string StatusErrorProperty = "DeliveryErrorCode";
+    private const string StatusAtProperty = "DeliveryStatusAt";
 
     private readonly TableClient _deliveries;
     private readonly TableProvisioner _provisioner;
@@ -81,6 +84,9 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
                 ErrorCode = null,
                 Permanent = false,
                 UpdatedAt = at,
+                DeliveryStatus = null,
+                DeliveryErrorCode = null,
+                DeliveryStatusAt = null,
             };
             if (await TryWriteAsync(entity, claim, cancellationToken).ConfigureAwait(false))
             {
@@ -119,6 +125,42 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             claimId,
             claim => claim with { State = DeliveryState.Failed, MessageId = null, ErrorCode = errorCode, Permanent = permanent, UpdatedAt = TableValues.ToUtcMilliseconds(now) },
             cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Reads the entity, decides on its message id and status rank, and replaces it with <c>If-Match</c>; a lost race
+    /// re-reads and decides again on what the winner wrote, so each rank applies at most once.
+    /// </remarks>
+    public async Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        var stored = TableValues.ToUtcMilliseconds(at);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadAsync(studyDate, phone, cancellationToken).ConfigureAwait(false);
+            if (entity is null)
+            {
+                return false;
+            }
+
+            var current = ToRecord(entity);
+            if (!string.Equals(current.MessageId, messageId, StringComparison.Ordinal) || !status.Advances(current.DeliveryStatus))
+            {
+                return false;
+            }
+
+            var next = current with { DeliveryStatus = status, DeliveryErrorCode = errorCode, DeliveryStatusAt = stored, UpdatedAt = stored };
+            if (await TryWriteAsync(entity, next, cancellationToken).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        throw new InvalidOperationException($"The status update lost {MaxAttempts} races in a row to other writers of the same item.");
     }
 
     /// <inheritdoc />
@@ -238,6 +280,21 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             entity[ErrorCode] = record.ErrorCode;
         }
 
+        if (record.DeliveryStatus is { } status)
+        {
+            entity[StatusProperty] = status.ToName();
+        }
+
+        if (record.DeliveryErrorCode is not null)
+        {
+            entity[StatusErrorProperty] = record.DeliveryErrorCode;
+        }
+
+        if (record.DeliveryStatusAt is { } statusAt)
+        {
+            entity[StatusAtProperty] = statusAt;
+        }
+
         return entity;
     }
 
@@ -257,6 +314,9 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             ErrorCode = entity.GetString(ErrorCode),
             Permanent = TableValues.RequiredBoolean(entity, Permanent),
             UpdatedAt = TableValues.RequiredTimestamp(entity, UpdatedAt),
+            DeliveryStatus = entity.GetString(StatusProperty) is { } status ? DeliveryNames.ParseStatus(status) : null,
+            DeliveryErrorCode = entity.GetString(StatusErrorProperty),
+            DeliveryStatusAt = entity.GetDateTimeOffset(StatusAtProperty) is { } statusAt ? TableValues.ToUtcMilliseconds(statusAt) : null,
         };
     }
 

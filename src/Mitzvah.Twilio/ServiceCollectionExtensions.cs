@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Sending;
 
 namespace Mitzvah.Twilio;
@@ -12,7 +13,7 @@ namespace Mitzvah.Twilio;
 public static class ServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the inbound webhook (signature checking, TwiML replies), phone normalisation and the <see cref="TwilioMessenger"/> (unless a messenger
+    /// Adds the inbound webhook (signature checking, TwiML replies), the delivery-status callbacks, phone normalisation and the <see cref="TwilioMessenger"/> (unless a messenger
     /// is already registered), with <see cref="TwilioOptions"/> bound from configuration.
     /// </summary>
     public static IServiceCollection AddMitzvahTwilio(this IServiceCollection services, IConfiguration configuration)
@@ -27,10 +28,12 @@ public static class ServiceCollectionExtensions
             options.StatusCallbackUrl = configuration.HttpUrl(TwilioSettingNames.TwilioStatusCallbackUrl);
             options.TemplateSid = configuration.Text(TwilioSettingNames.WhatsAppTemplateSid);
             options.ApiBaseUrl = configuration.HttpUrl(TwilioSettingNames.TwilioApiBaseUrl);
-        }).ValidateOnStart();
+        }).PostConfigure<IOptions<ConsentOptions>>((options, consent) =>
+            options.StatusCallbackUrl ??= DeliveryStatusEndpoint.DefaultCallbackUrl(consent.Value.PublicConsentUrl)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TwilioOptions>, TwilioOptionsValidator>());
         services.TryAddSingleton<IMessenger, TwilioMessenger>();
         services.TryAddSingleton<IInboundWebhook, TwilioInboundWebhook>();
+        services.TryAddSingleton<IDeliveryStatusWebhook, TwilioDeliveryStatusWebhook>();
         services.Configure<ConsentOptions>(options =>
             options.WhatsAppNumber ??= configuration.WhatsAppNumber(TwilioSettingNames.TwilioWhatsAppNumber));
         services.AddHealthChecks().AddCheck<TwilioWebhookHealthCheck>("webhooks");

@@ -2,13 +2,12 @@ using System.Security;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
-using Twilio.Security;
 
 namespace Mitzvah.Twilio;
 
 /// <summary>
-/// Twilio's inbound-message webhook: recognises Twilio's form, checks <c>X-Twilio-Signature</c> with Twilio's own
-/// <see cref="RequestValidator"/> over the public URL and the posted fields, reads <c>From</c>, <c>Body</c>,
+/// Twilio's inbound-message webhook: recognises Twilio's form, checks <c>X-Twilio-Signature</c> over the public URL and the
+/// posted fields, reads <c>From</c>, <c>Body</c>,
 /// <c>MessageSid</c> and <c>To</c>, and renders replies as TwiML.
 /// </summary>
 /// <remarks>
@@ -18,22 +17,21 @@ namespace Mitzvah.Twilio;
 public sealed class TwilioInboundWebhook : IInboundWebhook
 {
     /// <summary>The header Twilio signs requests with.</summary>
-    public const string SignatureHeader = "X-Twilio-Signature";
+    public const string SignatureHeader = TwilioRequestSignature.Header;
 
     private const string TwiMLContentType = "text/xml; charset=utf-8";
     private static readonly string[] TwilioFields = ["MessageSid", "SmsMessageSid", "SmsSid", "AccountSid", "From", "WaId"];
-    private readonly RequestValidator? _validator;
+    private readonly TwilioRequestSignature _signature;
 
     /// <summary>Creates the reader; without an auth token it refuses every webhook.</summary>
     public TwilioInboundWebhook(IOptions<TwilioOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var token = options.Value.AuthToken;
-        _validator = string.IsNullOrEmpty(token) ? null : new RequestValidator(token);
+        _signature = new TwilioRequestSignature(options.Value.AuthToken);
     }
 
     /// <inheritdoc />
-    public bool CanVerify => _validator is not null;
+    public bool CanVerify => _signature.CanVerify;
 
     /// <inheritdoc />
     public InboundReading Read(EndpointRequest request, IReadOnlyDictionary<string, string> form)
@@ -46,14 +44,9 @@ public sealed class TwilioInboundWebhook : IInboundWebhook
             return InboundReading.NotInbound;
         }
 
-        if (_validator is null)
+        if (_signature.Refusal(request, form) is { } refusal)
         {
-            return InboundReading.Refused($"Webhook signatures cannot be checked ({TwilioSettingNames.TwilioAuthToken} is not set), so webhooks are refused.");
-        }
-
-        if (string.IsNullOrEmpty(signature) || !_validator.Validate(request.PublicUrl.OriginalString, form.ToDictionary(), signature))
-        {
-            return InboundReading.Refused($"The webhook signature is missing or invalid (computed over {request.PublicUrl.GetLeftPart(UriPartial.Path)}).");
+            return InboundReading.Refused(refusal);
         }
 
         return InboundReading.Verified(new InboundMessage

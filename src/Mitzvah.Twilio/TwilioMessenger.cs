@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
+using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Messages;
 using Mitzvah.Core.Sending;
 using Twilio.Clients;
@@ -18,7 +19,8 @@ namespace Mitzvah.Twilio;
 /// <para>
 /// Freeform mode sends the message text as <c>Body</c>; with <see cref="TwilioOptions.TemplateSid"/> set, it sends
 /// the approved template as <c>ContentSid</c> with the message's template variables as <c>ContentVariables</c>,
-/// which WhatsApp requires outside its 24-hour window.
+/// which WhatsApp requires outside its 24-hour window. With <see cref="TwilioOptions.StatusCallbackUrl"/> known, each
+/// message asks for status callbacks there, with its study date in the query so the callback finds its ledger item.
 /// </para>
 /// <para>
 /// Twilio's errors are translated into <see cref="SendFailureKind"/>: 429 and 20429 are rate limits (with Retry-After); 5xx,
@@ -89,7 +91,7 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         {
             From = _from,
             MessagingServiceSid = _options.MessagingServiceSid,
-            StatusCallback = _options.StatusCallbackUrl,
+            StatusCallback = _options.StatusCallbackUrl is { } callback ? DeliveryStatusEndpoint.CallbackUrl(callback, message.Date) : null,
         };
         if (_options.TemplateSid is { } template)
         {

@@ -15,7 +15,11 @@ public sealed class TwilioOptions
     /// <summary><c>TWILIO_MESSAGING_SERVICE_SID</c>: optional; when set, messages go through this Messaging Service.</summary>
     public string? MessagingServiceSid { get; set; }
 
-    /// <summary><c>TWILIO_STATUS_CALLBACK_URL</c>: optional; Twilio posts delivery status updates here.</summary>
+    /// <summary>
+    /// <c>TWILIO_STATUS_CALLBACK_URL</c>: where Twilio posts delivery status updates (each send adds
+    /// <c>?date=yyyy-MM-dd</c>). Defaults to <c>PUBLIC_CONSENT_URL</c>'s origin + <c>/api/status</c>; with neither,
+    /// no callbacks are asked for.
+    /// </summary>
     public Uri? StatusCallbackUrl { get; set; }
 
     /// <summary><c>WHATSAPP_TEMPLATE_SID</c>: optional; when set, messages are sent as this approved template.</summary>

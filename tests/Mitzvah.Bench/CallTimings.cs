@@ -53,6 +53,9 @@ internal sealed class CallTimings
         public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             timings.TimeAsync(() => inner.MarkFailedAsync(studyDate, phone, claimId, errorCode, permanent, now, cancellationToken));
 
+        public Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+            timings.TimeAsync(() => inner.RecordStatusAsync(studyDate, phone, messageId, status, errorCode, at, cancellationToken));
+
         public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default) =>
             timings.TimeAsync(() => inner.GetAsync(studyDate, phone, cancellationToken));
 

@@ -228,6 +228,9 @@ public sealed class SendCommandTests : IDisposable
         public Task<bool> MarkFailedAsync(DateOnly studyDate, string number, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             inner.MarkFailedAsync(studyDate, number, claimId, errorCode, permanent, now, cancellationToken);
 
+        public Task<bool> RecordStatusAsync(DateOnly studyDate, string number, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+            inner.RecordStatusAsync(studyDate, number, messageId, status, errorCode, at, cancellationToken);
+
         public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string number, CancellationToken cancellationToken = default) =>
             inner.GetAsync(studyDate, number, cancellationToken);
 

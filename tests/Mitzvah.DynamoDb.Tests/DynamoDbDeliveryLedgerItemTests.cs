@@ -55,6 +55,9 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
             ErrorCode = null,
             Permanent = false,
             UpdatedAt = new DateTimeOffset(2025, 2, 9, 16, 0, 1, 250, TimeSpan.Zero),
+            DeliveryStatus = null,
+            DeliveryErrorCode = null,
+            DeliveryStatusAt = null,
         };
         Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageId = null, ErrorCode = "20429" }], records);
         Assert.Equal(3, retry?.Attempts);
@@ -109,6 +112,25 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
         }
 
         return item;
+    }
+
+    [Fact]
+    public async Task A_status_is_stored_with_its_rank_and_a_later_one_without_an_error_code_drops_the_old_code()
+    {
+        var options = await dynalite.CreateTablesAsync();
+        var ledger = new DynamoDbDeliveryLedger(dynalite.Client, options);
+        await PutAsync(options, Unversioned("2025-02-09", TestPhones.Alice, "sent", "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", null, permanent: false));
+        var at = new DateTimeOffset(2025, 2, 9, 16, 0, 9, 123, TimeSpan.Zero);
+
+        Assert.True(await ledger.RecordStatusAsync(new DateOnly(2025, 2, 9), TestPhones.Alice, "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", DeliveryStatus.Sent, "0", at));
+        Assert.True(await ledger.RecordStatusAsync(new DateOnly(2025, 2, 9), TestPhones.Alice, "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", DeliveryStatus.Delivered, null, at.AddSeconds(1)));
+        var item = await GetAsync(options, "2025-02-09", TestPhones.Alice);
+
+        Assert.Equal("delivered", item["delivery_status"].S);
+        Assert.Equal("4", item["delivery_rank"].N);
+        Assert.Equal("2025-02-09T16:00:10.123Z", item["delivery_status_at"].S);
+        Assert.False(item.ContainsKey("delivery_error_code"));
+        Assert.Equal("sent", item["state"].S);
     }
 
     private async Task PutAsync(DynamoDbOptions options, Dictionary<string, AttributeValue> item) =>

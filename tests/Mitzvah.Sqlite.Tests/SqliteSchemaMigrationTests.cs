@@ -56,6 +56,14 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         ) WITHOUT ROWID;
         """;
 
+    /// <summary>Step 2 as it was released (a frozen copy), which with <c>user_version</c> 2 makes a version-2 file.</summary>
+    private const string Version2Step = """
+        ALTER TABLE subscribers ADD COLUMN time_zone TEXT;
+        ALTER TABLE subscribers ADD COLUMN send_time TEXT;
+        ALTER TABLE subscribers ADD COLUMN calendar TEXT;
+        ALTER TABLE subscribers ADD COLUMN paused_until TEXT;
+        """;
+
     /// <summary>Rows as that version wrote them: a number that opted in and out again, one opted in, a day's ledger.</summary>
     private const string UnversionedRows = """
         INSERT INTO subscribers VALUES
@@ -159,6 +167,9 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
                     ErrorCode = null,
                     Permanent = false,
                     UpdatedAt = At("2025-02-09T16:00:01.250Z"),
+                    DeliveryStatus = null,
+                    DeliveryErrorCode = null,
+                    DeliveryStatusAt = null,
                 },
                 new DeliveryRecord
                 {
@@ -172,6 +183,9 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
                     ErrorCode = "63024",
                     Permanent = true,
                     UpdatedAt = At("2025-02-09T16:05:02.500Z"),
+                    DeliveryStatus = null,
+                    DeliveryErrorCode = null,
+                    DeliveryStatusAt = null,
                 },
             ],
             await ledger.ListAsync(new DateOnly(2025, 2, 9)));
@@ -179,7 +193,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(DeliveryState.Claimed, claimed?.State);
         Assert.Null(claimed?.MessageId);
 
-        Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
         Assert.Equal(
             ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until"],
             await SqliteFile.ColumnsAsync(path, "subscribers"));
@@ -204,13 +218,36 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_2_file_gains_delivery_statuses_and_its_sent_rows_take_callbacks()
+    {
+        var path = await CreateUnversionedFileAsync();
+        await using (var connection = await SqliteFile.OpenAsync(path))
+        {
+            await SqliteFile.ExecuteAsync(connection, Version2Step + "PRAGMA user_version = 2;");
+        }
+
+        var ledger = new SqliteDeliveryLedger(new SqliteStoreOptions { DatabasePath = path });
+        var day = new DateOnly(2025, 2, 9);
+        var before = await ledger.GetAsync(day, TestPhones.Alice);
+        var applied = await ledger.RecordStatusAsync(day, TestPhones.Alice, "SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", DeliveryStatus.Delivered, null, At("2025-02-09T16:00:09.000Z"));
+
+        Assert.Null(before?.DeliveryStatus);
+        Assert.True(applied);
+        Assert.Equal(
+            before! with { DeliveryStatus = DeliveryStatus.Delivered, DeliveryStatusAt = At("2025-02-09T16:00:09.000Z"), UpdatedAt = At("2025-02-09T16:00:09.000Z") },
+            await ledger.GetAsync(day, TestPhones.Alice));
+        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Contains("delivery_status", await SqliteFile.ColumnsAsync(path, "deliveries"));
+    }
+
+    [Fact]
     public async Task A_new_file_is_created_at_the_current_version()
     {
         var path = _directory.NewDatabasePath();
 
         await new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).CountAsync(ConsentStatus.OptedIn);
 
-        Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("paused_until", await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
 
@@ -226,7 +263,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var second = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
 
         Assert.Equal(stored, await second.GetAsync(TestPhones.Alice));
-        Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -238,7 +275,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
             new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).GetAsync(TestPhones.Alice))));
 
         Assert.All(read, subscriber => Assert.Equal(2, subscriber?.Version));
-        Assert.Equal(2, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -248,7 +285,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         await using (var connection = await SqliteFile.OpenAsync(path))
         {
             await SqliteFile.ExecuteAsync(connection, UnversionedSchema.Replace("PRAGMA journal_mode = WAL;", string.Empty, StringComparison.Ordinal));
-            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 3;");
+            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 4;");
         }
 
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
@@ -256,10 +293,10 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
         await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.ListAsync(new DateOnly(2025, 2, 9)));
-        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
-        Assert.Contains("up to 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("up to 3", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
         Assert.DoesNotContain("time_zone", await SqliteFile.ColumnsAsync(path, "subscribers"));
         await using var check = await SqliteFile.OpenAsync(path);
         Assert.Equal(["delete"], await SqliteFile.QueryStringsAsync(check, "PRAGMA journal_mode;"));

@@ -60,6 +60,9 @@ public sealed class TableStorageDeliveryLedgerStorageTests(AzuriteFixture azurit
             ErrorCode = null,
             Permanent = false,
             UpdatedAt = T0.AddSeconds(1),
+            DeliveryStatus = null,
+            DeliveryErrorCode = null,
+            DeliveryStatusAt = null,
         };
         Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageId = null, ErrorCode = "20429" }], records);
         Assert.Equal(3, retry?.Attempts);

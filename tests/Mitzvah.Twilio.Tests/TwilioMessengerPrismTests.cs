@@ -67,6 +67,14 @@ public sealed class TwilioMessengerPrismTests(PrismFixture prism)
         AssertAccepted(outcome);
     }
 
+    [Fact]
+    public async Task A_freeform_message_with_a_dated_status_callback_is_a_valid_create_message_request()
+    {
+        var outcome = await SendAsync(Options(o => o.StatusCallbackUrl = new Uri("https://mitzvah.example/api/status")));
+
+        AssertAccepted(outcome);
+    }
+
     [Theory]
     [InlineData("template")]
     [InlineData("service")]

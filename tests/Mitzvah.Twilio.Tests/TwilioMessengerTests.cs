@@ -81,7 +81,17 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         var sent = Assert.Single(_loopback.Accepted);
         Assert.Null(sent.From);
         Assert.Equal(TestMessengers.MessagingServiceSid, sent.MessagingServiceSid);
-        Assert.Equal(callback.ToString(), sent.StatusCallback);
+        Assert.Equal("https://bot.example.org/twilio/status?date=2026-11-25", sent.StatusCallback);
+    }
+
+    [Fact]
+    public async Task The_status_callback_carries_the_study_date_of_the_message()
+    {
+        using var messenger = Messenger(o => o.StatusCallbackUrl = new Uri("https://bot.example.org/api/status?key=k1"));
+
+        await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(new DateOnly(2026, 12, 1)));
+
+        Assert.Equal("https://bot.example.org/api/status?key=k1&date=2026-12-01", Assert.Single(_loopback.Accepted).StatusCallback);
     }
 
     public static TheoryData<string, SendFailureKind, string, int?> Refusals => new()

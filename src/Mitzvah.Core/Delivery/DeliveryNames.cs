@@ -12,7 +12,7 @@ public static class DeliveryNames
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, null),
     };
 
-    /// <summary>The state named <paramref name="name"/>, as written by <see cref="ToName"/>.</summary>
+    /// <summary>The state named <paramref name="name"/>, as written by <see cref="ToName(DeliveryState)"/>.</summary>
     /// <exception cref="FormatException">The name is not a delivery state's.</exception>
     public static DeliveryState ParseState(string name) => name switch
     {
@@ -21,4 +21,52 @@ public static class DeliveryNames
         "failed" => DeliveryState.Failed,
         _ => throw new FormatException($"Unknown delivery state '{name}'."),
     };
+
+    /// <summary>"accepted", "sending", "sent", "delivered", "read", "undelivered" or "failed".</summary>
+    public static string ToName(this DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Accepted => "accepted",
+        DeliveryStatus.Sending => "sending",
+        DeliveryStatus.Sent => "sent",
+        DeliveryStatus.Delivered => "delivered",
+        DeliveryStatus.Read => "read",
+        DeliveryStatus.Undelivered => "undelivered",
+        DeliveryStatus.Failed => "failed",
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    /// <summary>The status named <paramref name="name"/>, as written by <see cref="ToName(DeliveryStatus)"/>.</summary>
+    /// <exception cref="FormatException">The name is not a delivery status's.</exception>
+    public static DeliveryStatus ParseStatus(string name) => name switch
+    {
+        "accepted" => DeliveryStatus.Accepted,
+        "sending" => DeliveryStatus.Sending,
+        "sent" => DeliveryStatus.Sent,
+        "delivered" => DeliveryStatus.Delivered,
+        "read" => DeliveryStatus.Read,
+        "undelivered" => DeliveryStatus.Undelivered,
+        "failed" => DeliveryStatus.Failed,
+        _ => throw new FormatException($"Unknown delivery status '{name}'."),
+    };
+
+    /// <summary>
+    /// How far along <paramref name="status"/> is (1 to 6); a status replaces only one of lower rank. The two
+    /// failures share the top rank: whichever arrives first stays.
+    /// </summary>
+    public static int Rank(this DeliveryStatus status) => status switch
+    {
+        DeliveryStatus.Accepted => 1,
+        DeliveryStatus.Sending => 2,
+        DeliveryStatus.Sent => 3,
+        DeliveryStatus.Delivered => 4,
+        DeliveryStatus.Read => 5,
+        DeliveryStatus.Undelivered or DeliveryStatus.Failed => 6,
+        _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
+    };
+
+    /// <summary>
+    /// Whether a record whose latest status is <paramref name="current"/> (none yet: <see langword="null"/>) takes
+    /// <paramref name="next"/>: only when it ranks higher.
+    /// </summary>
+    public static bool Advances(this DeliveryStatus next, DeliveryStatus? current) => current is null || next.Rank() > current.Value.Rank();
 }

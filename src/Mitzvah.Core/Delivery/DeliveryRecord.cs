@@ -32,4 +32,16 @@ public sealed record DeliveryRecord
 
     /// <summary>When the item last changed.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>
+    /// The latest status the provider reported after accepting the message, or <see langword="null"/> before the
+    /// first status callback.
+    /// </summary>
+    public required DeliveryStatus? DeliveryStatus { get; init; }
+
+    /// <summary>The provider's error code with <see cref="DeliveryStatus"/>, when it reported one (failures), else <see langword="null"/>.</summary>
+    public required string? DeliveryErrorCode { get; init; }
+
+    /// <summary>When <see cref="DeliveryStatus"/> was recorded, or <see langword="null"/> before the first status callback.</summary>
+    public required DateTimeOffset? DeliveryStatusAt { get; init; }
 }

@@ -29,7 +29,7 @@ public interface IDeliveryLedger
     /// expired (<see cref="DeliveryRecord.LeaseExpiresAt"/> &lt;= <paramref name="now"/>). The item then becomes
     /// <see cref="DeliveryState.Claimed"/> with a fresh <see cref="DeliveryRecord.ClaimId"/> (a GUID, "N" format),
     /// <see cref="DeliveryRecord.Attempts"/> one more than before, a lease until <paramref name="now"/> +
-    /// <paramref name="lease"/>, no message id, error code or permanence, and <paramref name="now"/> as its update
+    /// <paramref name="lease"/>, no message id, error code, permanence or delivery status, and <paramref name="now"/> as its update
     /// time; that record is returned.
     /// </para>
     /// <para>
@@ -72,6 +72,31 @@ public interface IDeliveryLedger
     /// <param name="now">The current time.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a status the provider reported for the message sent as <paramref name="messageId"/>.</summary>
+    /// <remarks>
+    /// <para>
+    /// Writes only if the item exists, its <see cref="DeliveryRecord.MessageId"/> is <paramref name="messageId"/> (a
+    /// callback of an earlier message is stale), and <paramref name="status"/> ranks higher than the item's
+    /// <see cref="DeliveryRecord.DeliveryStatus"/> (<see cref="DeliveryNames.Advances"/>); returns whether it wrote.
+    /// Callbacks arrive out of order and more than once: an older or repeated status changes nothing, and a failure
+    /// (<see cref="DeliveryStatus.Failed"/>, <see cref="DeliveryStatus.Undelivered"/>) is final.
+    /// </para>
+    /// <para>
+    /// The write sets <see cref="DeliveryRecord.DeliveryStatus"/>, <see cref="DeliveryRecord.DeliveryErrorCode"/>,
+    /// <see cref="DeliveryRecord.DeliveryStatusAt"/> and <see cref="DeliveryRecord.UpdatedAt"/> to <paramref name="at"/>,
+    /// and nothing else. Of concurrent calls for one item, each rank is applied at most once and the item ends at the
+    /// highest rank offered.
+    /// </para>
+    /// </remarks>
+    /// <param name="studyDate">The date whose message it is.</param>
+    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="messageId">The provider's message id the status is about.</param>
+    /// <param name="status">The reported status.</param>
+    /// <param name="errorCode">The provider's error code, if it gave one.</param>
+    /// <param name="at">When the status arrived.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Returns the item of (<paramref name="studyDate"/>, <paramref name="phone"/>), or <see langword="null"/>.</summary>
     Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default);

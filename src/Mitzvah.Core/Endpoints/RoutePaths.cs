@@ -12,6 +12,9 @@ public static class RoutePaths
     /// <summary>Whether the deployment can do its daily job.</summary>
     public const string Health = "/api/health";
 
+    /// <summary>The messaging provider's delivery-status callbacks.</summary>
+    public const string Status = "/api/status";
+
     /// <summary>The opt-in page.</summary>
     public const string OptInPage = "/";
 

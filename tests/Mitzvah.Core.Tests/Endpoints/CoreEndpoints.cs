@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
@@ -22,12 +23,13 @@ internal sealed class CoreEndpoints : IDisposable
         Messenger = new InMemoryMessenger(Time);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         _services = new ServiceCollection()
-            .AddLogging()
+            .AddLogging(logging => logging.AddProvider(Logs))
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<ISubscriberStore>(Store)
             .AddSingleton<IDeliveryLedger>(Ledger)
             .AddSingleton<IMessenger>(Messenger)
             .AddSingleton<IInboundWebhook>(Webhook)
+            .AddSingleton<IDeliveryStatusWebhook>(StatusWebhook)
             .AddSingleton<IPhoneNumberNormalizer, E164PhoneNormalizer>()
             .AddMitzvahCore(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
@@ -43,6 +45,10 @@ internal sealed class CoreEndpoints : IDisposable
     public InMemoryMessenger Messenger { get; }
 
     public TestInboundWebhook Webhook { get; } = new();
+
+    public TestDeliveryStatusWebhook StatusWebhook { get; } = new();
+
+    public RecordingLoggerProvider Logs { get; } = new();
 
     public T Get<T>()
         where T : notnull => _services.GetRequiredService<T>();

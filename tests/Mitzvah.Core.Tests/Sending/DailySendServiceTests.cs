@@ -667,6 +667,9 @@ public sealed class DailySendServiceTests : IDisposable
         public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             inner.MarkFailedAsync(studyDate, phone, claimId, errorCode, permanent, now, cancellationToken);
 
+        public Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+            inner.RecordStatusAsync(studyDate, phone, messageId, status, errorCode, at, cancellationToken);
+
         public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default) =>
             inner.GetAsync(studyDate, phone, cancellationToken);
 

@@ -241,5 +241,148 @@ public abstract class DeliveryLedgerContract
         await Assert.ThrowsAnyAsync<ArgumentException>(() => ledger.MarkSentAsync(Day, phone, "c", "SM1", T0));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => ledger.MarkFailedAsync(Day, phone, "c", "30003", permanent: false, T0));
         await Assert.ThrowsAnyAsync<ArgumentException>(() => ledger.GetAsync(Day, phone));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => ledger.RecordStatusAsync(Day, phone, "SM1", DeliveryStatus.Sent, null, T0));
+    }
+
+    [Fact]
+    public async Task A_sent_item_has_no_delivery_status_until_a_callback()
+    {
+        var ledger = await CreateLedgerAsync();
+
+        var sent = await SentAsync(ledger, "SM1");
+
+        Assert.Null(sent.DeliveryStatus);
+        Assert.Null(sent.DeliveryErrorCode);
+        Assert.Null(sent.DeliveryStatusAt);
+    }
+
+    [Fact]
+    public async Task Delivery_status_moves_forward_and_records_when()
+    {
+        var ledger = await CreateLedgerAsync();
+        var sent = await SentAsync(ledger, "SM1");
+
+        var applied = new List<bool>();
+        foreach (var (status, offset) in new[] { (DeliveryStatus.Accepted, 2), (DeliveryStatus.Sent, 3), (DeliveryStatus.Delivered, 4), (DeliveryStatus.Read, 5) })
+        {
+            applied.Add(await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", status, null, T0.AddSeconds(offset)));
+        }
+
+        Assert.Equal([true, true, true, true], applied);
+        Assert.Equal(
+            sent with { DeliveryStatus = DeliveryStatus.Read, DeliveryStatusAt = T0.AddSeconds(5), UpdatedAt = T0.AddSeconds(5) },
+            await ledger.GetAsync(Day, TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task An_older_status_arriving_late_changes_nothing()
+    {
+        var ledger = await CreateLedgerAsync();
+        await SentAsync(ledger, "SM1");
+        Assert.True(await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", DeliveryStatus.Delivered, null, T0.AddSeconds(4)));
+        var delivered = await ledger.GetAsync(Day, TestPhones.Alice);
+
+        var sentLate = await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", DeliveryStatus.Sent, null, T0.AddSeconds(5));
+        var acceptedLate = await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", DeliveryStatus.Accepted, null, T0.AddSeconds(6));
+        var afterLate = await ledger.GetAsync(Day, TestPhones.Alice);
+        var read = await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", DeliveryStatus.Read, null, T0.AddSeconds(7));
+
+        Assert.False(sentLate);
+        Assert.False(acceptedLate);
+        Assert.Equal(delivered, afterLate);
+        Assert.True(read);
+        Assert.Equal(DeliveryStatus.Read, (await ledger.GetAsync(Day, TestPhones.Alice))?.DeliveryStatus);
+    }
+
+    [Fact]
+    public async Task A_repeated_status_changes_nothing()
+    {
+        var ledger = await CreateLedgerAsync();
+        await SentAsync(ledger, "SM1");
+        Assert.True(await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", DeliveryStatus.Delivered, null, T0.AddSeconds(4)));
+        var first = await ledger.GetAsync(Day, TestPhones.Alice);
+
+        var again = await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", DeliveryStatus.Delivered, null, T0.AddSeconds(9));
+
+        Assert.False(again);
+        Assert.Equal(first, await ledger.GetAsync(Day, TestPhones.Alice));
+    }
+
+    [Theory]
+    [InlineData(DeliveryStatus.Failed)]
+    [InlineData(DeliveryStatus.Undelivered)]
+    public async Task A_failure_is_final_with_its_error_code(DeliveryStatus failure)
+    {
+        var ledger = await CreateLedgerAsync();
+        var sent = await SentAsync(ledger, "SM1");
+        Assert.True(await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", DeliveryStatus.Sent, null, T0.AddSeconds(2)));
+
+        var failed = await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", failure, "63049", T0.AddSeconds(3));
+        var later = new List<bool>();
+        foreach (var status in new[] { DeliveryStatus.Delivered, DeliveryStatus.Read, DeliveryStatus.Failed, DeliveryStatus.Undelivered })
+        {
+            later.Add(await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", status, "30008", T0.AddSeconds(4)));
+        }
+
+        Assert.True(failed);
+        Assert.Equal([false, false, false, false], later);
+        Assert.Equal(
+            sent with { DeliveryStatus = failure, DeliveryErrorCode = "63049", DeliveryStatusAt = T0.AddSeconds(3), UpdatedAt = T0.AddSeconds(3) },
+            await ledger.GetAsync(Day, TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task A_status_of_another_message_or_an_unknown_item_is_ignored()
+    {
+        var ledger = await CreateLedgerAsync();
+        var sent = await SentAsync(ledger, "SM1");
+        var claimed = await ledger.TryClaimAsync(Day, TestPhones.Bob, T0, Lease);
+
+        var otherMessage = await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM-earlier", DeliveryStatus.Delivered, null, T0.AddSeconds(2));
+        var notYetSent = await ledger.RecordStatusAsync(Day, TestPhones.Bob, "SM1", DeliveryStatus.Delivered, null, T0.AddSeconds(2));
+        var unknown = await ledger.RecordStatusAsync(Day, TestPhones.Numbered(3), "SM1", DeliveryStatus.Delivered, null, T0.AddSeconds(2));
+        var otherDay = await ledger.RecordStatusAsync(Day.AddDays(1), TestPhones.Alice, "SM1", DeliveryStatus.Delivered, null, T0.AddSeconds(2));
+
+        Assert.Equal([false, false, false, false], new[] { otherMessage, notYetSent, unknown, otherDay });
+        Assert.Equal(sent, await ledger.GetAsync(Day, TestPhones.Alice));
+        Assert.Equal(claimed, await ledger.GetAsync(Day, TestPhones.Bob));
+        Assert.Null(await ledger.GetAsync(Day, TestPhones.Numbered(3)));
+        Assert.Null(await ledger.GetAsync(Day.AddDays(1), TestPhones.Alice));
+    }
+
+    [Fact]
+    public async Task Of_20_concurrent_callbacks_in_shuffled_order_each_rank_applies_at_most_once_and_the_highest_stays()
+    {
+        var ledger = await CreateLedgerAsync();
+        await SentAsync(ledger, "SM1");
+        DeliveryStatus[] progress = [DeliveryStatus.Accepted, DeliveryStatus.Sending, DeliveryStatus.Sent, DeliveryStatus.Delivered, DeliveryStatus.Read];
+        var callbacks = Enumerable.Range(0, 20).Select(i => progress[i % progress.Length]).ToArray();
+        new Random(20).Shuffle(callbacks);
+
+        var applied = await Task.WhenAll(callbacks.Select(status =>
+            Task.Run(async () => (Status: status, Applied: await ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", status, null, T0.AddSeconds(2))))));
+
+        Assert.All(applied.Where(a => a.Applied).GroupBy(a => a.Status), group => Assert.Single(group));
+        Assert.Single(applied, a => a.Applied && a.Status == DeliveryStatus.Read);
+        Assert.Equal(DeliveryStatus.Read, (await ledger.GetAsync(Day, TestPhones.Alice))?.DeliveryStatus);
+    }
+
+    [Fact]
+    public async Task Concurrent_callbacks_of_one_status_apply_exactly_once()
+    {
+        var ledger = await CreateLedgerAsync();
+        await SentAsync(ledger, "SM1");
+
+        var applied = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ =>
+            Task.Run(() => ledger.RecordStatusAsync(Day, TestPhones.Alice, "SM1", DeliveryStatus.Delivered, null, T0.AddSeconds(2)))));
+
+        Assert.Single(applied, a => a);
+    }
+
+    private static async Task<DeliveryRecord> SentAsync(IDeliveryLedger ledger, string messageId)
+    {
+        var claim = await ledger.TryClaimAsync(Day, TestPhones.Alice, T0, Lease);
+        Assert.True(await ledger.MarkSentAsync(Day, TestPhones.Alice, claim!.ClaimId, messageId, T0.AddSeconds(1)));
+        return (await ledger.GetAsync(Day, TestPhones.Alice))!;
     }
 }

@@ -75,6 +75,27 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
+    public Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_items.GetValueOrDefault((studyDate, phone)) is not { } item
+                || !string.Equals(item.MessageId, messageId, StringComparison.Ordinal)
+                || !status.Advances(item.DeliveryStatus))
+            {
+                return Task.FromResult(false);
+            }
+
+            var stored = ToStoredTime(at);
+            _items[(studyDate, phone)] = item with { DeliveryStatus = status, DeliveryErrorCode = errorCode, DeliveryStatusAt = stored, UpdatedAt = stored };
+            return Task.FromResult(true);
+        }
+    }
+
+    /// <inheritdoc />
     public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
@@ -109,6 +130,9 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
         ErrorCode = null,
         Permanent = false,
         UpdatedAt = now,
+        DeliveryStatus = null,
+        DeliveryErrorCode = null,
+        DeliveryStatusAt = null,
     };
 
     private static DateTimeOffset ToStoredTime(DateTimeOffset value)
