@@ -33,6 +33,22 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
     }
 
     [Fact]
+    public async Task The_consent_url_root_serves_the_opt_in_page_and_its_settings()
+    {
+        await using var function = await StartAsync(LambdaFunctions.Consent, await standIns.NewEnvironmentAsync());
+
+        var page = (await function.InvokeAsync(GetEvent("/"))).Json();
+        var config = (await function.InvokeAsync(GetEvent("/config.json"))).Json();
+
+        Assert.Equal(200, page.GetProperty("statusCode").GetInt32());
+        Assert.StartsWith("text/html", page.GetProperty("headers").GetProperty("content-type").GetString(), StringComparison.Ordinal);
+        Assert.Contains("fetch(\"config.json\"", page.GetProperty("body").GetString(), StringComparison.Ordinal);
+        Assert.Equal(200, config.GetProperty("statusCode").GetInt32());
+        using var settings = JsonDocument.Parse(config.GetProperty("body").GetString()!);
+        Assert.Equal("/api/consent", settings.RootElement.GetProperty("consentUrl").GetString());
+    }
+
+    [Fact]
     public async Task A_signed_webhook_subscribes_the_sender_and_a_forged_one_is_refused()
     {
         var environment = await standIns.NewEnvironmentAsync();
@@ -216,6 +232,14 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
         var api = await LambdaRuntimeApi.StartAsync();
         var name = function == LambdaFunctions.Consent ? "mitzvah-ConsentHandler" : "mitzvah-DailyMitzvahBot";
         return new RunningFunction(api, LambdaProcess.Start(package, api, name, variables));
+    }
+
+    private static string GetEvent(string path)
+    {
+        var @event = JsonNode.Parse(LambdaEvents.Read("consent-get.json"))!;
+        @event["rawPath"] = path;
+        @event["requestContext"]!["http"]!["path"] = path;
+        return @event.ToJsonString();
     }
 
     private DynamoDbSubscriberStore Store(Dictionary<string, string?> environment) => new(standIns.Client, Options.Create(Tables(environment)));
