@@ -200,15 +200,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             ExpressionAttributeValues = values,
         };
 
-        try
-        {
-            await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return false;
-        }
+        return await TryUpdateAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -284,6 +276,12 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             ExpressionAttributeValues = values,
         };
 
+        return await TryUpdateAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One conditional update; <see langword="false"/> when its condition did not hold.</summary>
+    private async Task<bool> TryUpdateAsync(UpdateItemRequest request, CancellationToken cancellationToken)
+    {
         try
         {
             await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
