@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Sending;
 using Mitzvah.Sqlite;
+using Mitzvah.Testing.InMemory;
 
 namespace Mitzvah.Cli.Tests;
 
@@ -141,7 +142,7 @@ public sealed class SendCommandTests : IDisposable
         await AddAsync("+14155552671", "+14155552672", "+14155552673");
         var services = new ServiceCollection().AddMitzvahCli(CliServices.Configuration(), Db, TextWriter.Null, Outbox);
         var ledger = new SqliteDeliveryLedger(new SqliteStoreOptions { DatabasePath = Db });
-        services.AddSingleton<IDeliveryLedger>(new UnreachableFor("+14155552672", ledger));
+        services.AddSingleton<IDeliveryLedger>(new LedgerUnreachableFor(ledger, "+14155552672"));
         await using (var broken = services.BuildServiceProvider())
         {
             var first = await broken.GetRequiredService<DailySendService>().RunAsync(new SendRequest(Day));
@@ -214,27 +215,5 @@ public sealed class SendCommandTests : IDisposable
     {
         var folder = Path.Combine(Outbox, date);
         return Directory.Exists(folder) ? Directory.GetFiles(folder, "*.txt") : [];
-    }
-
-    /// <summary>A ledger whose store is down for one number, as a throttled or unreachable table would be.</summary>
-    private sealed class UnreachableFor(string phone, IDeliveryLedger inner) : IDeliveryLedger
-    {
-        public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string number, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
-            number == phone ? throw new IOException("The ledger is unreachable.") : inner.TryClaimAsync(studyDate, number, now, lease, cancellationToken);
-
-        public Task<bool> MarkSentAsync(DateOnly studyDate, string number, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.MarkSentAsync(studyDate, number, claimId, messageId, now, cancellationToken);
-
-        public Task<bool> MarkFailedAsync(DateOnly studyDate, string number, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.MarkFailedAsync(studyDate, number, claimId, errorCode, permanent, now, cancellationToken);
-
-        public Task<bool> RecordStatusAsync(DateOnly studyDate, string number, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-            inner.RecordStatusAsync(studyDate, number, messageId, status, errorCode, at, cancellationToken);
-
-        public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string number, CancellationToken cancellationToken = default) =>
-            inner.GetAsync(studyDate, number, cancellationToken);
-
-        public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(studyDate, cancellationToken);
     }
 }

@@ -410,7 +410,7 @@ public sealed class DailySendServiceTests : IDisposable
             _messenger.ScriptThrow(buggy, new InvalidOperationException("messenger bug"));
         }
 
-        var ledger = new LedgerFailingFor(_ledger, unstorable);
+        var ledger = new LedgerUnreachableFor(_ledger, unstorable);
 
         var summary = await RunToEndAsync(Service(o => o.MaxAttempts = 3, ledger));
 
@@ -653,27 +653,5 @@ public sealed class DailySendServiceTests : IDisposable
         Assert.Equal(DeliveryState.Failed, record?.State);
         Assert.Equal(errorCode, record?.ErrorCode);
         Assert.Equal(permanent, record?.Permanent);
-    }
-
-    /// <summary>A ledger whose every call for one phone fails, as a store outage for one partition would.</summary>
-    private sealed class LedgerFailingFor(IDeliveryLedger inner, string failing) : IDeliveryLedger
-    {
-        public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
-            phone == failing ? throw new InvalidOperationException("ledger unavailable") : inner.TryClaimAsync(studyDate, phone, now, lease, cancellationToken);
-
-        public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.MarkSentAsync(studyDate, phone, claimId, messageId, now, cancellationToken);
-
-        public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            inner.MarkFailedAsync(studyDate, phone, claimId, errorCode, permanent, now, cancellationToken);
-
-        public Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-            inner.RecordStatusAsync(studyDate, phone, messageId, status, errorCode, at, cancellationToken);
-
-        public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default) =>
-            inner.GetAsync(studyDate, phone, cancellationToken);
-
-        public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default) =>
-            inner.ListAsync(studyDate, cancellationToken);
     }
 }

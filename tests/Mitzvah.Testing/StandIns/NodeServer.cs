@@ -15,6 +15,10 @@ public sealed class NodeServer : IAsyncDisposable
     private readonly Process? _process;
     private readonly StringBuilder _output = new();
 
+    // Released for every line the server prints: each server announces that it listens, so a connection is tried
+    // after each line instead of on a timer.
+    private readonly SemaphoreSlim _printed = new(0);
+
     private NodeServer(Uri baseUrl, Process? process)
     {
         BaseUrl = baseUrl;
@@ -64,20 +68,26 @@ public sealed class NodeServer : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var deadline = DateTime.UtcNow + startupTimeout;
-        while (DateTime.UtcNow < deadline)
+        using var startup = new CancellationTokenSource(startupTimeout);
+        var exited = process.WaitForExitAsync(CancellationToken.None);
+        try
         {
-            if (process.HasExited)
+            while (!await AcceptsAsync(port))
             {
-                throw new InvalidOperationException($"{script} exited with {process.ExitCode}: {server.Output}");
+                var printed = server._printed.WaitAsync(startup.Token);
+                if (await Task.WhenAny(printed, exited) == exited)
+                {
+                    throw new InvalidOperationException($"{script} exited with {process.ExitCode}: {server.Output}");
+                }
+
+                await printed;
             }
 
-            if (await AcceptsAsync(port))
-            {
-                return server;
-            }
-
-            await Task.Delay(100);
+            return server;
+        }
+        catch (OperationCanceledException) when (startup.IsCancellationRequested)
+        {
+            // Falls through to the timeout below.
         }
 
         await server.DisposeAsync();
@@ -118,6 +128,7 @@ public sealed class NodeServer : IAsyncDisposable
         }
 
         _process.Dispose();
+        _printed.Dispose();
     }
 
     private void Append(string? line)
@@ -134,6 +145,8 @@ public sealed class NodeServer : IAsyncDisposable
                 _output.AppendLine(line);
             }
         }
+
+        _printed.Release();
     }
 
     private static int FreePort()
