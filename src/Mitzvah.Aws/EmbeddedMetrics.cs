@@ -21,6 +21,10 @@ namespace Mitzvah.Aws;
 /// <c>Heartbeat</c> is 1 for every run that served (or would have served) subscribers, rest days included, and 0 for
 /// dry runs and test sends, so that a smoke test does not hide a schedule that stopped. Delivered at least once.
 /// </para>
+/// <para>
+/// The <c>Previous…</c> metrics are the previous send date's final delivery counts (<see cref="SendSummary.Previous"/>):
+/// the delivered-ratio alarm watches <c>PreviousDeliveredPercent</c>, which is absent when nothing was accepted.
+/// </para>
 /// </remarks>
 public static class EmbeddedMetrics
 {
@@ -33,7 +37,7 @@ public static class EmbeddedMetrics
     /// <summary>The one dimension: the function's name.</summary>
     public const string FunctionDimension = "Function";
 
-    private static readonly (string Name, string Unit, Func<SendSummary, long> Value)[] Metrics =
+    private static readonly (string Name, string Unit, Func<SendSummary, double?> Value)[] Metrics =
     [
         ("Eligible", "Count", s => s.Eligible),
         ("Sent", "Count", s => s.Sent),
@@ -46,6 +50,12 @@ public static class EmbeddedMetrics
         ("Remaining", "Count", s => s.Remaining),
         ("DurationMs", "Milliseconds", s => s.DurationMs),
         ("Heartbeat", "Count", s => s.DryRun || s.TestRecipient is not null ? 0 : 1),
+        ("PreviousAccepted", "Count", s => s.Previous?.Accepted),
+        ("PreviousDelivered", "Count", s => s.Previous?.Delivered),
+        ("PreviousRead", "Count", s => s.Previous?.Read),
+        ("PreviousFailed", "Count", s => s.Previous?.Failed),
+        ("PreviousPending", "Count", s => s.Previous?.Pending),
+        ("PreviousDeliveredPercent", "Percent", s => s.Previous?.DeliveredRatio * 100),
     ];
 
     /// <summary>Renders <paramref name="summary"/> as one EMF JSON line (no line break).</summary>
@@ -59,6 +69,8 @@ public static class EmbeddedMetrics
         ArgumentException.ThrowIfNullOrWhiteSpace(metricNamespace);
         ArgumentException.ThrowIfNullOrWhiteSpace(functionName);
 
+        // A metric without a value (no previous date, nothing accepted) is left out of the declaration too.
+        var metrics = Metrics.Select(m => (m.Name, m.Unit, Value: m.Value(summary))).Where(m => m.Value is not null).ToList();
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -74,7 +86,7 @@ public static class EmbeddedMetrics
             json.WriteEndArray();
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
-            foreach (var (name, unit, _) in Metrics)
+            foreach (var (name, unit, _) in metrics)
             {
                 json.WriteStartObject();
                 json.WriteString("Name", name);
@@ -88,9 +100,9 @@ public static class EmbeddedMetrics
             json.WriteEndObject();
 
             json.WriteString(FunctionDimension, functionName);
-            foreach (var (name, _, value) in Metrics)
+            foreach (var (name, _, value) in metrics)
             {
-                json.WriteNumber(name, value(summary));
+                json.WriteNumber(name, value!.Value);
             }
 
             // Not metrics: context for whoever reads the log event.

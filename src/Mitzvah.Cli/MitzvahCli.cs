@@ -28,6 +28,7 @@ public static class MitzvahCli
             database,
             AwsCommand.Create(stdout, stderr),
             PreviewCommand.Create(stdout),
+            ReportCommand.Create(stdout, stderr, database),
             ScheduleCommand.Create(stdout),
             SendCommand.Create(stdout, stderr, database, terminal: ReferenceEquals(stderr, Console.Error) && !Console.IsErrorRedirected),
             ServeCommand.Create(stdout, stderr, database),

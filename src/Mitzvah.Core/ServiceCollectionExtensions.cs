@@ -69,6 +69,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SendOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendOptions>, SendOptionsValidator>());
         services.TryAddSingleton<DailySendService>();
+        services.TryAddSingleton<DeliveryReporter>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>(HealthEndpoint.StoreCheck)
             .AddCheck<MessengerHealthCheck>(HealthEndpoint.MessengerCheck);
@@ -77,6 +78,7 @@ public static class ServiceCollectionExtensions
             .AddMitzvahRoute<SendEndpoint>()
             .AddMitzvahRoute<HealthEndpoint>()
             .AddMitzvahRoute<DeliveryStatusEndpoint>()
+            .AddMitzvahRoute<ReportEndpoint>()
             .AddMitzvahRoute<OptInPageEndpoint>()
             .AddMitzvahRoute<OptInConfigEndpoint>();
         return services;

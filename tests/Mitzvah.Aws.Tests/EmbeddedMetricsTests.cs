@@ -30,7 +30,7 @@ public sealed class EmbeddedMetricsTests
         var metrics = directive.GetProperty("Metrics").EnumerateArray()
             .ToDictionary(m => m.GetProperty("Name").GetString()!, m => m.GetProperty("Unit").GetString());
         Assert.All(metrics.Keys, name => Assert.Equal(JsonValueKind.Number, root.GetProperty(name).ValueKind));
-        Assert.All(metrics.Values, unit => Assert.Contains(unit, new[] { "Count", "Milliseconds" }));
+        Assert.All(metrics.Values, unit => Assert.Contains(unit, new[] { "Count", "Milliseconds", "Percent" }));
         Assert.True(metrics.Count <= 100, "EMF allows at most 100 metrics per directive.");
 
         Assert.Equal(12, root.GetProperty("Eligible").GetInt64());
@@ -44,6 +44,35 @@ public sealed class EmbeddedMetricsTests
         Assert.Equal("Milliseconds", metrics["DurationMs"]);
         Assert.Equal(1, root.GetProperty("Heartbeat").GetInt64());
         Assert.Equal("2026-11-25", root.GetProperty("StudyDate").GetString());
+    }
+
+    [Fact]
+    public void The_previous_send_dates_delivery_becomes_metrics_and_its_percentage_only_when_something_was_accepted()
+    {
+        var date = Testing.DeliveryRecords.Date;
+        var previous = Core.Delivery.DeliveryReport.From(date, date,
+        [
+            Testing.DeliveryRecords.Sent("+15550000001", Core.Delivery.DeliveryStatus.Read),
+            Testing.DeliveryRecords.Delivered("+15550000002"),
+            Testing.DeliveryRecords.Sent("+15550000003", Core.Delivery.DeliveryStatus.Undelivered, "63016"),
+            Testing.DeliveryRecords.Sent("+15550000004"),
+        ]);
+
+        using var line = JsonDocument.Parse(EmbeddedMetrics.Render(Summary() with { Previous = previous }, "mitzvah", "bot", End));
+        using var empty = JsonDocument.Parse(EmbeddedMetrics.Render(Summary() with { Previous = previous with { Accepted = 0, Delivered = 0 } }, "mitzvah", "bot", End));
+        using var none = JsonDocument.Parse(EmbeddedMetrics.Render(Summary(), "mitzvah", "bot", End));
+
+        var root = line.RootElement;
+        Assert.Equal(4, root.GetProperty("PreviousAccepted").GetInt64());
+        Assert.Equal(2, root.GetProperty("PreviousDelivered").GetInt64());
+        Assert.Equal(1, root.GetProperty("PreviousRead").GetInt64());
+        Assert.Equal(1, root.GetProperty("PreviousFailed").GetInt64());
+        Assert.Equal(1, root.GetProperty("PreviousPending").GetInt64());
+        Assert.Equal(50, root.GetProperty("PreviousDeliveredPercent").GetDouble());
+        Assert.Contains("PreviousDeliveredPercent", Declared(line));
+        Assert.False(empty.RootElement.TryGetProperty("PreviousDeliveredPercent", out _));
+        Assert.DoesNotContain("PreviousDeliveredPercent", Declared(empty));
+        Assert.DoesNotContain(Declared(none), name => name.StartsWith("Previous", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -86,4 +115,7 @@ public sealed class EmbeddedMetricsTests
         Invalid: 1,
         TemplateRequired: 1,
         DurationMs: 4321);
+
+    private static List<string> Declared(JsonDocument line) =>
+        [.. line.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()!)];
 }

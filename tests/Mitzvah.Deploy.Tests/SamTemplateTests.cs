@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Mitzvah.Aws;
+using Mitzvah.Testing;
 using Mitzvah.Testing.StandIns;
 
 namespace Mitzvah.Deploy.Tests;
@@ -424,6 +425,7 @@ public sealed class SamTemplateTests
     [InlineData("DailyMitzvahBotFailureQueueAlarm", "AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "DailyMitzvahBotFailureQueue", "notBreaching")]
     [InlineData("FailedSendsAlarm", null, "Failed", "Function", "DailyMitzvahBot", "notBreaching")]
     [InlineData("MissingHeartbeatAlarm", null, "Heartbeat", "Function", "DailyMitzvahBot", "breaching")]
+    [InlineData("DeliveredRatioAlarm", null, "PreviousDeliveredPercent", "Function", "DailyMitzvahBot", "notBreaching")]
     public void Each_alarm_watches_its_metric_and_notifies_the_operator(string alarm, string? awsNamespace, string metric, string dimension, string resource, string missingData)
     {
         Assert.Equal("AWS::CloudWatch::Alarm", Template.TypeOf(alarm));
@@ -479,15 +481,28 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
+    public void The_delivered_ratio_alarm_fires_under_the_operators_percentage_80_by_default()
+    {
+        var properties = Template.Properties("DeliveredRatioAlarm");
+        var parameter = Yaml.Get(Template.Root, "Parameters", "DeliveredPercentAlarmThreshold");
+
+        Assert.Equal("DeliveredPercentAlarmThreshold", Yaml.RefName(properties["Threshold"]));
+        Assert.Equal("80", Yaml.Text(parameter, "Default"));
+        Assert.Equal("LessThanThreshold", Yaml.Text(properties, "ComparisonOperator"));
+        Assert.Equal("Minimum", Yaml.Text(properties, "Statistic"));
+    }
+
+    [Fact]
     public void The_run_metric_alarms_name_metrics_the_bot_writes_with_the_dimension_it_writes()
     {
-        var summary = new Core.Sending.SendSummary(new DateOnly(2026, 11, 25), true, null, [], "twilio", "subscribers", false, null, 1, 1, 0, 0, 0, 0, 0, 0, 10);
+        var previous = Core.Delivery.DeliveryReport.From(new DateOnly(2026, 11, 24), new DateOnly(2026, 11, 24), [DeliveryRecords.Delivered("+15550000001")]);
+        var summary = new Core.Sending.SendSummary(new DateOnly(2026, 11, 25), true, null, [], "twilio", "subscribers", false, null, 1, 1, 0, 0, 0, 0, 0, 0, 10, Previous: previous);
         using var line = JsonDocument.Parse(EmbeddedMetrics.Render(summary, "mitzvah", "bot", DateTimeOffset.UnixEpoch));
         var directive = line.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
         var written = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
         var dimensions = directive.GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()).ToList();
 
-        foreach (var alarm in new[] { "FailedSendsAlarm", "MissingHeartbeatAlarm" })
+        foreach (var alarm in new[] { "FailedSendsAlarm", "MissingHeartbeatAlarm", "DeliveredRatioAlarm" })
         {
             var properties = Template.Properties(alarm);
             Assert.Contains(Yaml.Text(properties, "MetricName"), written);

@@ -15,6 +15,9 @@ public static class RoutePaths
     /// <summary>The messaging provider's delivery-status callbacks.</summary>
     public const string Status = "/api/status";
 
+    /// <summary>The operators' delivery report of a study date.</summary>
+    public const string Report = "/api/report";
+
     /// <summary>The opt-in page.</summary>
     public const string OptInPage = "/";
 

@@ -47,6 +47,7 @@ public sealed partial class DailySendService
     private readonly TimeProvider _time;
     private readonly SendOptions _options;
     private readonly ILogger<DailySendService> _logger;
+    private readonly DeliveryReporter _reporter;
 
     /// <summary>Creates the service.</summary>
     public DailySendService(
@@ -58,7 +59,8 @@ public sealed partial class DailySendService
         IMessenger messenger,
         TimeProvider time,
         IOptions<SendOptions> options,
-        ILogger<DailySendService> logger)
+        ILogger<DailySendService> logger,
+        DeliveryReporter reporter)
     {
         ArgumentNullException.ThrowIfNull(options);
         _planner = planner;
@@ -70,6 +72,7 @@ public sealed partial class DailySendService
         _time = time;
         _options = options.Value;
         _logger = logger;
+        _reporter = reporter;
     }
 
     /// <summary>Runs once for <paramref name="request"/> and returns what happened.</summary>
@@ -141,7 +144,8 @@ public sealed partial class DailySendService
             tally.TemplateRequired,
             (long)_time.GetElapsedTime(started).TotalMilliseconds,
             tally.Stopped,
-            tally.Remaining);
+            tally.Remaining,
+            request.TestRecipient is null ? await ReportPreviousAsync(date, cancellationToken).ConfigureAwait(false) : null);
         if (summary.StoppedAtDeadline)
         {
             LogStoppedAtDeadline(_logger, summary.Remaining);
@@ -149,6 +153,20 @@ public sealed partial class DailySendService
 
         LogSummary(_logger, summary.ToJson());
         return summary;
+    }
+
+    /// <summary>The previous send date's counts, or <see langword="null"/> when the ledger cannot say; never fails the run.</summary>
+    private async Task<DeliveryReport?> ReportPreviousAsync(DateOnly date, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _reporter.ReportPreviousAsync(date, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogPreviousReportFailed(_logger, ex.GetType().Name, ex.Message);
+            return null;
+        }
     }
 
     private async Task SendToAllAsync(DailyMessage message, Tally tally, DateTimeOffset? stopAt, IProgress<SendProgress>? progress, CancellationToken cancellationToken)
@@ -417,6 +435,9 @@ public sealed partial class DailySendService
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Serving {Phone} failed ({ErrorType}: {ErrorMessage}); a later run retries it")]
     private static partial void LogRecipientError(ILogger logger, string phone, string errorType, string errorMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not count the previous send date's deliveries ({ErrorType}: {ErrorMessage}); the summary goes without them")]
+    private static partial void LogPreviousReportFailed(ILogger logger, string errorType, string errorMessage);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Daily send finished: {Summary}")]
     private static partial void LogSummary(ILogger logger, string summary);

@@ -21,7 +21,6 @@ namespace Mitzvah.Core.Sending;
 public sealed partial class SendEndpoint : IEndpointRoute
 {
     private static readonly Dictionary<string, string> AllowHeader = new() { ["Allow"] = "POST" };
-    private static readonly Dictionary<string, string> Challenge = new() { ["WWW-Authenticate"] = "Bearer" };
 
     private readonly IServiceProvider _services;
     private readonly IPhoneNumberNormalizer _phones;
@@ -59,10 +58,10 @@ public sealed partial class SendEndpoint : IEndpointRoute
             return EndpointResponse.Error(405, $"{request.Method} is not supported here; use POST.", AllowHeader);
         }
 
-        if (!SecretComparer.Matches(SuppliedToken(request), _options.SendToken))
+        if (!OperatorToken.Matches(request, _options.SendToken))
         {
             LogRefused(_logger, request.ClientAddress);
-            return EndpointResponse.Error(401, "A valid send token is required (Authorization: Bearer <SEND_TOKEN>).", Challenge);
+            return OperatorToken.Refusal;
         }
 
         if (request.Body.Length > RequestBody.MaxBytes)
@@ -92,17 +91,6 @@ public sealed partial class SendEndpoint : IEndpointRoute
         {
             return EndpointResponse.Error(400, ex.Message);
         }
-    }
-
-    private static string? SuppliedToken(EndpointRequest request)
-    {
-        var authorization = request.Header("Authorization");
-        if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return authorization["Bearer ".Length..].Trim();
-        }
-
-        return request.Header("X-Send-Token");
     }
 
     private static (RequestFields? Fields, (int Status, string Message)? Error) ReadFields(EndpointRequest request)

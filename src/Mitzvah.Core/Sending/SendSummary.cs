@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Mitzvah.Core.Delivery;
 
 namespace Mitzvah.Core.Sending;
 
@@ -28,6 +29,11 @@ namespace Mitzvah.Core.Sending;
 /// it cut short (left failed, not permanently, so the next run takes them at once). Counted in
 /// <paramref name="Eligible"/>, not in <paramref name="Failed"/>.
 /// </param>
+/// <param name="Previous">
+/// The previous send date's delivery counts as the ledger holds them at the end of this run (by then most of its
+/// statuses are final), so that dashboards and alarms see delivery rather than acceptance; <see langword="null"/> for
+/// test sends, before the cycle's first date, or when the ledger could not be read.
+/// </param>
 public sealed record SendSummary(
     DateOnly StudyDate,
     bool Send,
@@ -47,7 +53,8 @@ public sealed record SendSummary(
     long TemplateRequired,
     long DurationMs,
     bool StoppedAtDeadline = false,
-    long Remaining = 0)
+    long Remaining = 0,
+    DeliveryReport? Previous = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

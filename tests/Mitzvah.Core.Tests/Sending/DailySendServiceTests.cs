@@ -66,6 +66,42 @@ public sealed class DailySendServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_summary_carries_the_previous_send_dates_delivery_as_the_ledger_holds_it()
+    {
+        await SeedAsync(2);
+        var tuesday = Day.AddDays(-1);
+        var first = await RunToEndAsync(Service(), new SendRequest(Date: tuesday));
+        var now = _time.GetUtcNow();
+        var delivered = await _ledger.GetAsync(tuesday, TestPhones.Numbered(1));
+        var failed = await _ledger.GetAsync(tuesday, TestPhones.Numbered(2));
+        await _ledger.RecordStatusAsync(tuesday, delivered!.Phone, delivered.MessageId!, DeliveryStatus.Delivered, null, now);
+        await _ledger.RecordStatusAsync(tuesday, failed!.Phone, failed.MessageId!, DeliveryStatus.Undelivered, "63016", now);
+
+        var summary = await RunToEndAsync(Service());
+        var test = await RunToEndAsync(Service(), new SendRequest(Date: Day, TestRecipient: TestPhones.Alice));
+
+        Assert.Equal(tuesday.AddDays(-1), first.Previous?.Date);
+        Assert.Equal(tuesday, summary.Previous?.Date);
+        Assert.Equal(2, summary.Previous?.Accepted);
+        Assert.Equal(1, summary.Previous?.Delivered);
+        Assert.Equal(1, summary.Previous?.Failed);
+        Assert.Equal(1, summary.Previous?.Errors["63016"]);
+        Assert.Null(test.Previous);
+    }
+
+    [Fact]
+    public async Task A_ledger_that_cannot_list_the_previous_day_leaves_the_summary_without_it_and_the_run_goes_on()
+    {
+        await SeedAsync(1);
+        var ledger = new LedgerUnreachableFor(_ledger, TestPhones.Bob) { ListingFails = true };
+
+        var summary = await RunToEndAsync(Service(ledger: ledger));
+
+        Assert.Equal(1, summary.Sent);
+        Assert.Null(summary.Previous);
+    }
+
+    [Fact]
     public async Task Transient_failures_are_retried_within_an_exponential_back_off_until_accepted()
     {
         await SeedAsync(1);
@@ -606,8 +642,9 @@ public sealed class DailySendServiceTests : IDisposable
         var schedule = Options.Create(new ScheduleOptions());
         var options = new SendOptions { Concurrency = 4, Lease = Lease };
         configure?.Invoke(options);
+        var planner = new DeliveryPlanner(StudyCycle.Default, schedule);
         return new DailySendService(
-            new DeliveryPlanner(StudyCycle.Default, schedule),
+            planner,
             new DailyMessageComposer(MitzvahCatalogue.Default),
             new StudyClock(_time, schedule),
             new SubscriberRecipients(_store),
@@ -615,7 +652,8 @@ public sealed class DailySendServiceTests : IDisposable
             _messenger,
             _time,
             Options.Create(options),
-            NullLogger<DailySendService>.Instance);
+            NullLogger<DailySendService>.Instance,
+            new DeliveryReporter(planner, ledger ?? _ledger));
     }
 
     /// <summary>Runs once, moving the fake clock to each timer the run starts (its back-offs) until it finishes.</summary>

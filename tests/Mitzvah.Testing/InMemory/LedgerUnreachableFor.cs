@@ -4,10 +4,14 @@ namespace Mitzvah.Testing.InMemory;
 
 /// <summary>
 /// A ledger whose store is down for one number, as a throttled or unreachable partition would be: claiming
-/// <paramref name="unreachable"/> throws; everything else goes to <paramref name="inner"/>.
+/// <paramref name="unreachable"/> throws (and listing a date, with <see cref="ListingFails"/>); everything else goes to
+/// <paramref name="inner"/>.
 /// </summary>
 public sealed class LedgerUnreachableFor(IDeliveryLedger inner, string unreachable) : IDeliveryLedger
 {
+    /// <summary>Whether <see cref="ListAsync"/> throws too, as a query of a whole date would on a throttled table.</summary>
+    public bool ListingFails { get; init; }
+
     public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
         phone == unreachable ? throw new IOException("The ledger is unreachable.") : inner.TryClaimAsync(studyDate, phone, now, lease, cancellationToken);
 
@@ -24,5 +28,5 @@ public sealed class LedgerUnreachableFor(IDeliveryLedger inner, string unreachab
         inner.GetAsync(studyDate, phone, cancellationToken);
 
     public Task<IReadOnlyList<DeliveryRecord>> ListAsync(DateOnly studyDate, CancellationToken cancellationToken = default) =>
-        inner.ListAsync(studyDate, cancellationToken);
+        ListingFails ? throw new IOException("The ledger is unreachable.") : inner.ListAsync(studyDate, cancellationToken);
 }

@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Mitzvah.Core.Consent;
+
+namespace Mitzvah.Core.Delivery;
+
+/// <summary>
+/// What became of one study date's messages, counted from the delivery ledger: what the provider accepted, and what
+/// its status callbacks later said reached each phone.
+/// </summary>
+/// <remarks>
+/// Each ledger item counts once, by its latest state. <see cref="Accepted"/> items end as <see cref="Delivered"/>,
+/// failed (in <see cref="Failed"/>) or <see cref="Pending"/>; items the provider refused at once are in
+/// <see cref="Failed"/> too, and items a run still holds are <see cref="InProgress"/>. No phone number appears: the
+/// marketing-template refusals are counted by country calling code only.
+/// </remarks>
+public sealed record DeliveryReport
+{
+    /// <summary>The error code of a marketing template that the channel chose not to deliver.</summary>
+    public const string MarketingNotDeliveredCode = "63049";
+
+    private const string DateFormat = "yyyy-MM-dd";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The study date whose messages these are.</summary>
+    public required DateOnly Date { get; init; }
+
+    /// <summary>
+    /// The date whose message carries <see cref="Date"/>'s study: <see cref="Date"/> itself, or for a rest day the
+    /// earlier date whose message carried it (its counts are that date's).
+    /// </summary>
+    public required DateOnly CarriedBy { get; init; }
+
+    /// <summary>Messages the provider accepted (whatever became of them later).</summary>
+    public required long Accepted { get; init; }
+
+    /// <summary>Of <see cref="Accepted"/>: reported delivered or read.</summary>
+    public required long Delivered { get; init; }
+
+    /// <summary>Of <see cref="Delivered"/>: reported read.</summary>
+    public required long Read { get; init; }
+
+    /// <summary>Refused by the provider at once, or reported failed or undelivered after it accepted them.</summary>
+    public required long Failed { get; init; }
+
+    /// <summary>Of <see cref="Accepted"/>: no final status reported yet.</summary>
+    public required long Pending { get; init; }
+
+    /// <summary>Claimed by a run that has not recorded an outcome yet.</summary>
+    public required long InProgress { get; init; }
+
+    /// <summary>Failures by the provider's error code, verbatim (codes nobody knows included).</summary>
+    public required IReadOnlyDictionary<string, long> Errors { get; init; }
+
+    /// <summary>
+    /// Marketing templates the channel chose not to deliver (<see cref="MarketingNotDeliveredCode"/>), by country
+    /// calling code ("+1"): these readers need another channel, or must write to the number first.
+    /// </summary>
+    public required IReadOnlyDictionary<string, long> MarketingNotDeliveredByCountry { get; init; }
+
+    /// <summary><see cref="Delivered"/> per <see cref="Accepted"/>, from 0 to 1; <see langword="null"/> when nothing was accepted.</summary>
+    public double? DeliveredRatio => Accepted == 0 ? null : (double)Delivered / Accepted;
+
+    /// <summary>Counts <paramref name="records"/>, the ledger items of <paramref name="carriedBy"/>, as the report of <paramref name="date"/>.</summary>
+    public static DeliveryReport From(DateOnly date, DateOnly carriedBy, IEnumerable<DeliveryRecord> records)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        long accepted = 0, delivered = 0, read = 0, failed = 0, pending = 0, inProgress = 0;
+        var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        var marketing = new SortedDictionary<string, long>(StringComparer.Ordinal);
+        foreach (var record in records)
+        {
+            string? errorCode = null;
+            switch (record.State)
+            {
+                case DeliveryState.Claimed:
+                    inProgress++;
+                    continue;
+                case DeliveryState.Failed:
+                    failed++;
+                    errorCode = record.ErrorCode;
+                    break;
+                case DeliveryState.Sent:
+                    accepted++;
+                    switch (record.DeliveryStatus)
+                    {
+                        case DeliveryStatus.Read:
+                            read++;
+                            delivered++;
+                            break;
+                        case DeliveryStatus.Delivered:
+                            delivered++;
+                            break;
+                        case DeliveryStatus.Failed or DeliveryStatus.Undelivered:
+                            failed++;
+                            errorCode = record.DeliveryErrorCode;
+                            break;
+                        default:
+                            pending++;
+                            break;
+                    }
+
+                    break;
+            }
+
+            if (record.State is DeliveryState.Failed || record.DeliveryStatus is DeliveryStatus.Failed or DeliveryStatus.Undelivered)
+            {
+                var code = string.IsNullOrEmpty(errorCode) ? "unknown" : errorCode;
+                errors[code] = errors.GetValueOrDefault(code) + 1;
+                if (code == MarketingNotDeliveredCode)
+                {
+                    var country = E164.CountryCallingCode(record.Phone);
+                    marketing[country] = marketing.GetValueOrDefault(country) + 1;
+                }
+            }
+        }
+
+        return new DeliveryReport
+        {
+            Date = date,
+            CarriedBy = carriedBy,
+            Accepted = accepted,
+            Delivered = delivered,
+            Read = read,
+            Failed = failed,
+            Pending = pending,
+            InProgress = inProgress,
+            Errors = errors,
+            MarketingNotDeliveredByCountry = marketing,
+        };
+    }
+
+    /// <summary>One line of camelCase JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The report as a table for people, with a sentence for each thing the operator should act on.</summary>
+    public string ToTable()
+    {
+        var text = new StringBuilder();
+        var date = Date.ToString(DateFormat, CultureInfo.InvariantCulture);
+        text.Append(CultureInfo.InvariantCulture, $"Delivery report for {date}");
+        if (CarriedBy != Date)
+        {
+            text.Append(CultureInfo.InvariantCulture, $" (a rest day: its study went out with the message of {CarriedBy.ToString(DateFormat, CultureInfo.InvariantCulture)})");
+        }
+
+        text.AppendLine();
+        Row(text, "accepted", Accepted);
+        Row(text, "delivered", Delivered, DeliveredRatio is { } ratio ? $"{ratio * 100:0}% of accepted" : null);
+        Row(text, "read", Read);
+        Row(text, "failed", Failed);
+        Row(text, "pending", Pending, Pending > 0 ? "no final status yet" : null);
+        if (InProgress > 0)
+        {
+            Row(text, "in progress", InProgress, "a run holds these now");
+        }
+
+        foreach (var (code, count) in Errors)
+        {
+            Row(text, $"  error {code}", count);
+        }
+
+        if (MarketingNotDeliveredByCountry.Count > 0)
+        {
+            var countries = string.Join(", ", MarketingNotDeliveredByCountry.Select(c => $"{c.Key}: {c.Value}"));
+            text.AppendLine(CultureInfo.InvariantCulture, $"WhatsApp did not deliver the marketing template to {MarketingNotDeliveredByCountry.Values.Sum()} reader(s) ({countries}).");
+            text.AppendLine("They need another channel (email), or must write to the WhatsApp number first so that a freeform message can reach them.");
+        }
+
+        return text.ToString();
+    }
+
+    private static void Row(StringBuilder text, string label, long count, string? note = null)
+    {
+        text.Append(CultureInfo.InvariantCulture, $"  {label,-16}{count,8}");
+        if (note is not null)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"   {note}");
+        }
+
+        text.AppendLine();
+    }
+}
