@@ -32,9 +32,6 @@ public sealed class LambdaConsentUrlFixture : IOptInPageHost, IAsyncLifetime
 
     public ISubscriberStore Store => _store ?? throw new InvalidOperationException("The function has not been started.");
 
-    /// <summary>What the function wrote to its log, for failure messages.</summary>
-    public string Output => _process?.Output ?? string.Empty;
-
     public async Task InitializeAsync()
     {
         var dynalite = StandInServers.StartDynaliteAsync();
