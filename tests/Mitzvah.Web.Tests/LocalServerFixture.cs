@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Mitzvah.Web.Tests;
 
 /// <summary>The real <c>mitzvah serve</c> server on a free loopback port, with its own temporary SQLite database.</summary>
-public sealed class LocalServerFixture : IAsyncLifetime
+public sealed class LocalServerFixture : IOptInPageHost, IAsyncLifetime
 {
     public const string WhatsAppNumber = "+14155550100";
 

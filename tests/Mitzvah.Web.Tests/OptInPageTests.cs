@@ -6,19 +6,20 @@ using static Microsoft.Playwright.Assertions;
 namespace Mitzvah.Web.Tests;
 
 /// <summary>
-/// web/optin.html in a real headless Chromium against the real local server (<c>mitzvah serve</c>) and its SQLite
-/// store. Each test uses its own phone number, so tests sharing the class's server do not see each other's rows.
+/// web/optin.html in a real headless Chromium against a real host and its store, once per host: the local server
+/// (<see cref="OptInPageOnServeTests"/>) and the consent Lambda package behind a Function URL stand-in
+/// (<see cref="OptInPageOnLambdaTests"/>). Each test uses its own phone number, so tests sharing a host do not see
+/// each other's rows. No test relies on something only one host has.
 /// </summary>
-[Collection(BrowserTests.Name)]
-public sealed partial class OptInPageTests : IClassFixture<LocalServerFixture>, IAsyncLifetime
+public abstract partial class OptInPageTests : IAsyncLifetime
 {
     private const string ConsentPath = "/api/consent";
 
     private readonly IBrowser _browser;
-    private readonly LocalServerFixture _server;
+    private readonly IOptInPageHost _server;
     private IBrowserContext? _context;
 
-    public OptInPageTests(BrowserFixture browser, LocalServerFixture server)
+    protected OptInPageTests(BrowserFixture browser, IOptInPageHost server)
     {
         _browser = browser.Browser;
         _server = server;
@@ -153,13 +154,14 @@ public sealed partial class OptInPageTests : IClassFixture<LocalServerFixture>, 
         await page.TapAsync("#submit");
         await Expect(page.Locator("#status")).ToHaveClassAsync(OkClass());
         Assert.True(await page.EvaluateAsync<int>("document.documentElement.scrollWidth") <= 390);
-        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "optin-mobile.png"), FullPage = true });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), $"optin-mobile-{GetType().Name}.png"), FullPage = true });
     }
 
     private async Task<IPage> OpenAsync(IBrowserContext context)
     {
         var page = await context.NewPageAsync();
-        await page.GotoAsync(new Uri(_server.BaseAddress, "optin.html").ToString());
+        // The root, as users are given it (a Function URL serves the page there).
+        await page.GotoAsync(_server.BaseAddress.ToString());
         // The fields stay disabled until config.json has loaded.
         await Expect(page.Locator("#form-fields")).Not.ToBeDisabledAsync();
         return page;

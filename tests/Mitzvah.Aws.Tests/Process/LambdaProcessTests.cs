@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -19,6 +20,9 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
 {
     private const string FunctionUrlHost = "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws";
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
+
+    // The consent function's Timeout in aws/template.yaml.
+    private static readonly TimeSpan ConsentTimeout = TimeSpan.FromSeconds(15);
 
     [Fact]
     public async Task The_consent_function_answers_its_health_check_with_200()
@@ -46,6 +50,28 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
         Assert.Equal(200, config.GetProperty("statusCode").GetInt32());
         using var settings = JsonDocument.Parse(config.GetProperty("body").GetString()!);
         Assert.Equal("/api/consent", settings.RootElement.GetProperty("consentUrl").GetString());
+    }
+
+    [Fact]
+    public async Task A_plain_GET_of_the_function_url_returns_the_opt_in_page_with_its_caching_headers()
+    {
+        await using var function = await StartAsync(LambdaFunctions.Consent, await standIns.NewEnvironmentAsync());
+        await using var functionUrl = await FunctionUrlFrontEnd.StartAsync(function.Api, ConsentTimeout);
+        using var http = new HttpClient { BaseAddress = functionUrl.BaseAddress };
+
+        using var page = await http.GetAsync(new Uri("/", UriKind.Relative));
+        using var config = await http.GetAsync(new Uri("/config.json", UriKind.Relative));
+
+        Assert.True(page.StatusCode == HttpStatusCode.OK, $"{page.StatusCode}; the function's output:\n{function.Process.Output}");
+        Assert.Equal("text/html; charset=utf-8", page.Content.Headers.ContentType?.ToString());
+        Assert.Equal("public, max-age=300", page.Headers.CacheControl?.ToString());
+        Assert.Contains("fetch(\"config.json\"", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, config.StatusCode);
+        Assert.Equal("no-cache", config.Headers.CacheControl?.ToString());
+        using var settings = JsonDocument.Parse(await config.Content.ReadAsStringAsync());
+        Assert.Equal("/api/consent", settings.RootElement.GetProperty("consentUrl").GetString());
+        Assert.Equal(2, functionUrl.Events.Count);
+        Assert.Empty(function.Api.ProtocolErrors);
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using Mitzvah.Testing.Lambda;
+
 namespace Mitzvah.Aws.Tests.Process;
 
 /// <summary>The published package and the stand-ins, shared by every real-start test.</summary>

@@ -76,13 +76,14 @@ public sealed class LambdaRuntimeApi : IAsyncDisposable
     /// <summary>
     /// Queues an event and waits for the function's answer to it. The event's deadline is
     /// <paramref name="functionTimeout"/> from now (default 15 min, the daily function's timeout); <paramref name="wait"/>
-    /// (default 60 s) bounds the test.
+    /// (default 60 s) bounds the test. <paramref name="requestId"/> (default a fresh one) lets a caller that already
+    /// named the request, as a Function URL does in its event, keep the same id.
     /// </summary>
-    public async Task<RuntimeApiPost> InvokeAsync(string payload, TimeSpan? functionTimeout = null, TimeSpan? wait = null)
+    public async Task<RuntimeApiPost> InvokeAsync(string payload, TimeSpan? functionTimeout = null, TimeSpan? wait = null, string? requestId = null)
     {
         var pending = new Pending
         {
-            RequestId = Guid.NewGuid().ToString(),
+            RequestId = requestId ?? Guid.NewGuid().ToString(),
             Payload = payload,
             Deadline = DateTimeOffset.UtcNow + (functionTimeout ?? TimeSpan.FromMinutes(15)),
             TraceId = $"Root=1-{DateTimeOffset.UtcNow.ToUnixTimeSeconds():x8}-{Guid.NewGuid().ToString("N")[..24]};Parent={Guid.NewGuid().ToString("N")[..16]};Sampled=0",

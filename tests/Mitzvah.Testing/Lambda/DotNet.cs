@@ -1,4 +1,4 @@
-namespace Mitzvah.Aws.Tests.Process;
+namespace Mitzvah.Testing.Lambda;
 
 /// <summary>The <c>dotnet</c> host the tests run under (the SDK names it in <c>DOTNET_HOST_PATH</c>).</summary>
 internal static class DotNet

@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Text;
-using Mitzvah.Testing.Lambda;
 
-namespace Mitzvah.Aws.Tests.Process;
+namespace Mitzvah.Testing.Lambda;
 
 /// <summary>
 /// The package started as the <c>dotnet10</c> runtime starts an executable handler: <c>dotnet exec
 /// /var/task/Mitzvah.Aws.dll</c> in the package's folder, with only the environment Lambda sets plus the function's
 /// own variables, against a Runtime API stand-in. Killed on dispose.
 /// </summary>
-internal sealed class LambdaProcess : IAsyncDisposable
+public sealed class LambdaProcess : IAsyncDisposable
 {
     private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _output = new();
