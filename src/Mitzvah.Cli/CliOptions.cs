@@ -25,6 +25,44 @@ internal static class CliOptions
         Description = "Send on Shabbat and Yom Tov too; each day then carries only itself.",
     };
 
+    public static Option<string?> Zone() => new("--zone")
+    {
+        Description = "The subscriber's IANA time zone (default: MITZVAH_TIME_ZONE, else America/Chicago).",
+        HelpName = "Area/City",
+        CustomParser = ParseZone,
+    };
+
+    public static Option<TimeOnly?> SendTime() => new("--send-time")
+    {
+        Description = "The subscriber's local send time, on a quarter hour (default: the send hour, 10:00).",
+        HelpName = "HH:mm",
+        CustomParser = ParseSendTime,
+    };
+
+    private static string? ParseZone(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (NodaTime.DateTimeZoneProviders.Tzdb.GetZoneOrNull(text) is not null)
+        {
+            return text;
+        }
+
+        result.AddError($"--zone: '{text}' is not an IANA time-zone id, for example Europe/London.");
+        return null;
+    }
+
+    private static TimeOnly? ParseSendTime(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (TimeOnly.TryParseExact(text, ["H:mm", "HH:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var time) && time.Minute % 15 == 0)
+        {
+            return time;
+        }
+
+        result.AddError($"--send-time: '{text}' is not a time on a quarter hour in the form HH:mm, for example 07:30.");
+        return null;
+    }
+
     private static DateOnly? ParseDate(ArgumentResult result)
     {
         var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;

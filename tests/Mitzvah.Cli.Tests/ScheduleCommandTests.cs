@@ -70,8 +70,88 @@ public sealed class ScheduleCommandTests
         var run = await CliRun.RunAsync("schedule", "--from", "2026-11-27", "--to", "2026-11-28");
 
         Assert.Equal(2, run.StdoutLines.Length);
-        Assert.Contains("send, covers 2 days", run.StdoutLines[0], StringComparison.Ordinal);
+        Assert.Contains("send at 2026-11-27T10:00-06:00, covers 2 days", run.StdoutLines[0], StringComparison.Ordinal);
         Assert.Contains("no message (Shabbat)", run.StdoutLines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task In_a_Helsinki_winter_the_friday_message_moves_before_candle_lighting_and_other_days_stay_at_the_send_time()
+    {
+        var run = await CliRun.RunAsync("schedule", "--from", "2026-12-06", "--to", "2026-12-19", "--zone", "Europe/Helsinki", "--send-time", "14:00", "--json");
+
+        Assert.Equal(0, run.ExitCode);
+        var lines = run.StdoutLines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        foreach (var line in lines)
+        {
+            var date = DateOnly.Parse(line.GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            if (!line.GetProperty("send").GetBoolean())
+            {
+                Assert.False(line.TryGetProperty("sendAt", out _));
+                continue;
+            }
+
+            var sendAt = DateTimeOffset.Parse(line.GetProperty("sendAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(TimeSpan.FromHours(2), sendAt.Offset);
+            Assert.Equal(date, DateOnly.FromDateTime(sendAt.DateTime));
+            if (date.DayOfWeek == DayOfWeek.Friday)
+            {
+                // Sunset in Helsinki is about 15:12 in mid-December: candles at about 14:54, so no later than about 12:54.
+                var latest = Core.Calendar.CandleLighting.On(date, "Europe/Helsinki")!.Value - TimeSpan.FromHours(2);
+                Assert.Equal(latest.ToUnixTimeSeconds(), sendAt.ToUnixTimeSeconds(), tolerance: 60);
+                Assert.InRange(sendAt.TimeOfDay, new TimeSpan(12, 30, 0), new TimeSpan(13, 15, 0));
+            }
+            else
+            {
+                Assert.Equal(new TimeSpan(14, 0, 0), sendAt.TimeOfDay);
+            }
+        }
+
+        Assert.Equal(2, lines.Count(l => l.GetProperty("send").GetBoolean() && DateOnly.Parse(l.GetProperty("date").GetString()!, System.Globalization.CultureInfo.InvariantCulture).DayOfWeek == DayOfWeek.Friday));
+    }
+
+    [Fact]
+    public async Task A_summer_friday_keeps_its_send_time_and_the_polar_night_sends_by_noon()
+    {
+        var helsinki = await CliRun.RunAsync("schedule", "--from", "2027-06-18", "--to", "2027-06-18", "--zone", "Europe/Helsinki", "--send-time", "14:00", "--json");
+        var thule = await CliRun.RunAsync("schedule", "--from", "2026-12-18", "--to", "2026-12-18", "--zone", "America/Thule", "--send-time", "14:00", "--json");
+
+        Assert.Equal("2027-06-18T14:00+03:00", JsonDocument.Parse(helsinki.StdoutLines.Single()).RootElement.GetProperty("sendAt").GetString());
+        Assert.Equal("2026-12-18T12:00-04:00", JsonDocument.Parse(thule.StdoutLines.Single()).RootElement.GetProperty("sendAt").GetString());
+    }
+
+    [Theory]
+    [InlineData("2027-03-14", "02:30", "2027-03-14T03:00-04:00")] // the clocks skip 02:00-03:00: the first moment after
+    [InlineData("2026-11-01", "01:30", "2026-11-01T01:30-04:00")] // 01:00-02:00 happens twice: the first, once
+    public async Task Across_daylight_saving_changes_a_send_time_goes_out_once(string date, string time, string expected)
+    {
+        var run = await CliRun.RunAsync("schedule", "--from", date, "--to", date, "--zone", "America/New_York", "--send-time", time, "--json", "--no-rest-days");
+
+        Assert.Equal(expected, JsonDocument.Parse(run.StdoutLines.Single()).RootElement.GetProperty("sendAt").GetString());
+    }
+
+    [Fact]
+    public async Task Preview_with_a_zone_says_when_the_message_goes_out()
+    {
+        var friday = await CliRun.RunAsync("preview", "--date", "2026-12-18", "--zone", "Asia/Jerusalem", "--send-time", "15:00");
+        var shabbat = await CliRun.RunAsync("preview", "--date", "2026-12-19", "--zone", "Asia/Jerusalem");
+
+        Assert.Equal(0, friday.ExitCode);
+        Assert.Matches(@"^Goes out at 2026-12-18T13:[45]\d\+02:00 \(Asia/Jerusalem\)\n\n", friday.Stdout);
+        Assert.StartsWith("No message goes out", shabbat.Stdout, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("schedule", "--from", "2026-12-01", "--to", "2026-12-02", "--zone", "Mars/Olympus")]
+    [InlineData("schedule", "--from", "2026-12-01", "--to", "2026-12-02", "--send-time", "14:07")]
+    [InlineData("schedule", "--from", "2026-12-01", "--to", "2026-12-02", "--send-time", "2pm")]
+    [InlineData("preview", "--send-time", "25:00")]
+    public async Task A_bad_zone_or_send_time_is_one_line_on_stderr(params string[] args)
+    {
+        var run = await CliRun.RunAsync(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
     [Theory]

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
+using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Study;
 
@@ -18,8 +19,13 @@ internal static class ScheduleCommand
         var to = CliOptions.Date("--to", "Last date (inclusive).", required: true);
         var israel = CliOptions.Israel();
         var noRestDays = CliOptions.NoRestDays();
+        var zone = CliOptions.Zone();
+        var sendTime = CliOptions.SendTime();
         var json = new Option<bool>("--json") { Description = "One JSON object per line." };
-        var command = new Command("schedule", "List the study and send plan for a range of dates.") { from, to, israel, noRestDays, json };
+        var command = new Command("schedule", "List the study and send plan for a range of dates, with when each message goes out.")
+        {
+            from, to, israel, noRestDays, zone, sendTime, json,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var first = parse.GetValue(from)!.Value;
@@ -32,14 +38,15 @@ internal static class ScheduleCommand
             }
 
             var options = CliServices.Schedule(parse.GetValue(israel), parse.GetValue(noRestDays));
-            await WriteAsync(stdout, first, last, options, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
+            var subscriber = new Subscriber(parse.GetValue(zone) ?? options.TimeZone, parse.GetValue(sendTime) ?? new TimeOnly(options.SendHour, 0));
+            await WriteAsync(stdout, first, last, options, subscriber, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             return MitzvahCli.Success;
         });
         return command;
     }
 
     internal static async Task WriteAsync(
-        TextWriter output, DateOnly first, DateOnly last, ScheduleOptions options, bool json, CancellationToken cancellationToken)
+        TextWriter output, DateOnly first, DateOnly last, ScheduleOptions options, Subscriber subscriber, bool json, CancellationToken cancellationToken)
     {
         var planner = new DeliveryPlanner(StudyCycle.Default, Options.Create(options));
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -48,17 +55,18 @@ internal static class ScheduleCommand
         for (var date = first; date <= last; date = date.AddDays(1))
         {
             var plan = planner.Plan(date);
+            var sendAt = plan.Send ? SendMoment.For(date, subscriber.SendTime, subscriber.Zone, restDayBegins: plan.Covers.Count > 1) : (DateTimeOffset?)null;
             if (json)
             {
                 buffer.ResetWrittenCount();
                 writer.Reset(buffer);
-                WriteJson(writer, plan);
+                WriteJson(writer, plan, sendAt);
                 writer.Flush();
                 chunk.Append(Encoding.UTF8.GetString(buffer.WrittenSpan)).Append('\n');
             }
             else
             {
-                chunk.Append(TextLine(plan)).Append('\n');
+                chunk.Append(TextLine(plan, sendAt)).Append('\n');
             }
 
             if (chunk.Length > 60 * 1024)
@@ -72,7 +80,13 @@ internal static class ScheduleCommand
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static void WriteJson(Utf8JsonWriter writer, DeliveryPlan plan)
+    /// <summary>What the send time depends on: a subscriber's zone and local send time.</summary>
+    internal sealed record Subscriber(string Zone, TimeOnly SendTime);
+
+    /// <summary>ISO 8601 to the minute with the zone's offset, as people and parsers read it.</summary>
+    internal static string Format(DateTimeOffset moment) => moment.ToString("yyyy-MM-dd'T'HH:mmzzz", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void WriteJson(Utf8JsonWriter writer, DeliveryPlan plan, DateTimeOffset? sendAt)
     {
         var study = StudyCycle.Default.GetDay(plan.Date);
         writer.WriteStartObject();
@@ -96,14 +110,20 @@ internal static class ScheduleCommand
         }
 
         writer.WriteEndArray();
+        if (sendAt is { } moment)
+        {
+            writer.WriteString("sendAt", Format(moment));
+        }
+
         writer.WriteEndObject();
     }
 
-    private static string TextLine(DeliveryPlan plan)
+    private static string TextLine(DeliveryPlan plan, DateTimeOffset? sendAt)
     {
         var study = StudyCycle.Default.GetDay(plan.Date);
+        var at = sendAt is { } moment ? $" at {Format(moment)}" : string.Empty;
         var status = plan.Send
-            ? plan.Covers.Count > 1 ? $"send, covers {plan.Covers.Count} days" : "send"
+            ? plan.Covers.Count > 1 ? $"send{at}, covers {plan.Covers.Count} days" : $"send{at}"
             : $"no message ({plan.Day.RestReason})";
         return $"{plan.Date:yyyy-MM-dd}  {plan.Day.HebrewDate,-20}  day {study.CycleDay,3}  {string.Join(", ", study.Codes),-40}  {status}";
     }
