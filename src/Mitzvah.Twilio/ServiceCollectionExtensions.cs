@@ -37,7 +37,9 @@ public static class ServiceCollectionExtensions
         services.Configure<ConsentOptions>(options =>
             options.WhatsAppNumber ??= configuration.WhatsAppNumber(TwilioSettingNames.TwilioWhatsAppNumber));
         services.AddHealthChecks().AddCheck<TwilioWebhookHealthCheck>("webhooks");
-        services.TryAddSingleton<IPhoneNumberNormalizer, LibPhoneNumberNormalizer>();
+        services.TryAddSingleton<LibPhoneNumberNormalizer>();
+        services.TryAddSingleton<IPhoneNumberNormalizer>(provider => provider.GetRequiredService<LibPhoneNumberNormalizer>());
+        services.TryAddSingleton<IPhoneTimeZones>(provider => provider.GetRequiredService<LibPhoneNumberNormalizer>());
         return services;
     }
 }

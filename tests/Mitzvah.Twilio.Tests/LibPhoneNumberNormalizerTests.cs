@@ -29,4 +29,27 @@ public sealed class LibPhoneNumberNormalizerTests
     {
         Assert.Null(_normalizer.Normalize(input));
     }
+
+    [Theory]
+    [InlineData("+972501234567", "Asia/Jerusalem")]
+    [InlineData("+442079460958", "Europe/London")]
+    [InlineData("+447911123456", "Europe/London")]
+    [InlineData("+14155552671", "America/Los_Angeles")]
+    [InlineData("+13125550123", "America/Chicago")]
+    [InlineData("+61291234567", "Australia/Sydney")]
+    public void A_numbers_zones_come_from_its_country_and_area_code(string phone, string zone) =>
+        Assert.Equal([zone], new LibPhoneNumberNormalizer().ZonesOf(phone));
+
+    [Fact]
+    public void A_number_its_area_code_does_not_place_has_several_zones_and_an_unplaceable_one_none()
+    {
+        var normalizer = new LibPhoneNumberNormalizer();
+
+        var tollFree = normalizer.ZonesOf("+18005550123");
+        var international = normalizer.ZonesOf("+8823123456789");
+
+        Assert.True(tollFree.Count > 1, string.Join(", ", tollFree));
+        Assert.Contains("America/Chicago", tollFree);
+        Assert.Empty(international);
+    }
 }
