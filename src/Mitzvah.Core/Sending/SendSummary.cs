@@ -24,9 +24,17 @@ namespace Mitzvah.Core.Sending;
 /// <param name="DurationMs">Wall time of the run in milliseconds.</param>
 /// <param name="StoppedAtDeadline">The run stopped claiming recipients because its deadline came near.</param>
 /// <param name="Remaining">
-/// Recipients this run left for a later one because of the deadline: those it never reached and those whose retries
+/// Recipients this run left for a later one because of the deadline or the messaging limit: those it never reached and those whose retries
 /// it cut short (left failed, not permanently, so the next run takes them at once). Counted in
 /// <paramref name="Eligible"/>, not in <paramref name="Failed"/>.
+/// </param>
+/// <param name="OutsideWindow">
+/// Recipients sent freeform although WhatsApp's 24-hour window was closed, because no template is configured; such
+/// messages are expected to fail (asynchronously, as "template required").
+/// </param>
+/// <param name="StoppedAtMessagingLimit">
+/// The run stopped claiming recipients because the provider reported the sender's messaging limit; the rest are
+/// counted in <paramref name="Remaining"/> and left for a later run.
 /// </param>
 public sealed record SendSummary(
     DateOnly StudyDate,
@@ -47,7 +55,9 @@ public sealed record SendSummary(
     long TemplateRequired,
     long DurationMs,
     bool StoppedAtDeadline = false,
-    long Remaining = 0)
+    long Remaining = 0,
+    long OutsideWindow = 0,
+    bool StoppedAtMessagingLimit = false)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
