@@ -61,7 +61,17 @@ public sealed partial class TemplateResender
     /// <returns>What happened: "resent", "resend-failed", "not-resent" (another caller did, or the item moved on) or "no-template".</returns>
     public async Task<string> ResendAsync(DateOnly studyDate, string phone, string messageId, CancellationToken cancellationToken = default)
     {
-        var messenger = _services.GetService<IMessenger>();
+        IMessenger? messenger;
+        try
+        {
+            messenger = _services.GetService<IMessenger>();
+        }
+        catch (OptionsValidationException)
+        {
+            // A host that serves callbacks but cannot send (settings missing) records the refusal and no more.
+            messenger = null;
+        }
+
         if (messenger is not { HasTemplate: true })
         {
             LogNoTemplate(_logger, PhoneMask.Mask(phone), studyDate);
