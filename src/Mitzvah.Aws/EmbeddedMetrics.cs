@@ -19,7 +19,9 @@ namespace Mitzvah.Aws;
 /// </para>
 /// <para>
 /// <c>Heartbeat</c> is 1 for every run that served (or would have served) subscribers, rest days included, and 0 for
-/// dry runs and test sends, so that a smoke test does not hide a schedule that stopped. Delivered at least once.
+/// dry runs and test sends, so that a smoke test does not hide a schedule that stopped. <c>MessagingLimitStops</c> is 1
+/// for a run that stopped at the sender's messaging limit (its alarm), <c>OutsideWindow</c> the freeform sends to
+/// closed 24-hour windows (no template configured). Delivered at least once.
 /// </para>
 /// <para>
 /// The <c>Previous…</c> metrics are the previous send date's final delivery counts (<see cref="SendSummary.Previous"/>):
@@ -48,6 +50,8 @@ public static class EmbeddedMetrics
         ("Invalid", "Count", s => s.Invalid),
         ("TemplateRequired", "Count", s => s.TemplateRequired),
         ("Remaining", "Count", s => s.Remaining),
+        ("OutsideWindow", "Count", s => s.OutsideWindow),
+        ("MessagingLimitStops", "Count", s => s.StoppedAtMessagingLimit ? 1 : 0),
         ("DurationMs", "Milliseconds", s => s.DurationMs),
         ("Heartbeat", "Count", s => s.DryRun || s.TestRecipient is not null ? 0 : 1),
         ("PreviousAccepted", "Count", s => s.Previous?.Accepted),
@@ -109,6 +113,7 @@ public static class EmbeddedMetrics
             json.WriteString("StudyDate", summary.StudyDate.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
             json.WriteBoolean("DryRun", summary.DryRun);
             json.WriteBoolean("StoppedAtDeadline", summary.StoppedAtDeadline);
+            json.WriteBoolean("StoppedAtMessagingLimit", summary.StoppedAtMessagingLimit);
             if (summary.Reason is not null)
             {
                 json.WriteString("Reason", summary.Reason);

@@ -9,7 +9,9 @@ namespace Mitzvah.Cli;
 
 /// <summary>
 /// The local runner's messenger when no Twilio credentials are configured: each message becomes one text file,
-/// <c>&lt;outbox&gt;/&lt;date&gt;/&lt;phone&gt;_&lt;id&gt;.txt</c>, headers first, then the text exactly as WhatsApp would show it.
+/// <c>&lt;outbox&gt;/&lt;date&gt;/&lt;phone&gt;_&lt;id&gt;.txt</c>, headers first (the <c>Message-Form</c> the run chose among
+/// them), then the text exactly as WhatsApp would show it. It stands in for a provider with a template, so the run
+/// chooses by the 24-hour window as it would in production.
 /// </summary>
 internal sealed class OutboxMessenger : IMessenger
 {
@@ -22,7 +24,9 @@ internal sealed class OutboxMessenger : IMessenger
 
     public string Kind => "outbox";
 
-    public async Task<SendOutcome> SendAsync(string phone, DailyMessage message, CancellationToken cancellationToken = default)
+    public bool HasTemplate => true;
+
+    public async Task<SendOutcome> SendAsync(string phone, DailyMessage message, MessageForm form, CancellationToken cancellationToken = default)
     {
         var id = "OB" + Guid.NewGuid().ToString("N");
         var folder = Path.Combine(Directory, message.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
@@ -31,6 +35,7 @@ internal sealed class OutboxMessenger : IMessenger
             .Append("To: whatsapp:").Append(phone).Append('\n')
             .Append("Date: ").Append(message.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)).Append('\n')
             .Append("Id: ").Append(id).Append('\n')
+            .Append("Message-Form: ").Append(form == MessageForm.Template ? "template" : "freeform").Append('\n')
             .Append("Form: ").Append(message.WhatsApp.Form).Append('\n')
             .Append("Template-Variables: ").Append(JsonSerializer.Serialize(message.WhatsApp.Variables, Json)).Append('\n')
             .Append('\n')

@@ -38,6 +38,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<SendOptions>().Configure(options =>
         {
             options.Concurrency = configuration.WholeNumber(SettingNames.SendConcurrency, options.Concurrency);
+            options.WindowMargin = TimeSpan.FromMinutes(configuration.WholeNumber(SettingNames.WindowMarginMinutes, (int)options.WindowMargin.TotalMinutes));
             options.SendToken = configuration.Text(SettingNames.SendToken);
         });
         services.TryAddSingleton<IRecipientSource>(provider => provider.GetService<ISubscriberStore>() is { } store
@@ -70,6 +71,7 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SendOptions>, SendOptionsValidator>());
         services.TryAddSingleton<DailySendService>();
         services.TryAddSingleton<DeliveryReporter>();
+        services.TryAddSingleton<TemplateResender>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>(HealthEndpoint.StoreCheck)
             .AddCheck<MessengerHealthCheck>(HealthEndpoint.MessengerCheck);

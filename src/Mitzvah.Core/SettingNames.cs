@@ -30,6 +30,12 @@ public static class SettingNames
     /// <summary>The most messages in flight at once during the daily run (default 16).</summary>
     public const string SendConcurrency = "MITZVAH_SEND_CONCURRENCY";
 
+    /// <summary>
+    /// Minutes before WhatsApp's 24-hour window closes that a recipient already counts as outside it (default 60);
+    /// outside it the daily message goes as the template.
+    /// </summary>
+    public const string WindowMarginMinutes = "MITZVAH_WINDOW_MARGIN_MINUTES";
+
     /// <summary>The local runner's outbox folder when no messaging provider is configured (default <c>./outbox</c>).</summary>
     public const string Outbox = "MITZVAH_OUTBOX";
 }

@@ -25,6 +25,9 @@ internal static class AttributeNames
     public const string Calendar = "calendar";
     public const string PausedUntil = "paused_until";
 
+    /// <summary>The subscriber's last inbound message (optional; absent: never recorded).</summary>
+    public const string LastInboundAt = "last_inbound_at";
+
     /// <summary>Present, as <see cref="OptedInValue"/>, only while the status is opted in: the sparse index's key.</summary>
     public const string OptedIn = "opted_in";
     public const string OptedInValue = "1";
@@ -41,6 +44,9 @@ internal static class AttributeNames
     public const string DeliveryRank = "delivery_rank";
     public const string DeliveryErrorCode = "delivery_error_code";
     public const string DeliveryStatusAt = "delivery_status_at";
+    public const string MessageForm = "message_form";
+    public const string ResentAsTemplate = "resent_as_template";
+    public const string OutsideWindow = "outside_window";
     public const string Permanent = "permanent";
     public const string UpdatedAt = "updated_at";
     public const string ExpiresAt = "expires_at";

@@ -4,6 +4,7 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 
 namespace Mitzvah.DynamoDb;
 
@@ -19,6 +20,11 @@ namespace Mitzvah.DynamoDb;
 /// Timestamps are ISO-8601 UTC text with milliseconds, whose string order is their time order, so the lease check
 /// compares text. Every write also sets <c>expires_at</c> (epoch seconds, the study date plus 90 days) for the
 /// table's time-to-live, which the deployment template enables.
+/// </para>
+/// <para>
+/// The optional <c>message_form</c> ("freeform"/"template"), <c>resent_as_template</c> and <c>outside_window</c>
+/// (booleans) read as absent/false on items written before them; they need no new schema version, as earlier code
+/// only updates items and leaves attributes it does not name.
 /// </para>
 /// <para>
 /// Every write sets <c>schema_version</c> = 2 too. An item of a later version, written by newer code, is left alone:
@@ -68,7 +74,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             TableName = _table,
             Key = Key(studyDate, phone),
             UpdateExpression = "SET #state = :claimed, #claim = :claim, #lease = :lease, #permanent = :false, #updated = :now, #expires = :expires, "
-                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #error, #status, #rank, #statusError, #statusAt ADD #attempts :one",
+                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #error, #status, #rank, #statusError, #statusAt, #form, #outside ADD #attempts :one",
             ConditionExpression = "(attribute_not_exists(#date) "
                 + "OR (#state = :failed AND #permanent = :false) "
                 + $"OR (#state = :claimed AND #lease <= :now)) AND {ItemSchema.NotNewer}",
@@ -88,6 +94,8 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
                 ["#rank"] = AttributeNames.DeliveryRank,
                 ["#statusError"] = AttributeNames.DeliveryErrorCode,
                 ["#statusAt"] = AttributeNames.DeliveryStatusAt,
+                ["#form"] = AttributeNames.MessageForm,
+                ["#outside"] = AttributeNames.OutsideWindow,
                 [ItemSchema.Name] = AttributeNames.SchemaVersion,
             },
             ExpressionAttributeValues = new()
@@ -117,7 +125,15 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<bool> MarkSentAsync(
+        DateOnly studyDate,
+        string phone,
+        string claimId,
+        string messageId,
+        DateTimeOffset now,
+        MessageForm form = MessageForm.Freeform,
+        bool outsideWindow = false,
+        CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
@@ -127,10 +143,83 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             studyDate,
             phone,
             claimId,
-            $"SET #state = :state, #sid = :sid, #permanent = :false, #updated = :now, #expires = :expires, {ItemSchema.Name} = {ItemSchema.Value} REMOVE #error",
-            new() { [":state"] = new AttributeValue { S = SentName }, [":sid"] = new AttributeValue { S = messageId }, [":false"] = new AttributeValue { BOOL = false } },
+            "SET #state = :state, #sid = :sid, #permanent = :false, #updated = :now, #expires = :expires, #form = :form, #outside = :outside, "
+                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #error",
+            new()
+            {
+                [":state"] = new AttributeValue { S = SentName },
+                [":sid"] = new AttributeValue { S = messageId },
+                [":false"] = new AttributeValue { BOOL = false },
+                [":form"] = new AttributeValue { S = form.ToName() },
+                [":outside"] = new AttributeValue { BOOL = outsideWindow },
+            },
             now,
             cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One UpdateItem whose condition is the resend rule; DynamoDB applies it atomically, so one of concurrent calls wins.</remarks>
+    public async Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+
+        var request = new UpdateItemRequest
+        {
+            TableName = _table,
+            Key = Key(studyDate, phone),
+            UpdateExpression = "SET #state = :claimed, #claim = :claim, #lease = :lease, #permanent = :false, #updated = :now, #expires = :expires, #resent = :true, "
+                + $"{ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #error, #status, #rank, #statusError, #statusAt, #form, #outside ADD #attempts :one",
+            ConditionExpression = "#state = :sent AND #sid = :sid AND #form = :freeform AND (attribute_not_exists(#resent) OR #resent = :false) "
+                + $"AND {ItemSchema.NotNewer}",
+            ExpressionAttributeNames = new()
+            {
+                ["#state"] = AttributeNames.State,
+                ["#claim"] = AttributeNames.ClaimId,
+                ["#lease"] = AttributeNames.LeaseExpiresAt,
+                ["#permanent"] = AttributeNames.Permanent,
+                ["#updated"] = AttributeNames.UpdatedAt,
+                ["#expires"] = AttributeNames.ExpiresAt,
+                ["#resent"] = AttributeNames.ResentAsTemplate,
+                ["#sid"] = AttributeNames.MessageSid,
+                ["#error"] = AttributeNames.ErrorCode,
+                ["#attempts"] = AttributeNames.Attempts,
+                ["#status"] = AttributeNames.DeliveryStatus,
+                ["#rank"] = AttributeNames.DeliveryRank,
+                ["#statusError"] = AttributeNames.DeliveryErrorCode,
+                ["#statusAt"] = AttributeNames.DeliveryStatusAt,
+                ["#form"] = AttributeNames.MessageForm,
+                ["#outside"] = AttributeNames.OutsideWindow,
+                [ItemSchema.Name] = AttributeNames.SchemaVersion,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":claimed"] = new AttributeValue { S = ClaimedName },
+                [":sent"] = new AttributeValue { S = SentName },
+                [":sid"] = new AttributeValue { S = messageId },
+                [":freeform"] = new AttributeValue { S = MessageForm.Freeform.ToName() },
+                [":claim"] = new AttributeValue { S = Guid.NewGuid().ToString("N") },
+                [":lease"] = new AttributeValue { S = Timestamps.ToText(now + lease) },
+                [":false"] = new AttributeValue { BOOL = false },
+                [":true"] = new AttributeValue { BOOL = true },
+                [":now"] = new AttributeValue { S = Timestamps.ToText(now) },
+                [":expires"] = ExpiresAt(studyDate),
+                [":one"] = new AttributeValue { N = "1" },
+                [ItemSchema.Value] = ItemSchema.CurrentValue,
+            },
+            ReturnValues = ReturnValue.ALL_NEW,
+        };
+
+        try
+        {
+            var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return ReadRecord(response.Attributes);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
     }
 
     /// <inheritdoc />
@@ -144,7 +233,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             studyDate,
             phone,
             claimId,
-            $"SET #state = :state, #error = :error, #permanent = :permanent, #updated = :now, #expires = :expires, {ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid",
+            $"SET #state = :state, #error = :error, #permanent = :permanent, #updated = :now, #expires = :expires, {ItemSchema.Name} = {ItemSchema.Value} REMOVE #sid, #form, #outside",
             new() { [":state"] = new AttributeValue { S = FailedName }, [":error"] = new AttributeValue { S = errorCode }, [":permanent"] = new AttributeValue { BOOL = permanent } },
             now,
             cancellationToken);
@@ -271,11 +360,12 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
                 ["#expires"] = AttributeNames.ExpiresAt,
                 ["#sid"] = AttributeNames.MessageSid,
                 ["#error"] = AttributeNames.ErrorCode,
+                ["#form"] = AttributeNames.MessageForm,
+                ["#outside"] = AttributeNames.OutsideWindow,
                 [ItemSchema.Name] = AttributeNames.SchemaVersion,
             },
             ExpressionAttributeValues = values,
         };
-
         return await TryUpdateAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
@@ -324,6 +414,9 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             DeliveryStatus = ItemValues.Text(item, AttributeNames.DeliveryStatus) is { } status ? DeliveryNames.ParseStatus(status) : null,
             DeliveryErrorCode = ItemValues.Text(item, AttributeNames.DeliveryErrorCode),
             DeliveryStatusAt = ItemValues.Text(item, AttributeNames.DeliveryStatusAt) is { } statusAt ? Timestamps.Parse(statusAt) : null,
+            Form = ItemValues.Text(item, AttributeNames.MessageForm) is { } form ? DeliveryNames.ParseForm(form) : null,
+            ResentAsTemplate = item.TryGetValue(AttributeNames.ResentAsTemplate, out var resent) && resent.BOOL == true,
+            OutsideWindow = item.TryGetValue(AttributeNames.OutsideWindow, out var outside) && outside.BOOL == true,
         };
     }
 

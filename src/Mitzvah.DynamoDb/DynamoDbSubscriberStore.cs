@@ -37,6 +37,11 @@ namespace Mitzvah.DynamoDb;
 /// <see cref="InvalidOperationException"/>, and no write replaces one.
 /// </para>
 /// <para>
+/// <see cref="RecordInboundAsync"/> is one UpdateItem of the optional <c>last_inbound_at</c> alone, conditioned on the
+/// item existing and the stored time being absent or earlier (ISO text compares in time order). Only updates touch it,
+/// and they leave attributes they do not name, so it needs no new schema version: earlier code ignores it and keeps it.
+/// </para>
+/// <para>
 /// Items written by the original deployment (no <c>version</c>, <c>created_at</c>, <c>purpose</c> or
 /// <c>opted_in</c>; evidence as text or a map) are read as version 0, created when last changed. They appear in the
 /// opted-in listing only after <see cref="DynamoDbOptedInBackfill"/> has run. Timestamps are stored as ISO-8601 UTC
@@ -147,6 +152,41 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
 
         throw new InvalidOperationException(
             $"The consent of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; nothing was recorded.");
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+
+        var request = new UpdateItemRequest
+        {
+            TableName = _subscribersTable,
+            Key = new() { [AttributeNames.Phone] = new AttributeValue { S = phone } },
+            UpdateExpression = "SET #inbound = :at",
+            ConditionExpression = $"attribute_exists(#phone) AND (attribute_not_exists(#inbound) OR #inbound < :at) AND {ItemSchema.NotNewer}",
+            ExpressionAttributeNames = new()
+            {
+                ["#phone"] = AttributeNames.Phone,
+                ["#inbound"] = AttributeNames.LastInboundAt,
+                [ItemSchema.Name] = AttributeNames.SchemaVersion,
+            },
+            ExpressionAttributeValues = new()
+            {
+                [":at"] = new AttributeValue { S = Timestamps.ToText(at) },
+                [ItemSchema.Value] = ItemSchema.CurrentValue,
+            },
+        };
+
+        try
+        {
+            await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />

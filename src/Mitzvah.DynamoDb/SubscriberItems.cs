@@ -31,6 +31,7 @@ internal static class SubscriberItems
             UpdatedAt = updatedAt,
             Version = ItemValues.Number(item, AttributeNames.Version) ?? 0,
             Preferences = ReadPreferences(item),
+            LastInboundAt = Instant(item, AttributeNames.LastInboundAt),
         };
     }
 

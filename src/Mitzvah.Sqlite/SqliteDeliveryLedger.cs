@@ -3,6 +3,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 
 namespace Mitzvah.Sqlite;
 
@@ -23,7 +24,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
 {
     private const string DateFormat = "yyyy-MM-dd";
     private const string Columns = "study_date, phone, state, claim_id, attempts, lease_expires_at, message_sid, error_code, permanent, updated_at, "
-        + "delivery_status, delivery_error_code, delivery_status_at";
+        + "delivery_status, delivery_error_code, delivery_status_at, message_form, resent_as_template, outside_window";
 
     private static readonly string ClaimedName = DeliveryState.Claimed.ToName();
     private static readonly string SentName = DeliveryState.Sent.ToName();
@@ -61,7 +62,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
             // The WHERE of DO UPDATE is the claim condition; when it fails nothing is written and nothing returned.
             command.CommandText = $"""
                 INSERT INTO deliveries ({Columns})
-                VALUES (@date, @phone, @claimed, @claim, 1, @lease, NULL, NULL, 0, @now, NULL, NULL, NULL)
+                VALUES (@date, @phone, @claimed, @claim, 1, @lease, NULL, NULL, 0, @now, NULL, NULL, NULL, NULL, 0, 0)
                 ON CONFLICT (study_date, phone) DO UPDATE SET
                     state = excluded.state,
                     claim_id = excluded.claim_id,
@@ -74,7 +75,9 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
                     delivery_status = NULL,
                     delivery_rank = NULL,
                     delivery_error_code = NULL,
-                    delivery_status_at = NULL
+                    delivery_status_at = NULL,
+                    message_form = NULL,
+                    outside_window = 0
                 WHERE (deliveries.state = @failed AND deliveries.permanent = 0)
                    OR (deliveries.state = @claimed AND deliveries.lease_expires_at <= @now)
                 RETURNING {Columns};
@@ -91,13 +94,57 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<bool> MarkSentAsync(
+        DateOnly studyDate,
+        string phone,
+        string claimId,
+        string messageId,
+        DateTimeOffset now,
+        MessageForm form = MessageForm.Freeform,
+        bool outsideWindow = false,
+        CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
-        return CompleteAsync(studyDate, phone, claimId, SentName, messageId, errorCode: null, permanent: false, now, cancellationToken);
+        return CompleteAsync(studyDate, phone, claimId, SentName, messageId, errorCode: null, permanent: false, form.ToName(), outsideWindow, now, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One <c>UPDATE … RETURNING</c> whose WHERE is the resend condition, so of concurrent calls one writes.</remarks>
+    public async Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"""
+                UPDATE deliveries SET
+                    state = @claimed, claim_id = @claim, attempts = attempts + 1, lease_expires_at = @lease,
+                    message_sid = NULL, error_code = NULL, permanent = 0, updated_at = @now,
+                    delivery_status = NULL, delivery_rank = NULL, delivery_error_code = NULL, delivery_status_at = NULL,
+                    message_form = NULL, outside_window = 0, resent_as_template = 1
+                WHERE study_date = @date AND phone = @phone AND state = @sent AND message_sid = @sid
+                  AND message_form = @freeform AND resent_as_template = 0
+                RETURNING {Columns};
+                """;
+            command.Parameters.AddWithValue("@claimed", ClaimedName);
+            command.Parameters.AddWithValue("@claim", Guid.NewGuid().ToString("N"));
+            command.Parameters.AddWithValue("@lease", SqliteDatabase.FormatTimestamp(now + lease));
+            command.Parameters.AddWithValue("@now", SqliteDatabase.FormatTimestamp(now));
+            command.Parameters.AddWithValue("@date", FormatDate(studyDate));
+            command.Parameters.AddWithValue("@phone", phone);
+            command.Parameters.AddWithValue("@sent", SentName);
+            command.Parameters.AddWithValue("@sid", messageId);
+            command.Parameters.AddWithValue("@freeform", MessageForm.Freeform.ToName());
+            return await ReadSingleAsync(command, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <inheritdoc />
@@ -107,7 +154,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
 
-        return CompleteAsync(studyDate, phone, claimId, FailedName, messageId: null, errorCode, permanent, now, cancellationToken);
+        return CompleteAsync(studyDate, phone, claimId, FailedName, messageId: null, errorCode, permanent, form: null, outsideWindow: false, now, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -182,7 +229,8 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         }
     }
 
-    private async Task<bool> CompleteAsync(DateOnly studyDate, string phone, string claimId, string state, string? messageId, string? errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> CompleteAsync(
+        DateOnly studyDate, string phone, string claimId, string state, string? messageId, string? errorCode, bool permanent, string? form, bool outsideWindow, DateTimeOffset now, CancellationToken cancellationToken)
     {
         using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -191,13 +239,16 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
             using var command = connection.CreateCommand();
             command.CommandText = """
                 UPDATE deliveries
-                SET state = @state, message_sid = @sid, error_code = @error, permanent = @permanent, updated_at = @now
+                SET state = @state, message_sid = @sid, error_code = @error, permanent = @permanent, updated_at = @now,
+                    message_form = @form, outside_window = @outside
                 WHERE study_date = @date AND phone = @phone AND state = @claimed AND claim_id = @claim;
                 """;
             command.Parameters.AddWithValue("@state", state);
             command.Parameters.AddWithValue("@sid", (object?)messageId ?? DBNull.Value);
             command.Parameters.AddWithValue("@error", (object?)errorCode ?? DBNull.Value);
             command.Parameters.AddWithValue("@permanent", permanent ? 1 : 0);
+            command.Parameters.AddWithValue("@form", (object?)form ?? DBNull.Value);
+            command.Parameters.AddWithValue("@outside", outsideWindow ? 1 : 0);
             command.Parameters.AddWithValue("@now", SqliteDatabase.FormatTimestamp(now));
             command.Parameters.AddWithValue("@date", FormatDate(studyDate));
             command.Parameters.AddWithValue("@phone", phone);
@@ -231,6 +282,9 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         DeliveryStatus = reader.IsDBNull(10) ? null : DeliveryNames.ParseStatus(reader.GetString(10)),
         DeliveryErrorCode = reader.IsDBNull(11) ? null : reader.GetString(11),
         DeliveryStatusAt = reader.IsDBNull(12) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(12)),
+        Form = reader.IsDBNull(13) ? null : DeliveryNames.ParseForm(reader.GetString(13)),
+        ResentAsTemplate = reader.GetInt64(14) != 0,
+        OutsideWindow = reader.GetInt64(15) != 0,
     };
 
     private static string FormatDate(DateOnly date) => date.ToString(DateFormat, CultureInfo.InvariantCulture);

@@ -77,6 +77,15 @@ internal static class SqliteSchema
         ALTER TABLE deliveries ADD COLUMN delivery_error_code TEXT;
         ALTER TABLE deliveries ADD COLUMN delivery_status_at TEXT;
         """,
+
+        // 4: WhatsApp's 24-hour window: the subscriber's last inbound message, and the form each message was sent in.
+        // NULL/0 for existing rows: never wrote since, form unknown, not resent, not sent outside the window.
+        """
+        ALTER TABLE subscribers ADD COLUMN last_inbound_at TEXT;
+        ALTER TABLE deliveries ADD COLUMN message_form TEXT;
+        ALTER TABLE deliveries ADD COLUMN resent_as_template INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE deliveries ADD COLUMN outside_window INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     /// <summary>Migrates the file to <see cref="CurrentVersion"/>; does nothing when it is there already.</summary>

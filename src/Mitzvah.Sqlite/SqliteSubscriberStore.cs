@@ -23,7 +23,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
 {
     private const int MaxPageSize = 1000;
     private const string SubscriberColumns =
-        "phone, channel, status, purpose, source, evidence, created_at, updated_at, version, time_zone, send_time, calendar, paused_until";
+        "phone, channel, status, purpose, source, evidence, created_at, updated_at, version, time_zone, send_time, calendar, paused_until, last_inbound_at";
 
     private readonly SqliteDatabase _database;
 
@@ -93,6 +93,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                     UpdatedAt = SqliteDatabase.ParseTimestamp(at),
                     Version = (current?.Version ?? 0) + 1,
                     Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+                    LastInboundAt = current?.LastInboundAt,
                 };
 
                 using var command = connection.CreateCommand();
@@ -155,6 +156,27 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             {
                 return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSubscriber(reader) : null;
             }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>One <c>UPDATE</c> conditioned on the stored time being absent or earlier (ISO text compares in time order).</remarks>
+    public async Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                UPDATE subscribers SET last_inbound_at = @at
+                WHERE phone = @phone AND (last_inbound_at IS NULL OR last_inbound_at < @at);
+                """;
+            command.Parameters.AddWithValue("@at", SqliteDatabase.FormatTimestamp(at));
+            command.Parameters.AddWithValue("@phone", phone);
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
     }
 
@@ -282,5 +304,6 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             Calendar = reader.IsDBNull(11) ? null : PreferenceNames.ParseCalendar(reader.GetString(11)),
             PausedUntil = reader.IsDBNull(12) ? null : PreferenceNames.ParseDate(reader.GetString(12)),
         },
+        LastInboundAt = reader.IsDBNull(13) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(13)),
     };
 }

@@ -4,6 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 
 namespace Mitzvah.TableStorage;
 
@@ -40,6 +41,9 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     private const string StatusProperty = "DeliveryStatus";
     private const string StatusErrorProperty = "DeliveryErrorCode";
     private const string StatusAtProperty = "DeliveryStatusAt";
+    private const string FormProperty = "MessageForm";
+    private const string ResentProperty = "ResentAsTemplate";
+    private const string OutsideWindowProperty = "OutsideWindow";
 
     private readonly TableClient _deliveries;
     private readonly TableProvisioner _provisioner;
@@ -87,6 +91,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
                 DeliveryStatus = null,
                 DeliveryErrorCode = null,
                 DeliveryStatusAt = null,
+                ResentAsTemplate = current?.ResentAsTemplate ?? false,
             };
             if (await TryWriteAsync(entity, claim, cancellationToken).ConfigureAwait(false))
             {
@@ -98,7 +103,60 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    /// <remarks>Reads, checks the resend rule, and replaces with <c>If-Match</c>; of concurrent calls only one write matches the ETag read.</remarks>
+    public async Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        var at = TableValues.ToUtcMilliseconds(now);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadAsync(studyDate, phone, cancellationToken).ConfigureAwait(false);
+            if (entity is null || ToRecord(entity) is not { State: DeliveryState.Sent, Form: MessageForm.Freeform, ResentAsTemplate: false } current
+                || !string.Equals(current.MessageId, messageId, StringComparison.Ordinal))
+            {
+                return null;
+            }
+
+            var claim = current with
+            {
+                State = DeliveryState.Claimed,
+                ClaimId = Guid.NewGuid().ToString("N"),
+                Attempts = current.Attempts + 1,
+                LeaseExpiresAt = TableValues.ToUtcMilliseconds(now + lease),
+                MessageId = null,
+                ErrorCode = null,
+                Permanent = false,
+                UpdatedAt = at,
+                DeliveryStatus = null,
+                DeliveryErrorCode = null,
+                DeliveryStatusAt = null,
+                Form = null,
+                OutsideWindow = false,
+                ResentAsTemplate = true,
+            };
+            if (await TryWriteAsync(entity, claim, cancellationToken).ConfigureAwait(false))
+            {
+                return claim;
+            }
+        }
+
+        throw new InvalidOperationException($"The resend claim lost {MaxAttempts} races in a row to other writers of the same item.");
+    }
+
+    /// <inheritdoc />
+    public Task<bool> MarkSentAsync(
+        DateOnly studyDate,
+        string phone,
+        string claimId,
+        string messageId,
+        DateTimeOffset now,
+        MessageForm form = MessageForm.Freeform,
+        bool outsideWindow = false,
+        CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
@@ -108,7 +166,16 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             studyDate,
             phone,
             claimId,
-            claim => claim with { State = DeliveryState.Sent, MessageId = messageId, ErrorCode = null, Permanent = false, UpdatedAt = TableValues.ToUtcMilliseconds(now) },
+            claim => claim with
+            {
+                State = DeliveryState.Sent,
+                MessageId = messageId,
+                ErrorCode = null,
+                Permanent = false,
+                UpdatedAt = TableValues.ToUtcMilliseconds(now),
+                Form = form,
+                OutsideWindow = outsideWindow,
+            },
             cancellationToken);
     }
 
@@ -266,6 +333,8 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             [LeaseExpiresAt] = record.LeaseExpiresAt,
             [Permanent] = record.Permanent,
             [UpdatedAt] = record.UpdatedAt,
+            [ResentProperty] = record.ResentAsTemplate,
+            [OutsideWindowProperty] = record.OutsideWindow,
             [TableValues.SchemaVersionProperty] = TableValues.SchemaVersion,
         };
 
@@ -295,6 +364,11 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             entity[StatusAtProperty] = statusAt;
         }
 
+        if (record.Form is { } form)
+        {
+            entity[FormProperty] = form.ToName();
+        }
+
         return entity;
     }
 
@@ -317,6 +391,11 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
             DeliveryStatus = entity.GetString(StatusProperty) is { } status ? DeliveryNames.ParseStatus(status) : null,
             DeliveryErrorCode = entity.GetString(StatusErrorProperty),
             DeliveryStatusAt = entity.GetDateTimeOffset(StatusAtProperty) is { } statusAt ? TableValues.ToUtcMilliseconds(statusAt) : null,
+
+            // Entities written before these existed have none of them: unknown form, not resent, not outside the window.
+            Form = entity.GetString(FormProperty) is { } form ? DeliveryNames.ParseForm(form) : null,
+            ResentAsTemplate = entity.GetBoolean(ResentProperty) ?? false,
+            OutsideWindow = entity.GetBoolean(OutsideWindowProperty) ?? false,
         };
     }
 

@@ -69,6 +69,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     private const string SendTime = "SendTime";
     private const string Calendar = "Calendar";
     private const string PausedUntil = "PausedUntil";
+    private const string LastInboundAt = "LastInboundAt";
 
     private readonly TableClient _subscribers;
     private readonly TableClient _history;
@@ -136,6 +137,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
 
                 // Read with the ETag the replace requires, so a concurrent preference change is never lost.
                 Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+                LastInboundAt = current?.LastInboundAt,
             };
             try
             {
@@ -160,6 +162,46 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         }
 
         throw new InvalidOperationException($"The consent change lost {MaxAttempts} races in a row to other changes of the same number.");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Replaces the subscriber entity with <c>If-Match</c> on the ETag it read, keeping everything but the time; a
+    /// lost race (412) reads again and decides again, so the time only moves forward under concurrency.
+    /// </remarks>
+    public async Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        var stored = TableValues.ToUtcMilliseconds(at);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadSubscriberAsync(phone, cancellationToken).ConfigureAwait(false);
+            if (entity is null)
+            {
+                return false;
+            }
+
+            var current = ToSubscriber(entity);
+            if (current.LastInboundAt >= stored)
+            {
+                return false;
+            }
+
+            try
+            {
+                await _subscribers.UpdateEntityAsync(ToEntity(current with { LastInboundAt = stored }), entity.ETag, TableUpdateMode.Replace, cancellationToken)
+                    .ConfigureAwait(false);
+                return true;
+            }
+            catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+            {
+                // Another change of this phone came first: decide again on what it wrote.
+            }
+        }
+
+        throw new InvalidOperationException($"The inbound time lost {MaxAttempts} races in a row to other changes of the same number.");
     }
 
     /// <inheritdoc />
@@ -328,6 +370,11 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         SetIfPresent(entity, SendTime, preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : null);
         SetIfPresent(entity, Calendar, preferences.Calendar?.ToName());
         SetIfPresent(entity, PausedUntil, preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : null);
+        if (subscriber.LastInboundAt is { } inbound)
+        {
+            entity[LastInboundAt] = inbound;
+        }
+
         return entity;
     }
 
@@ -364,6 +411,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
                 Calendar = entity.GetString(Calendar) is { } calendar ? PreferenceNames.ParseCalendar(calendar) : null,
                 PausedUntil = entity.GetString(PausedUntil) is { } paused ? PreferenceNames.ParseDate(paused) : null,
             },
+            LastInboundAt = entity.GetDateTimeOffset(LastInboundAt) is { } inbound ? TableValues.ToUtcMilliseconds(inbound) : null,
         };
     }
 

@@ -8,7 +8,8 @@ namespace Mitzvah.Twilio;
 /// <summary>
 /// Twilio's message status callbacks: checks <c>X-Twilio-Signature</c> over the callback URL Twilio called (query
 /// string included) and the posted fields, and reads <c>MessageSid</c>, <c>MessageStatus</c>, <c>ErrorCode</c> and
-/// <c>To</c> into Core's <see cref="DeliveryStatusUpdate"/>.
+/// <c>To</c> into Core's <see cref="DeliveryStatusUpdate"/>, the error code also as Core's failure kind (the same
+/// table the messenger reads synchronous refusals by).
 /// </summary>
 /// <remarks>
 /// Twilio's statuses map onto Core's: <c>queued</c>, <c>accepted</c> and <c>scheduled</c> are accepted;
@@ -65,6 +66,7 @@ public sealed class TwilioDeliveryStatusWebhook : IDeliveryStatusWebhook
             ProviderMessageId = messageSid,
             Status = status.Value,
             ErrorCode = Field(form, "ErrorCode"),
+            Failure = TwilioErrorCodes.Kind(Field(form, "ErrorCode")),
             RecipientPhone = recipient,
         });
     }

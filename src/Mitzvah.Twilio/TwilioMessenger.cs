@@ -17,15 +17,19 @@ namespace Mitzvah.Twilio;
 /// <summary>Sends daily messages through Twilio's WhatsApp API with the official Twilio SDK.</summary>
 /// <remarks>
 /// <para>
-/// Freeform mode sends the message text as <c>Body</c>; with <see cref="TwilioOptions.TemplateSid"/> set, it sends
-/// the approved template as <c>ContentSid</c> with the message's template variables as <c>ContentVariables</c>,
-/// which WhatsApp requires outside its 24-hour window. With <see cref="TwilioOptions.StatusCallbackUrl"/> known, each
-/// message asks for status callbacks there, with its study date in the query so the callback finds its ledger item.
+/// The caller chooses the form per message: freeform sends the message text as <c>Body</c>; the template (only with
+/// <see cref="TwilioOptions.TemplateSid"/> set, see <see cref="HasTemplate"/>) sends the approved template as
+/// <c>ContentSid</c> with the message's template variables as <c>ContentVariables</c>, which WhatsApp requires outside
+/// its 24-hour window. Without a template it warns once, when built, that subscribers who have not written in 24 hours
+/// will not receive freeform messages. With <see cref="TwilioOptions.StatusCallbackUrl"/> known, each message asks for
+/// status callbacks there, with its study date in the query so the callback finds its ledger item.
 /// </para>
 /// <para>
 /// Twilio's errors are translated into <see cref="SendFailureKind"/>: 429 and 20429 are rate limits (with Retry-After); 5xx,
 /// timeouts and lost connections are transient; 21610 is an opt-out, 21211 and 21614 an invalid number, 63016 a
-/// missing template; anything else is rejected. Thread-safe: one SDK client and one HTTP connection pool are shared.
+/// missing template, 63049 (Meta did not deliver a marketing template) and 63032 (the user's number is in a Meta
+/// experiment) not delivered today, 63018 the messaging limit of a new business; anything else is rejected, its code
+/// kept as Twilio gave it. Thread-safe: one SDK client and one HTTP connection pool are shared.
 /// </para>
 /// </remarks>
 public sealed partial class TwilioMessenger : IMessenger, IDisposable
@@ -54,10 +58,19 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
         _from = _options.WhatsAppNumber is null ? null : new PhoneNumber("whatsapp:" + _options.WhatsAppNumber);
         _http = new System.Net.Http.HttpClient(new TwilioApiHandler(_options.ApiBaseUrl)) { Timeout = _options.RequestTimeout };
         _client = new TwilioRestClient(_options.AccountSid, _options.AuthToken, httpClient: new SystemNetHttpClient(_http));
+
+        // The messenger is one per process (a singleton), so this warns once per start.
+        if (_options.TemplateSid is null)
+        {
+            LogNoTemplate(_logger, TwilioSettingNames.WhatsAppTemplateSid);
+        }
     }
 
     /// <inheritdoc />
     public string Kind => "twilio";
+
+    /// <inheritdoc />
+    public bool HasTemplate => _options.TemplateSid is not null;
 
     /// <summary>The settings the messenger cannot work without, each failure naming its variable.</summary>
     /// <remarks>Values that are set but malformed are refused earlier, by <see cref="TwilioOptionsValidator"/>.</remarks>
@@ -84,16 +97,21 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
     }
 
     /// <inheritdoc />
-    public async Task<SendOutcome> SendAsync(string phone, DailyMessage message, CancellationToken cancellationToken = default)
+    public async Task<SendOutcome> SendAsync(string phone, DailyMessage message, MessageForm form, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (form == MessageForm.Template && _options.TemplateSid is null)
+        {
+            return SendOutcome.Failed(SendFailureKind.Rejected, "no-template", $"A template send needs {TwilioSettingNames.WhatsAppTemplateSid}.");
+        }
+
         var create = new CreateMessageOptions(new PhoneNumber("whatsapp:" + phone))
         {
             From = _from,
             MessagingServiceSid = _options.MessagingServiceSid,
             StatusCallback = _options.StatusCallbackUrl is { } callback ? DeliveryStatusEndpoint.CallbackUrl(callback, message.Date) : null,
         };
-        if (_options.TemplateSid is { } template)
+        if (form == MessageForm.Template && _options.TemplateSid is { } template)
         {
             create.ContentSid = template;
             create.ContentVariables = JsonSerializer.Serialize(ContentVariables(message.WhatsApp.Variables), Json);
@@ -126,8 +144,8 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
     /// <inheritdoc />
     /// <remarks>
     /// Lists the messages from the sender to <paramref name="phone"/>, newest first, page by page, and matches one
-    /// created since <paramref name="since"/> that did not fail, with the same text (freeform) or mentioning the same
-    /// date line (template). Twilio sorts the list by DateSent, unsent messages first, so the walk stops at the first
+    /// created since <paramref name="since"/> that did not fail, with the same text (freeform) or, with a template
+    /// configured, mentioning the same date line (the template's rendering). Twilio sorts the list by DateSent, unsent messages first, so the walk stops at the first
     /// message sent before <paramref name="since"/>: nothing after it can have been created later.
     /// </remarks>
     public async Task<string?> FindAcceptedAsync(string phone, DailyMessage message, DateTimeOffset since, CancellationToken cancellationToken = default)
@@ -147,9 +165,8 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
 
             var failed = sent.Status == MessageResource.StatusEnum.Failed || sent.Status == MessageResource.StatusEnum.Undelivered
                 || sent.Status == MessageResource.StatusEnum.Canceled;
-            var matches = _options.TemplateSid is null
-                ? string.Equals(sent.Body, message.WhatsApp.Body, StringComparison.Ordinal)
-                : sent.Body?.Contains(message.WhatsApp.Variables.DateLine, StringComparison.Ordinal) == true;
+            var matches = string.Equals(sent.Body, message.WhatsApp.Body, StringComparison.Ordinal)
+                || (_options.TemplateSid is not null && sent.Body?.Contains(message.WhatsApp.Variables.DateLine, StringComparison.Ordinal) == true);
             if (!failed && matches && sent.DateCreated is { } created && AsUtc(created) >= since)
             {
                 return sent.Sid;
@@ -180,14 +197,10 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
     {
         var status = ex.Status != 0 ? ex.Status : response.Status;
         var code = ex.Code != 0 ? ex.Code.ToString(CultureInfo.InvariantCulture) : status.ToString(CultureInfo.InvariantCulture);
-        var kind = ex.Code switch
+        var kind = TwilioErrorCodes.Kind(ex.Code) ?? status switch
         {
-            20429 => SendFailureKind.RateLimited,
-            21610 => SendFailureKind.OptedOut,
-            21211 or 21614 => SendFailureKind.InvalidNumber,
-            63016 => SendFailureKind.TemplateRequired,
-            _ when status == 429 => SendFailureKind.RateLimited,
-            _ when status >= 500 => SendFailureKind.Transient,
+            429 => SendFailureKind.RateLimited,
+            >= 500 => SendFailureKind.Transient,
             _ => SendFailureKind.Rejected,
         };
         if (kind == SendFailureKind.Rejected && status is 401 or 403)
@@ -209,6 +222,9 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
 
         return string.IsNullOrEmpty(_options.AuthToken) ? detail : detail.Replace(_options.AuthToken, "***", StringComparison.Ordinal);
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No WhatsApp template is configured ({Setting}): every message is sent freeform, and subscribers who have not written in 24 hours will not receive freeform messages")]
+    private static partial void LogNoTemplate(ILogger logger, string setting);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Twilio refused the credentials (HTTP {Status}); check TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN")]
     private static partial void LogCredentialsRefused(ILogger logger, int status);

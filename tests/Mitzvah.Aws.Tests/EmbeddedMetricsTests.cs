@@ -76,6 +76,18 @@ public sealed class EmbeddedMetricsTests
     }
 
     [Fact]
+    public void A_run_stopped_at_the_messaging_limit_counts_one_stop_and_its_window_misses()
+    {
+        using var stopped = JsonDocument.Parse(EmbeddedMetrics.Render(Summary() with { StoppedAtMessagingLimit = true, OutsideWindow = 5 }, "mitzvah", "bot", End));
+        using var normal = JsonDocument.Parse(EmbeddedMetrics.Render(Summary(), "mitzvah", "bot", End));
+
+        Assert.Equal(1, stopped.RootElement.GetProperty("MessagingLimitStops").GetInt64());
+        Assert.True(stopped.RootElement.GetProperty("StoppedAtMessagingLimit").GetBoolean());
+        Assert.Equal(5, stopped.RootElement.GetProperty("OutsideWindow").GetInt64());
+        Assert.Equal(0, normal.RootElement.GetProperty("MessagingLimitStops").GetInt64());
+    }
+
+    [Fact]
     public void A_rest_day_still_beats_but_a_dry_run_or_test_send_does_not()
     {
         Assert.Equal(1, Heartbeat(Summary() with { Send = false, Reason = "rest-day", Sent = 0 }));

@@ -47,8 +47,12 @@ internal sealed class CallTimings
         public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
             timings.TimeAsync(() => inner.TryClaimAsync(studyDate, phone, now, lease, cancellationToken));
 
-        public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-            timings.TimeAsync(() => inner.MarkSentAsync(studyDate, phone, claimId, messageId, now, cancellationToken));
+        public Task<bool> MarkSentAsync(
+            DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, MessageForm form = MessageForm.Freeform, bool outsideWindow = false, CancellationToken cancellationToken = default) =>
+            timings.TimeAsync(() => inner.MarkSentAsync(studyDate, phone, claimId, messageId, now, form, outsideWindow, cancellationToken));
+
+        public Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+            timings.TimeAsync(() => inner.TryClaimResendAsync(studyDate, phone, messageId, now, lease, cancellationToken));
 
         public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
             timings.TimeAsync(() => inner.MarkFailedAsync(studyDate, phone, claimId, errorCode, permanent, now, cancellationToken));
@@ -68,8 +72,10 @@ internal sealed class CallTimings
     {
         public string Kind => inner.Kind;
 
-        public Task<SendOutcome> SendAsync(string phone, DailyMessage message, CancellationToken cancellationToken = default) =>
-            timings.TimeAsync(() => inner.SendAsync(phone, message, cancellationToken));
+        public bool HasTemplate => inner.HasTemplate;
+
+        public Task<SendOutcome> SendAsync(string phone, DailyMessage message, MessageForm form, CancellationToken cancellationToken = default) =>
+            timings.TimeAsync(() => inner.SendAsync(phone, message, form, cancellationToken));
 
         public Task<string?> FindAcceptedAsync(string phone, DailyMessage message, DateTimeOffset since, CancellationToken cancellationToken = default) =>
             timings.TimeAsync(() => inner.FindAcceptedAsync(phone, message, since, cancellationToken));

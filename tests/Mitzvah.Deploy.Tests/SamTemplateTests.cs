@@ -426,6 +426,7 @@ public sealed class SamTemplateTests
     [InlineData("FailedSendsAlarm", null, "Failed", "Function", "DailyMitzvahBot", "notBreaching")]
     [InlineData("MissingHeartbeatAlarm", null, "Heartbeat", "Function", "DailyMitzvahBot", "breaching")]
     [InlineData("DeliveredRatioAlarm", null, "PreviousDeliveredPercent", "Function", "DailyMitzvahBot", "notBreaching")]
+    [InlineData("MessagingLimitAlarm", null, "MessagingLimitStops", "Function", "DailyMitzvahBot", "notBreaching")]
     public void Each_alarm_watches_its_metric_and_notifies_the_operator(string alarm, string? awsNamespace, string metric, string dimension, string resource, string missingData)
     {
         Assert.Equal("AWS::CloudWatch::Alarm", Template.TypeOf(alarm));
@@ -467,6 +468,17 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
+    public void A_run_stopped_at_the_messaging_limit_alarms_and_is_on_the_dashboard()
+    {
+        var properties = Template.Properties("MessagingLimitAlarm");
+
+        Assert.Equal("Sum", Yaml.Text(properties, "Statistic"));
+        Assert.Equal("GreaterThanThreshold", Yaml.Text(properties, "ComparisonOperator"));
+        Assert.Equal("0", Yaml.Text(properties, "Threshold"));
+        Assert.Contains("${MessagingLimitAlarm.Arn}", Yaml.SubText(Template.Properties("OperatorDashboard")["DashboardBody"])!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_day_and_two_hours_without_a_heartbeat_alarm()
     {
         var properties = Template.Properties("MissingHeartbeatAlarm");
@@ -502,7 +514,7 @@ public sealed class SamTemplateTests
         var written = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
         var dimensions = directive.GetProperty("Dimensions")[0].EnumerateArray().Select(d => d.GetString()).ToList();
 
-        foreach (var alarm in new[] { "FailedSendsAlarm", "MissingHeartbeatAlarm", "DeliveredRatioAlarm" })
+        foreach (var alarm in new[] { "FailedSendsAlarm", "MissingHeartbeatAlarm", "DeliveredRatioAlarm", "MessagingLimitAlarm" })
         {
             var properties = Template.Properties(alarm);
             Assert.Contains(Yaml.Text(properties, "MetricName"), written);

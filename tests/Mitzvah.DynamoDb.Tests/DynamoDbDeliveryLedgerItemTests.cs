@@ -1,5 +1,6 @@
 using Amazon.DynamoDBv2.Model;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 using Mitzvah.Testing.Contracts;
 
 namespace Mitzvah.DynamoDb.Tests;
@@ -30,6 +31,33 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
         Assert.Equal("2025-03-02T18:00:00.005Z", item["updated_at"].S);
         Assert.Equal(new DateTimeOffset(2025, 5, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item["expires_at"].N);
         Assert.Equal("2", item["schema_version"].N);
+    }
+
+    [Fact]
+    public async Task The_form_and_the_resend_are_stored_as_named_attributes()
+    {
+        var options = await dynalite.CreateTablesAsync();
+        var ledger = new DynamoDbDeliveryLedger(dynalite.Client, options);
+        var day = new DateOnly(2025, 3, 2);
+        var now = new DateTimeOffset(2025, 3, 2, 12, 0, 0, TimeSpan.Zero);
+        var claim = await ledger.TryClaimAsync(day, TestPhones.Alice, now, TimeSpan.FromMinutes(5));
+        await ledger.MarkSentAsync(day, TestPhones.Alice, claim!.ClaimId, "SM-free", now, MessageForm.Freeform, outsideWindow: true);
+        var freeform = await GetAsync(options, "2025-03-02", TestPhones.Alice);
+
+        var resend = await ledger.TryClaimResendAsync(day, TestPhones.Alice, "SM-free", now.AddMinutes(1), TimeSpan.FromMinutes(5));
+        var claimed = await GetAsync(options, "2025-03-02", TestPhones.Alice);
+        await ledger.MarkSentAsync(day, TestPhones.Alice, resend!.ClaimId, "SM-template", now.AddMinutes(2), MessageForm.Template);
+        var template = await GetAsync(options, "2025-03-02", TestPhones.Alice);
+
+        Assert.Equal("freeform", freeform["message_form"].S);
+        Assert.True(freeform["outside_window"].BOOL);
+        Assert.False(freeform.ContainsKey("resent_as_template"));
+        Assert.False(claimed.ContainsKey("message_form"));
+        Assert.False(claimed.ContainsKey("message_sid"));
+        Assert.True(claimed["resent_as_template"].BOOL);
+        Assert.Equal("template", template["message_form"].S);
+        Assert.False(template["outside_window"].BOOL);
+        Assert.True(template["resent_as_template"].BOOL);
     }
 
     [Fact]

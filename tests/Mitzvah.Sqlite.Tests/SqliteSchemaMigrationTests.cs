@@ -64,6 +64,14 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         ALTER TABLE subscribers ADD COLUMN paused_until TEXT;
         """;
 
+    /// <summary>Step 3 as it was released (a frozen copy), which after step 2 and with <c>user_version</c> 3 makes a version-3 file.</summary>
+    private const string Version3Step = """
+        ALTER TABLE deliveries ADD COLUMN delivery_status TEXT;
+        ALTER TABLE deliveries ADD COLUMN delivery_rank INTEGER;
+        ALTER TABLE deliveries ADD COLUMN delivery_error_code TEXT;
+        ALTER TABLE deliveries ADD COLUMN delivery_status_at TEXT;
+        """;
+
     /// <summary>Rows as that version wrote them: a number that opted in and out again, one opted in, a day's ledger.</summary>
     private const string UnversionedRows = """
         INSERT INTO subscribers VALUES
@@ -193,9 +201,9 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(DeliveryState.Claimed, claimed?.State);
         Assert.Null(claimed?.MessageId);
 
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
         Assert.Equal(
-            ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until"],
+            ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until", "last_inbound_at"],
             await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
 
@@ -236,8 +244,35 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(
             before! with { DeliveryStatus = DeliveryStatus.Delivered, DeliveryStatusAt = At("2025-02-09T16:00:09.000Z"), UpdatedAt = At("2025-02-09T16:00:09.000Z") },
             await ledger.GetAsync(day, TestPhones.Alice));
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("delivery_status", await SqliteFile.ColumnsAsync(path, "deliveries"));
+    }
+
+    [Fact]
+    public async Task A_version_3_file_gains_inbound_times_and_message_forms_read_as_unknown()
+    {
+        var path = await CreateUnversionedFileAsync();
+        await using (var connection = await SqliteFile.OpenAsync(path))
+        {
+            await SqliteFile.ExecuteAsync(connection, Version2Step + Version3Step + "PRAGMA user_version = 3;");
+        }
+
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var ledger = new SqliteDeliveryLedger(new SqliteStoreOptions { DatabasePath = path });
+        var day = new DateOnly(2025, 2, 9);
+
+        var bob = await store.GetAsync(TestPhones.Bob);
+        var sent = await ledger.GetAsync(day, TestPhones.Alice);
+        var recorded = await store.RecordInboundAsync(TestPhones.Bob, At("2025-03-01T08:00:00.000Z"));
+
+        Assert.Null(bob!.LastInboundAt);
+        Assert.Null(sent!.Form);
+        Assert.False(sent.ResentAsTemplate);
+        Assert.False(sent.OutsideWindow);
+        Assert.Equal("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", sent.MessageId);
+        Assert.True(recorded);
+        Assert.Equal(bob with { LastInboundAt = At("2025-03-01T08:00:00.000Z") }, await store.GetAsync(TestPhones.Bob));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -247,8 +282,9 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         await new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).CountAsync(ConsentStatus.OptedIn);
 
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("paused_until", await SqliteFile.ColumnsAsync(path, "subscribers"));
+        Assert.Contains("last_inbound_at", await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
 
     [Fact]
@@ -263,7 +299,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var second = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
 
         Assert.Equal(stored, await second.GetAsync(TestPhones.Alice));
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -275,7 +311,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
             new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).GetAsync(TestPhones.Alice))));
 
         Assert.All(read, subscriber => Assert.Equal(2, subscriber?.Version));
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -285,7 +321,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         await using (var connection = await SqliteFile.OpenAsync(path))
         {
             await SqliteFile.ExecuteAsync(connection, UnversionedSchema.Replace("PRAGMA journal_mode = WAL;", string.Empty, StringComparison.Ordinal));
-            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 4;");
+            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 5;");
         }
 
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
@@ -293,10 +329,10 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
         await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.ListAsync(new DateOnly(2025, 2, 9)));
-        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
-        Assert.Contains("up to 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("up to 4", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
         Assert.DoesNotContain("time_zone", await SqliteFile.ColumnsAsync(path, "subscribers"));
         await using var check = await SqliteFile.OpenAsync(path);
         Assert.Equal(["delete"], await SqliteFile.QueryStringsAsync(check, "PRAGMA journal_mode;"));

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 using Mitzvah.Testing.Contracts;
 
 namespace Mitzvah.TableStorage.Tests;
@@ -35,6 +36,26 @@ public sealed class TableStorageDeliveryLedgerStorageTests(AzuriteFixture azurit
         Assert.Equal(T0.AddSeconds(1), entity.GetDateTimeOffset("UpdatedAt"));
         Assert.False(entity.ContainsKey("MessageSid"));
         Assert.Equal(2, entity.GetInt32("SchemaVersion"));
+    }
+
+    [Fact]
+    public async Task The_form_and_the_resend_are_stored_as_named_properties()
+    {
+        var ledger = new TableStorageDeliveryLedger(azurite.CreateServiceClient(), _prefix);
+        var claim = await ledger.TryClaimAsync(Day, TestPhones.Alice, T0, TimeSpan.FromMinutes(5));
+        await ledger.MarkSentAsync(Day, TestPhones.Alice, claim!.ClaimId, "SM-free", T0, MessageForm.Freeform, outsideWindow: true);
+        var freeform = (await Deliveries().GetEntityAsync<TableEntity>("2025-03-02", TestPhones.Alice)).Value;
+        var resend = await ledger.TryClaimResendAsync(Day, TestPhones.Alice, "SM-free", T0.AddMinutes(1), TimeSpan.FromMinutes(5));
+        await ledger.MarkSentAsync(Day, TestPhones.Alice, resend!.ClaimId, "SM-template", T0.AddMinutes(2), MessageForm.Template);
+
+        var template = (await Deliveries().GetEntityAsync<TableEntity>("2025-03-02", TestPhones.Alice)).Value;
+
+        Assert.Equal("freeform", freeform.GetString("MessageForm"));
+        Assert.True(freeform.GetBoolean("OutsideWindow"));
+        Assert.False(freeform.GetBoolean("ResentAsTemplate"));
+        Assert.Equal("template", template.GetString("MessageForm"));
+        Assert.False(template.GetBoolean("OutsideWindow"));
+        Assert.True(template.GetBoolean("ResentAsTemplate"));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Sending;
 using Mitzvah.Testing.Consent;
 
 namespace Mitzvah.Twilio.Tests;
@@ -52,6 +53,22 @@ public sealed class TwilioDeliveryStatusWebhookTests
                 RecipientPhone = "+14155552671",
             },
             reading.Update);
+    }
+
+    [Theory]
+    [InlineData("63016", SendFailureKind.TemplateRequired)]
+    [InlineData("63049", SendFailureKind.NotDeliveredToday)]
+    [InlineData("63032", SendFailureKind.NotDeliveredToday)]
+    [InlineData("63018", SendFailureKind.MessagingLimit)]
+    [InlineData("21610", SendFailureKind.OptedOut)]
+    [InlineData("63024", null)]
+    [InlineData("30008", null)]
+    public void The_error_code_is_kept_verbatim_and_read_as_cores_failure_kind_when_known(string code, SendFailureKind? kind)
+    {
+        var reading = ReadSigned(new Dictionary<string, string>(Form) { ["ErrorCode"] = code });
+
+        Assert.Equal(code, reading.Update?.ErrorCode);
+        Assert.Equal(kind, reading.Update?.Failure);
     }
 
     [Fact]

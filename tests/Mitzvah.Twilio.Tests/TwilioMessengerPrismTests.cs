@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Mitzvah.Core.Messages;
 using Mitzvah.Core.Sending;
 using Mitzvah.Testing.Contracts;
 using Mitzvah.Testing.StandIns;
@@ -31,10 +32,10 @@ public sealed class TwilioMessengerPrismTests(PrismFixture prism)
         return options;
     }
 
-    private static async Task<SendOutcome> SendAsync(TwilioOptions options)
+    private static async Task<SendOutcome> SendAsync(TwilioOptions options, MessageForm form = MessageForm.Freeform)
     {
         using var messenger = TestMessengers.Create(options);
-        return await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+        return await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), form);
     }
 
     [Fact]
@@ -48,7 +49,33 @@ public sealed class TwilioMessengerPrismTests(PrismFixture prism)
     [Fact]
     public async Task A_template_message_with_content_variables_is_a_valid_create_message_request()
     {
-        var outcome = await SendAsync(Options(o => o.TemplateSid = TestMessengers.TemplateSid));
+        var outcome = await SendAsync(Options(o => o.TemplateSid = TestMessengers.TemplateSid), MessageForm.Template);
+
+        AssertAccepted(outcome);
+    }
+
+    [Fact]
+    public async Task A_template_message_with_a_dated_status_callback_is_a_valid_create_message_request()
+    {
+        var outcome = await SendAsync(
+            Options(o =>
+            {
+                o.TemplateSid = TestMessengers.TemplateSid;
+                o.StatusCallbackUrl = new Uri("https://mitzvah.example/api/status");
+            }),
+            MessageForm.Template);
+
+        AssertAccepted(outcome);
+    }
+
+    [Fact]
+    public async Task A_freeform_message_with_a_template_configured_and_a_dated_status_callback_is_a_valid_create_message_request()
+    {
+        var outcome = await SendAsync(Options(o =>
+        {
+            o.TemplateSid = TestMessengers.TemplateSid;
+            o.StatusCallbackUrl = new Uri("https://mitzvah.example/api/status");
+        }));
 
         AssertAccepted(outcome);
     }
@@ -62,7 +89,7 @@ public sealed class TwilioMessengerPrismTests(PrismFixture prism)
             o.MessagingServiceSid = TestMessengers.MessagingServiceSid;
             o.StatusCallbackUrl = new Uri("https://example.com/twilio/status");
             o.TemplateSid = TestMessengers.TemplateSid;
-        }));
+        }), MessageForm.Template);
 
         AssertAccepted(outcome);
     }
@@ -94,7 +121,7 @@ public sealed class TwilioMessengerPrismTests(PrismFixture prism)
             }
         });
 
-        var outcome = await SendAsync(options);
+        var outcome = await SendAsync(options, field == "template" ? MessageForm.Template : MessageForm.Freeform);
 
         Assert.False(outcome.Accepted);
         Assert.Equal(SendFailureKind.Rejected, outcome.Failure);

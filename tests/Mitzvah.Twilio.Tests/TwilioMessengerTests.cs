@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using Mitzvah.Core;
+using Mitzvah.Core.Messages;
 using Mitzvah.Core.Sending;
 using Mitzvah.Testing.Contracts;
 using Mitzvah.Testing.StandIns;
@@ -30,7 +31,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         using var messenger = Messenger();
         var message = TestMessengers.MessageFor(TestMessengers.SendDay);
 
-        var outcome = await messenger.SendAsync(TestPhones.Alice, message);
+        var outcome = await messenger.SendAsync(TestPhones.Alice, message, MessageForm.Freeform);
 
         var sent = Assert.Single(_loopback.Accepted);
         Assert.Equal(sent.Sid, outcome.MessageId);
@@ -49,7 +50,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         using var messenger = Messenger(o => o.TemplateSid = TestMessengers.TemplateSid);
         var message = TestMessengers.MessageFor(TestMessengers.SendDay);
 
-        var outcome = await messenger.SendAsync(TestPhones.Alice, message);
+        var outcome = await messenger.SendAsync(TestPhones.Alice, message, MessageForm.Template);
 
         Assert.True(outcome.Accepted);
         var sent = Assert.Single(_loopback.Accepted);
@@ -65,6 +66,52 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_a_template_configured_a_freeform_send_posts_the_body_and_no_content_sid()
+    {
+        using var messenger = Messenger(o => o.TemplateSid = TestMessengers.TemplateSid);
+        var message = TestMessengers.MessageFor(TestMessengers.SendDay);
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, message, MessageForm.Freeform);
+
+        Assert.True(outcome.Accepted);
+        Assert.True(messenger.HasTemplate);
+        var sent = Assert.Single(_loopback.Accepted);
+        Assert.Equal(message.WhatsApp.Body, sent.Body);
+        Assert.Null(sent.ContentSid);
+        Assert.Null(sent.ContentVariables);
+    }
+
+    [Fact]
+    public async Task Without_a_template_a_template_send_is_rejected_without_calling_twilio()
+    {
+        using var messenger = Messenger();
+
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Template);
+
+        Assert.False(messenger.HasTemplate);
+        Assert.Equal(SendFailureKind.Rejected, outcome.Failure);
+        Assert.Equal("no-template", outcome.ErrorCode);
+        Assert.Empty(_loopback.Requests);
+    }
+
+    [Theory]
+    [InlineData(false, 1)]
+    [InlineData(true, 0)]
+    public async Task Building_the_messenger_without_a_template_warns_once_that_closed_windows_get_nothing(bool template, int warnings)
+    {
+        var options = TestMessengers.OptionsFor(_loopback);
+        options.TemplateSid = template ? TestMessengers.TemplateSid : null;
+        var logger = new ListLogger();
+
+        using var messenger = new TwilioMessenger(Microsoft.Extensions.Options.Options.Create(options), logger);
+        await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Freeform);
+
+        var warned = logger.Entries.Where(e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning).ToList();
+        Assert.Equal(warnings, warned.Count);
+        Assert.All(warned, e => Assert.Contains("have not written in 24 hours", e.Message, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_messaging_service_and_status_callback_are_passed_on()
     {
         var callback = new Uri("https://bot.example.org/twilio/status");
@@ -75,7 +122,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
             o.StatusCallbackUrl = callback;
         });
 
-        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Freeform);
 
         Assert.True(outcome.Accepted);
         var sent = Assert.Single(_loopback.Accepted);
@@ -89,7 +136,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
     {
         using var messenger = Messenger(o => o.StatusCallbackUrl = new Uri("https://bot.example.org/api/status?key=k1"));
 
-        await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(new DateOnly(2026, 12, 1)));
+        await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(new DateOnly(2026, 12, 1)), MessageForm.Freeform);
 
         Assert.Equal("https://bot.example.org/api/status?key=k1&date=2026-12-01", Assert.Single(_loopback.Accepted).StatusCallback);
     }
@@ -107,6 +154,10 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         { "400 21211", SendFailureKind.InvalidNumber, "21211", null },
         { "400 21614", SendFailureKind.InvalidNumber, "21614", null },
         { "400 63016", SendFailureKind.TemplateRequired, "63016", null },
+        { "400 63049", SendFailureKind.NotDeliveredToday, "63049", null },
+        { "400 63032", SendFailureKind.NotDeliveredToday, "63032", null },
+        { "400 63018", SendFailureKind.MessagingLimit, "63018", null },
+        { "400 63099", SendFailureKind.Rejected, "63099", null },
         { "401 20003", SendFailureKind.Rejected, "20003", null },
         { "400 21408", SendFailureKind.Rejected, "21408", null },
     };
@@ -118,7 +169,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         _loopback.Script(TestPhones.Alice, Parse(answer));
         using var messenger = Messenger();
 
-        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Freeform);
 
         Assert.False(outcome.Accepted);
         Assert.Equal(kind, outcome.Failure);
@@ -135,7 +186,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         _loopback.Script(TestPhones.Alice, LoopbackResponse.TwilioError(400, 21211, $"The 'To' number whatsapp:{TestPhones.Alice} is not a valid phone number."));
         using var messenger = Messenger();
 
-        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Freeform);
 
         Assert.Equal(SendFailureKind.InvalidNumber, outcome.Failure);
         Assert.DoesNotContain(TestPhones.Alice, outcome.Detail, StringComparison.Ordinal);
@@ -150,10 +201,10 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         using var messenger = Messenger();
         var message = TestMessengers.MessageFor(TestMessengers.SendDay);
         using var stop = new CancellationTokenSource();
-        var hanging = messenger.SendAsync(TestPhones.Bob, message, stop.Token);
+        var hanging = messenger.SendAsync(TestPhones.Bob, message, MessageForm.Freeform, stop.Token);
         await _loopback.WaitUntilAsync(l => l.InFlight == 1, TimeSpan.FromSeconds(10));
 
-        var outcome = await messenger.SendAsync(TestPhones.Alice, message);
+        var outcome = await messenger.SendAsync(TestPhones.Alice, message, MessageForm.Freeform);
 
         Assert.Equal(SendFailureKind.RateLimited, outcome.Failure);
         Assert.Equal("20429", outcome.ErrorCode);
@@ -168,7 +219,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
     {
         using var messenger = Messenger(o => o.AuthToken = "not-the-token");
 
-        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Freeform);
 
         Assert.Equal(SendFailureKind.Rejected, outcome.Failure);
         Assert.Equal("20003", outcome.ErrorCode);
@@ -184,7 +235,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         // The caller never cancels: only the configured timeout can end the call. The token is a guard against a
         // messenger that ignored the option and waited for the 30 s default (it would throw, not report a timeout).
         using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), guard.Token);
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Freeform, guard.Token);
 
         Assert.Equal(SendFailureKind.Transient, outcome.Failure);
         Assert.Equal("timeout", outcome.ErrorCode);
@@ -200,7 +251,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
     {
         using var messenger = Messenger(o => o.ApiBaseUrl = new Uri($"http://127.0.0.1:{ClosedPort()}"));
 
-        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay));
+        var outcome = await messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Freeform);
 
         Assert.Equal(SendFailureKind.Transient, outcome.Failure);
         Assert.Equal("connection", outcome.ErrorCode);
@@ -216,7 +267,7 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         using var stop = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(
-            () => messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), stop.Token));
+            () => messenger.SendAsync(TestPhones.Alice, TestMessengers.MessageFor(TestMessengers.SendDay), MessageForm.Freeform, stop.Token));
     }
 
     [Theory]
@@ -228,8 +279,9 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         var message = TestMessengers.MessageFor(TestMessengers.SendDay);
         var otherDay = TestMessengers.MessageFor(TestMessengers.SendDay.AddDays(1));
         var since = DateTimeOffset.UtcNow.AddMinutes(-1);
-        var sent = await messenger.SendAsync(TestPhones.Alice, message);
-        await messenger.SendAsync(TestPhones.Bob, otherDay);
+        var form = template ? MessageForm.Template : MessageForm.Freeform;
+        var sent = await messenger.SendAsync(TestPhones.Alice, message, form);
+        await messenger.SendAsync(TestPhones.Bob, otherDay, form);
 
         Assert.Equal(sent.MessageId, await messenger.FindAcceptedAsync(TestPhones.Alice, message, since));
         Assert.Null(await messenger.FindAcceptedAsync(TestPhones.Alice, otherDay, since));
@@ -244,10 +296,10 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         var message = TestMessengers.MessageFor(TestMessengers.SendDay);
         var since = DateTimeOffset.UtcNow.AddMinutes(-1);
         var newer = TestMessengers.MessageFor(TestMessengers.SendDay.AddDays(1));
-        var sent = await messenger.SendAsync(TestPhones.Alice, message);
+        var sent = await messenger.SendAsync(TestPhones.Alice, message, MessageForm.Freeform);
         for (var i = 0; i < 60; i++)
         {
-            Assert.True((await messenger.SendAsync(TestPhones.Alice, newer)).Accepted);
+            Assert.True((await messenger.SendAsync(TestPhones.Alice, newer, MessageForm.Freeform)).Accepted);
         }
 
         var found = await messenger.FindAcceptedAsync(TestPhones.Alice, message, since);
@@ -275,5 +327,25 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Keeps what was logged, for the start-up warning.</summary>
+    private sealed class ListLogger : Microsoft.Extensions.Logging.ILogger<TwilioMessenger>
+    {
+        public List<(Microsoft.Extensions.Logging.LogLevel Level, string Message)> Entries { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(
+            Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (Entries)
+            {
+                Entries.Add((logLevel, formatter(state, exception)));
+            }
+        }
     }
 }

@@ -13,7 +13,8 @@ namespace Mitzvah.Core.Consent;
 /// <list type="bullet">
 /// <item>GET/HEAD: the same health report as <see cref="RoutePaths.Health"/>; no secrets.</item>
 /// <item>POST form that the <see cref="IInboundWebhook"/> recognises as its webhook: it must verify it, else 403 and
-/// nothing is written. The reply is rendered by the same adapter.</item>
+/// nothing is written. The reply is rendered by the same adapter. Every verified inbound message, whatever its text,
+/// records the sender's <see cref="Subscriber.LastInboundAt"/> (after any consent change it makes).</item>
 /// <item>POST JSON or other form: the web opt-in (<c>phone</c>, <c>consent</c>, <c>action</c>, optional <c>token</c>).</item>
 /// <item>Other methods 405, other content types 415, bodies over 64 KiB 413, malformed bodies 400.</item>
 /// </list>
@@ -141,6 +142,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             _ => ConsentReplies.Guidance(service),
         };
 
+        // Every inbound message opens WhatsApp's 24-hour window, whatever it says; after the consent change, so a
+        // first JOIN is recorded too.
+        await _store.RecordInboundAsync(phone, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return _webhook.Reply(reply);
     }
 

@@ -42,6 +42,26 @@ public interface ISubscriberStore
     /// <exception cref="ArgumentException"><paramref name="phone"/> is not E.164 or <paramref name="preferences"/> are invalid; nothing is written.</exception>
     Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default);
 
+    /// <summary>Records that <paramref name="phone"/> sent us a message at <paramref name="at"/>.</summary>
+    /// <remarks>
+    /// <para>
+    /// Sets <see cref="Subscriber.LastInboundAt"/> to <paramref name="at"/> (to the millisecond, UTC) only if that is
+    /// later than the stored value or none is stored: it only moves forward, so of concurrent or out-of-order calls the
+    /// latest instant stays. An unknown number is not recorded (nothing is created; the caller records consent first).
+    /// </para>
+    /// <para>
+    /// Not a consent change: status, source, evidence, preferences, <see cref="Subscriber.UpdatedAt"/>,
+    /// <see cref="Subscriber.Version"/> and the history stay as they are; consent and preference changes in turn keep
+    /// the recorded time.
+    /// </para>
+    /// </remarks>
+    /// <param name="phone">E.164.</param>
+    /// <param name="at">When the message arrived.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the time was written (false: unknown number, or not later than the stored one).</returns>
+    /// <exception cref="ArgumentException"><paramref name="phone"/> is not E.164; nothing is written.</exception>
+    Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Returns one page of subscribers with <paramref name="status"/>, in a stable order. Memory use is bounded by
     /// the page size, whatever the store's size.

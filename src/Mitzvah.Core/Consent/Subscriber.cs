@@ -4,7 +4,8 @@ namespace Mitzvah.Core.Consent;
 /// <remarks>
 /// Consent changes (<see cref="ISubscriberStore.RecordConsentAsync"/>) set <see cref="Status"/>, <see cref="Source"/>,
 /// <see cref="Evidence"/>, <see cref="UpdatedAt"/> and <see cref="Version"/>; preference changes
-/// (<see cref="ISubscriberStore.SetPreferencesAsync"/>) set <see cref="Preferences"/> only. Neither undoes the other.
+/// (<see cref="ISubscriberStore.SetPreferencesAsync"/>) set <see cref="Preferences"/> only, and inbound messages
+/// (<see cref="ISubscriberStore.RecordInboundAsync"/>) <see cref="LastInboundAt"/> only. None undoes another.
 /// </remarks>
 public sealed record Subscriber
 {
@@ -43,4 +44,11 @@ public sealed record Subscriber
 
     /// <summary>How and when the subscriber wants its messages; by default, all as the operator configured.</summary>
     public DeliveryPreferences Preferences { get; init; } = DeliveryPreferences.OperatorDefaults;
+
+    /// <summary>
+    /// When the subscriber last wrote to us (any inbound message), UTC to the millisecond; <see langword="null"/> if
+    /// never recorded. WhatsApp's 24-hour window for freeform messages opens at each inbound message. Set only by
+    /// <see cref="ISubscriberStore.RecordInboundAsync"/>; consent and preference changes keep it.
+    /// </summary>
+    public DateTimeOffset? LastInboundAt { get; init; }
 }

@@ -1,3 +1,5 @@
+using Mitzvah.Core.Messages;
+
 namespace Mitzvah.Core.Delivery;
 
 /// <summary>The storage names of delivery values, shared by every ledger so that they agree.</summary>
@@ -69,4 +71,21 @@ public static class DeliveryNames
     /// <paramref name="next"/>: only when it ranks higher.
     /// </summary>
     public static bool Advances(this DeliveryStatus next, DeliveryStatus? current) => current is null || next.Rank() > current.Value.Rank();
+
+    /// <summary>"freeform" or "template".</summary>
+    public static string ToName(this MessageForm form) => form switch
+    {
+        MessageForm.Freeform => "freeform",
+        MessageForm.Template => "template",
+        _ => throw new ArgumentOutOfRangeException(nameof(form), form, null),
+    };
+
+    /// <summary>The form named <paramref name="name"/>, as written by <see cref="ToName(MessageForm)"/>.</summary>
+    /// <exception cref="FormatException">The name is not a message form's.</exception>
+    public static MessageForm ParseForm(string name) => name switch
+    {
+        "freeform" => MessageForm.Freeform,
+        "template" => MessageForm.Template,
+        _ => throw new FormatException($"Unknown message form '{name}'."),
+    };
 }

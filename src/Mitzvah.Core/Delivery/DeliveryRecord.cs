@@ -1,3 +1,5 @@
+using Mitzvah.Core.Messages;
+
 namespace Mitzvah.Core.Delivery;
 
 /// <summary>The ledger's single item for one (study date, phone): the state of that day's send to that number.</summary>
@@ -44,4 +46,23 @@ public sealed record DeliveryRecord
 
     /// <summary>When <see cref="DeliveryStatus"/> was recorded, or <see langword="null"/> before the first status callback.</summary>
     public required DateTimeOffset? DeliveryStatusAt { get; init; }
+
+    /// <summary>
+    /// The form the message of <see cref="MessageId"/> was sent in (stored "freeform" or "template"); <see langword="null"/>
+    /// until a send is recorded, and on items written before forms were recorded.
+    /// </summary>
+    public MessageForm? Form { get; init; }
+
+    /// <summary>
+    /// The freeform message was refused for being outside WhatsApp's 24-hour window and the day's message was sent
+    /// again as the template (<see cref="IDeliveryLedger.TryClaimResendAsync"/>); set once, never cleared, so it
+    /// happens at most once per item. False on items written before.
+    /// </summary>
+    public bool ResentAsTemplate { get; init; }
+
+    /// <summary>
+    /// The message was sent freeform although the recipient's 24-hour window was closed (no template configured), so
+    /// it is expected to fail. False on items written before.
+    /// </summary>
+    public bool OutsideWindow { get; init; }
 }

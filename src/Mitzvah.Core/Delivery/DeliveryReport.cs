@@ -4,6 +4,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Messages;
 
 namespace Mitzvah.Core.Delivery;
 
@@ -57,6 +58,18 @@ public sealed record DeliveryReport
     /// <summary>Claimed by a run that has not recorded an outcome yet.</summary>
     public required long InProgress { get; init; }
 
+    /// <summary>Of <see cref="Accepted"/>: sent as the approved template (outside the 24-hour window, or resent as one).</summary>
+    public required long Template { get; init; }
+
+    /// <summary>Of <see cref="Accepted"/>: sent freeform (inside the 24-hour window, or with no template configured).</summary>
+    public required long Freeform { get; init; }
+
+    /// <summary>Of <see cref="Template"/>: freeform messages refused as outside the window (63016) and resent as the template.</summary>
+    public required long ResentAsTemplate { get; init; }
+
+    /// <summary>Of <see cref="Freeform"/>: sent while the window was closed, because no template is configured.</summary>
+    public required long OutsideWindow { get; init; }
+
     /// <summary>Failures by the provider's error code, verbatim (codes nobody knows included).</summary>
     public required IReadOnlyDictionary<string, long> Errors { get; init; }
 
@@ -74,6 +87,7 @@ public sealed record DeliveryReport
     {
         ArgumentNullException.ThrowIfNull(records);
         long accepted = 0, delivered = 0, read = 0, failed = 0, pending = 0, inProgress = 0;
+        long template = 0, freeform = 0, resent = 0, outsideWindow = 0;
         var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var marketing = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var record in records)
@@ -90,6 +104,10 @@ public sealed record DeliveryReport
                     break;
                 case DeliveryState.Sent:
                     accepted++;
+                    template += record.Form == MessageForm.Template ? 1 : 0;
+                    freeform += record.Form == MessageForm.Freeform ? 1 : 0;
+                    resent += record.ResentAsTemplate ? 1 : 0;
+                    outsideWindow += record.OutsideWindow ? 1 : 0;
                     switch (record.DeliveryStatus)
                     {
                         case DeliveryStatus.Read:
@@ -133,6 +151,10 @@ public sealed record DeliveryReport
             Failed = failed,
             Pending = pending,
             InProgress = inProgress,
+            Template = template,
+            Freeform = freeform,
+            ResentAsTemplate = resent,
+            OutsideWindow = outsideWindow,
             Errors = errors,
             MarketingNotDeliveredByCountry = marketing,
         };
@@ -163,6 +185,8 @@ public sealed record DeliveryReport
             Row(text, "in progress", InProgress, "a run holds these now");
         }
 
+        Row(text, "template", Template, ResentAsTemplate > 0 ? $"{ResentAsTemplate} resent as the template after 63016" : null);
+        Row(text, "freeform", Freeform, OutsideWindow > 0 ? $"{OutsideWindow} outside the 24-hour window (no template configured)" : null);
         foreach (var (code, count) in Errors)
         {
             Row(text, $"  error {code}", count);

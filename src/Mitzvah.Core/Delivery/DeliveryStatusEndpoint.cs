@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Sending;
 
 namespace Mitzvah.Core.Delivery;
 
@@ -24,6 +25,15 @@ namespace Mitzvah.Core.Delivery;
 /// nothing; verified ones without a required field 400; other methods 405, other content types 415, bodies over
 /// 64 KiB 413. Thread-safe.
 /// </para>
+/// <para>
+/// A failure the provider explains as "template required" (<see cref="SendFailureKind.TemplateRequired"/>: a freeform
+/// message outside WhatsApp's 24-hour window) is resent as the template once, by <see cref="TemplateResender"/>, before
+/// the callback is answered: that is one conditional ledger write and one send, well within the provider's callback
+/// timeout, and a host that freezes its process after answering (a function) would never run it afterwards. The
+/// ledger's resend claim lets one callback win, so a repeated or retried callback never sends twice. The answer
+/// carries <c>resend</c> then. Without a template it is only logged. A failure for the sender's messaging limit
+/// (<see cref="SendFailureKind.MessagingLimit"/>) is logged as an error.
+/// </para>
 /// </remarks>
 public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
 {
@@ -36,14 +46,16 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
 
     private readonly IDeliveryLedger _ledger;
     private readonly IDeliveryStatusWebhook _webhook;
+    private readonly TemplateResender _resender;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryStatusEndpoint> _logger;
 
     /// <summary>Creates the endpoint.</summary>
-    public DeliveryStatusEndpoint(IDeliveryLedger ledger, IDeliveryStatusWebhook webhook, TimeProvider time, ILogger<DeliveryStatusEndpoint> logger)
+    public DeliveryStatusEndpoint(IDeliveryLedger ledger, IDeliveryStatusWebhook webhook, TemplateResender resender, TimeProvider time, ILogger<DeliveryStatusEndpoint> logger)
     {
         _ledger = ledger;
         _webhook = webhook;
+        _resender = resender;
         _time = time;
         _logger = logger;
     }
@@ -116,10 +128,22 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         }
 
         var status = update.Status;
-        if (await _ledger.RecordStatusAsync(studyDate, phone, update.ProviderMessageId, status, update.ErrorCode, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        var applied = await _ledger.RecordStatusAsync(studyDate, phone, update.ProviderMessageId, status, update.ErrorCode, _time.GetUtcNow(), cancellationToken)
+            .ConfigureAwait(false);
+        if (applied && update.Failure == SendFailureKind.MessagingLimit)
+        {
+            LogMessagingLimit(_logger, PhoneMask.Mask(phone), studyDate, update.ErrorCode);
+        }
+
+        // Also when not applied: a retried callback whose first delivery died before resending still resends; the
+        // ledger's claim keeps it to once.
+        var resend = update.Failure == SendFailureKind.TemplateRequired && status is DeliveryStatus.Failed or DeliveryStatus.Undelivered
+            ? await _resender.ResendAsync(studyDate, phone, update.ProviderMessageId, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (applied)
         {
             LogRecorded(_logger, PhoneMask.Mask(phone), studyDate, status.ToName(), update.ErrorCode);
-            return Answer(applied: true, status.ToName());
+            return Answer(applied: true, status.ToName(), resend);
         }
 
         // Not applied: only the log needs to know why, so the read happens off the common path.
@@ -127,20 +151,22 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         if (item is null)
         {
             LogUnknownItem(_logger, PhoneMask.Mask(phone), studyDate, status.ToName());
-            return Answer(applied: false, "unknown");
+            return Answer(applied: false, "unknown", resend);
         }
 
         if (!string.Equals(item.MessageId, update.ProviderMessageId, StringComparison.Ordinal))
         {
             LogStale(_logger, PhoneMask.Mask(phone), studyDate, status.ToName());
-            return Answer(applied: false, "stale");
+            return Answer(applied: false, "stale", resend);
         }
 
         LogNotForward(_logger, PhoneMask.Mask(phone), studyDate, status.ToName(), item.DeliveryStatus?.ToName());
-        return Answer(applied: false, item.DeliveryStatus?.ToName() ?? "unchanged");
+        return Answer(applied: false, item.DeliveryStatus?.ToName() ?? "unchanged", resend);
     }
 
-    private static EndpointResponse Answer(bool applied, string status) => EndpointResponse.JsonBody(200, new { applied, status });
+    private static EndpointResponse Answer(bool applied, string status, string? resend = null) => resend is null
+        ? EndpointResponse.JsonBody(200, new { applied, status })
+        : EndpointResponse.JsonBody(200, new { applied, status, resend });
 
     private static bool TryReadDate(EndpointRequest request, out DateOnly date)
     {
@@ -158,6 +184,9 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message of {StudyDate} to {Phone} is {Status} (error {ErrorCode})")]
     private static partial void LogRecorded(ILogger logger, string phone, DateOnly studyDate, string status, string? errorCode);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Message of {StudyDate} to {Phone} failed for the sender's messaging limit ({ErrorCode}); later recipients will fail too until the limit rises")]
+    private static partial void LogMessagingLimit(ILogger logger, string phone, DateOnly studyDate, string? errorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Status callback {Status} for {Phone} on {StudyDate} matches no ledger item; nothing written")]
     private static partial void LogUnknownItem(ILogger logger, string phone, DateOnly studyDate, string status);

@@ -1,3 +1,5 @@
+using Mitzvah.Core.Messages;
+
 namespace Mitzvah.Core.Delivery;
 
 /// <summary>Makes the daily send exactly-once per (study date, phone).</summary>
@@ -29,8 +31,9 @@ public interface IDeliveryLedger
     /// expired (<see cref="DeliveryRecord.LeaseExpiresAt"/> &lt;= <paramref name="now"/>). The item then becomes
     /// <see cref="DeliveryState.Claimed"/> with a fresh <see cref="DeliveryRecord.ClaimId"/> (a GUID, "N" format),
     /// <see cref="DeliveryRecord.Attempts"/> one more than before, a lease until <paramref name="now"/> +
-    /// <paramref name="lease"/>, no message id, error code, permanence or delivery status, and <paramref name="now"/> as its update
-    /// time; that record is returned.
+    /// <paramref name="lease"/>, no message id, error code, permanence, delivery status or form, not
+    /// <see cref="DeliveryRecord.OutsideWindow"/>, and <paramref name="now"/> as its update time;
+    /// <see cref="DeliveryRecord.ResentAsTemplate"/> keeps its value. That record is returned.
     /// </para>
     /// <para>
     /// Returns <see langword="null"/>, changing nothing, when the item is <see cref="DeliveryState.Sent"/>, claimed
@@ -48,15 +51,51 @@ public interface IDeliveryLedger
     /// <remarks>
     /// Writes only if the item is still <see cref="DeliveryState.Claimed"/> by <paramref name="claimId"/>, even when
     /// the lease has lapsed, and returns whether it wrote. The item becomes <see cref="DeliveryState.Sent"/>, which is
-    /// final. A claim that another run has taken over, or an item already marked, is left unchanged.
+    /// final except for one resend (<see cref="TryClaimResendAsync"/>), with <paramref name="form"/> and
+    /// <paramref name="outsideWindow"/>. A claim that another run has taken over, or an item already marked, is left
+    /// unchanged.
     /// </remarks>
     /// <param name="studyDate">The date whose message was sent.</param>
     /// <param name="phone">The recipient, in E.164 form.</param>
     /// <param name="claimId">The <see cref="DeliveryRecord.ClaimId"/> returned by the claim.</param>
     /// <param name="messageId">The provider's message id.</param>
     /// <param name="now">The current time.</param>
+    /// <param name="form">The form the message was sent in.</param>
+    /// <param name="outsideWindow">It was sent freeform while the recipient's 24-hour window was closed.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default);
+    Task<bool> MarkSentAsync(
+        DateOnly studyDate,
+        string phone,
+        string claimId,
+        string messageId,
+        DateTimeOffset now,
+        MessageForm form = MessageForm.Freeform,
+        bool outsideWindow = false,
+        CancellationToken cancellationToken = default);
+
+    /// <summary>Claims the one resend, as the template, of a freeform message the provider refused outside the 24-hour window.</summary>
+    /// <remarks>
+    /// <para>
+    /// Succeeds only when the item is <see cref="DeliveryState.Sent"/> with <see cref="DeliveryRecord.MessageId"/>
+    /// <paramref name="messageId"/>, <see cref="DeliveryRecord.Form"/> <see cref="MessageForm.Freeform"/> and
+    /// <see cref="DeliveryRecord.ResentAsTemplate"/> false. The item then becomes <see cref="DeliveryState.Claimed"/>
+    /// as by <see cref="TryClaimAsync"/> (fresh claim id, one more attempt, a lease, no message id, error, delivery
+    /// status or form) with <see cref="DeliveryRecord.ResentAsTemplate"/> true; the caller sends the template and
+    /// reports it with <see cref="MarkSentAsync"/> (form <see cref="MessageForm.Template"/>) or
+    /// <see cref="MarkFailedAsync"/>.
+    /// </para>
+    /// <para>
+    /// Returns <see langword="null"/>, changing nothing, otherwise: of any number of concurrent calls (a callback
+    /// delivered twice) exactly one wins, and no item is ever resent twice.
+    /// </para>
+    /// </remarks>
+    /// <param name="studyDate">The date whose message it is.</param>
+    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="messageId">The refused freeform message's id.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="lease">How long the claim holds; positive.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default);
 
     /// <summary>Records that the claimed send failed with <paramref name="errorCode"/>.</summary>
     /// <remarks>

@@ -39,7 +39,9 @@ public sealed class ConfiguredRecipients : IRecipientSource
     public Task<long> CountAsync(CancellationToken cancellationToken = default) => Task.FromResult((long)_phones.Length);
 
     /// <inheritdoc />
-    public IAsyncEnumerable<string> ListAsync(CancellationToken cancellationToken = default) => _phones.ToAsyncEnumerable();
+    /// <remarks>A fixed list does not know when anyone last wrote: every recipient's window counts as closed.</remarks>
+    public IAsyncEnumerable<Recipient> ListAsync(CancellationToken cancellationToken = default) =>
+        _phones.Select(phone => new Recipient { Phone = phone }).ToAsyncEnumerable();
 
     /// <inheritdoc />
     /// <remarks>A fixed list cannot be changed from here; the operator removes the number from the setting.</remarks>

@@ -30,13 +30,23 @@ namespace Mitzvah.Core.Sending;
 /// A run given a <see cref="SendRequest.Deadline"/> stops claiming recipients and starting back-offs once the deadline
 /// is within <see cref="SendOptions.DeadlineMargin"/>; the sends in flight finish and are recorded. A recipient whose
 /// retries were cut short is left failed (not permanently), so nothing is sent twice and a later run serves everyone
-/// this one did not.
+/// this one did not. A send refused for the sender's messaging limit (<see cref="SendFailureKind.MessagingLimit"/>)
+/// stops the run the same way: that recipient and everyone not yet claimed are left for a later run.
+/// </para>
+/// <para>
+/// Each recipient gets the form WhatsApp's 24-hour window allows (<see cref="MessageWindow"/>): with a template
+/// (<see cref="IMessenger.HasTemplate"/>), freeform while the window is open with <see cref="SendOptions.WindowMargin"/>
+/// to spare and the template otherwise; without one, freeform to everyone, those outside the window counted in
+/// <see cref="SendSummary.OutsideWindow"/> and flagged in the ledger. The ledger records the form sent.
 /// </para>
 /// </remarks>
 public sealed partial class DailySendService
 {
     /// <summary>The ledger's error code of a claim released because the run's deadline came near.</summary>
     private const string DeadlineErrorCode = "deadline";
+
+    /// <summary>Failures not retried for the date: the ledger item is failed permanently (the subscriber only for the first two).</summary>
+    private static readonly SendFailureKind[] FinalForTheDay = [SendFailureKind.OptedOut, SendFailureKind.InvalidNumber, SendFailureKind.NotDeliveredToday];
 
     private readonly DeliveryPlanner _planner;
     private readonly DailyMessageComposer _composer;
@@ -111,7 +121,7 @@ public sealed partial class DailySendService
                 tally.Eligible = 1;
                 if (!request.DryRun)
                 {
-                    await SendTestAsync(request.TestRecipient, message, tally, cancellationToken).ConfigureAwait(false);
+                    await SendTestAsync(new Recipient { Phone = request.TestRecipient }, message, tally, cancellationToken).ConfigureAwait(false);
                 }
             }
             else if (request.DryRun)
@@ -145,10 +155,17 @@ public sealed partial class DailySendService
             (long)_time.GetElapsedTime(started).TotalMilliseconds,
             tally.Stopped,
             tally.Remaining,
+            tally.OutsideWindow,
+            Volatile.Read(ref tally.LimitReached) != 0,
             request.TestRecipient is null ? await ReportPreviousAsync(date, cancellationToken).ConfigureAwait(false) : null);
         if (summary.StoppedAtDeadline)
         {
             LogStoppedAtDeadline(_logger, summary.Remaining);
+        }
+
+        if (summary.StoppedAtMessagingLimit)
+        {
+            LogStoppedAtMessagingLimit(_logger, summary.Remaining);
         }
 
         LogSummary(_logger, summary.ToJson());
@@ -175,12 +192,13 @@ public sealed partial class DailySendService
         var limit = new AdaptiveLimit(_options.Concurrency);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken };
         var recipients = UntilStopAsync(_recipients.ListAsync(cancellationToken), tally, stopAt, cancellationToken);
-        await Parallel.ForEachAsync(recipients, parallel, async (phone, ct) =>
+        await Parallel.ForEachAsync(recipients, parallel, async (recipient, ct) =>
         {
+            var phone = recipient.Phone;
             Interlocked.Increment(ref tally.Eligible);
             try
             {
-                await ServeAsync(phone, message, tally, limit, stopAt, ct).ConfigureAwait(false);
+                await ServeAsync(recipient, message, tally, limit, stopAt, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
@@ -194,7 +212,7 @@ public sealed partial class DailySendService
             progress?.Report(new SendProgress(done, Math.Max(total, done), Interlocked.Read(ref tally.Sent), Interlocked.Read(ref tally.Failed)));
         }).ConfigureAwait(false);
 
-        if (tally.Stopped)
+        if (tally.Stopped || Volatile.Read(ref tally.LimitReached) != 0)
         {
             // The listing stopped early: the recipients it never yielded are counted from the store's count.
             var unreached = Math.Max(0, total - tally.Eligible);
@@ -204,16 +222,16 @@ public sealed partial class DailySendService
     }
 
     /// <summary>Yields recipients until the stop time; each is claimed as soon as it is yielded, so nobody past it is.</summary>
-    private async IAsyncEnumerable<string> UntilStopAsync(IAsyncEnumerable<string> recipients, Tally tally, DateTimeOffset? stopAt, [EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<Recipient> UntilStopAsync(IAsyncEnumerable<Recipient> recipients, Tally tally, DateTimeOffset? stopAt, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await foreach (var phone in recipients.WithCancellation(cancellationToken).ConfigureAwait(false))
+        await foreach (var recipient in recipients.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (IsStopping(tally, stopAt))
+            if (Volatile.Read(ref tally.LimitReached) != 0 || IsStopping(tally, stopAt))
             {
                 yield break;
             }
 
-            yield return phone;
+            yield return recipient;
         }
     }
 
@@ -229,8 +247,9 @@ public sealed partial class DailySendService
         return true;
     }
 
-    private async Task ServeAsync(string phone, DailyMessage message, Tally tally, AdaptiveLimit limit, DateTimeOffset? stopAt, CancellationToken cancellationToken)
+    private async Task ServeAsync(Recipient recipient, DailyMessage message, Tally tally, AdaptiveLimit limit, DateTimeOffset? stopAt, CancellationToken cancellationToken)
     {
+        var phone = recipient.Phone;
         var claim = await _ledger.TryClaimAsync(message.Date, phone, _time.GetUtcNow(), _options.Lease, cancellationToken).ConfigureAwait(false);
         if (claim is null)
         {
@@ -273,14 +292,22 @@ public sealed partial class DailySendService
 
             if (found is not null)
             {
-                await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, found, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                // The earlier attempt chose by the same rule; its form is recorded as this one's.
+                var (foundForm, foundOutside) = ChooseForm(recipient);
+                await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, found, _time.GetUtcNow(), foundForm, foundOutside, cancellationToken).ConfigureAwait(false);
                 LogFoundEarlierSend(_logger, PhoneMask.Mask(phone), claim.Attempts);
                 Interlocked.Increment(ref tally.AlreadySent);
                 return;
             }
         }
 
-        var (outcome, cutShort) = await SendWithRetriesAsync(phone, message, limit, () => IsStopping(tally, stopAt), cancellationToken).ConfigureAwait(false);
+        var (form, outsideWindow) = ChooseForm(recipient);
+        if (outsideWindow)
+        {
+            Interlocked.Increment(ref tally.OutsideWindow);
+        }
+
+        var (outcome, cutShort) = await SendWithRetriesAsync(phone, message, form, limit, () => IsStopping(tally, stopAt), cancellationToken).ConfigureAwait(false);
         if (cutShort)
         {
             await LeaveForLaterRunAsync(phone, message, claim, tally, cancellationToken).ConfigureAwait(false);
@@ -290,7 +317,7 @@ public sealed partial class DailySendService
         var now = _time.GetUtcNow();
         if (outcome.Accepted)
         {
-            if (!await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, outcome.MessageId!, now, cancellationToken).ConfigureAwait(false))
+            if (!await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, outcome.MessageId!, now, form, outsideWindow, cancellationToken).ConfigureAwait(false))
             {
                 LogClaimLost(_logger, PhoneMask.Mask(phone));
             }
@@ -299,7 +326,21 @@ public sealed partial class DailySendService
             return;
         }
 
-        var permanent = outcome.Failure is SendFailureKind.OptedOut or SendFailureKind.InvalidNumber;
+        if (outcome.Failure == SendFailureKind.MessagingLimit)
+        {
+            // The sender may not reach more people today: this one and everyone not yet claimed wait for a later run.
+            await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, outcome.ErrorCode!, permanent: false, now, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref tally.Remaining);
+            if (Interlocked.Exchange(ref tally.LimitReached, 1) == 0)
+            {
+                LogMessagingLimit(_logger, outcome.ErrorCode, outcome.Detail);
+            }
+
+            return;
+        }
+
+        // Permanent in the ledger means "not again for this date"; only opt-outs and invalid numbers change the subscriber.
+        var permanent = FinalForTheDay.Contains(outcome.Failure!.Value);
         await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, outcome.ErrorCode!, permanent, now, cancellationToken).ConfigureAwait(false);
         await RecordFailureAsync(phone, outcome, tally, cancellationToken).ConfigureAwait(false);
     }
@@ -342,9 +383,20 @@ public sealed partial class DailySendService
         }
     }
 
-    private async Task SendTestAsync(string phone, DailyMessage message, Tally tally, CancellationToken cancellationToken)
+    /// <summary>The form <paramref name="recipient"/> gets now, and whether its window is closed without a template to send instead.</summary>
+    private (MessageForm Form, bool OutsideWindow) ChooseForm(Recipient recipient) =>
+        MessageWindow.Choose(MessageWindow.IsOpen(recipient.LastInboundAt, _time.GetUtcNow(), _options.WindowMargin), _messenger.HasTemplate);
+
+    private async Task SendTestAsync(Recipient recipient, DailyMessage message, Tally tally, CancellationToken cancellationToken)
     {
-        var (outcome, _) = await SendWithRetriesAsync(phone, message, new AdaptiveLimit(1), static () => false, cancellationToken).ConfigureAwait(false);
+        var phone = recipient.Phone;
+        var (form, outsideWindow) = ChooseForm(recipient);
+        if (outsideWindow)
+        {
+            tally.OutsideWindow++;
+        }
+
+        var (outcome, _) = await SendWithRetriesAsync(phone, message, form, new AdaptiveLimit(1), static () => false, cancellationToken).ConfigureAwait(false);
         if (outcome.Accepted)
         {
             tally.Sent++;
@@ -379,7 +431,8 @@ public sealed partial class DailySendService
     }
 
     /// <summary>Sends, retrying transient failures; <c>CutShort</c> when a retry was due but <paramref name="stopping"/> said no.</summary>
-    private async Task<(SendOutcome Outcome, bool CutShort)> SendWithRetriesAsync(string phone, DailyMessage message, AdaptiveLimit limit, Func<bool> stopping, CancellationToken cancellationToken)
+    private async Task<(SendOutcome Outcome, bool CutShort)> SendWithRetriesAsync(
+        string phone, DailyMessage message, MessageForm form, AdaptiveLimit limit, Func<bool> stopping, CancellationToken cancellationToken)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -387,7 +440,7 @@ public sealed partial class DailySendService
             var ticket = await limit.EnterAsync(cancellationToken).ConfigureAwait(false);
             try
             {
-                outcome = await _messenger.SendAsync(phone, message, cancellationToken).ConfigureAwait(false);
+                outcome = await _messenger.SendAsync(phone, message, form, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
@@ -463,6 +516,12 @@ public sealed partial class DailySendService
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stopped near the run's deadline; {Remaining} recipients left for a later run")]
     private static partial void LogStoppedAtDeadline(ILogger logger, long remaining);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The provider refused a send for the sender's messaging limit ({ErrorCode}: {Detail}); no more recipients are claimed, a later run serves the rest")]
+    private static partial void LogMessagingLimit(ILogger logger, string? errorCode, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Stopped at the sender's messaging limit; {Remaining} recipients left for a later run")]
+    private static partial void LogStoppedAtMessagingLimit(ILogger logger, long remaining);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sent to {Phone}, but the claim had been taken over by another run (the lease is too short)")]
     private static partial void LogClaimLost(ILogger logger, string phone);
 
@@ -479,6 +538,10 @@ public sealed partial class DailySendService
         public long Invalid;
         public long TemplateRequired;
         public long Remaining;
+        public long OutsideWindow;
         public volatile bool Stopped;
+
+        /// <summary>1 once a send met the sender's messaging limit; set with Interlocked.</summary>
+        public int LimitReached;
     }
 }

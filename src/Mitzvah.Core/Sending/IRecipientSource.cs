@@ -9,8 +9,11 @@ public interface IRecipientSource
     /// <summary>How many recipients <see cref="ListAsync"/> yields.</summary>
     Task<long> CountAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Every recipient (E.164) once, read page by page so memory stays bounded.</summary>
-    IAsyncEnumerable<string> ListAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Every recipient once, with when it last wrote to us (for WhatsApp's 24-hour window), read page by page so
+    /// memory stays bounded.
+    /// </summary>
+    IAsyncEnumerable<Recipient> ListAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records that the provider refused <paramref name="phone"/> for good (<see cref="SendFailureKind.OptedOut"/> or

@@ -18,6 +18,18 @@ public enum SendFailureKind
     /// <summary>Outside WhatsApp's 24-hour window : only an approved template can be sent.</summary>
     TemplateRequired,
 
+    /// <summary>
+    /// The provider will not deliver this message to this recipient today (WhatsApp's per-user marketing limits, or
+    /// the user's number in an experiment): not retried that day, and the subscriber is left as is.
+    /// </summary>
+    NotDeliveredToday,
+
+    /// <summary>
+    /// The sender reached its messaging limit (unique recipients per 24 hours): the run stops claiming recipients and
+    /// leaves the rest for a later run.
+    /// </summary>
+    MessagingLimit,
+
     /// <summary>Any other refusal (bad credentials, a rejected parameter); not retried in this run.</summary>
     Rejected,
 }

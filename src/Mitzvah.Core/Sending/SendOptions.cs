@@ -28,6 +28,13 @@ public sealed class SendOptions
     /// </summary>
     public TimeSpan DeadlineMargin { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// How long before WhatsApp's 24-hour window closes a recipient already counts as outside it
+    /// (<c>MITZVAH_WINDOW_MARGIN_MINUTES</c>, default 60): a message sent just inside may reach WhatsApp after the
+    /// window closed. 0 to less than 24 hours.
+    /// </summary>
+    public TimeSpan WindowMargin { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The manual trigger's token (<c>SEND_TOKEN</c>); unset disables the trigger.</summary>
     public string? SendToken { get; set; }
 }

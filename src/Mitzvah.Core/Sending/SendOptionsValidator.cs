@@ -37,6 +37,11 @@ public sealed class SendOptionsValidator : IValidateOptions<SendOptions>
             failures.Add($"DeadlineMargin ({options.DeadlineMargin}) must be longer than MaxDelay ({options.MaxDelay}).");
         }
 
+        if (options.WindowMargin < TimeSpan.Zero || options.WindowMargin >= MessageWindow.Length)
+        {
+            failures.Add($"{SettingNames.WindowMarginMinutes} must be between 0 and 1439 minutes (was {options.WindowMargin.TotalMinutes}).");
+        }
+
         if (options.SendToken is { Length: < 16 })
         {
             failures.Add($"{SettingNames.SendToken} must be at least 16 characters long.");

@@ -25,9 +25,17 @@ namespace Mitzvah.Core.Sending;
 /// <param name="DurationMs">Wall time of the run in milliseconds.</param>
 /// <param name="StoppedAtDeadline">The run stopped claiming recipients because its deadline came near.</param>
 /// <param name="Remaining">
-/// Recipients this run left for a later one because of the deadline: those it never reached and those whose retries
+/// Recipients this run left for a later one because of the deadline or the messaging limit: those it never reached and those whose retries
 /// it cut short (left failed, not permanently, so the next run takes them at once). Counted in
 /// <paramref name="Eligible"/>, not in <paramref name="Failed"/>.
+/// </param>
+/// <param name="OutsideWindow">
+/// Recipients sent freeform although WhatsApp's 24-hour window was closed, because no template is configured; such
+/// messages are expected to fail (asynchronously, as "template required").
+/// </param>
+/// <param name="StoppedAtMessagingLimit">
+/// The run stopped claiming recipients because the provider reported the sender's messaging limit; the rest are
+/// counted in <paramref name="Remaining"/> and left for a later run.
 /// </param>
 /// <param name="Previous">
 /// The previous send date's delivery counts as the ledger holds them at the end of this run (by then most of its
@@ -54,6 +62,8 @@ public sealed record SendSummary(
     long DurationMs,
     bool StoppedAtDeadline = false,
     long Remaining = 0,
+    long OutsideWindow = 0,
+    bool StoppedAtMessagingLimit = false,
     DeliveryReport? Previous = null)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)

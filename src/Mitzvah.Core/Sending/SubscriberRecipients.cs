@@ -19,11 +19,11 @@ public sealed class SubscriberRecipients : IRecipientSource
         _store.CountAsync(ConsentStatus.OptedIn, cancellationToken);
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<string> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public async IAsyncEnumerable<Recipient> ListAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         await foreach (var subscriber in _store.StreamAsync(ConsentStatus.OptedIn, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            yield return subscriber.Phone;
+            yield return new Recipient { Phone = subscriber.Phone, LastInboundAt = subscriber.LastInboundAt };
         }
     }
 

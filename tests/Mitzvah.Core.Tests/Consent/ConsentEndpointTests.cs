@@ -30,6 +30,32 @@ public sealed class ConsentEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Every_inbound_message_records_when_the_sender_last_wrote_whatever_it_says()
+    {
+        await _core.SendAsync("POST", RoutePaths.Consent, Form, "sender=%2B14155552671&text=JOIN", Signed);
+        var joinedAt = _core.Time.GetUtcNow();
+        Assert.Equal(joinedAt, (await _core.Store.GetAsync(Phone))!.LastInboundAt);
+
+        _core.Time.Advance(TimeSpan.FromHours(30));
+        var reply = await _core.SendAsync("POST", RoutePaths.Consent, Form, "sender=%2B14155552671&text=thank+you", Signed);
+
+        Assert.Equal(200, reply.StatusCode);
+        var subscriber = await _core.Store.GetAsync(Phone);
+        Assert.Equal(joinedAt.AddHours(30), subscriber!.LastInboundAt);
+        Assert.Equal(joinedAt, subscriber.UpdatedAt);
+        Assert.Equal(1, subscriber.Version);
+    }
+
+    [Fact]
+    public async Task An_inbound_message_from_an_unknown_number_that_is_not_a_keyword_creates_no_subscriber()
+    {
+        var response = await _core.SendAsync("POST", RoutePaths.Consent, Form, "sender=%2B14155552671&text=hello", Signed);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Null(await _core.Store.GetAsync(Phone));
+    }
+
+    [Fact]
     public async Task A_refused_webhook_is_403_and_writes_nothing()
     {
         var response = await _core.SendAsync("POST", RoutePaths.Consent, Form, "sender=%2B14155552671&text=JOIN", [KeyValuePair.Create("X-Test-Signature", "bad")]);

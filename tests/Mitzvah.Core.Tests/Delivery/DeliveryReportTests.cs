@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 using Mitzvah.Testing;
 
 namespace Mitzvah.Core.Tests.Delivery;
@@ -33,6 +34,30 @@ public sealed class DeliveryReportTests
         Assert.Equal(1, report.InProgress);
         Assert.Equal(new Dictionary<string, long> { ["21610"] = 1, ["63016"] = 1, ["63024"] = 1 }, report.Errors);
         Assert.Equal(2d / 6, report.DeliveredRatio);
+    }
+
+    [Fact]
+    public void Template_and_freeform_sends_are_counted_with_resends_and_window_misses()
+    {
+        var report = DeliveryReport.From(Date, Date,
+        [
+            DeliveryRecords.Sent("+15550000001", DeliveryStatus.Delivered) with { Form = MessageForm.Freeform },
+            DeliveryRecords.Sent("+15550000002", DeliveryStatus.Delivered) with { Form = MessageForm.Template },
+            DeliveryRecords.Sent("+15550000003", DeliveryStatus.Read) with { Form = MessageForm.Template, ResentAsTemplate = true },
+            DeliveryRecords.Sent("+15550000004", DeliveryStatus.Undelivered, "63016") with { Form = MessageForm.Freeform, OutsideWindow = true },
+            DeliveryRecords.Refused("+15550000005", "21211", permanent: true),
+        ]);
+
+        Assert.Equal(2, report.Template);
+        Assert.Equal(2, report.Freeform);
+        Assert.Equal(1, report.ResentAsTemplate);
+        Assert.Equal(1, report.OutsideWindow);
+        using var json = JsonDocument.Parse(report.ToJson());
+        Assert.Equal(2, json.RootElement.GetProperty("template").GetInt32());
+        Assert.Equal(2, json.RootElement.GetProperty("freeform").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("resentAsTemplate").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("outsideWindow").GetInt32());
+        Assert.Contains("1 resent as the template", report.ToTable(), StringComparison.Ordinal);
     }
 
     [Fact]

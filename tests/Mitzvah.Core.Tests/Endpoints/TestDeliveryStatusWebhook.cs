@@ -1,11 +1,13 @@
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Sending;
 
 namespace Mitzvah.Core.Tests.Endpoints;
 
 /// <summary>
 /// A provider's status callback of the tests' own: verified when <c>X-Test-Signature</c> is <c>good</c>; fields
-/// <c>id</c>, <c>status</c> (Core's names, or anything else to be ignored), <c>error</c> and <c>to</c>.
+/// <c>id</c>, <c>status</c> (Core's names, or anything else to be ignored), <c>error</c>, <c>kind</c> (a
+/// <see cref="SendFailureKind"/> name, as an adapter reads the error code) and <c>to</c>.
 /// </summary>
 internal sealed class TestDeliveryStatusWebhook : IDeliveryStatusWebhook
 {
@@ -37,6 +39,7 @@ internal sealed class TestDeliveryStatusWebhook : IDeliveryStatusWebhook
             ProviderMessageId = id,
             Status = parsed,
             ErrorCode = form.GetValueOrDefault("error"),
+            Failure = form.TryGetValue("kind", out var kind) ? Enum.Parse<SendFailureKind>(kind) : null,
             RecipientPhone = to,
         });
     }

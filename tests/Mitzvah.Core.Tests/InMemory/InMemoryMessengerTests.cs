@@ -27,11 +27,11 @@ public sealed class InMemoryMessengerTests
         var refused = SendOutcome.Failed(SendFailureKind.OptedOut, "21610", "unsubscribed");
         _messenger.Script(TestPhones.Alice, refused, SendOutcome.Sent("IM-chosen"));
 
-        var first = await _messenger.SendAsync(TestPhones.Alice, Today);
-        var second = await _messenger.SendAsync(TestPhones.Alice, Today);
-        var third = await _messenger.SendAsync(TestPhones.Alice, Today);
+        var first = await _messenger.SendAsync(TestPhones.Alice, Today, MessageForm.Freeform);
+        var second = await _messenger.SendAsync(TestPhones.Alice, Today, MessageForm.Freeform);
+        var third = await _messenger.SendAsync(TestPhones.Alice, Today, MessageForm.Freeform);
         _messenger.ScriptAlways(TestPhones.Bob, refused);
-        var bob = await Task.WhenAll(_messenger.SendAsync(TestPhones.Bob, Today), _messenger.SendAsync(TestPhones.Bob, Today));
+        var bob = await Task.WhenAll(_messenger.SendAsync(TestPhones.Bob, Today, MessageForm.Freeform), _messenger.SendAsync(TestPhones.Bob, Today, MessageForm.Freeform));
 
         Assert.Equal(refused, first);
         Assert.Equal("IM-chosen", second.MessageId);
@@ -48,9 +48,9 @@ public sealed class InMemoryMessengerTests
     {
         _messenger.ScriptThrow(TestPhones.Alice, new InvalidOperationException("bug"));
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => _messenger.SendAsync(TestPhones.Alice, Today));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _messenger.SendAsync(TestPhones.Alice, Today, MessageForm.Freeform));
 
-        Assert.True((await _messenger.SendAsync(TestPhones.Alice, Today)).Accepted);
+        Assert.True((await _messenger.SendAsync(TestPhones.Alice, Today, MessageForm.Freeform)).Accepted);
         Assert.Null(_messenger.Sends[0].Outcome);
     }
 
@@ -59,7 +59,7 @@ public sealed class InMemoryMessengerTests
     {
         var since = _time.GetUtcNow();
         _time.Advance(TimeSpan.FromMinutes(1));
-        var sent = await _messenger.SendAsync(TestPhones.Alice, Today);
+        var sent = await _messenger.SendAsync(TestPhones.Alice, Today, MessageForm.Freeform);
         var earlier = _messenger.AddAccepted(TestPhones.Bob, Today);
 
         Assert.Equal(sent.MessageId, await _messenger.FindAcceptedAsync(TestPhones.Alice, Today, since));
@@ -74,7 +74,7 @@ public sealed class InMemoryMessengerTests
     [Fact]
     public async Task Scripted_look_up_failures_are_thrown_in_order_then_the_look_up_answers()
     {
-        await _messenger.SendAsync(TestPhones.Alice, Today);
+        await _messenger.SendAsync(TestPhones.Alice, Today, MessageForm.Freeform);
         _messenger.ScriptLookupFailures(TestPhones.Alice, new HttpRequestException("down"), new TimeoutException());
         var since = _time.GetUtcNow().AddDays(-1);
 
@@ -89,8 +89,8 @@ public sealed class InMemoryMessengerTests
     {
         _messenger.Hold();
         using var cancel = new CancellationTokenSource();
-        var released = _messenger.SendAsync(TestPhones.Alice, Today);
-        var cancelled = _messenger.SendAsync(TestPhones.Bob, Today, cancel.Token);
+        var released = _messenger.SendAsync(TestPhones.Alice, Today, MessageForm.Freeform);
+        var cancelled = _messenger.SendAsync(TestPhones.Bob, Today, MessageForm.Freeform, cancel.Token);
         await _messenger.WaitUntilAsync(m => m.InFlight == 2);
 
         Assert.False(released.IsCompleted);

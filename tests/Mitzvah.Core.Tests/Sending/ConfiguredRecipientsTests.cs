@@ -11,9 +11,10 @@ public sealed class ConfiguredRecipientsTests
         var recipients = new ConfiguredRecipients(" +14155552671, whatsapp:+14155552672,,+14155552671 ");
 
         var phones = new List<string>();
-        await foreach (var phone in recipients.ListAsync())
+        await foreach (var recipient in recipients.ListAsync())
         {
-            phones.Add(phone);
+            Assert.Null(recipient.LastInboundAt);
+            phones.Add(recipient.Phone);
         }
 
         Assert.Equal(["+14155552671", "+14155552672"], phones);

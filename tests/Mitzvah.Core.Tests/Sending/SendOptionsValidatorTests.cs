@@ -68,10 +68,34 @@ public sealed class SendOptionsValidatorTests
         Assert.Contains("MITZVAH_SEND_CONCURRENCY 'lots' is not a whole number.", error.Message, StringComparison.Ordinal);
     }
 
-    private static SendOptions Bind(string? concurrency)
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(1440)]
+    public void A_window_margin_outside_0_to_1439_minutes_is_refused_naming_the_setting(int minutes)
+    {
+        var result = new SendOptionsValidator().Validate(null, new SendOptions { WindowMargin = TimeSpan.FromMinutes(minutes) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("MITZVAH_WINDOW_MARGIN_MINUTES must be between 0 and 1439 minutes", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("90", 90)]
+    [InlineData(null, 60)]
+    public void The_window_margin_is_read_in_minutes_from_its_setting(string? value, int expectedMinutes)
+    {
+        Assert.Equal(TimeSpan.FromMinutes(expectedMinutes), Bind(null, value).WindowMargin);
+    }
+
+    private static SendOptions Bind(string? concurrency, string? windowMarginMinutes = null)
     {
         var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.SendConcurrency] = concurrency })
+            .AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [SettingNames.SendConcurrency] = concurrency,
+                [SettingNames.WindowMarginMinutes] = windowMarginMinutes,
+            })
             .Build();
         using var services = new ServiceCollection().AddMitzvahCore(configuration).BuildServiceProvider();
         return services.GetRequiredService<IOptions<SendOptions>>().Value;

@@ -1,4 +1,5 @@
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 
 namespace Mitzvah.Testing.Contracts;
 
@@ -6,7 +7,7 @@ namespace Mitzvah.Testing.Contracts;
 /// The behaviour every <see cref="IDeliveryLedger"/> must have. Derive one test class per ledger and implement
 /// <see cref="CreateLedgerAsync"/>; the cases here run against it.
 /// </summary>
-public abstract class DeliveryLedgerContract
+public abstract partial class DeliveryLedgerContract
 {
     private static readonly DateOnly Day = new(2025, 3, 2);
     private static readonly DateTimeOffset T0 = new(2025, 3, 2, 12, 0, 0, TimeSpan.Zero);
@@ -76,7 +77,7 @@ public abstract class DeliveryLedgerContract
         Assert.Equal(second, await ledger.GetAsync(Day, TestPhones.Alice));
         Assert.True(await ledger.MarkSentAsync(Day, TestPhones.Alice, second.ClaimId, "SM-new", takeOverAt.AddSeconds(2)));
         var stored = await ledger.GetAsync(Day, TestPhones.Alice);
-        Assert.Equal(second with { State = DeliveryState.Sent, MessageId = "SM-new", UpdatedAt = takeOverAt.AddSeconds(2) }, stored);
+        Assert.Equal(second with { State = DeliveryState.Sent, MessageId = "SM-new", UpdatedAt = takeOverAt.AddSeconds(2), Form = MessageForm.Freeform }, stored);
     }
 
     [Fact]
@@ -192,7 +193,7 @@ public abstract class DeliveryLedgerContract
         var listed = await ledger.ListAsync(Day);
 
         Assert.Equal(
-            [first!, second with { State = DeliveryState.Sent, MessageId = "SM2", UpdatedAt = T0.AddSeconds(1) }, third!],
+            [first!, second with { State = DeliveryState.Sent, MessageId = "SM2", UpdatedAt = T0.AddSeconds(1), Form = MessageForm.Freeform }, third!],
             listed);
     }
 

@@ -8,7 +8,7 @@ namespace Mitzvah.Testing.Contracts;
 /// The behaviour every <see cref="ISubscriberStore"/> must have. Derive one test class per store and implement
 /// <see cref="CreateStoreAsync"/>; the cases here run against it.
 /// </summary>
-public abstract class SubscriberStoreContract
+public abstract partial class SubscriberStoreContract
 {
     private static readonly DateTimeOffset T0 = ConsentChangeBuilder.DefaultAt;
 

@@ -1,5 +1,6 @@
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 
 namespace Mitzvah.Testing.InMemory;
 
@@ -37,14 +38,22 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
                 return Task.FromResult<DeliveryRecord?>(null);
             }
 
-            var claim = NewClaim(studyDate, phone, (current?.Attempts ?? 0) + 1, ToStoredTime(now + lease), at);
+            var claim = NewClaim(studyDate, phone, (current?.Attempts ?? 0) + 1, ToStoredTime(now + lease), at) with { ResentAsTemplate = current?.ResentAsTemplate ?? false };
             _items[(studyDate, phone)] = claim;
             return Task.FromResult<DeliveryRecord?>(claim);
         }
     }
 
     /// <inheritdoc />
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    public Task<bool> MarkSentAsync(
+        DateOnly studyDate,
+        string phone,
+        string claimId,
+        string messageId,
+        DateTimeOffset now,
+        MessageForm form = MessageForm.Freeform,
+        bool outsideWindow = false,
+        CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
@@ -55,7 +64,30 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
             State = DeliveryState.Sent,
             MessageId = messageId,
             UpdatedAt = ToStoredTime(now),
+            Form = form,
+            OutsideWindow = outsideWindow,
         }));
+    }
+
+    /// <inheritdoc />
+    public Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            if (_items.GetValueOrDefault((studyDate, phone)) is not { State: DeliveryState.Sent, Form: MessageForm.Freeform, ResentAsTemplate: false } current
+                || !string.Equals(current.MessageId, messageId, StringComparison.Ordinal))
+            {
+                return Task.FromResult<DeliveryRecord?>(null);
+            }
+
+            var claim = NewClaim(studyDate, phone, current.Attempts + 1, ToStoredTime(now + lease), ToStoredTime(now)) with { ResentAsTemplate = true };
+            _items[(studyDate, phone)] = claim;
+            return Task.FromResult<DeliveryRecord?>(claim);
+        }
     }
 
     /// <inheritdoc />

@@ -50,6 +50,10 @@ public sealed class InMemoryMessenger : IMessenger
     /// <inheritdoc />
     public string Kind => "in-memory";
 
+    /// <inheritdoc />
+    /// <remarks>Settable: a test configures a template or not. A template send without one is answered as rejected.</remarks>
+    public bool HasTemplate { get; set; }
+
     /// <summary>Every send so far, in the order the calls arrived.</summary>
     public IReadOnlyList<InMemorySend> Sends
     {
@@ -246,7 +250,7 @@ public sealed class InMemoryMessenger : IMessenger
     }
 
     /// <inheritdoc />
-    public async Task<SendOutcome> SendAsync(string phone, DailyMessage message, CancellationToken cancellationToken = default)
+    public async Task<SendOutcome> SendAsync(string phone, DailyMessage message, MessageForm form, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(phone);
         ArgumentNullException.ThrowIfNull(message);
@@ -257,12 +261,14 @@ public sealed class InMemoryMessenger : IMessenger
         TaskCompletionSource? hold = null;
         lock (_gate)
         {
-            step = NextStep(phone);
+            step = form == MessageForm.Template && !HasTemplate
+                ? new Step(SendOutcome.Failed(SendFailureKind.Rejected, "no-template", "No template is configured."), null)
+                : NextStep(phone);
             outcome = step.Exception is not null ? null
                 : step.Outcome is null ? SendOutcome.Sent(NewId())
                 : step.Outcome;
             _inFlight++;
-            var send = new InMemorySend { Phone = phone, Message = message, At = _time.GetUtcNow(), InFlight = _inFlight, Outcome = outcome };
+            var send = new InMemorySend { Phone = phone, Message = message, Form = form, At = _time.GetUtcNow(), InFlight = _inFlight, Outcome = outcome };
             _sends.Add(send);
             if (send.Accepted)
             {

@@ -12,6 +12,9 @@ public sealed record InMemorySend
     /// <summary>The message the caller handed over.</summary>
     public required DailyMessage Message { get; init; }
 
+    /// <summary>The form the caller asked for.</summary>
+    public MessageForm Form { get; init; }
+
     /// <summary>When the call arrived, by the messenger's clock.</summary>
     public required DateTimeOffset At { get; init; }
 

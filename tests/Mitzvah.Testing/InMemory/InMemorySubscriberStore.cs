@@ -53,7 +53,8 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
                 return Task.FromResult(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
             }
 
-            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, current?.Preferences ?? DeliveryPreferences.OperatorDefaults);
+            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, current?.Preferences ?? DeliveryPreferences.OperatorDefaults)
+                with { LastInboundAt = current?.LastInboundAt };
             _subscribers[change.Phone] = updated;
             if (!_history.TryGetValue(change.Phone, out var entries))
             {
@@ -124,6 +125,24 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
             var updated = current with { Preferences = preferences };
             _subscribers[phone] = updated;
             return Task.FromResult<Subscriber?>(updated);
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        cancellationToken.ThrowIfCancellationRequested();
+        var stored = ToStoredTime(at);
+        lock (_gate)
+        {
+            if (!_subscribers.TryGetValue(phone, out var current) || current.LastInboundAt >= stored)
+            {
+                return Task.FromResult(false);
+            }
+
+            _subscribers[phone] = current with { LastInboundAt = stored };
+            return Task.FromResult(true);
         }
     }
 

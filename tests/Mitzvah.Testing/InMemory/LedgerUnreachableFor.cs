@@ -1,4 +1,5 @@
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 
 namespace Mitzvah.Testing.InMemory;
 
@@ -15,8 +16,12 @@ public sealed class LedgerUnreachableFor(IDeliveryLedger inner, string unreachab
     public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
         phone == unreachable ? throw new IOException("The ledger is unreachable.") : inner.TryClaimAsync(studyDate, phone, now, lease, cancellationToken);
 
-    public Task<bool> MarkSentAsync(DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, CancellationToken cancellationToken = default) =>
-        inner.MarkSentAsync(studyDate, phone, claimId, messageId, now, cancellationToken);
+    public Task<bool> MarkSentAsync(
+        DateOnly studyDate, string phone, string claimId, string messageId, DateTimeOffset now, MessageForm form = MessageForm.Freeform, bool outsideWindow = false, CancellationToken cancellationToken = default) =>
+        inner.MarkSentAsync(studyDate, phone, claimId, messageId, now, form, outsideWindow, cancellationToken);
+
+    public Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default) =>
+        inner.TryClaimResendAsync(studyDate, phone, messageId, now, lease, cancellationToken);
 
     public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default) =>
         inner.MarkFailedAsync(studyDate, phone, claimId, errorCode, permanent, now, cancellationToken);
