@@ -18,8 +18,8 @@ namespace Mitzvah.Aws;
 /// frozen right after).
 /// </para>
 /// <para>
-/// <c>Heartbeat</c> is 1 for every run that served (or would have served) subscribers, rest days included, and 0 for
-/// dry runs and test sends, so that a smoke test does not hide a schedule that stopped. Delivered at least once.
+/// The metrics are <see cref="SummaryMetrics.All"/> (the same names on every host; <c>Heartbeat</c> is 0 for dry runs
+/// and test sends). Delivered at least once.
 /// </para>
 /// </remarks>
 public static class EmbeddedMetrics
@@ -33,20 +33,6 @@ public static class EmbeddedMetrics
     /// <summary>The one dimension: the function's name.</summary>
     public const string FunctionDimension = "Function";
 
-    private static readonly (string Name, string Unit, Func<SendSummary, long> Value)[] Metrics =
-    [
-        ("Eligible", "Count", s => s.Eligible),
-        ("Sent", "Count", s => s.Sent),
-        ("AlreadySent", "Count", s => s.AlreadySent),
-        ("InProgressElsewhere", "Count", s => s.InProgressElsewhere),
-        ("Failed", "Count", s => s.Failed),
-        ("OptedOut", "Count", s => s.OptedOut),
-        ("Invalid", "Count", s => s.Invalid),
-        ("TemplateRequired", "Count", s => s.TemplateRequired),
-        ("Remaining", "Count", s => s.Remaining),
-        ("DurationMs", "Milliseconds", s => s.DurationMs),
-        ("Heartbeat", "Count", s => s.DryRun || s.TestRecipient is not null ? 0 : 1),
-    ];
 
     /// <summary>Renders <paramref name="summary"/> as one EMF JSON line (no line break).</summary>
     /// <param name="summary">The run's summary.</param>
@@ -74,11 +60,12 @@ public static class EmbeddedMetrics
             json.WriteEndArray();
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
-            foreach (var (name, unit, _) in Metrics)
+            foreach (var metric in SummaryMetrics.All)
             {
                 json.WriteStartObject();
-                json.WriteString("Name", name);
-                json.WriteString("Unit", unit);
+                json.WriteString("Name", metric.Name);
+                // CloudWatch's unit names are the Core unit's names.
+                json.WriteString("Unit", metric.Unit.ToString());
                 json.WriteEndObject();
             }
 
@@ -88,9 +75,9 @@ public static class EmbeddedMetrics
             json.WriteEndObject();
 
             json.WriteString(FunctionDimension, functionName);
-            foreach (var (name, _, value) in Metrics)
+            foreach (var metric in SummaryMetrics.All)
             {
-                json.WriteNumber(name, value(summary));
+                json.WriteNumber(metric.Name, metric.Read(summary));
             }
 
             // Not metrics: context for whoever reads the log event.

@@ -1,0 +1,11 @@
+namespace Mitzvah.Core.Sending;
+
+/// <summary>The unit of a <see cref="SummaryMetric"/>.</summary>
+public enum SummaryMetricUnit
+{
+    /// <summary>A number of recipients or runs.</summary>
+    Count,
+
+    /// <summary>A duration in milliseconds.</summary>
+    Milliseconds,
+}
