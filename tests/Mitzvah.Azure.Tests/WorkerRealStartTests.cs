@@ -107,7 +107,9 @@ public sealed class WorkerRealStartTests(PublishedWorkerFixture published, Stand
 
         // A late firing (the host reports it past due), then the firing on time, which finds the day already served.
         var late = await FireTimerAsync(host, isPastDue: true);
+        var heartbeatsAfterLate = Heartbeats(ingestion);
         var onTime = await FireTimerAsync(host, isPastDue: false);
+        var heartbeatsAfterOnTime = Heartbeats(ingestion);
         var testDate = new DateOnly(2026, 11, 1);
         var manual = await SendNowAsync(host, testDate);
         var manualAgain = await SendNowAsync(host, testDate);
@@ -129,7 +131,9 @@ public sealed class WorkerRealStartTests(PublishedWorkerFixture published, Stand
             });
         }
 
-        // Each timer run left the process as one batch of custom metrics, sent before the invocation returned.
+        // Each timer run left the process as one batch of custom metrics, flushed before its invocation returned (a
+        // Flex Consumption instance may be scaled in right after; without the flush they would leave 60 s later).
+        Assert.Equal([1, 2], [heartbeatsAfterLate, heartbeatsAfterOnTime]);
         var studyDate = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var metrics = await ingestion.WaitForMetricsAsync(
             received => received.Count(metric => metric.Name == SummaryMetrics.HeartbeatName) >= 2, "both timer runs' metrics");
@@ -175,6 +179,9 @@ public sealed class WorkerRealStartTests(PublishedWorkerFixture published, Stand
         settings[SettingNames.SkipRestDays] = "false";
         return settings;
     }
+
+    private static int Heartbeats(IngestionStandIn ingestion) =>
+        ingestion.Metrics.Count(metric => metric.Name == SummaryMetrics.HeartbeatName);
 
     /// <summary>
     /// The settings plus an Application Insights connection string to <paramref name="ingestion"/>. The exporter's own

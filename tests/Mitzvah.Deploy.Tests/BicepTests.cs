@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mitzvah.Core;
+using Mitzvah.Core.Sending;
 using Mitzvah.Testing.StandIns;
 using Mitzvah.Twilio;
 using NodaTime;
@@ -325,9 +326,9 @@ public sealed partial class BicepTests
     }
 
     [Theory]
-    [InlineData("failed-sends", "GreaterThan", 0, "summary.failed) > 0")]
-    [InlineData("no-daily-run", "LessThan", 1, "ago(26h)")]
-    public async Task Log_alerts_on_the_run_summaries_notify_the_action_group(string name, string comparison, int threshold, string condition)
+    [InlineData("failed-sends", SummaryMetrics.FailedName, "GreaterThan", 0, "")]
+    [InlineData("no-daily-run", SummaryMetrics.HeartbeatName, "LessThan", 1, " and timestamp > ago(26h)")]
+    public async Task Log_alerts_on_the_run_metrics_notify_the_action_group(string name, string metric, string comparison, int threshold, string condition)
     {
         var template = await CompileMainAsync();
 
@@ -343,12 +344,10 @@ public sealed partial class BicepTests
         Assert.Equal(threshold, criterion.GetProperty("threshold").GetInt32());
         Assert.Equal("Count", criterion.GetProperty("timeAggregation").GetString());
 
-        // The query reads the line the daily run logs after every run, leaving out dry runs and test sends.
-        var query = Expand(template, criterion.GetProperty("query").GetString()!);
-        Assert.Contains("traces", query, StringComparison.Ordinal);
-        Assert.Contains("Daily send finished: ", query, StringComparison.Ordinal);
-        Assert.Contains("summary.dryRun", query, StringComparison.Ordinal);
-        Assert.Contains(condition, query, StringComparison.Ordinal);
+        // The query reads the custom metric the timer publishes after every run: one row per run, valueSum its number.
+        Assert.Equal(
+            $"customMetrics | where name == \"{metric}\" and valueSum > 0{condition}",
+            criterion.GetProperty("query").GetString());
         var window = System.Xml.XmlConvert.ToTimeSpan(properties.GetProperty("windowSize").GetString()!);
         Assert.True(window >= TimeSpan.FromHours(name == "no-daily-run" ? 26 : 1), $"{name}: window {window} is too short.");
     }
