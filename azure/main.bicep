@@ -32,6 +32,11 @@ param sendToken string
 @description('E-mail address the alerts go to (failed sends, no daily run); empty for none (add receivers to the action group later).')
 param operatorEmail string = ''
 
+@description('The delivered-ratio alert fires when fewer than this percentage of the previous send date\'s accepted messages were reported delivered.')
+@minValue(0)
+@maxValue(100)
+param deliveredPercentAlertThreshold int = 80
+
 @description('The WhatsApp sender number in E.164, e.g. +14155550100.')
 @minLength(2)
 param twilioWhatsAppNumber string
@@ -318,13 +323,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
 }
 
 // ---------------------------------------------------------------- operator alerts
-// The daily run logs one line "Daily send finished: {json summary}" per run; Application Insights keeps it in traces.
-var runSummaries = '''
-traces
-| where message startswith "Daily send finished: "
-| extend summary = parse_json(substring(message, strlen("Daily send finished: ")))
-| where tobool(summary.dryRun) != true and isempty(tostring(summary.testRecipient))
-'''
+// After every timer run the app sends the run's summary to Application Insights as custom metrics: one customMetrics
+// row per name and run (valueSum is the run's number, customDimensions.StudyDate its date). Heartbeat is 1 for every
+// scheduled run, rest days and runs before the send hour included; manual sends publish no metrics.
 
 resource operatorActionGroup 'Microsoft.Insights/actionGroups@2023-01-01' = {
   name: '${prefix}-ops-${token}'
@@ -347,7 +348,7 @@ resource failedSendsAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = 
   location: location
   properties: {
     displayName: 'Mitzvah: the daily run could not serve some recipients'
-    description: 'A run summary reported failed > 0; see the run\'s traces in Application Insights.'
+    description: 'A daily run reported Failed > 0 (recipients it could not serve); see the run\'s traces in Application Insights.'
     severity: 2
     enabled: true
     scopes: [
@@ -358,7 +359,7 @@ resource failedSendsAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = 
     criteria: {
       allOf: [
         {
-          query: '${runSummaries}| where tolong(summary.failed) > 0'
+          query: 'customMetrics | where name == "Failed" and valueSum > 0'
           timeAggregation: 'Count'
           operator: 'GreaterThan'
           threshold: 0
@@ -378,14 +379,14 @@ resource failedSendsAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = 
   }
 }
 
-// Every real run logs a summary (rest days too); none in 26 hours means the timer did not fire, the app does not
-// start, or every run died.
+// Every scheduled run beats (rest days too); no heartbeat in 26 hours means the timer did not fire, the app does not
+// start, every run died, or the metrics stopped reaching Application Insights.
 resource noDailyRunAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: '${prefix}-no-daily-run-${token}'
   location: location
   properties: {
     displayName: 'Mitzvah: no daily run in 26 hours'
-    description: 'No run summary in 26 hours: the timer is not firing, the app does not start, or every run died.'
+    description: 'No Heartbeat metric in 26 hours: the timer is not firing, the app does not start, or every run died.'
     severity: 1
     enabled: true
     scopes: [
@@ -397,10 +398,85 @@ resource noDailyRunAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
     criteria: {
       allOf: [
         {
-          query: '${runSummaries}| where timestamp > ago(26h)'
+          query: 'customMetrics | where name == "Heartbeat" and valueSum > 0 and timestamp > ago(26h)'
           timeAggregation: 'Count'
           operator: 'LessThan'
           threshold: 1
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        operatorActionGroup.id
+      ]
+    }
+  }
+}
+
+// Each run also publishes the previous send date's delivery as the ledger holds it: PreviousDeliveredPercent is the
+// share of its accepted messages that WhatsApp reported delivered (absent when nothing was accepted).
+resource deliveredRatioAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${prefix}-delivered-ratio-${token}'
+  location: location
+  properties: {
+    displayName: 'Mitzvah: too few of yesterday\'s messages were delivered'
+    description: 'PreviousDeliveredPercent under ${deliveredPercentAlertThreshold}: see GET /api/report for the error codes (63016: outside the 24-hour window without a template; 63049: Meta did not deliver a marketing template).'
+    severity: 2
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "PreviousDeliveredPercent" and valueMin < ${deliveredPercentAlertThreshold}'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: true
+    actions: {
+      actionGroups: [
+        operatorActionGroup.id
+      ]
+    }
+  }
+}
+
+// A run that hit the sender's messaging limit (63018) stopped and left the rest for the next run.
+resource messagingLimitAlert 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${prefix}-messaging-limit-${token}'
+  location: location
+  properties: {
+    displayName: 'Mitzvah: WhatsApp messaging limit reached'
+    description: 'A daily run stopped at the sender\'s messaging limit (63018); the rest wait for the next run. Raise the limit tier in Meta\'s WhatsApp Manager.'
+    severity: 1
+    enabled: true
+    scopes: [
+      appInsights.id
+    ]
+    evaluationFrequency: 'PT1H'
+    windowSize: 'PT1H'
+    criteria: {
+      allOf: [
+        {
+          query: 'customMetrics | where name == "MessagingLimitStops" and valueSum > 0'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
           failingPeriods: {
             numberOfEvaluationPeriods: 1
             minFailingPeriodsToAlert: 1

@@ -18,14 +18,12 @@ namespace Mitzvah.Aws;
 /// frozen right after).
 /// </para>
 /// <para>
-/// <c>Heartbeat</c> is 1 for every run that served (or would have served) subscribers, rest days included, and 0 for
-/// dry runs and test sends, so that a smoke test does not hide a schedule that stopped. <c>MessagingLimitStops</c> is 1
-/// for a run that stopped at the sender's messaging limit (its alarm), <c>OutsideWindow</c> the freeform sends to
-/// closed 24-hour windows (no template configured). Delivered at least once.
+/// The metrics are <see cref="SummaryMetrics.All"/> (the same names on every host; <c>Heartbeat</c> is 0 for dry runs
+/// and test sends). Delivered at least once.
 /// </para>
 /// <para>
-/// The <c>Previous…</c> metrics are the previous send date's final delivery counts (<see cref="SendSummary.Previous"/>):
-/// the delivered-ratio alarm watches <c>PreviousDeliveredPercent</c>, which is absent when nothing was accepted.
+/// A metric without a value in the summary (no previous date, or nothing accepted on it) is left out of the line,
+/// declaration included, as EMF requires every declared metric to have a value.
 /// </para>
 /// </remarks>
 public static class EmbeddedMetrics
@@ -39,28 +37,6 @@ public static class EmbeddedMetrics
     /// <summary>The one dimension: the function's name.</summary>
     public const string FunctionDimension = "Function";
 
-    private static readonly (string Name, string Unit, Func<SendSummary, double?> Value)[] Metrics =
-    [
-        ("Eligible", "Count", s => s.Eligible),
-        ("Sent", "Count", s => s.Sent),
-        ("AlreadySent", "Count", s => s.AlreadySent),
-        ("InProgressElsewhere", "Count", s => s.InProgressElsewhere),
-        ("Failed", "Count", s => s.Failed),
-        ("OptedOut", "Count", s => s.OptedOut),
-        ("Invalid", "Count", s => s.Invalid),
-        ("TemplateRequired", "Count", s => s.TemplateRequired),
-        ("Remaining", "Count", s => s.Remaining),
-        ("OutsideWindow", "Count", s => s.OutsideWindow),
-        ("MessagingLimitStops", "Count", s => s.StoppedAtMessagingLimit ? 1 : 0),
-        ("DurationMs", "Milliseconds", s => s.DurationMs),
-        ("Heartbeat", "Count", s => s.DryRun || s.TestRecipient is not null ? 0 : 1),
-        ("PreviousAccepted", "Count", s => s.Previous?.Accepted),
-        ("PreviousDelivered", "Count", s => s.Previous?.Delivered),
-        ("PreviousRead", "Count", s => s.Previous?.Read),
-        ("PreviousFailed", "Count", s => s.Previous?.Failed),
-        ("PreviousPending", "Count", s => s.Previous?.Pending),
-        ("PreviousDeliveredPercent", "Percent", s => s.Previous?.DeliveredRatio * 100),
-    ];
 
     /// <summary>Renders <paramref name="summary"/> as one EMF JSON line (no line break).</summary>
     /// <param name="summary">The run's summary.</param>
@@ -74,7 +50,7 @@ public static class EmbeddedMetrics
         ArgumentException.ThrowIfNullOrWhiteSpace(functionName);
 
         // A metric without a value (no previous date, nothing accepted) is left out of the declaration too.
-        var metrics = Metrics.Select(m => (m.Name, m.Unit, Value: m.Value(summary))).Where(m => m.Value is not null).ToList();
+        var present = SummaryMetrics.All.Select(metric => (Metric: metric, Value: metric.Read(summary))).Where(m => m.Value is not null).ToList();
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -90,11 +66,12 @@ public static class EmbeddedMetrics
             json.WriteEndArray();
             json.WriteEndArray();
             json.WriteStartArray("Metrics");
-            foreach (var (name, unit, _) in metrics)
+            foreach (var (metric, _) in present)
             {
                 json.WriteStartObject();
-                json.WriteString("Name", name);
-                json.WriteString("Unit", unit);
+                json.WriteString("Name", metric.Name);
+                // CloudWatch's unit names are the Core unit's names.
+                json.WriteString("Unit", metric.Unit.ToString());
                 json.WriteEndObject();
             }
 
@@ -104,9 +81,9 @@ public static class EmbeddedMetrics
             json.WriteEndObject();
 
             json.WriteString(FunctionDimension, functionName);
-            foreach (var (name, _, value) in metrics)
+            foreach (var (metric, value) in present)
             {
-                json.WriteNumber(name, value!.Value);
+                json.WriteNumber(metric.Name, value!.Value);
             }
 
             // Not metrics: context for whoever reads the log event.

@@ -12,13 +12,15 @@ public sealed partial class DailyMitzvahTimer
 {
     private readonly DailySendService _service;
     private readonly TimeProvider _time;
+    private readonly RunSummaryMetrics _metrics;
     private readonly ILogger<DailyMitzvahTimer> _logger;
 
     /// <summary>Creates the function.</summary>
-    public DailyMitzvahTimer(DailySendService service, TimeProvider time, ILogger<DailyMitzvahTimer> logger)
+    public DailyMitzvahTimer(DailySendService service, TimeProvider time, RunSummaryMetrics metrics, ILogger<DailyMitzvahTimer> logger)
     {
         _service = service;
         _time = time;
+        _metrics = metrics;
         _logger = logger;
     }
 
@@ -35,10 +37,18 @@ public sealed partial class DailyMitzvahTimer
             LogPastDue(_logger, now);
         }
 
-        // DailySendService logs the run's summary (and each failure as a warning); the timer adds nothing to it.
-        await _service.RunAsync(new SendRequest(TriggeredAt: now, NotBeforeSendHour: true), cancellationToken: cancellationToken)
+        // DailySendService logs the run's summary (and each failure as a warning); the timer publishes its numbers as
+        // the metrics the alerts watch. Only the schedule's runs do: a manual send, like the Lambda's Function URL, does not.
+        var summary = await _service.RunAsync(new SendRequest(TriggeredAt: now, NotBeforeSendHour: true), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
+        if (!_metrics.Publish(summary))
+        {
+            LogMetricsNotFlushed(_logger);
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The run's metrics were not sent within the flush timeout; the exporter keeps them and retries")]
+    private static partial void LogMetricsNotFlushed(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Daily timer is past due (running at {TriggeredAt:O}); it still sends if the send hour has passed today")]
     private static partial void LogPastDue(ILogger logger, DateTimeOffset triggeredAt);

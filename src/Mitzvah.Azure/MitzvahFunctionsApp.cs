@@ -1,3 +1,4 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -5,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.TableStorage;
 using Mitzvah.Twilio;
+using OpenTelemetry.Resources;
 
 namespace Mitzvah.Azure;
 
@@ -13,6 +15,9 @@ public static class MitzvahFunctionsApp
 {
     /// <summary>The app setting holding the timer's NCRONTAB schedule (both UTC candidate hours of the send hour).</summary>
     public const string DailyScheduleSetting = "DAILY_MITZVAH_SCHEDULE";
+
+    /// <summary>The app setting of the Application Insights resource the run's metrics go to; unset, none are sent.</summary>
+    public const string ApplicationInsightsConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>
     /// Adds Core, the Table Storage store and ledger, and the Twilio adapters, all read from the flat app settings,
@@ -34,6 +39,34 @@ public static class MitzvahFunctionsApp
             .Configure(options => options.DailySchedule = configuration.Text(DailyScheduleSetting))
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<FunctionsAppOptions>, FunctionsAppOptionsValidator>());
+        AddRunMetrics(services, configuration);
         return services;
+    }
+
+    /// <summary>
+    /// The run's metrics, exported to Application Insights when a connection string is set. Only they: the Functions
+    /// host already records requests and the worker's logs.
+    /// </summary>
+    private static void AddRunMetrics(IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton<RunSummaryMetrics>();
+        if (configuration.Text(ApplicationInsightsConnectionStringSetting) is not { } connectionString)
+        {
+            return;
+        }
+
+        services.AddOpenTelemetry()
+            // The role name the Functions host gives the app's other telemetry.
+            .ConfigureResource(resource => resource.AddService(configuration.Text("WEBSITE_SITE_NAME") ?? "Mitzvah.Azure"))
+            .WithMetrics(metrics => metrics
+                .AddMeter(RunSummaryMetrics.MeterName)
+                .AddAzureMonitorMetricExporter(options =>
+                {
+                    options.ConnectionString = connectionString;
+                    // No live-metrics stream and no process counters: the app sends only its run metrics.
+                    options.EnableLiveMetrics = false;
+                    options.EnablePerformanceCounters = false;
+                    options.EnableStandardMetrics = false;
+                }));
     }
 }

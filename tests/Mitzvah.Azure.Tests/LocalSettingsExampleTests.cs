@@ -19,7 +19,8 @@ public sealed class LocalSettingsExampleTests
             .Select(field => (string)field.GetRawConstantValue()!)
             // DynamoDB, the CLI's outbox and the RECIPIENTS fallback do not apply to the Function app.
             .Except(["SUBSCRIBERS_TABLE", "CONSENT_HISTORY_TABLE", "DELIVERIES_TABLE", "MITZVAH_OUTBOX", "RECIPIENTS"])
-            .Append(MitzvahFunctionsApp.DailyScheduleSetting);
+            .Append(MitzvahFunctionsApp.DailyScheduleSetting)
+            .Append(MitzvahFunctionsApp.ApplicationInsightsConnectionStringSetting);
         var data = new TheoryData<string>();
         foreach (var name in names)
         {

@@ -3,10 +3,12 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Mitzvah.Azure.Tests.HostEmulator;
+using Mitzvah.Azure.Tests.Ingestion;
 using Mitzvah.Core;
 using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Sending;
 using Mitzvah.Testing.Consent;
 using Xunit.Abstractions;
 
@@ -35,11 +37,13 @@ public sealed class WorkerRealStartTests(PublishedWorkerFixture published, Stand
     [Fact]
     public async Task The_worker_starts_reports_its_three_functions_and_declares_its_http_capabilities()
     {
+        // With metrics on, as deployed: the exporter is built when the worker's host starts.
+        await using var ingestion = await IngestionStandIn.StartAsync();
         var durations = new List<TimeSpan>();
         var capabilities = new List<string>();
-        for (var start = 0; start < 3; start++)
+        for (var start = 0; start < 5; start++)
         {
-            await using var host = await FunctionsHostEmulator.StartAsync(published, Settings());
+            await using var host = await FunctionsHostEmulator.StartAsync(published, WithIngestion(ingestion));
             durations.Add(host.InitDuration);
             capabilities = [.. host.Capabilities.Select(pair => $"{pair.Key}={pair.Value}")];
 
@@ -90,7 +94,8 @@ public sealed class WorkerRealStartTests(PublishedWorkerFixture published, Stand
     [Fact]
     public async Task The_timer_and_the_manual_trigger_send_exactly_one_message_per_subscriber_and_day()
     {
-        await using var host = await FunctionsHostEmulator.StartAsync(published, Settings());
+        await using var ingestion = await IngestionStandIn.StartAsync();
+        await using var host = await FunctionsHostEmulator.StartAsync(published, WithIngestion(ingestion));
         await using var app = App();
         var today = app.GetRequiredService<StudyClock>().Today();
         Assert.True(app.GetRequiredService<DeliveryPlanner>().Plan(today).Send, $"{today} must be a send day.");
@@ -102,7 +107,9 @@ public sealed class WorkerRealStartTests(PublishedWorkerFixture published, Stand
 
         // A late firing (the host reports it past due), then the firing on time, which finds the day already served.
         var late = await FireTimerAsync(host, isPastDue: true);
+        var heartbeatsAfterLate = Heartbeats(ingestion);
         var onTime = await FireTimerAsync(host, isPastDue: false);
+        var heartbeatsAfterOnTime = Heartbeats(ingestion);
         var testDate = new DateOnly(2026, 11, 1);
         var manual = await SendNowAsync(host, testDate);
         var manualAgain = await SendNowAsync(host, testDate);
@@ -123,6 +130,37 @@ public sealed class WorkerRealStartTests(PublishedWorkerFixture published, Stand
                 Assert.StartsWith("SM", record.MessageId, StringComparison.Ordinal);
             });
         }
+
+        // Each timer run left the process as one batch of custom metrics, flushed before its invocation returned (a
+        // Flex Consumption instance may be scaled in right after; without the flush they would leave 60 s later).
+        Assert.Equal([1, 2], [heartbeatsAfterLate, heartbeatsAfterOnTime]);
+        var studyDate = today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var metrics = await ingestion.WaitForMetricsAsync(
+            received => received.Count(metric => metric.Name == SummaryMetrics.HeartbeatName) >= 2, "both timer runs' metrics");
+        var runs = metrics.GroupBy(metric => metric.Batch).Select(batch => batch.ToDictionary(metric => metric.Name)).ToList();
+        Assert.Equal(2, runs.Count);
+        foreach (var run in runs)
+        {
+            // Nothing was accepted on the previous send date, so its delivered share is the one number not published.
+            Assert.Equal(
+                SummaryMetrics.All.Select(metric => metric.Name).Where(name => name != SummaryMetrics.PreviousDeliveredPercentName).Order(StringComparer.Ordinal),
+                run.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal(0, run["PreviousAccepted"].Value);
+            Assert.All(run.Values, metric =>
+            {
+                Assert.Equal(1, metric.Count);
+                Assert.Equal(ingestion.InstrumentationKey, metric.InstrumentationKey);
+                Assert.Equal(studyDate, metric.Properties[RunSummaryMetrics.StudyDateTag]);
+            });
+            Assert.Equal(1, run[SummaryMetrics.HeartbeatName].Value);
+            Assert.Equal(2, run["Eligible"].Value);
+            Assert.Equal(0, run[SummaryMetrics.FailedName].Value);
+        }
+
+        Assert.Equal([(2.0, 0.0), (0.0, 2.0)], runs.Select(run => (run["Sent"].Value, run["AlreadySent"].Value)));
+        // The manual trigger publishes none, and the exporter called nothing but the track endpoint.
+        Assert.DoesNotContain(metrics, metric => metric.Properties[RunSummaryMetrics.StudyDateTag] != studyDate);
+        Assert.All(ingestion.Requests, request => Assert.Equal("POST /v2.1/track", request));
     }
 
     public Task InitializeAsync() => Task.CompletedTask;
@@ -145,6 +183,22 @@ public sealed class WorkerRealStartTests(PublishedWorkerFixture published, Stand
         settings[SettingNames.SkipRestDays] = "false";
         return settings;
     }
+
+    private static int Heartbeats(IngestionStandIn ingestion) =>
+        ingestion.Metrics.Count(metric => metric.Name == SummaryMetrics.HeartbeatName);
+
+    /// <summary>
+    /// The settings plus an Application Insights connection string to <paramref name="ingestion"/>. The exporter's own
+    /// usage telemetry (statsbeat, SDK stats) is switched off: it would look up Azure's instance metadata and post to
+    /// Microsoft's endpoints, which a test must not reach.
+    /// </summary>
+    private Dictionary<string, string?> WithIngestion(IngestionStandIn ingestion) => new(Settings())
+    {
+        [MitzvahFunctionsApp.ApplicationInsightsConnectionStringSetting] = ingestion.ConnectionString,
+        ["APPLICATIONINSIGHTS_STATSBEAT_DISABLED"] = "true",
+        ["APPLICATIONINSIGHTS_SDKSTATS_DISABLED"] = "true",
+        ["APPLICATIONINSIGHTS_SDKSTATS_DISABLED_ALL"] = "true",
+    };
 
     /// <summary>The app's own services on the same settings, to read what the worker wrote to Azurite.</summary>
     private ServiceProvider App()

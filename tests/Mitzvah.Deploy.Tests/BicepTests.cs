@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mitzvah.Core;
+using Mitzvah.Core.Sending;
 using Mitzvah.Testing.StandIns;
 using Mitzvah.Twilio;
 using NodaTime;
@@ -325,16 +326,14 @@ public sealed partial class BicepTests
     }
 
     [Theory]
-    [InlineData("failed-sends", "GreaterThan", 0, "summary.failed) > 0")]
-    [InlineData("no-daily-run", "LessThan", 1, "ago(26h)")]
-    public async Task Log_alerts_on_the_run_summaries_notify_the_action_group(string name, string comparison, int threshold, string condition)
+    [InlineData("failed-sends", SummaryMetrics.FailedName, "GreaterThan", 0, "")]
+    [InlineData("no-daily-run", SummaryMetrics.HeartbeatName, "LessThan", 1, " and timestamp > ago(26h)")]
+    [InlineData("messaging-limit", "MessagingLimitStops", "GreaterThan", 0, "")]
+    public async Task Log_alerts_on_the_run_metrics_notify_the_action_group(string name, string metric, string comparison, int threshold, string condition)
     {
         var template = await CompileMainAsync();
 
-        var rule = Assert.Single(
-            Resources(template, "Microsoft.Insights/scheduledQueryRules"),
-            resource => resource.GetProperty("name").GetString()!.Contains($"-{name}-", StringComparison.Ordinal));
-        var properties = rule.GetProperty("properties");
+        var properties = AlertProperties(template, name);
         Assert.True(properties.GetProperty("enabled").GetBoolean());
         Assert.Contains("Microsoft.Insights/components", properties.GetProperty("scopes")[0].GetString(), StringComparison.Ordinal);
         Assert.Contains("Microsoft.Insights/actionGroups", properties.GetProperty("actions").GetProperty("actionGroups")[0].GetString(), StringComparison.Ordinal);
@@ -343,15 +342,34 @@ public sealed partial class BicepTests
         Assert.Equal(threshold, criterion.GetProperty("threshold").GetInt32());
         Assert.Equal("Count", criterion.GetProperty("timeAggregation").GetString());
 
-        // The query reads the line the daily run logs after every run, leaving out dry runs and test sends.
-        var query = Expand(template, criterion.GetProperty("query").GetString()!);
-        Assert.Contains("traces", query, StringComparison.Ordinal);
-        Assert.Contains("Daily send finished: ", query, StringComparison.Ordinal);
-        Assert.Contains("summary.dryRun", query, StringComparison.Ordinal);
-        Assert.Contains(condition, query, StringComparison.Ordinal);
+        // The query reads the custom metric the timer publishes after every run: one row per run, valueSum its number.
+        Assert.Equal(
+            $"customMetrics | where name == \"{metric}\" and valueSum > 0{condition}",
+            criterion.GetProperty("query").GetString());
         var window = System.Xml.XmlConvert.ToTimeSpan(properties.GetProperty("windowSize").GetString()!);
         Assert.True(window >= TimeSpan.FromHours(name == "no-daily-run" ? 26 : 1), $"{name}: window {window} is too short.");
     }
+
+    [Fact]
+    public async Task The_delivered_ratio_alert_fires_under_the_operators_percentage_80_by_default()
+    {
+        var template = await CompileMainAsync();
+
+        var properties = AlertProperties(template, "delivered-ratio");
+        var criterion = properties.GetProperty("criteria").GetProperty("allOf")[0];
+        var query = criterion.GetProperty("query").GetString()!;
+
+        Assert.Contains($"name == \"{SummaryMetrics.PreviousDeliveredPercentName}\" and valueMin < ", query, StringComparison.Ordinal);
+        Assert.Contains("parameters('deliveredPercentAlertThreshold')", query, StringComparison.Ordinal);
+        Assert.Equal(80, template.GetProperty("parameters").GetProperty("deliveredPercentAlertThreshold").GetProperty("defaultValue").GetInt32());
+        Assert.Equal("GreaterThan", criterion.GetProperty("operator").GetString());
+        Assert.Contains("Microsoft.Insights/actionGroups", properties.GetProperty("actions").GetProperty("actionGroups")[0].GetString(), StringComparison.Ordinal);
+    }
+
+    private static JsonElement AlertProperties(JsonElement template, string name) =>
+        Assert.Single(
+            Resources(template, "Microsoft.Insights/scheduledQueryRules"),
+            resource => resource.GetProperty("name").GetString()!.Contains($"-{name}-", StringComparison.Ordinal)).GetProperty("properties");
 
     private static async Task<JsonElement> CompileMainAsync()
     {
