@@ -1,3 +1,5 @@
+using Mitzvah.Core.Delivery;
+
 namespace Mitzvah.Testing.StandIns;
 
 /// <summary>How a message <see cref="LoopbackTwilio"/> accepted ends, as its last status callback reports it.</summary>
@@ -14,6 +16,15 @@ public sealed record LoopbackFate
 
     /// <summary>The ErrorCode the failure callback carries; <see langword="null"/> for success.</summary>
     public string? ErrorCode { get; init; }
+
+    /// <summary>The status the app's ledger must end with once every callback of this fate has been answered.</summary>
+    public DeliveryStatus LedgerStatus => Status switch
+    {
+        "read" => DeliveryStatus.Read,
+        "failed" => DeliveryStatus.Failed,
+        "undelivered" => DeliveryStatus.Undelivered,
+        _ => DeliveryStatus.Delivered,
+    };
 
     /// <summary>Twilio gave up before the channel took it (no <c>sent</c>), e.g. 63024 not a WhatsApp number.</summary>
     public static LoopbackFate Failed(string errorCode) => new() { Status = "failed", ErrorCode = errorCode };
