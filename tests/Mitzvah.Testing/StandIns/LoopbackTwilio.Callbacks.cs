@@ -13,8 +13,9 @@ namespace Mitzvah.Testing.StandIns;
 /// Every accepted message with a StatusCallback gets the callbacks of its fate (<see cref="LoopbackFate.Progression"/>):
 /// form POSTs with MessageSid/SmsSid, MessageStatus/SmsStatus, ErrorCode on failures, To, From, AccountSid,
 /// ApiVersion and ChannelPrefix=whatsapp, signed with the auth token over the exact callback URL. Like Twilio's they
-/// come out of order and some twice (seeded by <see cref="LoopbackTwilioOptions.CallbackSeed"/>); one that is not
-/// answered 2xx is posted once more.
+/// come out of order and some twice; one that is not answered 2xx is posted once more. The shuffling and duplication
+/// depend only on <see cref="LoopbackTwilioOptions.CallbackSeed"/> and the recipients, not on the order concurrent
+/// sends arrive in, so a run with held callbacks repeats exactly.
 /// </para>
 /// <para>
 /// A message's fate is scripted per recipient (<see cref="ScriptFate"/>), except that a freeform message (Body, no
@@ -155,11 +156,16 @@ public sealed partial class LoopbackTwilio
         PendingCallback[] released;
         lock (_heldLock)
         {
-            released = [.. _held];
+            // In a fixed order first, so that the seeded shuffle does not depend on the order sends arrived in.
+            released = [.. _held.OrderBy(callback => callback.Message.Phone, StringComparer.Ordinal).ThenBy(callback => callback.Nth).ThenBy(callback => callback.Order)];
             _held.Clear();
         }
 
-        Shuffle(released);
+        lock (_randomLock)
+        {
+            _random.Shuffle(released);
+        }
+
         foreach (var callback in released)
         {
             _callbackQueue.Writer.TryWrite(callback);
@@ -204,20 +210,22 @@ public sealed partial class LoopbackTwilio
             ? LoopbackFate.Undelivered(OutsideWindowError)
             : _fateScripts.TryGetValue(message.Phone, out var scripted) ? scripted : _defaultFate;
         _fates[message.Sid] = fate;
+        var nth = CountTo(message.Phone);
+        var random = new Random(StableSeed(message.Phone, nth));
         var planned = new List<PendingCallback>();
         foreach (var status in fate.Progression())
         {
             var errorCode = status is "failed" or "undelivered" ? fate.ErrorCode : null;
             var post = StatusCallbackPost(message, status, errorCode);
-            planned.Add(new PendingCallback(message, status, errorCode, post, Duplicate: false));
-            if (NextDouble() < _duplicateRate)
+            planned.Add(new PendingCallback(message, nth, planned.Count, status, errorCode, post, Duplicate: false));
+            if (random.NextDouble() < _duplicateRate)
             {
-                planned.Add(new PendingCallback(message, status, errorCode, post, Duplicate: true));
+                planned.Add(new PendingCallback(message, nth, planned.Count, status, errorCode, post, Duplicate: true));
             }
         }
 
         var callbacks = planned.ToArray();
-        Shuffle(callbacks);
+        random.Shuffle(callbacks);
         Interlocked.Add(ref _pendingCallbacks, callbacks.Length);
         if (_holdCallbacks)
         {
@@ -315,21 +323,17 @@ public sealed partial class LoopbackTwilio
         return string.Create(CultureInfo.InvariantCulture, $"Prism refused the create ({(int)response.StatusCode}): {body[..Math.Min(body.Length, 600)]}");
     }
 
-    private double NextDouble()
+    // FNV-1a over the recipient and its message count, with the seed: stable across processes, unlike GetHashCode.
+    private int StableSeed(string phone, int nth)
     {
-        lock (_randomLock)
+        var hash = 2166136261u ^ (uint)_callbackSeed;
+        foreach (var c in phone + "#" + nth.ToString(CultureInfo.InvariantCulture))
         {
-            return _random.NextDouble();
+            hash = (hash ^ c) * 16777619u;
         }
+
+        return (int)hash;
     }
 
-    private void Shuffle(PendingCallback[] callbacks)
-    {
-        lock (_randomLock)
-        {
-            _random.Shuffle(callbacks);
-        }
-    }
-
-    private sealed record PendingCallback(LoopbackMessage Message, string Status, string? ErrorCode, WebhookPost Post, bool Duplicate);
+    private sealed record PendingCallback(LoopbackMessage Message, int Nth, int Order, string Status, string? ErrorCode, WebhookPost Post, bool Duplicate);
 }

@@ -66,6 +66,7 @@ public sealed partial class LoopbackTwilio : IAsyncDisposable
     private readonly IWebhookPoster _poster;
     private readonly HttpWebhookPoster? _ownedPoster;
     private readonly Random _random;
+    private readonly int _callbackSeed;
     private readonly double _duplicateRate;
     private readonly bool _holdCallbacks;
     private readonly LoopbackFate _defaultFate;
@@ -91,6 +92,7 @@ public sealed partial class LoopbackTwilio : IAsyncDisposable
         _ownedPoster = options.WebhookPoster is null ? new HttpWebhookPoster() : null;
         _poster = options.WebhookPoster ?? _ownedPoster!;
         _random = new Random(options.CallbackSeed);
+        _callbackSeed = options.CallbackSeed;
         _duplicateRate = Math.Clamp(options.DuplicateRate, 0, 1);
         _holdCallbacks = options.HoldCallbacks;
         _defaultFate = options.DefaultFate;
