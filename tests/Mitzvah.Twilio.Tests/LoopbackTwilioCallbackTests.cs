@@ -114,6 +114,22 @@ public sealed class LoopbackTwilioCallbackTests
         Assert.NotEqual(runs[0].Order(StringComparer.Ordinal), runs[0]);
     }
 
+    [Fact]
+    public async Task The_default_poster_reaches_no_host_outside_the_machine()
+    {
+        await using var loopback = await LoopbackTwilio.StartAsync();
+
+        await CreateAsync(loopback, TestPhones.Alice, contentSid: Template);
+        await loopback.WaitForCallbacksAsync(TimeSpan.FromSeconds(30));
+
+        Assert.NotEmpty(loopback.Callbacks);
+        Assert.All(loopback.Callbacks, callback =>
+        {
+            Assert.Null(callback.Answer);
+            Assert.Contains("loopback", callback.PostError, StringComparison.Ordinal);
+        });
+    }
+
     private static Task<LoopbackTwilio> StartAsync(RecordingPoster poster, bool hold = false) => LoopbackTwilio.StartAsync(new LoopbackTwilioOptions
     {
         WebhookPoster = poster,
