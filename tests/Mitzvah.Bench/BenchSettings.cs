@@ -9,7 +9,8 @@ namespace Mitzvah.Bench;
 internal sealed record BenchSettings(int Subscribers, int LatencyMs, int Concurrency, int Limit, bool Template, bool Profile)
 {
     public const string Usage =
-        "usage: send [--subscribers 10000] [--latency-ms 100] [--concurrency 64] [--limit 100] [--template] [--profile]";
+        "usage: send [--subscribers 10000] [--latency-ms 100] [--concurrency 64] [--limit 100] [--template] [--profile]\n"
+        + "   or: " + CallbackBenchSettings.Usage;
 
     /// <summary>Reads the arguments, or returns null with <paramref name="error"/> set.</summary>
     public static BenchSettings? Parse(IReadOnlyList<string> args, out string? error)

@@ -1,3 +1,3 @@
 using Mitzvah.Bench;
 
-return await SendBenchmark.MainAsync(args);
+return args is ["callbacks", ..] ? await CallbackBenchmark.MainAsync(args) : await SendBenchmark.MainAsync(args);

@@ -26,11 +26,15 @@ namespace Mitzvah.Testing.StandIns;
 /// refused as Twilio does (21604, 21603, 21602).
 /// </para>
 /// <para>
+/// After the 201 it behaves as Twilio does: signed status callbacks to each message's StatusCallback, out of order
+/// and some twice, fates scripted per recipient and WhatsApp's 24-hour window (see the other part of this class).
+/// </para>
+/// <para>
 /// Every accepted message, every request and the peak number of requests in flight are recorded. Thread-safe: the
 /// recordings and scripts may be read and changed while requests run.
 /// </para>
 /// </remarks>
-public sealed class LoopbackTwilio : IAsyncDisposable
+public sealed partial class LoopbackTwilio : IAsyncDisposable
 {
     /// <summary>The account SID a loopback accepts unless told otherwise.</summary>
     public const string DefaultAccountSid = "AC0123456789abcdef0123456789abcdef";
@@ -59,6 +63,15 @@ public sealed class LoopbackTwilio : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _interned = new(StringComparer.Ordinal);
     private readonly Lock _waitersLock = new();
     private readonly List<(Func<LoopbackTwilio, bool> Condition, TaskCompletionSource Reached)> _waiters = [];
+    private readonly IWebhookPoster _poster;
+    private readonly HttpWebhookPoster? _ownedPoster;
+    private readonly Random _random;
+    private readonly int _callbackSeed;
+    private readonly double _duplicateRate;
+    private readonly bool _holdCallbacks;
+    private readonly LoopbackFate _defaultFate;
+    private readonly string _whatsAppNumber;
+    private readonly Uri? _prismUrl;
     private long _latencyTicks;
     private int _concurrencyLimit;
     private long _requestCount;
@@ -76,6 +89,15 @@ public sealed class LoopbackTwilio : IAsyncDisposable
         AuthToken = options.AuthToken;
         Latency = options.Latency;
         ConcurrencyLimit = options.ConcurrencyLimit;
+        _ownedPoster = options.WebhookPoster is null ? new HttpWebhookPoster() : null;
+        _poster = options.WebhookPoster ?? _ownedPoster!;
+        _random = new Random(options.CallbackSeed);
+        _callbackSeed = options.CallbackSeed;
+        _duplicateRate = Math.Clamp(options.DuplicateRate, 0, 1);
+        _holdCallbacks = options.HoldCallbacks;
+        _defaultFate = options.DefaultFate;
+        _whatsAppNumber = WithoutChannel(options.WhatsAppNumber);
+        _prismUrl = options.PrismUrl;
     }
 
     /// <summary>Where the server listens, e.g. <c>http://127.0.0.1:41234</c>: the value for <c>TWILIO_API_BASE_URL</c>.</summary>
@@ -156,6 +178,7 @@ public sealed class LoopbackTwilio : IAsyncDisposable
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         loopback.BaseUrl = new Uri(addresses.Single());
+        loopback.StartCallbackWorkers(options.CallbackConcurrency);
         return loopback;
     }
 
@@ -239,6 +262,7 @@ public sealed class LoopbackTwilio : IAsyncDisposable
         }
 
         await _app.DisposeAsync().ConfigureAwait(false);
+        await StopCallbackWorkersAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -367,6 +391,12 @@ public sealed class LoopbackTwilio : IAsyncDisposable
             return;
         }
 
+        if (await PrismRefusalAsync(form, exchange.Aborted).ConfigureAwait(false) is { } refusal)
+        {
+            await WriteErrorAsync(exchange, 400, 21000, refusal).ConfigureAwait(false);
+            return;
+        }
+
         if (scripted is null || scripted.Kind is LoopbackResponseKind.Accept or LoopbackResponseKind.AcceptWithoutAnswer)
         {
             body = Intern(body);
@@ -381,14 +411,26 @@ public sealed class LoopbackTwilio : IAsyncDisposable
                 Intern(Field(form["StatusCallback"])),
                 TruncateToSecond(TimeProvider.System.GetUtcNow()),
                 contentSid is null ? body : Intern(Render(contentSid, contentVariables)));
+            var callbacks = PlanCallbacks(message, TimeProvider.System.GetUtcNow());
             Record(message);
             if (scripted?.Kind == LoopbackResponseKind.AcceptWithoutAnswer)
             {
+                DispatchCallbacks(callbacks);
                 await HangAsync(exchange).ConfigureAwait(false);
                 return;
             }
 
-            await WriteJsonAsync(exchange, 201, writer => WriteMessage(writer, message)).ConfigureAwait(false);
+            // Twilio's callbacks follow its answer; they are counted as pending before it, so a caller that has the
+            // answer can wait for them.
+            try
+            {
+                await WriteJsonAsync(exchange, 201, writer => WriteMessage(writer, message)).ConfigureAwait(false);
+            }
+            finally
+            {
+                DispatchCallbacks(callbacks);
+            }
+
             return;
         }
 

@@ -20,4 +20,34 @@ public sealed class LoopbackTwilioOptions
     /// variables' values, one per line, in key order.
     /// </summary>
     public Func<string, IReadOnlyDictionary<string, string>, string>? RenderTemplate { get; init; }
+
+    /// <summary>Delivers status callbacks and inbound webhooks; by default <see cref="HttpWebhookPoster"/> (real HTTP).</summary>
+    public IWebhookPoster? WebhookPoster { get; init; }
+
+    /// <summary>Seeds the shuffling and duplication of status callbacks, so that a run can be repeated exactly.</summary>
+    public int CallbackSeed { get; init; } = 1;
+
+    /// <summary>The share of status callbacks that are posted a second time (0 to 1).</summary>
+    public double DuplicateRate { get; init; } = 0.25;
+
+    /// <summary>How many status callbacks are posted at once.</summary>
+    public int CallbackConcurrency { get; init; } = 4;
+
+    /// <summary>
+    /// Keeps the status callbacks of accepted messages until <see cref="LoopbackTwilio.ReleaseCallbacks"/>, which
+    /// posts them all shuffled together; otherwise each message's callbacks go out as soon as it is answered 201.
+    /// </summary>
+    public bool HoldCallbacks { get; init; }
+
+    /// <summary>How a message ends when nothing is scripted for its recipient (<see cref="LoopbackTwilio.ScriptFate"/>).</summary>
+    public LoopbackFate DefaultFate { get; init; } = LoopbackFate.Delivered;
+
+    /// <summary>The business's WhatsApp number (E.164), the To of inbound webhooks and the From of callbacks without one.</summary>
+    public string WhatsAppNumber { get; init; } = "+14155238886";
+
+    /// <summary>
+    /// When set (a Prism mock of Twilio's OpenAPI spec), every create that passes the loopback's own checks is also
+    /// posted there and refused with 400 / 21000 if Prism refuses it, so the spec still checks what is sent.
+    /// </summary>
+    public Uri? PrismUrl { get; init; }
 }

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Endpoints;
+using Mitzvah.Testing.StandIns;
+
+namespace Mitzvah.Cli.Tests;
+
+/// <summary>
+/// The whole delivery loop on one machine: subscribers imported into SQLite, some of them writing in through
+/// <c>mitzvah serve</c>'s consent endpoint, the <c>mitzvah send</c> process sending through a Twilio stand-in (its
+/// creates checked against Twilio's OpenAPI spec by Prism), and the stand-in's signed status callbacks, shuffled and
+/// repeated as Twilio sends them, posted to serve's <c>/api/status</c>.
+/// </summary>
+public sealed class StatusCallbackEndToEndTests : IAsyncLifetime
+{
+    private const string SendDay = "2026-11-25";
+    private static readonly DateOnly Day = DateOnly.Parse(SendDay, CultureInfo.InvariantCulture);
+
+    // Who wrote in (window open), and how Twilio scripts each number's message to end.
+    private static readonly (string Phone, bool Wrote, LoopbackFate Fate)[] Recipients =
+    [
+        ("+14155552671", true, LoopbackFate.Read),
+        ("+14155552672", true, LoopbackFate.Delivered),
+        ("+14155552673", true, LoopbackFate.Failed("63024")),
+        ("+14155552674", true, LoopbackFate.Undelivered("63049")),
+        ("+14155552675", false, LoopbackFate.Read),
+        ("+14155552676", false, LoopbackFate.Failed("63024")),
+        ("+14155552677", false, LoopbackFate.Delivered),
+        ("+14155552678", true, LoopbackFate.Delivered),
+    ];
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"mitzvah-e2e-{Guid.NewGuid():N}");
+    private NodeServer? _prism;
+    private LoopbackTwilio? _twilio;
+    private LocalServer? _server;
+
+    private string Db => Path.Combine(_directory, "mitzvah.db");
+
+    private LoopbackTwilio Twilio => _twilio!;
+
+    private LocalServer Server => _server!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        _prism = await StandInServers.StartPrismAsync();
+        _twilio = await LoopbackTwilio.StartAsync(new LoopbackTwilioOptions
+        {
+            HoldCallbacks = true,
+            CallbackSeed = 20261125,
+            DuplicateRate = 0.3,
+            PrismUrl = _prism.BaseUrl,
+        });
+        _server = await LocalServer.StartAsync(CliServices.Configuration(TwilioSettings()), Db, 0, TextWriter.Null);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
+        if (_twilio is not null)
+        {
+            await _twilio.DisposeAsync();
+        }
+
+        if (_prism is not null)
+        {
+            await _prism.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_ledger_ends_with_exactly_the_fate_twilio_reported_for_every_recipient()
+    {
+        foreach (var (phone, _, fate) in Recipients)
+        {
+            Twilio.ScriptFate(phone, fate);
+        }
+
+        await ImportAsync();
+        foreach (var (phone, _, _) in Recipients.Where(recipient => recipient.Wrote))
+        {
+            var answer = await Twilio.PostInboundAsync(Server.ConsentUrl, phone);
+            Assert.True(answer.IsSuccess, answer.Body);
+        }
+
+        var send = await SendProcessAsync();
+        Assert.True(send.ExitCode == 0, send.Stderr);
+        Assert.Equal(Recipients.Length, Summary(send).GetProperty("sent").GetInt32());
+        Assert.Equal(0, Twilio.PrismRefusals);
+        Assert.Equal(Recipients.Length, Twilio.Fates.Count);
+        Assert.True(Twilio.ReleaseCallbacks() >= 2 * Recipients.Length);
+        await Twilio.WaitForCallbacksAsync(TimeSpan.FromSeconds(60));
+
+        var callbacks = Twilio.Callbacks;
+        Assert.All(callbacks, callback => Assert.True(callback.Answered && callback.Attempt == 1, $"{callback.Status}: {callback.Answer?.StatusCode} {callback.Answer?.Body}{callback.PostError}"));
+        Assert.Contains(callbacks, callback => callback.Duplicate);
+        Assert.Contains(callbacks.GroupBy(callback => callback.MessageSid), OutOfOrder);
+        var ledger = Server.Services.GetRequiredService<IDeliveryLedger>();
+        var items = (await ledger.ListAsync(Day)).ToDictionary(item => item.Phone, StringComparer.Ordinal);
+        Assert.Equal(Recipients.Select(recipient => recipient.Phone), items.Keys.Order(StringComparer.Ordinal));
+        foreach (var (phone, wrote, scripted) in Recipients)
+        {
+            var message = Assert.Single(Twilio.Accepted, accepted => accepted.Phone == phone);
+            var freeform = message.ContentSid is null;
+            var expected = freeform && !wrote ? LoopbackFate.Undelivered(LoopbackTwilio.OutsideWindowError) : scripted;
+            Assert.Equal(expected, Twilio.FateOf(message.Sid));
+            var item = items[phone];
+            Assert.Equal(DeliveryState.Sent, item.State);
+            Assert.Equal(message.Sid, item.MessageId);
+            Assert.True(
+                expected.LedgerStatus == item.DeliveryStatus && expected.ErrorCode == item.DeliveryErrorCode,
+                $"{phone}: Twilio reported {expected}, the ledger holds {item.DeliveryStatus} {item.DeliveryErrorCode}");
+        }
+    }
+
+    [Fact]
+    public async Task A_forged_callback_about_a_sent_message_is_refused_and_writes_nothing()
+    {
+        var (phone, _, _) = Recipients[1];
+        Twilio.ScriptFate(phone, LoopbackFate.Delivered);
+        await ImportAsync(phone);
+        await Twilio.PostInboundAsync(Server.ConsentUrl, phone);
+        Assert.Equal(0, (await SendProcessAsync()).ExitCode);
+        Twilio.ReleaseCallbacks();
+        await Twilio.WaitForCallbacksAsync(TimeSpan.FromSeconds(60));
+        var ledger = Server.Services.GetRequiredService<IDeliveryLedger>();
+        var delivered = await ledger.GetAsync(Day, phone);
+        var message = Assert.Single(Twilio.Accepted);
+
+        using var poster = new HttpWebhookPoster();
+        var forged = await poster.PostAsync(Twilio.StatusCallbackPost(message, "failed", "30008", authToken: "not-the-auth-token"));
+        var unsigned = await poster.PostAsync(Twilio.StatusCallbackPost(message, "failed", "30008") with { Signature = string.Empty });
+
+        Assert.Equal(DeliveryStatus.Delivered, delivered?.DeliveryStatus);
+        Assert.Equal((int)HttpStatusCode.Forbidden, forged.StatusCode);
+        Assert.Equal((int)HttpStatusCode.Forbidden, unsigned.StatusCode);
+        Assert.Equal(delivered, await ledger.GetAsync(Day, phone));
+    }
+
+    // Some status was posted before one that comes earlier in the message's progression.
+    private static bool OutOfOrder(IEnumerable<LoopbackStatusCallback> callbacks)
+    {
+        string[] progression = ["queued", "sent", "delivered", "read", "failed", "undelivered"];
+        var posted = callbacks.Where(callback => !callback.Duplicate).Select(callback => callback.Status).ToList();
+        return !posted.SequenceEqual(posted.OrderBy(status => Array.IndexOf(progression, status)));
+    }
+
+    private Dictionary<string, string?> TwilioSettings() => new()
+    {
+        ["TWILIO_ACCOUNT_SID"] = Twilio.AccountSid,
+        ["TWILIO_AUTH_TOKEN"] = Twilio.AuthToken,
+        ["TWILIO_WHATSAPP_NUMBER"] = "+14155238886",
+        ["TWILIO_API_BASE_URL"] = Twilio.BaseUrl.ToString(),
+    };
+
+    private async Task ImportAsync(params string[] phones)
+    {
+        var file = Path.Combine(_directory, "subscribers.csv");
+        var rows = phones.Length > 0 ? phones : Recipients.Select(recipient => recipient.Phone);
+        await File.WriteAllLinesAsync(file, ["name,phone", .. rows.Select((phone, i) => $"Subscriber {i},{phone}")]);
+        var import = await CliRun.RunAsync("subscribers", "import", file, "--db", Db);
+        Assert.True(import.ExitCode == 0, import.Stderr);
+    }
+
+    /// <summary><c>mitzvah send</c> as its own process, configured through its environment as an operator would.</summary>
+    private async Task<CliRun> SendProcessAsync()
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { typeof(MitzvahCli).Assembly.Location, "send", "--date", SendDay, "--db", Db })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in TwilioSettings())
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["TWILIO_STATUS_CALLBACK_URL"] = new Uri(Server.BaseAddress, RoutePaths.Status).ToString();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return new CliRun(process.ExitCode, await stdout, await stderr);
+    }
+
+    private static JsonElement Summary(CliRun run) => JsonDocument.Parse(run.StdoutLines[^1]).RootElement;
+}
