@@ -1,5 +1,6 @@
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Messages;
 using Mitzvah.Testing.StandIns;
 
 namespace Mitzvah.Twilio.Tests;
@@ -37,6 +38,31 @@ public sealed class DailySendServiceEndToEndTests : IAsyncLifetime
             var record = await _harness.RecordOfAsync(phone);
             Assert.Equal(DeliveryState.Sent, record.State);
             Assert.Equal(sent.Sid, record.MessageId);
+        }
+    }
+
+    [Fact]
+    public async Task With_a_template_those_who_wrote_lately_get_the_body_the_others_the_template_and_the_ledger_says_which()
+    {
+        var phones = await _harness.SeedAsync(3);
+        var now = _harness.Time.GetUtcNow();
+        await _harness.Store.RecordInboundAsync(phones[0], now.AddHours(-2));
+        await _harness.Store.RecordInboundAsync(phones[1], now.AddHours(-30));
+
+        var summary = await DailySendHarness.RunAsync(_harness.BuildServices(twilio: o => o.TemplateSid = TestMessengers.TemplateSid));
+
+        Assert.Equal(3, summary.Sent);
+        Assert.Equal(0, summary.OutsideWindow);
+        var freeform = Assert.Single(Loopback.Accepted, m => m.Phone == phones[0]);
+        Assert.Equal(TestMessengers.MessageFor(TestMessengers.SendDay).WhatsApp.Body, freeform.Body);
+        Assert.Null(freeform.ContentSid);
+        Assert.Equal(MessageForm.Freeform, (await _harness.RecordOfAsync(phones[0])).Form);
+        foreach (var phone in phones.Skip(1))
+        {
+            var template = Assert.Single(Loopback.Accepted, m => m.Phone == phone);
+            Assert.Equal(TestMessengers.TemplateSid, template.ContentSid);
+            Assert.Null(template.Body);
+            Assert.Equal(MessageForm.Template, (await _harness.RecordOfAsync(phone)).Form);
         }
     }
 
