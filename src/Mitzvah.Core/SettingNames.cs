@@ -30,6 +30,9 @@ public static class SettingNames
     /// <summary>The most messages in flight at once during the daily run (default 16).</summary>
     public const string SendConcurrency = "MITZVAH_SEND_CONCURRENCY";
 
+    /// <summary>Web opt-ins admitted per client address per hour (default 5).</summary>
+    public const string WebOptInsPerHour = "MITZVAH_WEB_OPTINS_PER_HOUR";
+
     /// <summary>The local runner's outbox folder when no messaging provider is configured (default <c>./outbox</c>).</summary>
     public const string Outbox = "MITZVAH_OUTBOX";
 }

@@ -24,6 +24,9 @@ namespace Mitzvah.Core.Delivery;
 /// nothing; verified ones without a required field 400; other methods 405, other content types 415, bodies over
 /// 64 KiB 413. Thread-safe.
 /// </para>
+/// <para>
+/// A failure the ledger recorded then goes through <see cref="UnreachableRule"/>, which may mark the number unreachable.
+/// </para>
 /// </remarks>
 public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
 {
@@ -36,14 +39,17 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
 
     private readonly IDeliveryLedger _ledger;
     private readonly IDeliveryStatusWebhook _webhook;
+    private readonly UnreachableRule _unreachable;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryStatusEndpoint> _logger;
 
     /// <summary>Creates the endpoint.</summary>
-    public DeliveryStatusEndpoint(IDeliveryLedger ledger, IDeliveryStatusWebhook webhook, TimeProvider time, ILogger<DeliveryStatusEndpoint> logger)
+    public DeliveryStatusEndpoint(
+        IDeliveryLedger ledger, IDeliveryStatusWebhook webhook, UnreachableRule unreachable, TimeProvider time, ILogger<DeliveryStatusEndpoint> logger)
     {
         _ledger = ledger;
         _webhook = webhook;
+        _unreachable = unreachable;
         _time = time;
         _logger = logger;
     }
@@ -116,9 +122,11 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         }
 
         var status = update.Status;
-        if (await _ledger.RecordStatusAsync(studyDate, phone, update.ProviderMessageId, status, update.ErrorCode, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        var now = _time.GetUtcNow();
+        if (await _ledger.RecordStatusAsync(studyDate, phone, update.ProviderMessageId, status, update.ErrorCode, now, cancellationToken).ConfigureAwait(false))
         {
             LogRecorded(_logger, PhoneMask.Mask(phone), studyDate, status.ToName(), update.ErrorCode);
+            await _unreachable.ApplyAsync(studyDate, phone, status, update.ErrorCode, now, cancellationToken).ConfigureAwait(false);
             return Answer(applied: true, status.ToName());
         }
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Limits;
 using Mitzvah.Core.Sending;
 using Mitzvah.Testing.InMemory;
 
@@ -27,6 +28,7 @@ internal sealed class CoreEndpoints : IDisposable
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<ISubscriberStore>(Store)
             .AddSingleton<IDeliveryLedger>(Ledger)
+            .AddSingleton<IRateLimiter>(Limiter)
             .AddSingleton<IMessenger>(Messenger)
             .AddSingleton<IInboundWebhook>(Webhook)
             .AddSingleton<IDeliveryStatusWebhook>(StatusWebhook)
@@ -41,6 +43,8 @@ internal sealed class CoreEndpoints : IDisposable
     public InMemorySubscriberStore Store { get; } = new();
 
     public InMemoryDeliveryLedger Ledger { get; } = new();
+
+    public InMemoryRateLimiter Limiter { get; } = new();
 
     public InMemoryMessenger Messenger { get; }
 
