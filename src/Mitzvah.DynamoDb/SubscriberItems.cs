@@ -31,6 +31,8 @@ internal static class SubscriberItems
             UpdatedAt = updatedAt,
             Version = ItemValues.Number(item, AttributeNames.Version) ?? 0,
             Preferences = ReadPreferences(item),
+            UnreachableSince = Instant(item, AttributeNames.UnreachableSince),
+            UnreachableErrorCode = ItemValues.Text(item, AttributeNames.UnreachableErrorCode),
         };
     }
 

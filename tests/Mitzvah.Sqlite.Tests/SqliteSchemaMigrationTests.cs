@@ -64,6 +64,14 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         ALTER TABLE subscribers ADD COLUMN paused_until TEXT;
         """;
 
+    /// <summary>Step 3 as it was released (a frozen copy).</summary>
+    private const string Version3Step = """
+        ALTER TABLE deliveries ADD COLUMN delivery_status TEXT;
+        ALTER TABLE deliveries ADD COLUMN delivery_rank INTEGER;
+        ALTER TABLE deliveries ADD COLUMN delivery_error_code TEXT;
+        ALTER TABLE deliveries ADD COLUMN delivery_status_at TEXT;
+        """;
+
     /// <summary>Rows as that version wrote them: a number that opted in and out again, one opted in, a day's ledger.</summary>
     private const string UnversionedRows = """
         INSERT INTO subscribers VALUES
@@ -193,10 +201,35 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(DeliveryState.Claimed, claimed?.State);
         Assert.Null(claimed?.MessageId);
 
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
         Assert.Equal(
-            ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until"],
+            ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until",
+                "unreachable_since", "unreachable_error_code"],
             await SqliteFile.ColumnsAsync(path, "subscribers"));
+    }
+
+    [Fact]
+    public async Task A_version_3_file_keeps_its_recipients_and_takes_unreachable_marks_and_rate_counters()
+    {
+        var path = await CreateUnversionedFileAsync();
+        await using (var connection = await SqliteFile.OpenAsync(path))
+        {
+            await SqliteFile.ExecuteAsync(connection, Version2Step + Version3Step + "PRAGMA user_version = 3;");
+        }
+
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var recipients = (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items.Select(subscriber => subscriber.Phone).ToList();
+        var marked = await store.RecordReachabilityAsync(new ReachabilityChange
+        {
+            Phone = TestPhones.Bob, Unreachable = true, ErrorCode = "63003", Actor = "delivery-status", Note = "3 days", At = At("2025-03-01T16:00:00.000Z"),
+        });
+        var limiter = new SqliteRateLimiter(new SqliteStoreOptions { DatabasePath = path });
+
+        Assert.Equal([TestPhones.Bob], recipients);
+        Assert.True(marked?.Changed);
+        Assert.Empty((await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
+        Assert.True((await limiter.TryAcquireAsync("web-optin", "203.0.113.7", 1, TimeSpan.FromHours(1), At("2025-03-01T16:00:00.000Z"))).Allowed);
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -236,7 +269,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(
             before! with { DeliveryStatus = DeliveryStatus.Delivered, DeliveryStatusAt = At("2025-02-09T16:00:09.000Z"), UpdatedAt = At("2025-02-09T16:00:09.000Z") },
             await ledger.GetAsync(day, TestPhones.Alice));
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("delivery_status", await SqliteFile.ColumnsAsync(path, "deliveries"));
     }
 
@@ -247,7 +280,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         await new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).CountAsync(ConsentStatus.OptedIn);
 
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("paused_until", await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
 
@@ -263,7 +296,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var second = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
 
         Assert.Equal(stored, await second.GetAsync(TestPhones.Alice));
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -275,7 +308,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
             new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).GetAsync(TestPhones.Alice))));
 
         Assert.All(read, subscriber => Assert.Equal(2, subscriber?.Version));
-        Assert.Equal(3, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -285,7 +318,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         await using (var connection = await SqliteFile.OpenAsync(path))
         {
             await SqliteFile.ExecuteAsync(connection, UnversionedSchema.Replace("PRAGMA journal_mode = WAL;", string.Empty, StringComparison.Ordinal));
-            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 4;");
+            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 5;");
         }
 
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
@@ -293,10 +326,10 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
         await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.ListAsync(new DateOnly(2025, 2, 9)));
-        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
-        Assert.Contains("up to 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("up to 4", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
         Assert.DoesNotContain("time_zone", await SqliteFile.ColumnsAsync(path, "subscribers"));
         await using var check = await SqliteFile.OpenAsync(path);
         Assert.Equal(["delete"], await SqliteFile.QueryStringsAsync(check, "PRAGMA journal_mode;"));
