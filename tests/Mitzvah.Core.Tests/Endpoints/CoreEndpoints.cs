@@ -19,11 +19,13 @@ internal sealed class CoreEndpoints : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public CoreEndpoints(IReadOnlyDictionary<string, string?>? settings = null)
+    public CoreEndpoints(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         Messenger = new InMemoryMessenger(Time);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        configure?.Invoke(services);
+        _services = services
             .AddLogging(logging => logging.AddProvider(Logs))
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<ISubscriberStore>(Store)
