@@ -89,7 +89,7 @@ public sealed class UnreachableRuleTests : IDisposable
         Assert.False(await rule.ApplyAsync(Wednesday, TestPhones.Alice, DeliveryStatus.Delivered, "63024", _core.Time.GetUtcNow()));
     }
 
-    private Task SubscribeAsync() =>
+    private Task<ConsentChangeResult> SubscribeAsync() =>
         _core.Store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(_core.Time.GetUtcNow().AddDays(-30)).Build());
 
     private Task<EndpointResponse> FailAsync(DateOnly day, string code) => CallbackAsync(day, "undelivered", code);
