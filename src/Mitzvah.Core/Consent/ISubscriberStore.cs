@@ -66,8 +66,8 @@ public interface ISubscriberStore
     /// </summary>
     /// <remarks>
     /// For <see cref="ConsentStatus.OptedIn"/> the page holds the daily run's recipients only: opted-in numbers that
-    /// are not unreachable (<see cref="ListUnreachableAsync"/> lists those). Each store leaves them out in its own
-    /// query, not by reading and dropping them.
+    /// are not unreachable (<see cref="ListUnreachableAsync"/> lists those). Stores leave them out in the query
+    /// where they can (an index of recipients), else as they read the page; the few marked rows cost no extra call.
     /// </remarks>
     /// <param name="status">The status to list.</param>
     /// <param name="continuationToken"><see langword="null"/> for the first page, else the previous page's token.</param>
