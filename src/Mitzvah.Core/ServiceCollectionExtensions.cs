@@ -34,7 +34,10 @@ public static class ServiceCollectionExtensions
         {
             options.WebhookToken = configuration.Text(SettingNames.WebhookToken);
             options.PublicConsentUrl = configuration.HttpUrl(SettingNames.PublicConsentUrl);
-        }).ValidateOnStart();
+            options.WebOptInsPerHour = configuration.WholeNumber(SettingNames.WebOptInsPerHour, options.WebOptInsPerHour);
+        }).Validate(
+            options => options.WebOptInsPerHour is >= 1 and <= 10_000,
+            $"{SettingNames.WebOptInsPerHour} must be a whole number from 1 to 10000.").ValidateOnStart();
         services.AddOptions<SendOptions>().Configure(options =>
         {
             options.Concurrency = configuration.WholeNumber(SettingNames.SendConcurrency, options.Concurrency);
@@ -64,6 +67,8 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(MitzvahCatalogue.Default);
         services.TryAddSingleton<StudyClock>();
         services.TryAddSingleton<DeliveryPlanner>();
+        services.TryAddSingleton<UnreachableRule>();
+        services.TryAddSingleton<IConsentConfirmationSender, NoConsentConfirmation>();
         services.TryAddSingleton<DailyMessageComposer>();
         services.AddOptions<ConsentOptions>();
         services.TryAddSingleton<SubscriberAdministration>();

@@ -36,6 +36,9 @@ public static class SettingNames
     /// </summary>
     public const string WindowMarginMinutes = "MITZVAH_WINDOW_MARGIN_MINUTES";
 
+    /// <summary>Web opt-ins admitted per client address per hour (default 5).</summary>
+    public const string WebOptInsPerHour = "MITZVAH_WEB_OPTINS_PER_HOUR";
+
     /// <summary>The local runner's outbox folder when no messaging provider is configured (default <c>./outbox</c>).</summary>
     public const string Outbox = "MITZVAH_OUTBOX";
 }

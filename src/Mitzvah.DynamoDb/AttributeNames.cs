@@ -28,7 +28,14 @@ internal static class AttributeNames
     /// <summary>The subscriber's last inbound message (optional; absent: never recorded).</summary>
     public const string LastInboundAt = "last_inbound_at";
 
-    /// <summary>Present, as <see cref="OptedInValue"/>, only while the status is opted in: the sparse index's key.</summary>
+    /// <summary>Present only while the number is marked unreachable (ISO-8601 UTC), with its error code.</summary>
+    public const string UnreachableSince = "unreachable_since";
+    public const string UnreachableErrorCode = "unreachable_error_code";
+
+    /// <summary>
+    /// Present, as <see cref="OptedInValue"/>, only while the status is opted in and the number is not unreachable:
+    /// the sparse index's key, so the index holds exactly the daily run's recipients.
+    /// </summary>
     public const string OptedIn = "opted_in";
     public const string OptedInValue = "1";
     public const string OptedInIndex = "opted-in-index";

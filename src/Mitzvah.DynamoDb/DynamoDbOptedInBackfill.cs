@@ -94,10 +94,12 @@ public sealed class DynamoDbOptedInBackfill
                     TableName = tableName,
                     Key = new() { [AttributeNames.Phone] = phone },
                     UpdateExpression = "SET #optedIn = :one",
-                    ConditionExpression = "#status = :optedIn AND attribute_not_exists(#optedIn)",
+                    // A number marked unreachable stays out of the index until it writes again.
+                    ConditionExpression = "#status = :optedIn AND attribute_not_exists(#optedIn) AND attribute_not_exists(#unreachable)",
                     ExpressionAttributeNames = new()
                     {
                         ["#optedIn"] = AttributeNames.OptedIn,
+                        ["#unreachable"] = AttributeNames.UnreachableSince,
                         ["#status"] = AttributeNames.ConsentStatus,
                     },
                     ExpressionAttributeValues = new()

@@ -69,6 +69,8 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         ["#created"] = AttributeNames.CreatedAt,
         ["#version"] = AttributeNames.Version,
         ["#optedIn"] = AttributeNames.OptedIn,
+        ["#unreachable"] = AttributeNames.UnreachableSince,
+        ["#unreachableCode"] = AttributeNames.UnreachableErrorCode,
         [ItemSchema.Name] = AttributeNames.SchemaVersion,
     };
 
@@ -120,7 +122,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var current = await ReadAsync(change.Phone, cancellationToken).ConfigureAwait(false);
-            if (current is not null && current.Status == change.Status)
+            if (current is not null && !ConsentRules.Writes(current, change with { At = at }))
             {
                 // A pending entry would change the status the caller is told it already has: settle it first.
                 var pending = await ReadHistoryEntryAsync(change.Phone, current.Version + 1, cancellationToken).ConfigureAwait(false);
@@ -191,6 +193,90 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
 
     /// <inheritdoc />
     /// <remarks>
+    /// The same two writes as a consent change: the delivery-state entry claims version <c>v + 1</c>, then the item
+    /// takes it (the mark's attributes, the entry's source and evidence; the status as it is), so a concurrent
+    /// consent change and this one are ordered by version, and a writer that died is completed by the next change.
+    /// </remarks>
+    public async Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        var at = Timestamps.Truncate(change.At);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await ReadAsync(change.Phone, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return null;
+            }
+
+            var next = await ReadHistoryEntryAsync(change.Phone, current.Version + 1, cancellationToken).ConfigureAwait(false);
+            if (next is not null)
+            {
+                // A change whose item update has not landed: settle it before deciding.
+                await ApplyAsync(current, next, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!ConsentRules.Writes(current, change))
+            {
+                return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+            }
+
+            var entry = new ConsentHistoryEntry(change.Phone, current.Version + 1, current.Status, ConsentSource.Delivery, change.ToEvidence(), at);
+            if (!await TryClaimVersionAsync(entry, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var updated = await ApplyAsync(current, entry, cancellationToken).ConfigureAwait(false);
+            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
+        }
+
+        throw new InvalidOperationException(
+            $"The subscriber item of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; its delivery state was not recorded.");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A filtered, consistent Scan for the mark's attribute, meant for operators, in the table's scan order.</remarks>
+    public async Task<SubscriberPage> ListUnreachableAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = continuationToken is null ? null : ListToken.Decode(continuationToken, ListToken.UnreachableListing, nameof(continuationToken));
+        var wanted = pageSize + 1;
+        var items = new List<Subscriber>(wanted);
+        Dictionary<string, AttributeValue>? startKey = after is null ? null : new() { [AttributeNames.Phone] = new AttributeValue { S = after } };
+        do
+        {
+            var response = await _client.ScanAsync(
+                new ScanRequest
+                {
+                    TableName = _subscribersTable,
+                    FilterExpression = "attribute_exists(#unreachable)",
+                    ExpressionAttributeNames = new() { ["#unreachable"] = AttributeNames.UnreachableSince },
+                    ExclusiveStartKey = startKey,
+                    ConsistentRead = true,
+                    Limit = Math.Max(wanted - items.Count, ScanBatch),
+                },
+                cancellationToken).ConfigureAwait(false);
+            items.AddRange((response.Items ?? []).Take(wanted - items.Count).Select(SubscriberItems.ReadSubscriber));
+            startKey = ItemValues.NextKey(response.LastEvaluatedKey);
+        }
+        while (items.Count < wanted && startKey is not null);
+
+        if (items.Count <= pageSize)
+        {
+            return new SubscriberPage(items, null);
+        }
+
+        items.RemoveAt(items.Count - 1);
+        return new SubscriberPage(items, ListToken.Encode(ListToken.UnreachableListing, items[^1].Phone));
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
     /// One UpdateItem that sets the preference attributes (removing unset ones) and nothing a consent change writes,
     /// conditioned on the item existing; so it commutes with consent changes, whose updates leave preferences alone.
     /// </remarks>
@@ -254,6 +340,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         Dictionary<string, AttributeValue>? startKey = after is null ? null : StartKey(status, after);
         do
         {
+            // Opted-in numbers marked unreachable carry no index key, so the index lists recipients only.
             var (found, lastKey) = status == ConsentStatus.OptedIn
                 ? await QueryOptedInAsync(startKey, wanted - items.Count, cancellationToken).ConfigureAwait(false)
                 : await ScanStatusAsync(status, startKey, wanted - items.Count, cancellationToken).ConfigureAwait(false);
@@ -393,6 +480,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var version = current?.Version ?? 0;
+            var state = ConsentRules.DeliveryStateOf(entry) ?? (current?.UnreachableSince, current?.UnreachableErrorCode);
             var applied = new Subscriber
             {
                 Phone = entry.Phone,
@@ -406,6 +494,8 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 UpdatedAt = entry.RecordedAt,
                 Version = entry.Version,
                 Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+                UnreachableSince = state.Since,
+                UnreachableErrorCode = state.ErrorCode,
             };
             if (version >= entry.Version)
             {
@@ -452,15 +542,38 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         // Preferences are not named, so a consent change leaves them as they are.
         var update = "SET #status = :status, #channel = :channel, #purpose = :purpose, #source = :source, "
             + $"#evidence = :evidence, #ts = :ts, #created = :created, #version = :version, {ItemSchema.Name} = {ItemSchema.Value}";
-        if (applied.Status == ConsentStatus.OptedIn)
+        var remove = new List<string>();
+        if (applied.UnreachableSince is { } since)
+        {
+            update += ", #unreachable = :since";
+            values[":since"] = new AttributeValue { S = Timestamps.ToText(since) };
+            if (applied.UnreachableErrorCode is { } code)
+            {
+                update += ", #unreachableCode = :code";
+                values[":code"] = new AttributeValue { S = code };
+            }
+            else
+            {
+                remove.Add("#unreachableCode");
+            }
+        }
+        else
+        {
+            remove.Add("#unreachable");
+            remove.Add("#unreachableCode");
+        }
+
+        if (applied.Status == ConsentStatus.OptedIn && !applied.IsUnreachable)
         {
             update += ", #optedIn = :one";
             values[":one"] = new AttributeValue { S = AttributeNames.OptedInValue };
         }
         else
         {
-            update += " REMOVE #optedIn";
+            remove.Add("#optedIn");
         }
+
+        update += " REMOVE " + string.Join(", ", remove);
 
         var names = new Dictionary<string, string>(WriteNames);
         string condition;

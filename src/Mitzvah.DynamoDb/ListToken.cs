@@ -13,19 +13,26 @@ internal static class ListToken
     private const string StatusProperty = "status";
     private const string AfterProperty = "after";
 
-    public static string Encode(ConsentStatus status, string lastPhone)
+    /// <summary>The token's name for the unreachable listing, which is by mark, not by status.</summary>
+    public const string UnreachableListing = "unreachable";
+
+    public static string Encode(ConsentStatus status, string lastPhone) => Encode(status.ToName(), lastPhone);
+
+    public static string Decode(string token, ConsentStatus status, string paramName) => Decode(token, status.ToName(), paramName);
+
+    public static string Encode(string listing, string lastPhone)
     {
         var json = JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, string>
         {
-            [StatusProperty] = status.ToName(),
+            [StatusProperty] = listing,
             [AfterProperty] = lastPhone,
         });
         return Base64Url.EncodeToString(json);
     }
 
     /// <summary>The phone to continue after.</summary>
-    /// <exception cref="ArgumentException">The token was not issued by <see cref="Encode"/> for <paramref name="status"/>.</exception>
-    public static string Decode(string token, ConsentStatus status, string paramName)
+    /// <exception cref="ArgumentException">The token was not issued by <see cref="Encode(string, string)"/> for <paramref name="listing"/>.</exception>
+    public static string Decode(string token, string listing, string paramName)
     {
         try
         {
@@ -34,7 +41,7 @@ internal static class ListToken
             if (root.ValueKind == JsonValueKind.Object
                 && root.TryGetProperty(StatusProperty, out var statusName)
                 && statusName.ValueKind == JsonValueKind.String
-                && statusName.GetString() == status.ToName()
+                && statusName.GetString() == listing
                 && root.TryGetProperty(AfterProperty, out var after)
                 && after.ValueKind == JsonValueKind.String
                 && after.GetString() is { } phone

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Limits;
 
 namespace Mitzvah.DynamoDb;
 
@@ -15,7 +16,7 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="DynamoDbSubscriberStore"/> as the singleton <see cref="ISubscriberStore"/>,
     /// <see cref="DynamoDbDeliveryLedger"/> as the singleton <see cref="IDeliveryLedger"/>, and
-    /// <see cref="DynamoDbOptedInBackfill"/>, on the tables named by <c>SUBSCRIBERS_TABLE</c>,
+    /// <see cref="DynamoDbOptedInBackfill"/> and <see cref="DynamoDbRateLimiter"/> as the <see cref="IRateLimiter"/>, on the tables named by <c>SUBSCRIBERS_TABLE</c>,
     /// <c>CONSENT_HISTORY_TABLE</c> and <c>DELIVERIES_TABLE</c>.
     /// </summary>
     /// <remarks>
@@ -50,6 +51,8 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IDeliveryLedger>(provider => new DynamoDbDeliveryLedger(
             provider.GetRequiredService<IAmazonDynamoDB>(), provider.GetRequiredService<IOptions<DynamoDbOptions>>()));
         services.AddSingleton(provider => new DynamoDbOptedInBackfill(provider.GetRequiredService<IAmazonDynamoDB>()));
+        services.AddSingleton<IRateLimiter>(provider => new DynamoDbRateLimiter(
+            provider.GetRequiredService<IAmazonDynamoDB>(), provider.GetRequiredService<IOptions<DynamoDbOptions>>()));
         return services;
     }
 }

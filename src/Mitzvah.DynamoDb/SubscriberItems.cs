@@ -32,6 +32,8 @@ internal static class SubscriberItems
             Version = ItemValues.Number(item, AttributeNames.Version) ?? 0,
             Preferences = ReadPreferences(item),
             LastInboundAt = Instant(item, AttributeNames.LastInboundAt),
+            UnreachableSince = Instant(item, AttributeNames.UnreachableSince),
+            UnreachableErrorCode = ItemValues.Text(item, AttributeNames.UnreachableErrorCode),
         };
     }
 

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Limits;
 
 namespace Mitzvah.Sqlite;
 
@@ -11,7 +12,7 @@ public static class ServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="SqliteSubscriberStore"/> on <paramref name="databasePath"/> as the singleton
     /// <see cref="ISubscriberStore"/>, and <see cref="SqliteDeliveryLedger"/> on the same file as the singleton
-    /// <see cref="IDeliveryLedger"/>.
+    /// <see cref="IDeliveryLedger"/>, and <see cref="SqliteRateLimiter"/> as the <see cref="IRateLimiter"/>.
     /// </summary>
     public static IServiceCollection AddMitzvahSqlite(this IServiceCollection services, string databasePath)
     {
@@ -22,6 +23,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<ISubscriberStore>(provider =>
             new SqliteSubscriberStore(provider.GetRequiredService<IOptions<SqliteStoreOptions>>()));
         services.AddSingleton<IDeliveryLedger, SqliteDeliveryLedger>();
+        services.AddSingleton<IRateLimiter>(provider => new SqliteRateLimiter(provider.GetRequiredService<IOptions<SqliteStoreOptions>>()));
         return services;
     }
 }

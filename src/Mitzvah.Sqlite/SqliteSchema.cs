@@ -86,6 +86,29 @@ internal static class SqliteSchema
         ALTER TABLE deliveries ADD COLUMN resent_as_template INTEGER NOT NULL DEFAULT 0;
         ALTER TABLE deliveries ADD COLUMN outside_window INTEGER NOT NULL DEFAULT 0;
         """,
+
+        // 5: the unreachable mark of a subscriber, NULL for every
+        // existing row; the recipients and unreachable listings as partial indexes; the web opt-in counters.
+        """
+        ALTER TABLE subscribers ADD COLUMN unreachable_since TEXT;
+        ALTER TABLE subscribers ADD COLUMN unreachable_error_code TEXT;
+
+        CREATE INDEX IF NOT EXISTS ix_subscribers_recipients ON subscribers (phone)
+            WHERE status = 'opted_in' AND unreachable_since IS NULL;
+        CREATE INDEX IF NOT EXISTS ix_subscribers_unreachable ON subscribers (phone)
+            WHERE unreachable_since IS NOT NULL;
+
+        CREATE TABLE IF NOT EXISTS rate_limits (
+            scope        TEXT    NOT NULL,
+            client       TEXT    NOT NULL,
+            window_start INTEGER NOT NULL,
+            count        INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL,
+            PRIMARY KEY (scope, client, window_start)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX IF NOT EXISTS ix_rate_limits_expires_at ON rate_limits (expires_at);
+        """,
     ];
 
     /// <summary>Migrates the file to <see cref="CurrentVersion"/>; does nothing when it is there already.</summary>

@@ -23,7 +23,8 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
 {
     private const int MaxPageSize = 1000;
     private const string SubscriberColumns =
-        "phone, channel, status, purpose, source, evidence, created_at, updated_at, version, time_zone, send_time, calendar, paused_until, last_inbound_at";
+        "phone, channel, status, purpose, source, evidence, created_at, updated_at, version, time_zone, send_time, calendar, paused_until, "
+        + "last_inbound_at, unreachable_since, unreachable_error_code";
 
     private readonly SqliteDatabase _database;
 
@@ -75,7 +76,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             await using (transaction.ConfigureAwait(false))
             {
                 var current = await FindAsync(connection, transaction, change.Phone, cancellationToken).ConfigureAwait(false);
-                if (current is not null && current.Status == change.Status)
+                if (current is not null && !ConsentRules.Writes(current, change with { At = SqliteDatabase.ParseTimestamp(at) }))
                 {
                     return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
                 }
@@ -94,6 +95,8 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                     Version = (current?.Version ?? 0) + 1,
                     Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
                     LastInboundAt = current?.LastInboundAt,
+                    UnreachableSince = current?.UnreachableSince,
+                    UnreachableErrorCode = current?.UnreachableErrorCode,
                 };
 
                 using var command = connection.CreateCommand();
@@ -126,6 +129,65 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             }
         }
     }
+
+    /// <inheritdoc />
+    /// <remarks>Like a consent change: one <c>BEGIN IMMEDIATE</c> transaction that reads the row, updates it and appends the entry.</remarks>
+    public async Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        var at = SqliteDatabase.FormatTimestamp(change.At);
+
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var current = await FindAsync(connection, transaction, change.Phone, cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return null;
+                }
+
+                if (!ConsentRules.Writes(current, change))
+                {
+                    return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+                }
+
+                var updated = ConsentRules.Apply(current, change, SqliteDatabase.ParseTimestamp(at));
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    UPDATE subscribers
+                    SET source = @source, evidence = @evidence, updated_at = @at, version = @version,
+                        unreachable_since = @since, unreachable_error_code = @code
+                    WHERE phone = @phone;
+
+                    INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
+                    VALUES (@phone, @version, @status, @source, @evidence, @at);
+                    """;
+                command.Parameters.AddWithValue("@phone", change.Phone);
+                command.Parameters.AddWithValue("@status", updated.Status.ToName());
+                command.Parameters.AddWithValue("@source", updated.Source.ToName());
+                command.Parameters.AddWithValue("@evidence", updated.Evidence.ToJson());
+                command.Parameters.AddWithValue("@at", at);
+                command.Parameters.AddWithValue("@version", updated.Version);
+                command.Parameters.AddWithValue("@since", updated.UnreachableSince is { } since ? SqliteDatabase.FormatTimestamp(since) : DBNull.Value);
+                command.Parameters.AddWithValue("@code", (object?)updated.UnreachableErrorCode ?? DBNull.Value);
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>A range read of the partial index of marked rows.</remarks>
+    public Task<SubscriberPage> ListUnreachableAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken = default) =>
+        ListWhereAsync("unreachable_since IS NOT NULL", null, continuationToken, pageSize, cancellationToken);
 
     /// <inheritdoc />
     /// <remarks>One <c>UPDATE … RETURNING</c> of the preference columns, atomic like every statement.</remarks>
@@ -181,13 +243,22 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Pages are ordered by phone; the continuation token is the last phone of the page (<see cref="PhoneCursor"/>).</remarks>
-    public async Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    /// <remarks>
+    /// Pages are ordered by phone; the continuation token is the last phone of the page (<see cref="PhoneCursor"/>).
+    /// Opted-in pages read the partial index of reachable opted-in rows.
+    /// </remarks>
+    public Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default) =>
+        ListWhereAsync(StatusCondition(status), status.ToName(), continuationToken, pageSize, cancellationToken);
+
+    // The recipients' condition is written as the partial index's, so SQLite reads that index.
+    private static string StatusCondition(ConsentStatus status) =>
+        status == ConsentStatus.OptedIn ? "status = 'opted_in' AND unreachable_since IS NULL" : "status = @status";
+
+    private async Task<SubscriberPage> ListWhereAsync(string condition, string? statusName, string? continuationToken, int pageSize, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
         var after = PhoneCursor.After(continuationToken);
-        var statusName = status.ToName();
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -195,11 +266,15 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             using var command = connection.CreateCommand();
             command.CommandText = $"""
                 SELECT {SubscriberColumns} FROM subscribers
-                WHERE status = @status AND phone > @after
+                WHERE {condition} AND phone > @after
                 ORDER BY phone
                 LIMIT @limit;
                 """;
-            command.Parameters.AddWithValue("@status", statusName);
+            if (statusName is not null)
+            {
+                command.Parameters.AddWithValue("@status", statusName);
+            }
+
             command.Parameters.AddWithValue("@after", after);
 
             // One row more than asked tells whether another page follows.
@@ -228,7 +303,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM subscribers WHERE status = @status;";
+            command.CommandText = $"SELECT COUNT(*) FROM subscribers WHERE {StatusCondition(status)};";
             command.Parameters.AddWithValue("@status", statusName);
             var count = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
             return Convert.ToInt64(count, CultureInfo.InvariantCulture);
@@ -305,5 +380,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             PausedUntil = reader.IsDBNull(12) ? null : PreferenceNames.ParseDate(reader.GetString(12)),
         },
         LastInboundAt = reader.IsDBNull(13) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(13)),
+        UnreachableSince = reader.IsDBNull(14) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(14)),
+        UnreachableErrorCode = reader.IsDBNull(15) ? null : reader.GetString(15),
     };
 }

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Limits;
 
 namespace Mitzvah.TableStorage;
 
@@ -52,6 +53,8 @@ public static class ServiceCollectionExtensions
             new TableStorageSubscriberStore(provider.GetRequiredService<TableServiceClient>(), options.TablePrefix));
         services.AddSingleton<IDeliveryLedger>(provider =>
             new TableStorageDeliveryLedger(provider.GetRequiredService<TableServiceClient>(), options.TablePrefix));
+        services.AddSingleton<IRateLimiter>(provider =>
+            new TableStorageRateLimiter(provider.GetRequiredService<TableServiceClient>(), options.TablePrefix));
         return services;
     }
 

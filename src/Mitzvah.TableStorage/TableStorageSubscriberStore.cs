@@ -70,6 +70,11 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     private const string Calendar = "Calendar";
     private const string PausedUntil = "PausedUntil";
     private const string LastInboundAt = "LastInboundAt";
+    private const string UnreachableSince = "UnreachableSince";
+    private const string UnreachableErrorCode = "UnreachableErrorCode";
+
+    // Any stored instant is later: a comparison that only an entity with the property passes.
+    private static readonly DateTimeOffset NoEarlier = new(1601, 1, 2, 0, 0, 0, TimeSpan.Zero);
 
     private readonly TableClient _subscribers;
     private readonly TableClient _history;
@@ -112,7 +117,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         {
             var entity = await ReadSubscriberAsync(change.Phone, cancellationToken).ConfigureAwait(false);
             var current = entity is null ? null : ToSubscriber(entity);
-            if (current is not null && current.Status == change.Status)
+            if (current is not null && !ConsentRules.Writes(current, change with { At = at }))
             {
                 return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
             }
@@ -138,6 +143,8 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
                 // Read with the ETag the replace requires, so a concurrent preference change is never lost.
                 Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
                 LastInboundAt = current?.LastInboundAt,
+                UnreachableSince = current?.UnreachableSince,
+                UnreachableErrorCode = current?.UnreachableErrorCode,
             };
             try
             {
@@ -206,6 +213,77 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
 
     /// <inheritdoc />
     /// <remarks>
+    /// Like a consent change: version n + 1 of the subscriber (the mark set or cleared, the entry's source and evidence,
+    /// the status kept) with <c>If-Match</c>, then history entry n + 1 derived from it.
+    /// </remarks>
+    public async Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        var at = TableValues.ToUtcMilliseconds(change.At);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadSubscriberAsync(change.Phone, cancellationToken).ConfigureAwait(false);
+            if (entity is null)
+            {
+                return null;
+            }
+
+            var current = ToSubscriber(entity);
+            if (!ConsentRules.Writes(current, change))
+            {
+                return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+            }
+
+            await EnsureHistoryAsync(current, cancellationToken).ConfigureAwait(false);
+            var updated = ConsentRules.Apply(current, change, at);
+            try
+            {
+                await _subscribers.UpdateEntityAsync(ToEntity(updated), entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+            {
+                continue;
+            }
+
+            await InsertHistoryAsync(updated, cancellationToken).ConfigureAwait(false);
+            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
+        }
+
+        throw new InvalidOperationException($"The delivery-state change lost {MaxAttempts} races in a row to other changes of the same number.");
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// A range query of the one partition with <c>UnreachableSince ge …</c>, which only marked rows pass (a missing
+    /// property fails every comparison), so unmarked rows are never sent.
+    /// </remarks>
+    public async Task<SubscriberPage> ListUnreachableAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = PhoneCursor.After(continuationToken);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and RowKey gt {after} and UnreachableSince ge {NoEarlier}");
+        var query = _subscribers.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize + 1, ServiceMaxPerPage), cancellationToken: cancellationToken);
+        var fetched = new List<Subscriber>(pageSize + 1);
+        await foreach (var entity in query.ConfigureAwait(false))
+        {
+            fetched.Add(ToSubscriber(entity));
+            if (fetched.Count > pageSize)
+            {
+                break;
+            }
+        }
+
+        return PhoneCursor.ToPage(fetched, pageSize);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
     /// Replaces the subscriber entity with <c>If-Match</c> on the ETag it read, keeping everything but the
     /// preferences; a lost race (412) reads again and retries, like a consent change. The history is not touched:
     /// it derives from the consent fields, which stay as they are.
@@ -243,7 +321,9 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// <remarks>
     /// Pages are ordered by phone; the continuation token names the last phone of the page (<see cref="PhoneCursor"/>),
     /// and the next page is a fresh query that starts after it. Service pages are read until the page is full, since a
-    /// filtered query may return short or empty pages.
+    /// filtered query may return short or empty pages. The opted-in listing drops the rows marked unreachable as it
+    /// reads them: the service cannot test for a property's absence (entities written before the mark existed lack
+    /// it), and marked numbers are few.
     /// </remarks>
     public async Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
     {
@@ -259,7 +339,13 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         var fetched = new List<Subscriber>(pageSize + 1);
         await foreach (var entity in query.ConfigureAwait(false))
         {
-            fetched.Add(ToSubscriber(entity));
+            var subscriber = ToSubscriber(entity);
+            if (status == ConsentStatus.OptedIn && subscriber.IsUnreachable)
+            {
+                continue;
+            }
+
+            fetched.Add(subscriber);
             if (fetched.Count > pageSize)
             {
                 break;
@@ -270,17 +356,20 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     }
 
     /// <inheritdoc />
-    /// <remarks>Counts keys only; the rows' other properties are not transferred.</remarks>
+    /// <remarks>Counts keys only (and, for opted-in rows, the mark, which is left out of the count).</remarks>
     public async Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
     {
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
         var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and Status eq {status.ToName()}");
-        var query = _subscribers.QueryAsync<TableEntity>(filter, maxPerPage: ServiceMaxPerPage, select: ["RowKey"], cancellationToken: cancellationToken);
+        var query = _subscribers.QueryAsync<TableEntity>(filter, maxPerPage: ServiceMaxPerPage, select: ["RowKey", UnreachableSince], cancellationToken: cancellationToken);
         long count = 0;
-        await foreach (var _ in query.ConfigureAwait(false))
+        await foreach (var row in query.ConfigureAwait(false))
         {
-            count++;
+            if (status != ConsentStatus.OptedIn || row.GetDateTimeOffset(UnreachableSince) is null)
+            {
+                count++;
+            }
         }
 
         return count;
@@ -375,6 +464,12 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
             entity[LastInboundAt] = inbound;
         }
 
+        if (subscriber.UnreachableSince is { } since)
+        {
+            entity[UnreachableSince] = since;
+            SetIfPresent(entity, UnreachableErrorCode, subscriber.UnreachableErrorCode);
+        }
+
         return entity;
     }
 
@@ -412,6 +507,8 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
                 PausedUntil = entity.GetString(PausedUntil) is { } paused ? PreferenceNames.ParseDate(paused) : null,
             },
             LastInboundAt = entity.GetDateTimeOffset(LastInboundAt) is { } inbound ? TableValues.ToUtcMilliseconds(inbound) : null,
+            UnreachableSince = entity.GetDateTimeOffset(UnreachableSince),
+            UnreachableErrorCode = entity.GetString(UnreachableErrorCode),
         };
     }
 

@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
             options.MessagingServiceSid = configuration.Text(TwilioSettingNames.TwilioMessagingServiceSid);
             options.StatusCallbackUrl = configuration.HttpUrl(TwilioSettingNames.TwilioStatusCallbackUrl);
             options.TemplateSid = configuration.Text(TwilioSettingNames.WhatsAppTemplateSid);
+            options.ConfirmTemplateSid = configuration.Text(TwilioSettingNames.WhatsAppConfirmTemplateSid);
             options.ApiBaseUrl = configuration.HttpUrl(TwilioSettingNames.TwilioApiBaseUrl);
         }).PostConfigure<IOptions<ConsentOptions>>((options, consent) =>
             options.StatusCallbackUrl ??= DeliveryStatusEndpoint.DefaultCallbackUrl(consent.Value.PublicConsentUrl)).ValidateOnStart();
@@ -34,6 +35,14 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<IMessenger, TwilioMessenger>();
         services.TryAddSingleton<IInboundWebhook, TwilioInboundWebhook>();
         services.TryAddSingleton<IDeliveryStatusWebhook, TwilioDeliveryStatusWebhook>();
+        if (configuration.Text(TwilioSettingNames.WhatsAppConfirmTemplateSid) is not null)
+        {
+            // Replaces Core's default (no confirmation message); the messenger sends the template.
+            services.RemoveAll<IConsentConfirmationSender>();
+            services.AddSingleton<IConsentConfirmationSender>(provider =>
+                provider.GetRequiredService<IMessenger>() as IConsentConfirmationSender ?? new NoConsentConfirmation());
+        }
+
         services.Configure<ConsentOptions>(options =>
             options.WhatsAppNumber ??= configuration.WhatsAppNumber(TwilioSettingNames.TwilioWhatsAppNumber));
         services.AddHealthChecks().AddCheck<TwilioWebhookHealthCheck>("webhooks");

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
+using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Messages;
 using Mitzvah.Core.Sending;
@@ -32,7 +33,7 @@ namespace Mitzvah.Twilio;
 /// kept as Twilio gave it. Thread-safe: one SDK client and one HTTP connection pool are shared.
 /// </para>
 /// </remarks>
-public sealed partial class TwilioMessenger : IMessenger, IDisposable
+public sealed partial class TwilioMessenger : IMessenger, IConsentConfirmationSender, IDisposable
 {
     private const int ListPageSize = 50;
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -121,6 +122,35 @@ public sealed partial class TwilioMessenger : IMessenger, IDisposable
             create.Body = message.WhatsApp.Body;
         }
 
+        return await CreateAsync(create, phone, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public bool IsEnabled => _options.ConfirmTemplateSid is not null;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The <see cref="TwilioOptions.ConfirmTemplateSid"/> template as <c>ContentSid</c>, without a status callback:
+    /// it is no daily message and has no ledger item. Its quick reply (YES) arrives as an inbound message.
+    /// </remarks>
+    public async Task<SendOutcome> SendConfirmationAsync(string phone, CancellationToken cancellationToken = default)
+    {
+        if (_options.ConfirmTemplateSid is not { } template)
+        {
+            return SendOutcome.Failed(SendFailureKind.Rejected, "not-configured", "No confirmation template is configured.");
+        }
+
+        var create = new CreateMessageOptions(new PhoneNumber("whatsapp:" + phone))
+        {
+            From = _from,
+            MessagingServiceSid = _options.MessagingServiceSid,
+            ContentSid = template,
+        };
+        return await CreateAsync(create, phone, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<SendOutcome> CreateAsync(CreateMessageOptions create, string phone, CancellationToken cancellationToken)
+    {
         var response = TwilioApiHandler.BeginCall();
         try
         {

@@ -25,6 +25,9 @@ public sealed class TwilioOptions
     /// <summary><c>WHATSAPP_TEMPLATE_SID</c>: optional; when set, messages are sent as this approved template.</summary>
     public string? TemplateSid { get; set; }
 
+    /// <summary><c>WHATSAPP_CONFIRM_TEMPLATE_SID</c>: optional; when set, each web opt-in sends this template to the number.</summary>
+    public string? ConfirmTemplateSid { get; set; }
+
     /// <summary><c>TWILIO_API_BASE_URL</c>: where every REST call goes instead of <c>https://api.twilio.com</c>.</summary>
     public Uri? ApiBaseUrl { get; set; }
 

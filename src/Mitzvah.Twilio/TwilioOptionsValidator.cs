@@ -25,6 +25,11 @@ public sealed class TwilioOptionsValidator : IValidateOptions<TwilioOptions>
             failures.Add($"{TwilioSettingNames.TwilioMessagingServiceSid} must start with MG.");
         }
 
+        if (options.ConfirmTemplateSid is { } confirm && !confirm.StartsWith("HX", StringComparison.Ordinal))
+        {
+            failures.Add($"{TwilioSettingNames.WhatsAppConfirmTemplateSid} must be a Content SID starting with HX.");
+        }
+
         if (options.TemplateSid is { } template && !template.StartsWith("HX", StringComparison.Ordinal))
         {
             failures.Add($"{TwilioSettingNames.WhatsAppTemplateSid} must be a Content SID starting with HX.");

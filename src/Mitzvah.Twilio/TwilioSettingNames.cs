@@ -15,6 +15,12 @@ public static class TwilioSettingNames
     /// <summary>The approved WhatsApp template (Twilio Content SID, <c>HX…</c>); when set, messages use template mode.</summary>
     public const string WhatsAppTemplateSid = "WHATSAPP_TEMPLATE_SID";
 
+    /// <summary>
+    /// The approved WhatsApp template (<c>HX…</c>) that asks the owner of a number entered on the web to confirm
+    /// (answered with YES); when unset, owners confirm by writing JOIN MITZVAH.
+    /// </summary>
+    public const string WhatsAppConfirmTemplateSid = "WHATSAPP_CONFIRM_TEMPLATE_SID";
+
     /// <summary>Optional Twilio Messaging Service SID (<c>MG…</c>) to send through.</summary>
     public const string TwilioMessagingServiceSid = "TWILIO_MESSAGING_SERVICE_SID";
 

@@ -66,7 +66,8 @@ public sealed class LambdaConsentTests(AwsStandIns standIns) : ConsentHostContra
             return new ScenarioResponse(
                 response.GetProperty("statusCode").GetInt32(),
                 response.GetProperty("headers").GetProperty("content-type").GetString(),
-                request.Method == "HEAD" ? string.Empty : response.GetProperty("body").GetString() ?? string.Empty);
+                request.Method == "HEAD" ? string.Empty : response.GetProperty("body").GetString() ?? string.Empty,
+                response.GetProperty("headers").TryGetProperty("retry-after", out var retry) ? retry.GetString() : null);
         }
 
         public ValueTask DisposeAsync()

@@ -37,7 +37,8 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
         Assert.Equal(200, health.GetProperty("statusCode").GetInt32());
         Assert.Equal("dynamodb", JsonDocument.Parse(health.GetProperty("body").GetString()!).RootElement.GetProperty("store").GetString());
         Assert.Equal(200, form.GetProperty("statusCode").GetInt32());
-        Assert.Equal(ConsentStatus.OptedIn, (await Store(environment).GetAsync("+14155552672"))?.Status);
+        // A web opt-in waits for the number's owner to confirm on WhatsApp.
+        Assert.Equal(ConsentStatus.Pending, (await Store(environment).GetAsync("+14155552672"))?.Status);
     }
 
     [Fact]

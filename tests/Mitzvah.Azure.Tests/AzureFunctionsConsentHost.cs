@@ -44,7 +44,7 @@ internal sealed class AzureFunctionsConsentHost : IConsentHost
         var http = FunctionAppHarness.Request(
             invocation.Context, request.Method, "api/consent", request.ContentType, request.Body, (request.Headers ?? new Dictionary<string, string>()).Concat(extraHeaders));
         var response = (TestHttpResponseData)await invocation.Function.RunAsync(http, CancellationToken.None);
-        return new ScenarioResponse((int)response.StatusCode, response.Header("Content-Type"), response.ReadBody());
+        return new ScenarioResponse((int)response.StatusCode, response.Header("Content-Type"), response.ReadBody(), response.Header("Retry-After"));
     }
 
     public async ValueTask DisposeAsync()

@@ -48,7 +48,11 @@ internal sealed class LocalServerHost : IConsentHost
         }
 
         using var response = await _http.SendAsync(message);
-        return new ScenarioResponse((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), await response.Content.ReadAsStringAsync());
+        return new ScenarioResponse(
+            (int)response.StatusCode,
+            response.Content.Headers.ContentType?.ToString(),
+            await response.Content.ReadAsStringAsync(),
+            response.Headers.TryGetValues("Retry-After", out var retry) ? string.Join(",", retry) : null);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Mitzvah.Core.Consent;
+using Mitzvah.Sqlite;
 
 namespace Mitzvah.Cli.Tests;
 
@@ -27,6 +28,37 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.Equal("opted_in", row.GetProperty("status").GetString());
         Assert.Equal("admin", row.GetProperty("source").GetString());
         Assert.True(DateTimeOffset.TryParse(row.GetProperty("updatedAt").GetString(), out _));
+    }
+
+    [Fact]
+    public async Task List_shows_pending_and_unreachable_numbers_once_with_their_fields()
+    {
+        await Run("subscribers", "add", "+14155552671");
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = Db });
+        var now = DateTimeOffset.UtcNow;
+        await store.RecordConsentAsync(new ConsentChange("+14155552672", ConsentStatus.Pending, ConsentSource.WebForm, new ConsentEvidence(IpAddress: "203.0.113.7"), now));
+        await store.RecordConsentAsync(new ConsentChange("+14155552673", ConsentStatus.Pending, ConsentSource.WebForm, new ConsentEvidence(IpAddress: "203.0.113.7"), now.AddDays(-4)));
+        await store.RecordReachabilityAsync(new ReachabilityChange
+        {
+            Phone = "+14155552671", Unreachable = true, ErrorCode = "63024", Actor = "delivery-status", Note = "3 days", At = now,
+        });
+
+        var json = await Run("subscribers", "list", "--json");
+        var text = await Run("subscribers", "list");
+
+        var rows = json.StdoutLines.Select(line => JsonDocument.Parse(line).RootElement).ToDictionary(row => row.GetProperty("phone").GetString()!);
+        Assert.Equal(3, json.StdoutLines.Length);
+        Assert.Equal("pending", rows["+14155552672"].GetProperty("status").GetString());
+        Assert.False(rows["+14155552672"].GetProperty("pendingExpired").GetBoolean());
+        Assert.True(DateTimeOffset.TryParse(rows["+14155552672"].GetProperty("pendingExpiresAt").GetString(), out _));
+        Assert.True(rows["+14155552673"].GetProperty("pendingExpired").GetBoolean());
+        Assert.Equal("opted_in", rows["+14155552671"].GetProperty("status").GetString());
+        Assert.True(rows["+14155552671"].GetProperty("unreachable").GetBoolean());
+        Assert.Equal("63024", rows["+14155552671"].GetProperty("unreachableErrorCode").GetString());
+        Assert.False(rows["+14155552672"].GetProperty("unreachable").GetBoolean());
+        Assert.Contains(text.StdoutLines, line => line.StartsWith("+14155552671", StringComparison.Ordinal) && line.Contains("unreachable since", StringComparison.Ordinal));
+        Assert.Contains(text.StdoutLines, line => line.StartsWith("+14155552672", StringComparison.Ordinal) && line.Contains("awaiting confirmation", StringComparison.Ordinal));
+        Assert.Contains(text.StdoutLines, line => line.StartsWith("+14155552673", StringComparison.Ordinal) && line.Contains("request expired", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -298,6 +298,7 @@ public sealed class SamTemplateTests
             ["SubscribersTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],
             ["SubscribersTable/index/opted-in-index"] = ["dynamodb:Query"],
             ["ConsentHistoryTable"] = ["dynamodb:PutItem", "dynamodb:Query"],
+            ["DeliveriesTable"] = ["dynamodb:GetItem", "dynamodb:UpdateItem"],
         };
 
         AssertGrants(Consent, expected);

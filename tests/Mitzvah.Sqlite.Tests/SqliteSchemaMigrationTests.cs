@@ -201,10 +201,35 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(DeliveryState.Claimed, claimed?.State);
         Assert.Null(claimed?.MessageId);
 
-        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
         Assert.Equal(
-            ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until", "last_inbound_at"],
+            ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until",
+                "last_inbound_at", "unreachable_since", "unreachable_error_code"],
             await SqliteFile.ColumnsAsync(path, "subscribers"));
+    }
+
+    [Fact]
+    public async Task A_version_3_file_keeps_its_recipients_and_takes_unreachable_marks_and_rate_counters()
+    {
+        var path = await CreateUnversionedFileAsync();
+        await using (var connection = await SqliteFile.OpenAsync(path))
+        {
+            await SqliteFile.ExecuteAsync(connection, Version2Step + Version3Step + "PRAGMA user_version = 3;");
+        }
+
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var recipients = (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items.Select(subscriber => subscriber.Phone).ToList();
+        var marked = await store.RecordReachabilityAsync(new ReachabilityChange
+        {
+            Phone = TestPhones.Bob, Unreachable = true, ErrorCode = "63003", Actor = "delivery-status", Note = "3 days", At = At("2025-03-01T16:00:00.000Z"),
+        });
+        var limiter = new SqliteRateLimiter(new SqliteStoreOptions { DatabasePath = path });
+
+        Assert.Equal([TestPhones.Bob], recipients);
+        Assert.True(marked?.Changed);
+        Assert.Empty((await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
+        Assert.True((await limiter.TryAcquireAsync("web-optin", "203.0.113.7", 1, TimeSpan.FromHours(1), At("2025-03-01T16:00:00.000Z"))).Allowed);
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -244,7 +269,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(
             before! with { DeliveryStatus = DeliveryStatus.Delivered, DeliveryStatusAt = At("2025-02-09T16:00:09.000Z"), UpdatedAt = At("2025-02-09T16:00:09.000Z") },
             await ledger.GetAsync(day, TestPhones.Alice));
-        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("delivery_status", await SqliteFile.ColumnsAsync(path, "deliveries"));
     }
 
@@ -272,7 +297,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", sent.MessageId);
         Assert.True(recorded);
         Assert.Equal(bob with { LastInboundAt = At("2025-03-01T08:00:00.000Z") }, await store.GetAsync(TestPhones.Bob));
-        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -282,7 +307,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         await new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).CountAsync(ConsentStatus.OptedIn);
 
-        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("paused_until", await SqliteFile.ColumnsAsync(path, "subscribers"));
         Assert.Contains("last_inbound_at", await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
@@ -299,7 +324,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var second = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
 
         Assert.Equal(stored, await second.GetAsync(TestPhones.Alice));
-        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -311,7 +336,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
             new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).GetAsync(TestPhones.Alice))));
 
         Assert.All(read, subscriber => Assert.Equal(2, subscriber?.Version));
-        Assert.Equal(4, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -321,7 +346,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         await using (var connection = await SqliteFile.OpenAsync(path))
         {
             await SqliteFile.ExecuteAsync(connection, UnversionedSchema.Replace("PRAGMA journal_mode = WAL;", string.Empty, StringComparison.Ordinal));
-            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 5;");
+            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 6;");
         }
 
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
@@ -329,10 +354,10 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
         await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.ListAsync(new DateOnly(2025, 2, 9)));
-        Assert.Contains("schema version 5", error.Message, StringComparison.Ordinal);
-        Assert.Contains("up to 4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 6", error.Message, StringComparison.Ordinal);
+        Assert.Contains("up to 5", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
         Assert.DoesNotContain("time_zone", await SqliteFile.ColumnsAsync(path, "subscribers"));
         await using var check = await SqliteFile.OpenAsync(path);
         Assert.Equal(["delete"], await SqliteFile.QueryStringsAsync(check, "PRAGMA journal_mode;"));

@@ -27,8 +27,10 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
 
         Assert.True(File.Exists(path));
         await using var connection = await SqliteFile.OpenAsync(path);
-        Assert.Equal(["consent_history", "deliveries", "subscribers"], await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
-        Assert.Equal(["ix_subscribers_status_phone"], await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%';"));
+        Assert.Equal(["consent_history", "deliveries", "rate_limits", "subscribers"], await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
+        Assert.Equal(
+            ["ix_rate_limits_expires_at", "ix_subscribers_recipients", "ix_subscribers_status_phone", "ix_subscribers_unreachable"],
+            await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name;"));
         Assert.Equal(["wal"], await SqliteFile.QueryStringsAsync(connection, "PRAGMA journal_mode;"));
     }
 

@@ -112,6 +112,37 @@ public sealed class TwilioMessengerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_confirmation_request_posts_its_own_template_without_a_body_or_callback()
+    {
+        using var messenger = Messenger(o =>
+        {
+            o.ConfirmTemplateSid = "HXconfirm0000000000000000000000000";
+            o.StatusCallbackUrl = new Uri("https://bot.example.org/api/status");
+        });
+
+        var outcome = await messenger.SendConfirmationAsync(TestPhones.Alice);
+
+        Assert.True(messenger.IsEnabled);
+        Assert.True(outcome.Accepted);
+        var sent = Assert.Single(_loopback.Accepted);
+        Assert.Equal("whatsapp:" + TestPhones.Alice, sent.To);
+        Assert.Equal("HXconfirm0000000000000000000000000", sent.ContentSid);
+        Assert.Null(sent.Body);
+    }
+
+    [Fact]
+    public async Task Without_a_confirmation_template_nothing_is_sent()
+    {
+        using var messenger = Messenger();
+
+        var outcome = await messenger.SendConfirmationAsync(TestPhones.Alice);
+
+        Assert.False(messenger.IsEnabled);
+        Assert.False(outcome.Accepted);
+        Assert.Empty(_loopback.Accepted);
+    }
+
+    [Fact]
     public async Task A_messaging_service_and_status_callback_are_passed_on()
     {
         var callback = new Uri("https://bot.example.org/twilio/status");

@@ -20,7 +20,13 @@ public sealed class LocalServerFixture : IOptInPageHost, IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var configuration = CliServices.Configuration(new Dictionary<string, string?> { ["TWILIO_WHATSAPP_NUMBER"] = WhatsAppNumber });
+        var configuration = CliServices.Configuration(new Dictionary<string, string?>
+        {
+            ["TWILIO_WHATSAPP_NUMBER"] = WhatsAppNumber,
+
+            // The class's tests share the server and its client address; the limit has a test of its own.
+            ["MITZVAH_WEB_OPTINS_PER_HOUR"] = "1000",
+        });
         _server = await LocalServer.StartAsync(configuration, _databasePath, port: 0, TextWriter.Null);
     }
 

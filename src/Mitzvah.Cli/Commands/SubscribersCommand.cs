@@ -30,26 +30,77 @@ internal static class SubscribersCommand
     private static Command List(TextWriter stdout, TextWriter stderr, Option<string?> database)
     {
         var json = new Option<bool>("--json") { Description = "One JSON object per line." };
-        var command = new Command("list", "List subscribers: opted in first, then opted out and invalid.") { json };
+        var command = new Command("list", "List subscribers: opted in first, then opted out, invalid and pending, then those marked unreachable.") { json };
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var services = Services(parse, database, stderr);
             var store = services.GetRequiredService<ISubscriberStore>();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
             foreach (var status in Enum.GetValues<ConsentStatus>())
             {
                 await foreach (var subscriber in store.StreamAsync(status, cancellationToken: cancellationToken).ConfigureAwait(false))
                 {
-                    var updatedAt = subscriber.UpdatedAt.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-                    await stdout.WriteLineAsync(parse.GetValue(json)
-                        ? JsonSerializer.Serialize(new { phone = subscriber.Phone, status = subscriber.Status.ToName(), source = subscriber.Source.ToName(), updatedAt }, Json)
-                        : $"{subscriber.Phone,-16}  {subscriber.Status.ToName(),-9}  {subscriber.Source.ToName(),-16}  {updatedAt}").ConfigureAwait(false);
+                    // Marked numbers come last, from their own listing, so that each shows once.
+                    if (!subscriber.IsUnreachable)
+                    {
+                        await stdout.WriteLineAsync(ListLine(subscriber, now, parse.GetValue(json))).ConfigureAwait(false);
+                    }
                 }
             }
+
+            string? token = null;
+            do
+            {
+                var page = await store.ListUnreachableAsync(token, 500, cancellationToken).ConfigureAwait(false);
+                foreach (var subscriber in page.Items)
+                {
+                    await stdout.WriteLineAsync(ListLine(subscriber, now, parse.GetValue(json))).ConfigureAwait(false);
+                }
+
+                token = page.ContinuationToken;
+            }
+            while (token is not null);
 
             return MitzvahCli.Success;
         });
         return command;
     }
+
+    private static string ListLine(Subscriber subscriber, DateTimeOffset now, bool json)
+    {
+        var updatedAt = Timestamp(subscriber.UpdatedAt);
+        var pendingExpiresAt = subscriber.PendingExpiresAt is { } expires ? Timestamp(expires) : null;
+        var pendingExpired = subscriber.PendingExpiresAt is null ? (bool?)null : !subscriber.IsPendingAt(now);
+        var unreachableSince = subscriber.UnreachableSince is { } since ? Timestamp(since) : null;
+        if (json)
+        {
+            return JsonSerializer.Serialize(
+                new
+                {
+                    phone = subscriber.Phone,
+                    status = subscriber.Status.ToName(),
+                    source = subscriber.Source.ToName(),
+                    updatedAt,
+                    pendingExpiresAt,
+                    pendingExpired,
+                    unreachable = subscriber.IsUnreachable,
+                    unreachableSince,
+                    unreachableErrorCode = subscriber.UnreachableErrorCode,
+                },
+                Json);
+        }
+
+        var note = (pendingExpired, unreachableSince) switch
+        {
+            (true, _) => $"  (request expired {pendingExpiresAt})",
+            (false, _) => $"  (awaiting confirmation until {pendingExpiresAt})",
+            (_, not null) => $"  unreachable since {unreachableSince} (error {subscriber.UnreachableErrorCode})",
+            _ => string.Empty,
+        };
+        return $"{subscriber.Phone,-16}  {subscriber.Status.ToName(),-9}  {subscriber.Source.ToName(),-16}  {updatedAt}{note}";
+    }
+
+    private static string Timestamp(DateTimeOffset value) => value.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
 
     private static Command Change(string name, string description, ConsentStatus status, TextWriter stdout, TextWriter stderr, Option<string?> database)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Health;
+using Mitzvah.Core.Limits;
 
 namespace Mitzvah.Core.Consent;
 
@@ -15,7 +16,11 @@ namespace Mitzvah.Core.Consent;
 /// <item>POST form that the <see cref="IInboundWebhook"/> recognises as its webhook: it must verify it, else 403 and
 /// nothing is written. The reply is rendered by the same adapter. Every verified inbound message, whatever its text,
 /// records the sender's <see cref="Subscriber.LastInboundAt"/> (after any consent change it makes).</item>
-/// <item>POST JSON or other form: the web opt-in (<c>phone</c>, <c>consent</c>, <c>action</c>, optional <c>token</c>).</item>
+/// <item>POST JSON or other form: the web opt-in (<c>phone</c>, <c>consent</c>, <c>action</c>, optional <c>token</c>).
+/// An opt-in makes the number <see cref="ConsentStatus.Pending"/> (a subscribed number stays subscribed) until its
+/// owner writes an opt-in keyword, and is limited per client address per hour (<see cref="ConsentOptions.WebOptInsPerHour"/>,
+/// 429 with <c>Retry-After</c> beyond it, nothing written). An opt-out is immediate.</item>
+/// <item>Any inbound message clears the number's unreachable mark before its keyword is handled.</item>
 /// <item>Other methods 405, other content types 415, bodies over 64 KiB 413, malformed bodies 400.</item>
 /// </list>
 /// Repeating a request is harmless: a change to the status a number already has writes nothing. Thread-safe.
@@ -25,11 +30,17 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
     private const string FormContentType = "application/x-www-form-urlencoded";
     private const string JsonContentType = "application/json";
     private static readonly Dictionary<string, string> AllowHeader = new() { ["Allow"] = "GET, HEAD, POST" };
+    private static readonly TimeSpan LimitWindow = TimeSpan.FromHours(1);
+
+    /// <summary>The <see cref="IRateLimiter"/> scope of web opt-ins.</summary>
+    public const string WebOptInScope = "web-optin";
 
     private readonly ISubscriberStore _store;
     private readonly IPhoneNumberNormalizer _phones;
     private readonly IInboundWebhook _webhook;
     private readonly HealthEndpoint _health;
+    private readonly IRateLimiter _limiter;
+    private readonly IConsentConfirmationSender _confirmation;
     private readonly TimeProvider _time;
     private readonly ConsentOptions _options;
     private readonly ScheduleOptions _schedule;
@@ -41,6 +52,8 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         IPhoneNumberNormalizer phones,
         IInboundWebhook webhook,
         HealthEndpoint health,
+        IRateLimiter limiter,
+        IConsentConfirmationSender confirmation,
         TimeProvider time,
         IOptions<ConsentOptions> options,
         IOptions<ScheduleOptions> schedule,
@@ -52,6 +65,8 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         _phones = phones;
         _webhook = webhook;
         _health = health;
+        _limiter = limiter;
+        _confirmation = confirmation;
         _time = time;
         _options = options.Value;
         _schedule = schedule.Value;
@@ -131,20 +146,31 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             MessageId: message.ProviderMessageId,
             To: message.ReceivingAddress);
         var service = _options.ServiceName;
-        var reply = ConsentKeywordParser.Parse(message.Text) switch
+        var now = _time.GetUtcNow();
+        var before = await _store.GetAsync(phone, cancellationToken).ConfigureAwait(false);
+        var resumed = before is { IsUnreachable: true } && await ClearUnreachableAsync(phone, message, now, cancellationToken).ConfigureAwait(false);
+        var keyword = ConsentKeywordParser.Parse(message.Text);
+        var reply = keyword switch
         {
             ConsentKeyword.OptIn => await ChangeAsync(phone, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, evidence, cancellationToken)
                 .ConfigureAwait(false) ? ConsentReplies.Subscribed(service, _schedule) : ConsentReplies.AlreadySubscribed(service),
             ConsentKeyword.OptOut => await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, evidence, cancellationToken)
                 .ConfigureAwait(false) ? ConsentReplies.Unsubscribed(service) : ConsentReplies.NotSubscribed(service),
-            ConsentKeyword.Status => ConsentReplies.Status(service, await _store.GetAsync(phone, cancellationToken).ConfigureAwait(false)),
+            ConsentKeyword.Status => ConsentReplies.Status(service, before, now),
             ConsentKeyword.Help => ConsentReplies.Help(service),
             _ => ConsentReplies.Guidance(service),
         };
 
         // Every inbound message opens WhatsApp's 24-hour window, whatever it says; after the consent change, so a
         // first JOIN is recorded too.
-        await _store.RecordInboundAsync(phone, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        await _store.RecordInboundAsync(phone, now, cancellationToken).ConfigureAwait(false);
+
+        // STATUS says it itself; after other keywords that keep the subscription, say that messages resume.
+        if (resumed && keyword is ConsentKeyword.Help or ConsentKeyword.Unknown or ConsentKeyword.OptIn)
+        {
+            reply = ConsentReplies.Resumed(service) + " " + reply;
+        }
+
         return _webhook.Reply(reply);
     }
 
@@ -196,16 +222,109 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             ConsentTextVersion: _options.ConsentTextVersion,
             IpAddress: request.ClientAddress,
             UserAgent: Truncate(request.Header("User-Agent"), 512));
-        var changed = await ChangeAsync(phone, status.Value, ConsentSource.WebForm, evidence, cancellationToken).ConfigureAwait(false);
         var service = _options.ServiceName;
-        var message = (status, changed) switch
+        if (status == ConsentStatus.OptedOut)
         {
-            (ConsentStatus.OptedIn, true) => ConsentReplies.Subscribed(service, _schedule),
-            (ConsentStatus.OptedIn, false) => ConsentReplies.AlreadySubscribed(service),
-            (_, true) => ConsentReplies.Unsubscribed(service),
-            _ => ConsentReplies.NotSubscribed(service),
-        };
-        return EndpointResponse.JsonBody(200, new { status = status.Value.ToName(), changed, phone = PhoneMask.Mask(phone), message });
+            var optedOut = await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WebForm, evidence, cancellationToken).ConfigureAwait(false);
+            var goodbye = optedOut ? ConsentReplies.Unsubscribed(service) : ConsentReplies.NotSubscribed(service);
+            return EndpointResponse.JsonBody(200, new { status = ConsentStatus.OptedOut.ToName(), changed = optedOut, phone = PhoneMask.Mask(phone), message = goodbye });
+        }
+
+        var now = _time.GetUtcNow();
+        var client = ClientKey(request.ClientAddress);
+        var decision = await _limiter.TryAcquireAsync(WebOptInScope, client, _options.WebOptInsPerHour, LimitWindow, now, cancellationToken).ConfigureAwait(false);
+        if (!decision.Allowed)
+        {
+            LogWebOptInLimited(_logger, decision.RetryAfterSeconds);
+            var retry = decision.RetryAfterSeconds;
+            var minutes = Math.Max(1, (retry + 59) / 60);
+            return EndpointResponse.Error(
+                429,
+                $"Too many sign-ups from your network in the last hour. Please try again in {minutes} minute{(minutes == 1 ? string.Empty : "s")}, or send JOIN MITZVAH to us on WhatsApp.",
+                new Dictionary<string, string> { ["Retry-After"] = retry.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        }
+
+        // The owner confirms: a number typed in on the web receives nothing until it writes an opt-in keyword itself.
+        var result = await _store.RecordConsentAsync(new ConsentChange(phone, ConsentStatus.Pending, ConsentSource.WebForm, evidence, now), cancellationToken)
+            .ConfigureAwait(false);
+        var subscriber = result.Subscriber;
+        if (subscriber.Status == ConsentStatus.OptedIn)
+        {
+            return EndpointResponse.JsonBody(200, new { status = ConsentStatus.OptedIn.ToName(), changed = false, phone = PhoneMask.Mask(phone), message = ConsentReplies.AlreadySubscribed(service) });
+        }
+
+        var confirmationSent = false;
+        if (result.Changed)
+        {
+            LogConsentChanged(_logger, PhoneMask.Mask(phone), ConsentStatus.Pending.ToName(), ConsentSource.WebForm.ToName(), subscriber.Version);
+            confirmationSent = await SendConfirmationAsync(phone, cancellationToken).ConfigureAwait(false);
+        }
+
+        return EndpointResponse.JsonBody(200, new
+        {
+            status = ConsentStatus.Pending.ToName(),
+            changed = result.Changed,
+            phone = PhoneMask.Mask(phone),
+            message = ConsentReplies.PendingWeb(service, _options.WhatsAppNumber, confirmationSent),
+            confirmUrl = ConfirmUrl(_options.WhatsAppNumber),
+            expiresAt = subscriber.PendingExpiresAt,
+        });
+    }
+
+    /// <summary>The one-tap confirmation: a WhatsApp link to <paramref name="whatsAppNumber"/> with JOIN MITZVAH written in, or <see langword="null"/> without a number.</summary>
+    public static string? ConfirmUrl(string? whatsAppNumber)
+    {
+        var digits = new string((whatsAppNumber ?? string.Empty).Where(char.IsAsciiDigit).ToArray());
+        return digits.Length == 0 ? null : $"https://wa.me/{digits}?text=JOIN%20MITZVAH";
+    }
+
+    // Keys may not hold every character an address might (IPv6 zone ids, odd proxies): keep what identifies it.
+    private static string ClientKey(string? address)
+    {
+        if (string.IsNullOrWhiteSpace(address))
+        {
+            return "unknown";
+        }
+
+        var key = new string(address.Trim().Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or ':' or '-' or '_').ToArray());
+        return key.Length == 0 ? "unknown" : key.Length > 64 ? key[..64] : key;
+    }
+
+    private async Task<bool> SendConfirmationAsync(string phone, CancellationToken cancellationToken)
+    {
+        if (!_confirmation.IsEnabled)
+        {
+            return false;
+        }
+
+        var outcome = await _confirmation.SendConfirmationAsync(phone, cancellationToken).ConfigureAwait(false);
+        if (!outcome.Accepted)
+        {
+            LogConfirmationFailed(_logger, PhoneMask.Mask(phone), outcome.ErrorCode);
+        }
+
+        return outcome.Accepted;
+    }
+
+    private async Task<bool> ClearUnreachableAsync(string phone, InboundMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var result = await _store.RecordReachabilityAsync(
+            new ReachabilityChange
+            {
+                Phone = phone,
+                Unreachable = false,
+                Actor = "inbound-message",
+                Note = "the number wrote to the service",
+                MessageId = message.ProviderMessageId,
+                At = now,
+            },
+            cancellationToken).ConfigureAwait(false);
+        if (result is { Changed: true })
+        {
+            LogReachableAgain(_logger, PhoneMask.Mask(phone));
+        }
+
+        return result is { Changed: true };
     }
 
     private async Task<bool> ChangeAsync(
@@ -231,6 +350,15 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Web form refused: missing or wrong token")]
     private static partial void LogWebFormRefusedToken(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Web opt-in refused: too many from one client address this hour (retry after {Seconds} s)")]
+    private static partial void LogWebOptInLimited(ILogger logger, long seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Confirmation request to {Phone} was not accepted (error {ErrorCode})")]
+    private static partial void LogConfirmationFailed(ILogger logger, string phone, string? errorCode);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Phone} wrote to the service: no longer marked unreachable")]
+    private static partial void LogReachableAgain(ILogger logger, string phone);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consent of {Phone} is now {Status} (source {Source}, version {Version})")]
     private static partial void LogConsentChanged(ILogger logger, string phone, string status, string source, long version);

@@ -12,6 +12,11 @@ namespace Mitzvah.Core.Consent;
 /// <param name="UserAgent">Web form: the browser's user agent.</param>
 /// <param name="Actor">Admin or delivery: who or what made the change.</param>
 /// <param name="Note">Free text: the reason (e.g. "provider error 21610").</param>
+/// <param name="DeliveryState">
+/// Set only on a delivery-state entry (not a consent change): <see cref="ConsentNames.Unreachable"/> or
+/// <see cref="ConsentNames.Reachable"/>.
+/// </param>
+/// <param name="ErrorCode">Delivery state: the provider's error code that made the number unreachable.</param>
 public sealed record ConsentEvidence(
     string? Keyword = null,
     [property: JsonPropertyName("message_sid")] string? MessageId = null,
@@ -20,7 +25,9 @@ public sealed record ConsentEvidence(
     string? IpAddress = null,
     string? UserAgent = null,
     string? Actor = null,
-    string? Note = null)
+    string? Note = null,
+    string? DeliveryState = null,
+    string? ErrorCode = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

@@ -1,6 +1,9 @@
 namespace Mitzvah.Core.Consent;
 
-/// <summary>One recorded consent change. Entries are append-only and never rewritten.</summary>
+/// <summary>
+/// One recorded change: a consent change, or a delivery-state change (<see cref="IsDeliveryStateChange"/>) that keeps
+/// the status. Entries are append-only and never rewritten.
+/// </summary>
 /// <param name="Phone">E.164.</param>
 /// <param name="Version">The subscriber version this change produced (1, 2, …; no gaps).</param>
 /// <param name="Status">The status after the change.</param>
@@ -13,4 +16,11 @@ public sealed record ConsentHistoryEntry(
     ConsentStatus Status,
     ConsentSource Source,
     ConsentEvidence Evidence,
-    DateTimeOffset RecordedAt);
+    DateTimeOffset RecordedAt)
+{
+    /// <summary>
+    /// Whether the entry marked the number unreachable or cleared that mark (<see cref="ConsentEvidence.DeliveryState"/>)
+    /// rather than changing its consent; <see cref="Status"/> is then the status it already had.
+    /// </summary>
+    public bool IsDeliveryStateChange => Evidence.DeliveryState is not null;
+}

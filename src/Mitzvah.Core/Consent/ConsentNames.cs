@@ -9,12 +9,19 @@ public static class ConsentNames
     /// <summary>The only purpose subscribers consent to.</summary>
     public const string DailyMitzvotPurpose = "daily_mitzvot";
 
-    /// <summary>"opted_in", "opted_out" or "invalid".</summary>
+    /// <summary>The <see cref="ConsentEvidence.DeliveryState"/> of an entry that marked the number unreachable.</summary>
+    public const string Unreachable = "unreachable";
+
+    /// <summary>The <see cref="ConsentEvidence.DeliveryState"/> of an entry that cleared the mark.</summary>
+    public const string Reachable = "reachable";
+
+    /// <summary>"opted_in", "opted_out", "invalid" or "pending".</summary>
     public static string ToName(this ConsentStatus status) => status switch
     {
         ConsentStatus.OptedIn => "opted_in",
         ConsentStatus.OptedOut => "opted_out",
         ConsentStatus.Invalid => "invalid",
+        ConsentStatus.Pending => "pending",
         _ => throw new ArgumentOutOfRangeException(nameof(status), status, null),
     };
 
@@ -35,6 +42,7 @@ public static class ConsentNames
         "opted_in" => ConsentStatus.OptedIn,
         "opted_out" => ConsentStatus.OptedOut,
         "invalid" => ConsentStatus.Invalid,
+        "pending" => ConsentStatus.Pending,
         _ => throw new FormatException($"'{name}' is not a consent status."),
     };
 

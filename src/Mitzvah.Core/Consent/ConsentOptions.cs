@@ -23,6 +23,12 @@ public sealed class ConsentOptions
         "I agree to receive one WhatsApp message a day from Daily Mitzvah with the day's Sefer HaMitzvos study. "
         + "I can reply STOP at any time to unsubscribe.";
 
+    /// <summary>
+    /// Web opt-ins admitted per client address per hour (<c>MITZVAH_WEB_OPTINS_PER_HOUR</c>, 1-10000, default 5),
+    /// counted in the store so that every instance shares the count.
+    /// </summary>
+    public int WebOptInsPerHour { get; set; } = 5;
+
     /// <summary>Version of <see cref="ConsentText"/>; change it whenever the text changes.</summary>
     public string ConsentTextVersion { get; set; } = "2026-11-25";
 }

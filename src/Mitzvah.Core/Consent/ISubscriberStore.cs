@@ -9,6 +9,11 @@ namespace Mitzvah.Core.Consent;
 /// new version, and a change to the status it already has writes nothing. Status and history never disagree: the
 /// latest history entry always holds the subscriber's current status and evidence.
 /// </para>
+/// <para>
+/// Which changes write is decided by <see cref="ConsentRules"/>, the same on every store. Delivery-state changes
+/// (<see cref="RecordReachabilityAsync"/>) are entries of the same history, versioned the same way and linearizable
+/// with consent changes; they keep the status.
+/// </para>
 /// <para>History is append-only. Implementations are thread-safe.</para>
 /// </remarks>
 public interface ISubscriberStore
@@ -19,8 +24,21 @@ public interface ISubscriberStore
     /// <summary>Returns the subscriber, or <see langword="null"/> for an unknown number.</summary>
     Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default);
 
-    /// <summary>Sets a number's consent, appending a history entry if the status changes.</summary>
+    /// <summary>Sets a number's consent, appending a history entry if <see cref="ConsentRules.Writes(Subscriber?, ConsentChange)"/> says it changes.</summary>
+    /// <remarks>The delivery state (<see cref="Subscriber.UnreachableSince"/>) is kept as it is.</remarks>
     Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Marks a known number unreachable or clears the mark, appending a delivery-state history entry (status kept)
+    /// when <see cref="ConsentRules.Writes(Subscriber?, ReachabilityChange)"/> says it changes.
+    /// </summary>
+    /// <remarks>
+    /// The subscriber written is <see cref="ConsentRules.Apply"/> of the current one; preferences are kept.
+    /// Linearizable with consent and preference changes of the same phone.
+    /// </remarks>
+    /// <returns>The outcome, or <see langword="null"/> for an unknown number (nothing written).</returns>
+    /// <exception cref="ArgumentException">The phone is not E.164; nothing is written.</exception>
+    Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces a known subscriber's delivery preferences.</summary>
     /// <remarks>
@@ -66,14 +84,25 @@ public interface ISubscriberStore
     /// Returns one page of subscribers with <paramref name="status"/>, in a stable order. Memory use is bounded by
     /// the page size, whatever the store's size.
     /// </summary>
+    /// <remarks>
+    /// For <see cref="ConsentStatus.OptedIn"/> the page holds the daily run's recipients only: opted-in numbers that
+    /// are not unreachable (<see cref="ListUnreachableAsync"/> lists those). Stores leave them out in the query
+    /// where they can (an index of recipients), else as they read the page; the few marked rows cost no extra call.
+    /// </remarks>
     /// <param name="status">The status to list.</param>
     /// <param name="continuationToken"><see langword="null"/> for the first page, else the previous page's token.</param>
     /// <param name="pageSize">At most this many items (1-1000).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
 
-    /// <summary>Counts subscribers with <paramref name="status"/>.</summary>
+    /// <summary>Counts subscribers with <paramref name="status"/>; for <see cref="ConsentStatus.OptedIn"/>, as listed (unreachable ones left out).</summary>
     Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default);
+
+    /// <summary>Returns one page of the subscribers marked unreachable, whatever their status, in a stable order.</summary>
+    /// <param name="continuationToken"><see langword="null"/> for the first page, else the previous page's token.</param>
+    /// <param name="pageSize">At most this many items (1-1000).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<SubscriberPage> ListUnreachableAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
 
     /// <summary>The number's consent history, oldest first; empty for an unknown number.</summary>
     Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default);

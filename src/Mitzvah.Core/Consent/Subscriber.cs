@@ -3,9 +3,12 @@ namespace Mitzvah.Core.Consent;
 /// <summary>A subscriber's current consent, addresses and delivery preferences, as a store holds them.</summary>
 /// <remarks>
 /// Consent changes (<see cref="ISubscriberStore.RecordConsentAsync"/>) set <see cref="Status"/>, <see cref="Source"/>,
-/// <see cref="Evidence"/>, <see cref="UpdatedAt"/> and <see cref="Version"/>; preference changes
-/// (<see cref="ISubscriberStore.SetPreferencesAsync"/>) set <see cref="Preferences"/> only, and inbound messages
-/// (<see cref="ISubscriberStore.RecordInboundAsync"/>) <see cref="LastInboundAt"/> only. None undoes another.
+/// <see cref="Evidence"/>, <see cref="UpdatedAt"/> and <see cref="Version"/>; delivery-state changes
+/// (<see cref="ISubscriberStore.RecordReachabilityAsync"/>) set <see cref="UnreachableSince"/>,
+/// <see cref="UnreachableErrorCode"/>, <see cref="Source"/>, <see cref="Evidence"/>, <see cref="UpdatedAt"/> and
+/// <see cref="Version"/> and keep the status; preference changes (<see cref="ISubscriberStore.SetPreferencesAsync"/>)
+/// set <see cref="Preferences"/> only, and inbound messages (<see cref="ISubscriberStore.RecordInboundAsync"/>)
+/// <see cref="LastInboundAt"/> only. None undoes another.
 /// </remarks>
 public sealed record Subscriber
 {
@@ -30,16 +33,16 @@ public sealed record Subscriber
     /// <summary>Where the latest consent change came from.</summary>
     public required ConsentSource Source { get; init; }
 
-    /// <summary>The latest consent change's evidence.</summary>
+    /// <summary>The latest history entry's evidence (a consent change's, or a delivery-state change's).</summary>
     public required ConsentEvidence Evidence { get; init; }
 
     /// <summary>When the number was first recorded.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When the latest consent change was recorded; a preference change leaves it as it is.</summary>
+    /// <summary>When the latest history entry was recorded; a preference change leaves it as it is.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
-    /// <summary>1 for the first consent change, +1 for each later one; equals the number of history entries.</summary>
+    /// <summary>1 for the first history entry, +1 for each later one; equals the number of history entries.</summary>
     public required long Version { get; init; }
 
     /// <summary>How and when the subscriber wants its messages; by default, all as the operator configured.</summary>
@@ -51,4 +54,26 @@ public sealed record Subscriber
     /// <see cref="ISubscriberStore.RecordInboundAsync"/>; consent and preference changes keep it.
     /// </summary>
     public DateTimeOffset? LastInboundAt { get; init; }
+
+    /// <summary>
+    /// Since when messages to the number could not be delivered (the channel reported it unreachable on consecutive
+    /// send days), or <see langword="null"/>. While set, the daily run leaves the number out; any message from it
+    /// clears it.
+    /// </summary>
+    public DateTimeOffset? UnreachableSince { get; init; }
+
+    /// <summary>The provider's error code that made the number unreachable, with <see cref="UnreachableSince"/>.</summary>
+    public string? UnreachableErrorCode { get; init; }
+
+    /// <summary>Whether <see cref="UnreachableSince"/> is set.</summary>
+    public bool IsUnreachable => UnreachableSince is not null;
+
+    /// <summary>
+    /// For <see cref="ConsentStatus.Pending"/>: when the unconfirmed request lapses (<see cref="UpdatedAt"/> +
+    /// <see cref="ConsentRules.PendingLifetime"/>); otherwise <see langword="null"/>.
+    /// </summary>
+    public DateTimeOffset? PendingExpiresAt => Status == ConsentStatus.Pending ? UpdatedAt + ConsentRules.PendingLifetime : null;
+
+    /// <summary>Whether the number is pending and its request has not lapsed at <paramref name="now"/>.</summary>
+    public bool IsPendingAt(DateTimeOffset now) => PendingExpiresAt is { } expires && now < expires;
 }

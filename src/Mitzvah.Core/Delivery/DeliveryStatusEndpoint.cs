@@ -33,6 +33,7 @@ namespace Mitzvah.Core.Delivery;
 /// ledger's resend claim lets one callback win, so a repeated or retried callback never sends twice. The answer
 /// carries <c>resend</c> then. Without a template it is only logged. A failure for the sender's messaging limit
 /// (<see cref="SendFailureKind.MessagingLimit"/>) is logged as an error.
+/// A failure the ledger recorded then goes through <see cref="UnreachableRule"/>, which may mark the number unreachable.
 /// </para>
 /// </remarks>
 public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
@@ -47,15 +48,23 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
     private readonly IDeliveryLedger _ledger;
     private readonly IDeliveryStatusWebhook _webhook;
     private readonly TemplateResender _resender;
+    private readonly UnreachableRule _unreachable;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryStatusEndpoint> _logger;
 
     /// <summary>Creates the endpoint.</summary>
-    public DeliveryStatusEndpoint(IDeliveryLedger ledger, IDeliveryStatusWebhook webhook, TemplateResender resender, TimeProvider time, ILogger<DeliveryStatusEndpoint> logger)
+    public DeliveryStatusEndpoint(
+        IDeliveryLedger ledger,
+        IDeliveryStatusWebhook webhook,
+        TemplateResender resender,
+        UnreachableRule unreachable,
+        TimeProvider time,
+        ILogger<DeliveryStatusEndpoint> logger)
     {
         _ledger = ledger;
         _webhook = webhook;
         _resender = resender;
+        _unreachable = unreachable;
         _time = time;
         _logger = logger;
     }
@@ -128,7 +137,8 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         }
 
         var status = update.Status;
-        var applied = await _ledger.RecordStatusAsync(studyDate, phone, update.ProviderMessageId, status, update.ErrorCode, _time.GetUtcNow(), cancellationToken)
+        var now = _time.GetUtcNow();
+        var applied = await _ledger.RecordStatusAsync(studyDate, phone, update.ProviderMessageId, status, update.ErrorCode, now, cancellationToken)
             .ConfigureAwait(false);
         if (applied && update.Failure == SendFailureKind.MessagingLimit)
         {
@@ -143,6 +153,7 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         if (applied)
         {
             LogRecorded(_logger, PhoneMask.Mask(phone), studyDate, status.ToName(), update.ErrorCode);
+            await _unreachable.ApplyAsync(studyDate, phone, status, update.ErrorCode, now, cancellationToken).ConfigureAwait(false);
             return Answer(applied: true, status.ToName(), resend);
         }
 

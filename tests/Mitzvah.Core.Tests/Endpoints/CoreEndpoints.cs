@@ -6,6 +6,7 @@ using Microsoft.Extensions.Time.Testing;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Limits;
 using Mitzvah.Core.Sending;
 using Mitzvah.Testing.InMemory;
 
@@ -18,15 +19,18 @@ internal sealed class CoreEndpoints : IDisposable
 
     private readonly ServiceProvider _services;
 
-    public CoreEndpoints(IReadOnlyDictionary<string, string?>? settings = null)
+    public CoreEndpoints(IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         Messenger = new InMemoryMessenger(Time);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
-        _services = new ServiceCollection()
+        var services = new ServiceCollection();
+        configure?.Invoke(services);
+        _services = services
             .AddLogging(logging => logging.AddProvider(Logs))
             .AddSingleton<TimeProvider>(Time)
             .AddSingleton<ISubscriberStore>(Store)
             .AddSingleton<IDeliveryLedger>(Ledger)
+            .AddSingleton<IRateLimiter>(Limiter)
             .AddSingleton<IMessenger>(Messenger)
             .AddSingleton<IInboundWebhook>(Webhook)
             .AddSingleton<IDeliveryStatusWebhook>(StatusWebhook)
@@ -41,6 +45,8 @@ internal sealed class CoreEndpoints : IDisposable
     public InMemorySubscriberStore Store { get; } = new();
 
     public InMemoryDeliveryLedger Ledger { get; } = new();
+
+    public InMemoryRateLimiter Limiter { get; } = new();
 
     public InMemoryMessenger Messenger { get; }
 

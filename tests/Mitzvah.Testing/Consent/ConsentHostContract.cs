@@ -25,8 +25,15 @@ public abstract class ConsentHostContract
         await using var host = await StartHostAsync(scenario.Settings);
         if (scenario.Initial is { } initial)
         {
+            // A pending request lapses after 72 hours of the host's (real) clock, so it is made just now.
+            var at = initial == ConsentStatus.Pending ? DateTimeOffset.UtcNow.AddMinutes(-1) : SetupTime;
             await host.Store.RecordConsentAsync(new ConsentChange(
-                ConsentScenarios.Phone, initial, ConsentSource.Admin, new ConsentEvidence(Actor: "scenario setup"), SetupTime));
+                ConsentScenarios.Phone, initial, ConsentSource.Admin, new ConsentEvidence(Actor: "scenario setup"), at));
+        }
+
+        foreach (var earlier in scenario.Before ?? [])
+        {
+            await host.SendAsync(earlier, new Dictionary<string, string>());
         }
 
         var before = await host.Store.GetHistoryAsync(ConsentScenarios.Phone);
@@ -35,6 +42,11 @@ public abstract class ConsentHostContract
 
         Assert.True(scenario.Status == response.StatusCode, $"{name}: expected {scenario.Status}, got {response.StatusCode}: {response.Body}");
         Assert.Contains(scenario.BodyFragment, response.Body, StringComparison.Ordinal);
+        if (scenario.RetryAfter)
+        {
+            Assert.True(long.TryParse(response.RetryAfter, out var seconds) && seconds is > 0 and <= 3600, $"{name}: Retry-After was '{response.RetryAfter}'");
+        }
+
         if (scenario.Request.Method != "HEAD")
         {
             Assert.StartsWith(scenario.ContentType, response.ContentType ?? string.Empty, StringComparison.OrdinalIgnoreCase);
@@ -47,8 +59,13 @@ public abstract class ConsentHostContract
             case StoreEffect.None:
                 Assert.Equal(before, after);
                 break;
-            case StoreEffect.OptedIn or StoreEffect.OptedOut:
-                var expected = scenario.Effect == StoreEffect.OptedIn ? ConsentStatus.OptedIn : ConsentStatus.OptedOut;
+            case StoreEffect.OptedIn or StoreEffect.OptedOut or StoreEffect.Pending:
+                var expected = scenario.Effect switch
+                {
+                    StoreEffect.OptedIn => ConsentStatus.OptedIn,
+                    StoreEffect.OptedOut => ConsentStatus.OptedOut,
+                    _ => ConsentStatus.Pending,
+                };
                 Assert.Equal(before.Count + 1, after.Count);
                 Assert.NotNull(subscriber);
                 Assert.Equal(expected, subscriber.Status);

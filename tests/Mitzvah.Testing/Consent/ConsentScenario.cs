@@ -11,6 +11,8 @@ namespace Mitzvah.Testing.Consent;
 /// <param name="BodyFragment">Text the response body must contain.</param>
 /// <param name="Effect">Expected change to <see cref="ConsentScenarios.Phone"/>.</param>
 /// <param name="ContentType">Expected content-type prefix.</param>
+/// <param name="Before">Requests sent first, through the same host (their answers are not checked).</param>
+/// <param name="RetryAfter">Whether the answer must carry a <c>Retry-After</c> header of positive whole seconds.</param>
 public sealed record ConsentScenario(
     string Name,
     HostSettings Settings,
@@ -19,7 +21,9 @@ public sealed record ConsentScenario(
     int Status,
     string BodyFragment,
     StoreEffect Effect,
-    string ContentType = "application/json")
+    string ContentType = "application/json",
+    IReadOnlyList<ScenarioRequest>? Before = null,
+    bool RetryAfter = false)
 {
     public override string ToString() => Name;
 }

@@ -45,6 +45,11 @@ public static class ConsentScenarios
         new("yes inside a sentence does not subscribe", Default, null, ScenarioRequest.Webhook("yes what is this"), 200, "Reply JOIN MITZVAH", StoreEffect.None, Xml),
         new("status when subscribed", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("STATUS"), 200, "subscribed to Daily Mitzvah since", StoreEffect.None, Xml),
         new("status when unknown", Default, null, ScenarioRequest.Webhook("status"), 200, NotSubscribed, StoreEffect.None, Xml),
+        new("status when pending says how to start", Default, ConsentStatus.Pending, ScenarioRequest.Webhook("STATUS"), 200, "reply JOIN MITZVAH to start", StoreEffect.None, Xml),
+        new("join mitzvah confirms a pending web opt-in", Default, ConsentStatus.Pending, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, Subscribed, StoreEffect.OptedIn, Xml),
+        new("yes confirms a pending web opt-in", Default, ConsentStatus.Pending, ScenarioRequest.Webhook("YES"), 200, Subscribed, StoreEffect.OptedIn, Xml),
+        new("stop of a pending number unsubscribes", Default, ConsentStatus.Pending, ScenarioRequest.Webhook("STOP"), 200, "You&apos;re unsubscribed", StoreEffect.OptedOut, Xml),
+        new("other text from a pending number changes nothing", Default, ConsentStatus.Pending, ScenarioRequest.Webhook("hello"), 200, "Reply JOIN MITZVAH", StoreEffect.None, Xml),
         new("help explains the service", Default, null, ScenarioRequest.Webhook("HELP"), 200, "Sefer HaMitzvos", StoreEffect.None, Xml),
         new("info explains the service", Default, null, ScenarioRequest.Webhook("info"), 200, "STATUS to check", StoreEffect.None, Xml),
         new("other text gets guidance", Default, null, ScenarioRequest.Webhook("<b>hello</b> & shalom"), 200, "<Response><Message>This is the Daily Mitzvah number", StoreEffect.None, Xml),
@@ -60,10 +65,15 @@ public static class ConsentScenarios
         new("web token does not apply to signed webhooks", HostSettings.WithWebToken, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, Subscribed, StoreEffect.OptedIn, Xml),
 
         // Web opt-in.
-        new("web json opt-in subscribes", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"action\":\"optin\"}}"), 200, "\"status\":\"opted_in\"", StoreEffect.OptedIn),
-        new("web opt-in is the default action", Default, null, ScenarioRequest.Json("{\"phone\":\"+1 415 555 2671\",\"consent\":true}"), 200, "subscribed", StoreEffect.OptedIn),
-        new("web opt-in accepts a national number", Default, null, ScenarioRequest.Json("{\"phone\":\"(415) 555-2671\",\"consent\":\"true\"}"), 200, "\"changed\":true", StoreEffect.OptedIn),
-        new("web form post subscribes", Default, null, ScenarioRequest.FormPost([new("phone", Phone), new("consent", "on")]), 200, "opted_in", StoreEffect.OptedIn),
+        new("web json opt-in waits for the owner and lists nothing", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"action\":\"optin\"}}"), 200, "\"status\":\"pending\"", StoreEffect.Pending),
+        new("web opt-in is the default action", Default, null, ScenarioRequest.Json("{\"phone\":\"+1 415 555 2671\",\"consent\":true}"), 200, "send JOIN MITZVAH to", StoreEffect.Pending),
+        new("web opt-in answers the one-tap confirmation link", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 200, "\"confirmUrl\":\"https://wa.me/14155550100?text=JOIN%20MITZVAH\"", StoreEffect.Pending),
+        new("web opt-in accepts a national number", Default, null, ScenarioRequest.Json("{\"phone\":\"(415) 555-2671\",\"consent\":\"true\"}"), 200, "\"changed\":true", StoreEffect.Pending),
+        new("web form post asks for confirmation", Default, null, ScenarioRequest.FormPost([new("phone", Phone), new("consent", "on")]), 200, "pending", StoreEffect.Pending),
+        new("web opt-in when pending writes nothing", Default, ConsentStatus.Pending, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 200, "\"changed\":false", StoreEffect.None),
+        new("web opt-in when unsubscribed waits for the owner", Default, ConsentStatus.OptedOut, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 200, "pending", StoreEffect.Pending),
+        new("the 7th web opt-in from one address in an hour is 429", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 429, "Too many sign-ups", StoreEffect.None, Before: OptInsOfOthers(6), RetryAfter: true),
+        new("web opt-out is not limited", Default, ConsentStatus.OptedIn, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"action\":\"optout\"}}"), 200, "opted_out", StoreEffect.OptedOut, Before: OptInsOfOthers(6)),
         new("web opt-in when subscribed writes nothing", Default, ConsentStatus.OptedIn, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 200, "already subscribed", StoreEffect.None),
         new("web opt-out unsubscribes", Default, ConsentStatus.OptedIn, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":false,\"action\":\"optout\"}}"), 200, "\"status\":\"opted_out\"", StoreEffect.OptedOut),
         new("web opt-in without consent is rejected", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":false}}"), 400, "tick the box", StoreEffect.None),
@@ -74,9 +84,13 @@ public static class ConsentScenarios
         new("web unknown action is rejected", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"action\":\"delete\"}}"), 400, "optin", StoreEffect.None),
         new("web token missing is refused", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 401, "access token", StoreEffect.None),
         new("web token wrong is refused", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}", new Dictionary<string, string> { ["X-Webhook-Token"] = "guess" }), 401, "access token", StoreEffect.None),
-        new("web token in header is accepted", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}", new Dictionary<string, string> { ["X-Webhook-Token"] = HostSettings.TestWebToken }), 200, "opted_in", StoreEffect.OptedIn),
-        new("web token in form field is accepted", HostSettings.WithWebToken, null, ScenarioRequest.FormPost([new("phone", Phone), new("consent", "true"), new("token", HostSettings.TestWebToken)]), 200, "opted_in", StoreEffect.OptedIn),
+        new("web token in header is accepted", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}", new Dictionary<string, string> { ["X-Webhook-Token"] = HostSettings.TestWebToken }), 200, "pending", StoreEffect.Pending),
+        new("web token in form field is accepted", HostSettings.WithWebToken, null, ScenarioRequest.FormPost([new("phone", Phone), new("consent", "true"), new("token", HostSettings.TestWebToken)]), 200, "pending", StoreEffect.Pending),
     ];
+
+    /// <summary>Web opt-ins of <paramref name="count"/> other numbers, from the same client address.</summary>
+    private static ScenarioRequest[] OptInsOfOthers(int count) =>
+        [.. Enumerable.Range(0, count).Select(i => ScenarioRequest.Json($"{{\"phone\":\"+1415555{2600 + i}\",\"consent\":true}}"))];
 
     /// <summary>The case names, for xunit's MemberData.</summary>
     public static TheoryData<string> Names()

@@ -11,4 +11,7 @@ public enum StoreEffect
 
     /// <summary>The number is opted out with one more history entry.</summary>
     OptedOut,
+
+    /// <summary>The number is pending (asked for on the web, unconfirmed) with one more history entry.</summary>
+    Pending,
 }

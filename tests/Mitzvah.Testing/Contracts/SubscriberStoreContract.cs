@@ -651,6 +651,208 @@ public abstract partial class SubscriberStoreContract
             status => assigned.Where(item => item.Status == status).Select(item => item.Phone).ToList());
     }
 
+    [Fact]
+    public async Task A_web_opt_in_is_pending_listed_as_pending_and_never_as_a_recipient()
+    {
+        var store = await CreateStoreAsync();
+        var change = ConsentChangeBuilder.To(TestPhones.Alice, ConsentStatus.Pending).ViaWebForm("2026-11-25", "203.0.113.7", "Mozilla/5.0").Build();
+
+        var result = await store.RecordConsentAsync(change);
+
+        Assert.True(result.Changed);
+        Assert.Equal(ConsentStatus.Pending, result.Subscriber.Status);
+        Assert.Equal(change.At + ConsentRules.PendingLifetime, (await store.GetAsync(TestPhones.Alice))?.PendingExpiresAt);
+        Assert.Equal([TestPhones.Alice], (await store.ListAsync(ConsentStatus.Pending, null, 10)).Items.Select(subscriber => subscriber.Phone));
+        Assert.Empty((await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
+        Assert.Equal(0, await store.CountAsync(ConsentStatus.OptedIn));
+        Assert.Equal(1, await store.CountAsync(ConsentStatus.Pending));
+        var entry = Assert.Single(await store.GetHistoryAsync(TestPhones.Alice));
+        Assert.Equal((ConsentStatus.Pending, ConsentSource.WebForm, "203.0.113.7"), (entry.Status, entry.Source, entry.Evidence.IpAddress));
+    }
+
+    [Fact]
+    public async Task A_pending_request_repeated_before_it_lapses_writes_nothing_and_after_it_is_a_fresh_request()
+    {
+        var store = await CreateStoreAsync();
+        var first = ConsentChangeBuilder.To(TestPhones.Alice, ConsentStatus.Pending).ViaWebForm("v1", "203.0.113.7", "UA").Build();
+        await store.RecordConsentAsync(first);
+
+        var early = await store.RecordConsentAsync(first with { At = first.At + ConsentRules.PendingLifetime - TimeSpan.FromSeconds(1) });
+        var late = await store.RecordConsentAsync(first with { At = first.At + ConsentRules.PendingLifetime });
+
+        Assert.False(early.Changed);
+        Assert.True(late.Changed);
+        Assert.Equal(2, late.Subscriber.Version);
+        Assert.Equal(first.At + (2 * ConsentRules.PendingLifetime), (await store.GetAsync(TestPhones.Alice))?.PendingExpiresAt);
+        Assert.Equal([ConsentStatus.Pending, ConsentStatus.Pending], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Status));
+    }
+
+    [Fact]
+    public async Task A_pending_request_never_replaces_an_opt_in_and_an_opt_in_confirms_a_pending_number()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        await store.RecordConsentAsync(ConsentChangeBuilder.To(TestPhones.Bob, ConsentStatus.Pending).ViaWebForm("v1", "203.0.113.7", "UA").Build());
+
+        var kept = await store.RecordConsentAsync(ConsentChangeBuilder.To(TestPhones.Alice, ConsentStatus.Pending).ViaWebForm("v1", "203.0.113.7", "UA").At(T0.AddMinutes(1)).Build());
+        var confirmed = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Bob).ViaWhatsApp("JOIN MITZVAH").At(T0.AddMinutes(2)).Build());
+
+        Assert.False(kept.Changed);
+        Assert.Equal(ConsentStatus.OptedIn, (await store.GetAsync(TestPhones.Alice))?.Status);
+        Assert.Single(await store.GetHistoryAsync(TestPhones.Alice));
+        Assert.True(confirmed.Changed);
+        Assert.Equal(ConsentStatus.Pending, confirmed.PreviousStatus);
+        Assert.Null(confirmed.Subscriber.PendingExpiresAt);
+        Assert.Equal(
+            [(ConsentStatus.Pending, ConsentSource.WebForm), (ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword)],
+            (await store.GetHistoryAsync(TestPhones.Bob)).Select(entry => (entry.Status, entry.Source)));
+        Assert.Equal([TestPhones.Alice, TestPhones.Bob], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items.Select(subscriber => subscriber.Phone));
+    }
+
+    [Fact]
+    public async Task Marking_a_number_unreachable_keeps_its_status_and_leaves_it_out_of_the_recipients()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Bob).Build());
+        var mark = Unreachable(TestPhones.Alice, T0.AddDays(3));
+
+        var result = await store.RecordReachabilityAsync(mark);
+
+        Assert.True(result?.Changed);
+        var alice = await store.GetAsync(TestPhones.Alice);
+        Assert.NotNull(alice);
+        Assert.Equal((ConsentStatus.OptedIn, 2L, mark.At, "63024"), (alice.Status, alice.Version, alice.UnreachableSince, alice.UnreachableErrorCode));
+        Assert.Equal(alice, result?.Subscriber);
+        Assert.Equal([TestPhones.Bob], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items.Select(subscriber => subscriber.Phone));
+        Assert.Equal(1, await store.CountAsync(ConsentStatus.OptedIn));
+        Assert.Equal([alice], (await store.ListUnreachableAsync(null, 10)).Items);
+        var entry = (await store.GetHistoryAsync(TestPhones.Alice))[^1];
+        Assert.True(entry.IsDeliveryStateChange);
+        Assert.Equal((2L, ConsentStatus.OptedIn, ConsentSource.Delivery, "63024", mark.At), (entry.Version, entry.Status, entry.Source, entry.Evidence.ErrorCode, entry.RecordedAt));
+        Assert.False((await store.GetHistoryAsync(TestPhones.Bob))[0].IsDeliveryStateChange);
+    }
+
+    [Fact]
+    public async Task A_number_is_marked_once_never_unless_opted_in_and_never_when_unknown()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Bob).Build());
+
+        var marks = await Task.WhenAll(Enumerable.Range(0, 6).Select(i => store.RecordReachabilityAsync(Unreachable(TestPhones.Alice, T0.AddHours(i + 1)))));
+        var optedOut = await store.RecordReachabilityAsync(Unreachable(TestPhones.Bob, T0.AddHours(1)));
+        var unknown = await store.RecordReachabilityAsync(Unreachable(TestPhones.Numbered(9), T0.AddHours(1)));
+
+        Assert.Equal(1, marks.Count(result => result?.Changed == true));
+        Assert.Equal(2, (await store.GetHistoryAsync(TestPhones.Alice)).Count);
+        Assert.False(optedOut?.Changed);
+        Assert.False((await store.GetAsync(TestPhones.Bob))?.IsUnreachable);
+        Assert.Null(unknown);
+        Assert.Null(await store.GetAsync(TestPhones.Numbered(9)));
+    }
+
+    [Fact]
+    public async Task Clearing_the_mark_puts_the_number_back_among_the_recipients_and_a_consent_change_keeps_it()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Bob).Build());
+        await store.RecordReachabilityAsync(Unreachable(TestPhones.Alice, T0.AddDays(1)));
+        await store.RecordReachabilityAsync(Unreachable(TestPhones.Bob, T0.AddDays(1)));
+
+        var cleared = await store.RecordReachabilityAsync(Reachable(TestPhones.Alice, T0.AddDays(2)));
+        var again = await store.RecordReachabilityAsync(Reachable(TestPhones.Alice, T0.AddDays(3)));
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Bob).At(T0.AddDays(2)).Build());
+        var optIn = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Bob).At(T0.AddDays(3)).Build());
+
+        Assert.True(cleared?.Changed);
+        Assert.False(again?.Changed);
+        Assert.Null(cleared?.Subscriber.UnreachableSince);
+        Assert.Null(cleared?.Subscriber.UnreachableErrorCode);
+        Assert.Equal(
+            [(false, (string?)null), (true, ConsentNames.Unreachable), (true, ConsentNames.Reachable)],
+            (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => (entry.IsDeliveryStateChange, entry.Evidence.DeliveryState)));
+        Assert.True(optOut.Subscriber.IsUnreachable);
+        Assert.True(optIn.Subscriber.IsUnreachable);
+        Assert.Equal(T0.AddDays(1), (await store.GetAsync(TestPhones.Bob))?.UnreachableSince);
+        Assert.Equal([TestPhones.Alice], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items.Select(subscriber => subscriber.Phone));
+        Assert.Equal([TestPhones.Bob], (await store.ListUnreachableAsync(null, 10)).Items.Select(subscriber => subscriber.Phone));
+    }
+
+    [Fact]
+    public async Task Marks_and_consent_changes_of_one_number_at_once_are_applied_one_after_another()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+
+        await Task.WhenAll(
+            store.RecordReachabilityAsync(Unreachable(TestPhones.Alice, T0.AddHours(1))),
+            store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(T0.AddHours(1)).Build()),
+            store.SetPreferencesAsync(TestPhones.Alice, Chosen));
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.NotNull(subscriber);
+        Assert.Equal(Chosen, subscriber.Preferences);
+        Assert.Equal(ConsentStatus.OptedOut, subscriber.Status);
+        Assert.Equal(Enumerable.Range(1, history.Count).Select(version => (long)version), history.Select(entry => entry.Version));
+        Assert.Equal(subscriber.Version, history[^1].Version);
+
+        // The mark lands only if it came before the opt-out.
+        Assert.Equal(subscriber.IsUnreachable, history.Any(entry => entry.IsDeliveryStateChange));
+    }
+
+    [Fact]
+    public async Task The_unreachable_listing_pages_in_a_stable_order()
+    {
+        var store = await CreateStoreAsync();
+        var phones = Enumerable.Range(0, 7).Select(TestPhones.Numbered).ToList();
+        foreach (var phone in phones)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).Build());
+        }
+
+        foreach (var phone in phones.Where((_, i) => i % 2 == 0))
+        {
+            await store.RecordReachabilityAsync(Unreachable(phone, T0.AddDays(1)));
+        }
+
+        var listed = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await store.ListUnreachableAsync(token, 2);
+            Assert.True(page.Items.Count <= 2);
+            listed.AddRange(page.Items.Select(subscriber => subscriber.Phone));
+            token = page.ContinuationToken;
+        }
+        while (token is not null && listed.Count < 100);
+
+        Assert.Equal(phones.Where((_, i) => i % 2 == 0).Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.Equal(listed.Count, listed.Distinct().Count());
+    }
+
+    private static ReachabilityChange Unreachable(string phone, DateTimeOffset at) => new()
+    {
+        Phone = phone,
+        Unreachable = true,
+        ErrorCode = "63024",
+        Actor = "delivery-status",
+        Note = "provider error 63024 on 3 send days",
+        At = at,
+    };
+
+    private static ReachabilityChange Reachable(string phone, DateTimeOffset at) => new()
+    {
+        Phone = phone,
+        Unreachable = false,
+        Actor = "inbound-message",
+        Note = "the number wrote",
+        MessageId = ConsentChangeBuilder.NewMessageSid(),
+        At = at,
+    };
+
     /// <summary>Walks the pages until the token is null, failing rather than looping forever.</summary>
     private static async Task<List<SubscriberPage>> ListAllPagesAsync(ISubscriberStore store, ConsentStatus status, int pageSize)
     {

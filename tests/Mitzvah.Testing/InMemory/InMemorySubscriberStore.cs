@@ -48,13 +48,17 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
         lock (_gate)
         {
             var current = _subscribers.GetValueOrDefault(change.Phone);
-            if (current is not null && current.Status == change.Status)
+            if (current is not null && !ConsentRules.Writes(current, change with { At = at }))
             {
                 return Task.FromResult(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
             }
 
-            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, current?.Preferences ?? DeliveryPreferences.OperatorDefaults)
-                with { LastInboundAt = current?.LastInboundAt };
+            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, current?.Preferences ?? DeliveryPreferences.OperatorDefaults) with
+            {
+                LastInboundAt = current?.LastInboundAt,
+                UnreachableSince = current?.UnreachableSince,
+                UnreachableErrorCode = current?.UnreachableErrorCode,
+            };
             _subscribers[change.Phone] = updated;
             if (!_history.TryGetValue(change.Phone, out var entries))
             {
@@ -64,6 +68,50 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
 
             entries.Add(new ConsentHistoryEntry(change.Phone, updated.Version, change.Status, change.Source, change.Evidence, at));
             return Task.FromResult(new ConsentChangeResult(updated, Changed: true, PreviousStatus: current?.Status));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        cancellationToken.ThrowIfCancellationRequested();
+        var at = ToStoredTime(change.At);
+        lock (_gate)
+        {
+            var current = _subscribers.GetValueOrDefault(change.Phone);
+            if (current is null)
+            {
+                return Task.FromResult<ConsentChangeResult?>(null);
+            }
+
+            if (!ConsentRules.Writes(current, change))
+            {
+                return Task.FromResult<ConsentChangeResult?>(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
+            }
+
+            var updated = ConsentRules.Apply(current, change, at);
+            _subscribers[change.Phone] = updated;
+            _history[change.Phone].Add(new ConsentHistoryEntry(change.Phone, updated.Version, updated.Status, updated.Source, updated.Evidence, at));
+            return Task.FromResult<ConsentChangeResult?>(new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<SubscriberPage> ListUnreachableAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = PhoneCursor.After(continuationToken);
+        cancellationToken.ThrowIfCancellationRequested();
+        lock (_gate)
+        {
+            var fetched = _subscribers.Values
+                .Where(subscriber => subscriber.IsUnreachable && string.CompareOrdinal(subscriber.Phone, after) > 0)
+                .Take(pageSize + 1)
+                .ToList();
+            return Task.FromResult(PhoneCursor.ToPage(fetched, pageSize));
         }
     }
 
@@ -80,7 +128,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
         {
             // One more than asked tells whether another page follows.
             var fetched = _subscribers.Values
-                .Where(subscriber => subscriber.Status == status && string.CompareOrdinal(subscriber.Phone, after) > 0)
+                .Where(subscriber => Listed(subscriber, status) && string.CompareOrdinal(subscriber.Phone, after) > 0)
                 .Take(pageSize + 1)
                 .ToList();
             return Task.FromResult(PhoneCursor.ToPage(fetched, pageSize));
@@ -93,7 +141,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            return Task.FromResult((long)_subscribers.Values.Count(subscriber => subscriber.Status == status));
+            return Task.FromResult((long)_subscribers.Values.Count(subscriber => Listed(subscriber, status)));
         }
     }
 
@@ -145,6 +193,10 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
             return Task.FromResult(true);
         }
     }
+
+    // Opted-in listings are the daily run's recipients: unreachable numbers are left out.
+    private static bool Listed(Subscriber subscriber, ConsentStatus status) =>
+        subscriber.Status == status && !(status == ConsentStatus.OptedIn && subscriber.IsUnreachable);
 
     /// <summary>The one place a <see cref="Subscriber"/> is built.</summary>
     private static Subscriber NewSubscriber(

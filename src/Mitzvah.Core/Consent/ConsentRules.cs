@@ -1,0 +1,86 @@
+namespace Mitzvah.Core.Consent;
+
+/// <summary>
+/// Which changes a store writes: the one rule every <see cref="ISubscriberStore"/> applies inside its linearizable
+/// change, so that all stores agree. Pure and thread-safe.
+/// </summary>
+public static class ConsentRules
+{
+    /// <summary>How long a web opt-in waits for its owner's confirmation: 72 hours.</summary>
+    public static TimeSpan PendingLifetime { get; } = TimeSpan.FromHours(72);
+
+    /// <summary>Whether <paramref name="change"/> alters <paramref name="current"/> (and so appends a history entry).</summary>
+    /// <remarks>
+    /// A change to another status writes, except that <see cref="ConsentStatus.Pending"/> never replaces
+    /// <see cref="ConsentStatus.OptedIn"/> (a web opt-in of a subscribed number keeps it subscribed). A change to
+    /// the status the number already has writes nothing, except a new <see cref="ConsentStatus.Pending"/> request
+    /// once the previous one has lapsed at <see cref="ConsentChange.At"/>: that is a fresh request.
+    /// </remarks>
+    public static bool Writes(Subscriber? current, ConsentChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (current is null)
+        {
+            return true;
+        }
+
+        return (current.Status, change.Status) switch
+        {
+            (ConsentStatus.OptedIn, ConsentStatus.Pending) => false,
+            (ConsentStatus.Pending, ConsentStatus.Pending) => !current.IsPendingAt(change.At),
+            var (from, to) => from != to,
+        };
+    }
+
+    /// <summary>Whether <paramref name="change"/> alters the delivery state of <paramref name="current"/>.</summary>
+    /// <remarks>
+    /// Only an opted-in number is marked unreachable (nothing is sent to others), and only once; a mark is cleared
+    /// only where one is set. An unknown number is never written.
+    /// </remarks>
+    public static bool Writes(Subscriber? current, ReachabilityChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (current is null)
+        {
+            return false;
+        }
+
+        return change.Unreachable
+            ? current.Status == ConsentStatus.OptedIn && !current.IsUnreachable
+            : current.IsUnreachable;
+    }
+
+    /// <summary>
+    /// The subscriber after <paramref name="change"/> as a store writes it: version + 1, the status kept, the
+    /// mark set (since <see cref="ReachabilityChange.At"/>) or cleared, and the change's evidence as the latest.
+    /// </summary>
+    public static Subscriber Apply(Subscriber current, ReachabilityChange change, DateTimeOffset storedAt)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(change);
+        return current with
+        {
+            Source = ConsentSource.Delivery,
+            Evidence = change.ToEvidence(),
+            UpdatedAt = storedAt,
+            Version = current.Version + 1,
+            UnreachableSince = change.Unreachable ? storedAt : null,
+            UnreachableErrorCode = change.Unreachable ? change.ErrorCode : null,
+        };
+    }
+
+    /// <summary>
+    /// The delivery state an entry leaves behind, for stores that rebuild a subscriber from its latest entry:
+    /// <see langword="null"/> for a consent change (the mark stays as it was).
+    /// </summary>
+    public static (DateTimeOffset? Since, string? ErrorCode)? DeliveryStateOf(ConsentHistoryEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Evidence.DeliveryState switch
+        {
+            ConsentNames.Unreachable => (entry.RecordedAt, entry.Evidence.ErrorCode),
+            ConsentNames.Reachable => (null, null),
+            _ => null,
+        };
+    }
+}
