@@ -18,6 +18,7 @@ namespace Mitzvah.Cli.Tests;
 public sealed class StatusCallbackEndToEndTests : IAsyncLifetime
 {
     private const string SendDay = "2026-11-25";
+    private const string TemplateSid = "HX0123456789abcdef0123456789abcdef";
     private static readonly DateOnly Day = DateOnly.Parse(SendDay, CultureInfo.InvariantCulture);
 
     // Who wrote in (window open), and how Twilio scripts each number's message to end.
@@ -122,6 +123,73 @@ public sealed class StatusCallbackEndToEndTests : IAsyncLifetime
                 expected.LedgerStatus == item.DeliveryStatus && expected.ErrorCode == item.DeliveryErrorCode,
                 $"{phone}: Twilio reported {expected}, the ledger holds {item.DeliveryStatus} {item.DeliveryErrorCode}");
         }
+
+        // The operator's report counts exactly what Twilio reported. Without a template everyone got freeform, and the
+        // three who never wrote were outside the window.
+        var report = await ReportAsync();
+        AssertReportMatchesTwilio(report);
+        Assert.Equal(Recipients.Length, report.GetProperty("freeform").GetInt32());
+        Assert.Equal(0, report.GetProperty("template").GetInt32());
+        Assert.Equal(Recipients.Count(recipient => !recipient.Wrote), report.GetProperty("outsideWindow").GetInt32());
+    }
+
+    [Fact]
+    public async Task With_a_template_those_who_never_wrote_get_it_and_those_who_just_wrote_get_freeform()
+    {
+        foreach (var (phone, _, fate) in Recipients)
+        {
+            Twilio.ScriptFate(phone, fate);
+        }
+
+        await ImportAsync();
+        foreach (var (phone, _, _) in Recipients.Where(recipient => recipient.Wrote))
+        {
+            Assert.True((await Twilio.PostInboundAsync(Server.ConsentUrl, phone)).IsSuccess);
+        }
+
+        var send = await SendProcessAsync(new() { ["WHATSAPP_TEMPLATE_SID"] = TemplateSid });
+        Assert.True(send.ExitCode == 0, send.Stderr);
+        Assert.Equal(0, Twilio.PrismRefusals);
+        Twilio.ReleaseCallbacks();
+        await Twilio.WaitForCallbacksAsync(TimeSpan.FromSeconds(60));
+
+        foreach (var (phone, wrote, scripted) in Recipients)
+        {
+            var message = Assert.Single(Twilio.Accepted, accepted => accepted.Phone == phone);
+            Assert.Equal(wrote ? null : TemplateSid, message.ContentSid);
+            Assert.Equal(wrote, message.Body is not null && message.ContentSid is null);
+            Assert.Equal(scripted, Twilio.FateOf(message.Sid));
+        }
+
+        var report = await ReportAsync();
+        AssertReportMatchesTwilio(report);
+        Assert.Equal(Recipients.Count(recipient => !recipient.Wrote), report.GetProperty("template").GetInt32());
+        Assert.Equal(Recipients.Count(recipient => recipient.Wrote), report.GetProperty("freeform").GetInt32());
+        Assert.Equal(0, report.GetProperty("outsideWindow").GetInt32());
+        Assert.False(report.GetProperty("errors").TryGetProperty(LoopbackTwilio.OutsideWindowError, out _));
+    }
+
+    /// <summary><c>mitzvah report --json</c> as an operator runs it, on the database the loop wrote.</summary>
+    private async Task<JsonElement> ReportAsync()
+    {
+        var run = await CliRun.RunAsync("report", "--date", SendDay, "--json", "--db", Db);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        return JsonDocument.Parse(Assert.Single(run.StdoutLines)).RootElement.Clone();
+    }
+
+    /// <summary>The report's delivery counts and error codes are those of the fates the stand-in decided.</summary>
+    private void AssertReportMatchesTwilio(JsonElement report)
+    {
+        var fates = Twilio.Fates.Values.ToList();
+        var failures = fates.Where(fate => fate.ErrorCode is not null).ToList();
+        Assert.Equal(fates.Count, report.GetProperty("accepted").GetInt32());
+        Assert.Equal(fates.Count(fate => fate.LedgerStatus is DeliveryStatus.Delivered or DeliveryStatus.Read), report.GetProperty("delivered").GetInt32());
+        Assert.Equal(fates.Count(fate => fate.LedgerStatus == DeliveryStatus.Read), report.GetProperty("read").GetInt32());
+        Assert.Equal(failures.Count, report.GetProperty("failed").GetInt32());
+        Assert.Equal(0, report.GetProperty("pending").GetInt32());
+        Assert.Equal(
+            failures.GroupBy(fate => fate.ErrorCode!).ToDictionary(group => group.Key, group => group.Count()),
+            report.GetProperty("errors").EnumerateObject().ToDictionary(code => code.Name, code => code.Value.GetInt32()));
     }
 
     [Fact]
@@ -174,7 +242,7 @@ public sealed class StatusCallbackEndToEndTests : IAsyncLifetime
     }
 
     /// <summary><c>mitzvah send</c> as its own process, configured through its environment as an operator would.</summary>
-    private async Task<CliRun> SendProcessAsync()
+    private async Task<CliRun> SendProcessAsync(Dictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { typeof(MitzvahCli).Assembly.Location, "send", "--date", SendDay, "--db", Db })
@@ -183,6 +251,11 @@ public sealed class StatusCallbackEndToEndTests : IAsyncLifetime
         }
 
         foreach (var (name, value) in TwilioSettings())
+        {
+            start.Environment[name] = value;
+        }
+
+        foreach (var (name, value) in settings ?? [])
         {
             start.Environment[name] = value;
         }
