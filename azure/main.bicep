@@ -41,8 +41,21 @@ param deliveredPercentAlertThreshold int = 80
 @minLength(2)
 param twilioWhatsAppNumber string
 
-@description('Content SID (HX…) of an approved WhatsApp template for business-initiated messages; empty sends free-form text.')
+@description('Content SID (HX…) of an approved WhatsApp template, sent to subscribers outside the 24-hour window and to resend a freeform message refused with 63016; empty sends free-form text to everyone.')
 param whatsAppTemplateSid string = ''
+
+@description('Content SID (HX…) of an approved template with a YES quick reply, sent to a number entered on the web opt-in page so its owner confirms; empty: owners confirm by writing JOIN MITZVAH.')
+param whatsAppConfirmTemplateSid string = ''
+
+@description('Minutes before WhatsApp\'s 24-hour window closes that a subscriber already gets the template.')
+@minValue(0)
+@maxValue(1439)
+param windowMarginMinutes int = 60
+
+@description('Web opt-ins accepted per client address per hour; beyond it the form answers 429.')
+@minValue(1)
+@maxValue(10000)
+param webOptInsPerHour int = 5
 
 @description('How many messages the daily run sends in parallel.')
 @minValue(1)
@@ -310,6 +323,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     TWILIO_WHATSAPP_NUMBER: twilioWhatsAppNumber
     // Empty means none: the app then sends free-form text.
     WHATSAPP_TEMPLATE_SID: whatsAppTemplateSid
+    WHATSAPP_CONFIRM_TEMPLATE_SID: whatsAppConfirmTemplateSid
+    MITZVAH_WINDOW_MARGIN_MINUTES: string(windowMarginMinutes)
+    MITZVAH_WEB_OPTINS_PER_HOUR: string(webOptInsPerHour)
     PUBLIC_CONSENT_URL: consentUrl
     DAILY_MITZVAH_SCHEDULE: dailyScheduleUtc
     MITZVAH_TIME_ZONE: timeZone

@@ -141,6 +141,7 @@ public sealed partial class BicepTests
             TwilioSettingNames.TwilioAccountSid, TwilioSettingNames.TwilioAuthToken, TwilioSettingNames.TwilioWhatsAppNumber,
             "WHATSAPP_TEMPLATE_SID", SettingNames.WebhookToken, SettingNames.SendToken, SettingNames.PublicConsentUrl,
             DailySchedule, SettingNames.TimeZone, "MITZVAH_SEND_CONCURRENCY",
+            "WHATSAPP_CONFIRM_TEMPLATE_SID", SettingNames.WindowMarginMinutes, SettingNames.WebOptInsPerHour,
         })
         {
             Assert.True(settings.ContainsKey(name), $"app setting {name} is missing");

@@ -21,6 +21,7 @@ public sealed class SamTemplateTests
         "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_STATUS_CALLBACK_URL", "RECIPIENTS", "WEBHOOK_TOKEN",
         "PUBLIC_CONSENT_URL", "SEND_TOKEN", "MITZVAH_SEND_CONCURRENCY", "MITZVAH_TIME_ZONE", "MITZVAH_IN_ISRAEL",
         "MITZVAH_SKIP_REST_DAYS", EmbeddedMetrics.NamespaceSetting, LambdaFunctions.SettingName,
+        "WHATSAPP_CONFIRM_TEMPLATE_SID", "MITZVAH_WEB_OPTINS_PER_HOUR", "MITZVAH_WINDOW_MARGIN_MINUTES",
     };
 
     private static readonly string[] SecretSettings = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WEBHOOK_TOKEN", "SEND_TOKEN"];
@@ -136,6 +137,23 @@ public sealed class SamTemplateTests
                 Assert.True(Yaml.Text(parameter, "Default") is null or "", $"NoEcho parameter {name} must not carry a default value.");
             }
         }
+    }
+
+    [Fact]
+    public void The_consent_function_can_send_what_its_routes_send_and_both_read_the_new_limits()
+    {
+        var consent = Template.FunctionEnvironment(Consent);
+        var bot = Template.FunctionEnvironment(Bot);
+
+        // Status callbacks arrive at the consent URL and resend a 63016 as the template; web opt-ins may be confirmed by template.
+        Assert.Equal("TwilioAccountSid", Yaml.RefName(consent["TWILIO_ACCOUNT_SID"]));
+        Assert.Equal("WhatsAppTemplateSid", Yaml.RefName(consent["WHATSAPP_TEMPLATE_SID"]));
+        Assert.Equal("WhatsAppConfirmTemplateSid", Yaml.RefName(consent["WHATSAPP_CONFIRM_TEMPLATE_SID"]));
+        Assert.Equal("TwilioStatusCallbackUrl", Yaml.RefName(consent["TWILIO_STATUS_CALLBACK_URL"]));
+        Assert.Equal("WebOptInsPerHour", Yaml.RefName(consent["MITZVAH_WEB_OPTINS_PER_HOUR"]));
+        Assert.Equal("WindowMarginMinutes", Yaml.RefName(bot["MITZVAH_WINDOW_MARGIN_MINUTES"]));
+        Assert.Equal("5", Yaml.Text(Yaml.Get(Template.Root, "Parameters", "WebOptInsPerHour"), "Default"));
+        Assert.Equal("60", Yaml.Text(Yaml.Get(Template.Root, "Parameters", "WindowMarginMinutes"), "Default"));
     }
 
     [Fact]
