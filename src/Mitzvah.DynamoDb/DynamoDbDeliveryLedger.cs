@@ -113,15 +113,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             ReturnValues = ReturnValue.ALL_NEW,
         };
 
-        try
-        {
-            var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
-            return ReadRecord(response.Attributes);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
+        return await ClaimAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -211,15 +203,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
             ReturnValues = ReturnValue.ALL_NEW,
         };
 
-        try
-        {
-            var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
-            return ReadRecord(response.Attributes);
-        }
-        catch (ConditionalCheckFailedException)
-        {
-            return null;
-        }
+        return await ClaimAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -328,6 +312,20 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
         while (startKey is not null);
 
         return records;
+    }
+
+    /// <summary>Runs a conditional claim; the item as it now is, or <see langword="null"/> when the condition did not hold.</summary>
+    private async Task<DeliveryRecord?> ClaimAsync(UpdateItemRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return ReadRecord(response.Attributes);
+        }
+        catch (ConditionalCheckFailedException)
+        {
+            return null;
+        }
     }
 
     private async Task<bool> CompleteAsync(
