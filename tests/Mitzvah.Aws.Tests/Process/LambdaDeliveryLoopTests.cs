@@ -103,6 +103,41 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
         Assert.Equal(1, report.GetProperty("errors").GetProperty(LoopbackTwilio.OutsideWindowError).GetInt64());
     }
 
+    [Fact]
+    public async Task A_freeform_message_refused_outside_the_window_is_resent_as_the_template_by_the_consent_function()
+    {
+        // The app saw the reader write, but by the time the message arrives WhatsApp's window is closed.
+        (string Phone, bool Wrote, LoopbackFate Fate)[] recipients = [("+14155552690", true, LoopbackFate.Delivered)];
+        await using var loop = await DeliveryLoop.StartAsync(package, standIns, TemplateSid);
+
+        await loop.RunDayAsync(recipients, windowClosedAtTwilio: true);
+
+        var phone = recipients[0].Phone;
+        Assert.Equal(2, loop.Twilio.CountTo(phone));
+        var (refused, resent) = (loop.Twilio.Accepted[0], loop.Twilio.Accepted[1]);
+        Assert.True(refused is { Body: not null, ContentSid: null }, "the daily run sends freeform inside the window the app saw");
+        Assert.True(resent is { Body: null, ContentSid: TemplateSid }, "the resend is the template");
+        Assert.Equal(LoopbackFate.Undelivered(LoopbackTwilio.OutsideWindowError), loop.Twilio.FateOf(refused.Sid));
+        Assert.Equal(LoopbackFate.Delivered, loop.Twilio.FateOf(resent.Sid));
+        var item = await loop.Ledger.GetAsync(Day, phone);
+        Assert.NotNull(item);
+        Assert.Equal(resent.Sid, item.MessageId);
+        Assert.Equal(MessageForm.Template, item.Form);
+        Assert.True(item.ResentAsTemplate);
+        Assert.Equal(DeliveryStatus.Delivered, item.DeliveryStatus);
+        Assert.Null(item.DeliveryErrorCode);
+
+        var report = await loop.ReportAsync();
+        Assert.Equal(1, report.GetProperty("accepted").GetInt64());
+        Assert.Equal(1, report.GetProperty("delivered").GetInt64());
+        Assert.Equal(0, report.GetProperty("failed").GetInt64());
+        Assert.Equal(1, report.GetProperty("template").GetInt64());
+        Assert.Equal(0, report.GetProperty("freeform").GetInt64());
+        Assert.Equal(1, report.GetProperty("resentAsTemplate").GetInt64());
+        Assert.Equal(0, report.GetProperty("outsideWindow").GetInt64());
+        Assert.Empty(report.GetProperty("errors").EnumerateObject());
+    }
+
     /// <summary>The report's counts are the stand-in's: what it accepted, how, and how each message ended.</summary>
     private static void AssertReportCountsWhatTheStandInProduced(LoopbackTwilio twilio, JsonElement report)
     {
@@ -175,7 +210,11 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
         /// Writers send JOIN through the Function URL, the others are opted in by an operator; the daily function runs
         /// once; every status callback is released and answered.
         /// </summary>
-        public async Task RunDayAsync((string Phone, bool Wrote, LoopbackFate Fate)[] recipients)
+        /// <remarks>
+        /// With <paramref name="windowClosedAtTwilio"/>, writers' JOINs reach the app but their window is closed at
+        /// the stand-in (as when it closes between the app's check and the message's arrival).
+        /// </remarks>
+        public async Task RunDayAsync((string Phone, bool Wrote, LoopbackFate Fate)[] recipients, bool windowClosedAtTwilio = false)
         {
             var store = new DynamoDbSubscriberStore(_standIns.Client, Options.Create(Tables));
             foreach (var (phone, wrote, fate) in recipients)
@@ -183,7 +222,7 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
                 Twilio.ScriptFate(phone, fate);
                 if (wrote)
                 {
-                    var joined = await Twilio.PostInboundAsync(ConsentUrl, phone, "JOIN");
+                    var joined = windowClosedAtTwilio ? await PostJoinUnseenByTheStandInAsync(phone) : await Twilio.PostInboundAsync(ConsentUrl, phone, "JOIN");
                     Assert.True(joined.IsSuccess, $"{joined.StatusCode} {joined.Body}\n{Output}");
                 }
                 else
@@ -208,9 +247,35 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
             Assert.Equal(0, Twilio.PrismRefusals);
             Assert.Equal(recipients.Length, Twilio.Fates.Count);
             Assert.True(Twilio.ReleaseCallbacks() >= 2 * recipients.Length);
-            await Twilio.WaitForCallbacksAsync(CallbackWait);
+
+            // A callback can make the app send again (a resend as the template), whose callbacks are held in turn.
+            do
+            {
+                await Twilio.WaitUntilAsync(twilio => twilio.PendingCallbacks == twilio.HeldCallbacks, CallbackWait);
+            }
+            while (Twilio.ReleaseCallbacks() > 0);
+
             Assert.All(Twilio.Callbacks, callback => Assert.True(callback.Answered && callback.Attempt == 1, $"{callback.Status}: {callback.Answer?.StatusCode} {callback.Answer?.Body}{callback.PostError}\n{Output}"));
             Assert.Contains(Twilio.Callbacks, callback => callback.Duplicate);
+        }
+
+        /// <summary>Twilio's signed inbound <c>JOIN</c> from <paramref name="phone"/> to the Function URL, without opening its window at the stand-in.</summary>
+        private async Task<WebhookAnswer> PostJoinUnseenByTheStandInAsync(string phone)
+        {
+            var sid = "SM" + Guid.NewGuid().ToString("N");
+            var form = new List<KeyValuePair<string, string>>
+            {
+                new("MessageSid", sid),
+                new("SmsMessageSid", sid),
+                new("AccountSid", AwsStandIns.AccountSid),
+                new("From", "whatsapp:" + phone),
+                new("To", "whatsapp:" + WhatsAppNumber),
+                new("Body", "JOIN"),
+                new("NumMedia", "0"),
+                new("ApiVersion", "2010-04-01"),
+            };
+            using var poster = new HttpWebhookPoster();
+            return await poster.PostAsync(WebhookPost.Sign(HostSettings.TestAuthToken, ConsentUrl, form));
         }
 
         /// <summary>Asserts that each ledger item holds the message and the fate the stand-in produced; the items by phone.</summary>
