@@ -113,6 +113,21 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
+    public void The_consent_function_that_answers_status_callbacks_sends_a_resend_as_the_daily_function_does()
+    {
+        var consent = Template.FunctionEnvironment(Consent);
+        var bot = Template.FunctionEnvironment(Bot);
+
+        // Without these the consent function records a 63016 and never resends it as the template.
+        foreach (var name in new[] { "TWILIO_ACCOUNT_SID", "WHATSAPP_TEMPLATE_SID", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_STATUS_CALLBACK_URL" })
+        {
+            Assert.True(consent.ContainsKey(name), $"{Consent} lacks {name}.");
+            Assert.NotNull(Yaml.RefName(consent[name]));
+            Assert.Equal(Yaml.RefName(bot[name]), Yaml.RefName(consent[name]));
+        }
+    }
+
+    [Fact]
     public void Secrets_come_from_NoEcho_parameters_without_defaults()
     {
         var checkedSecrets = 0;
