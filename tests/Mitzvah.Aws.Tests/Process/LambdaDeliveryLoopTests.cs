@@ -16,7 +16,8 @@ namespace Mitzvah.Aws.Tests.Process;
 /// The delivery loop on the published package: the consent function started as Lambda starts it, behind a Function
 /// URL stand-in, and the daily function from the same package, against dynalite, with Twilio played by a stand-in
 /// (its creates checked by Prism) that posts signed status callbacks, shuffled and repeated, to the Function URL.
-/// Readers who wrote in have WhatsApp's 24-hour window open; readers added by an operator never wrote.
+/// Readers who wrote in have WhatsApp's 24-hour window open; readers added by an operator never wrote. The operators'
+/// report is read from the daily function's Function URL, which holds the send token.
 /// </summary>
 [Collection(SharedLambdaPackage.Name)]
 public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns standIns)
@@ -26,8 +27,9 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
     private static readonly DateOnly Day = new(2026, 11, 25);
     private static readonly TimeSpan CallbackWait = TimeSpan.FromSeconds(120);
 
-    // The consent function's Timeout in aws/template.yaml.
+    // The functions' Timeout in aws/template.yaml.
     private static readonly TimeSpan ConsentTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan DailyTimeout = TimeSpan.FromMinutes(15);
 
     [Fact]
     public async Task With_a_template_writers_get_freeform_the_others_the_template_and_each_fate_reaches_ledger_and_report()
@@ -64,6 +66,9 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
         Assert.Equal(2, report.GetProperty("read").GetInt64());
         Assert.Equal(2, report.GetProperty("failed").GetInt64());
         Assert.Equal(1, report.GetProperty("marketingNotDeliveredByCountry").GetProperty("+1").GetInt64());
+
+        // The public consent URL has no send token, so it serves no report.
+        Assert.Equal(HttpStatusCode.NotFound, (await DeliveryLoop.GetReportAsync(loop.FunctionUrl)).Status);
 
         // A callback signed with another token: refused, and neither the ledger nor the report moves.
         var read = Assert.Single(loop.Twilio.Accepted, accepted => accepted.Phone == recipients[0].Phone);
@@ -177,6 +182,9 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
         public LoopbackTwilio Twilio { get; private set; } = null!;
 
         public FunctionUrlFrontEnd FunctionUrl { get; private set; } = null!;
+
+        /// <summary>The daily function's Function URL (IAM auth on AWS, not checked here): the operators' report.</summary>
+        public FunctionUrlFrontEnd DailyUrl { get; private set; } = null!;
 
         public Uri ConsentUrl => new(FunctionUrl.BaseAddress, "api/consent");
 
@@ -298,17 +306,23 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
             return items;
         }
 
-        /// <summary><c>GET /api/report?date=</c> through the Function URL, as an operator asks for it.</summary>
+        /// <summary><c>GET /api/report?date=</c> through the daily function's Function URL, as an operator asks for it.</summary>
         public async Task<JsonElement> ReportAsync()
         {
-            using var http = new HttpClient { BaseAddress = FunctionUrl.BaseAddress };
+            var (status, body) = await GetReportAsync(DailyUrl);
+            Assert.True(status == HttpStatusCode.OK, $"{status} {body}\n{Output}");
+            using var report = JsonDocument.Parse(body);
+            return report.RootElement.Clone();
+        }
+
+        /// <summary>The report asked for, with the send token, at <paramref name="functionUrl"/>.</summary>
+        public static async Task<(HttpStatusCode Status, string Body)> GetReportAsync(FunctionUrlFrontEnd functionUrl)
+        {
+            using var http = new HttpClient { BaseAddress = functionUrl.BaseAddress };
             using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"api/report?date={Day:yyyy-MM-dd}", UriKind.Relative));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AwsStandIns.SendToken);
             using var response = await http.SendAsync(request);
-            var body = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{response.StatusCode} {body}\n{Output}");
-            using var report = JsonDocument.Parse(body);
-            return report.RootElement.Clone();
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }
 
         public async ValueTask DisposeAsync()
@@ -335,6 +349,7 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
             var consentApi = Own(await LambdaRuntimeApi.StartAsync());
             FunctionUrl = Own(await FunctionUrlFrontEnd.StartAsync(consentApi, ConsentTimeout));
             _dailyApi = Own(await LambdaRuntimeApi.StartAsync());
+            DailyUrl = Own(await FunctionUrlFrontEnd.StartAsync(_dailyApi, DailyTimeout));
 
             // As deployed: the Function URL is the public consent URL, and Twilio's callbacks go to its /api/status.
             // Both functions get the Twilio account and template: the consent function resends a 63016 as the template.
@@ -348,7 +363,12 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
             _daily = Own(LambdaProcess.Start(package, _dailyApi, "mitzvah-DailyMitzvahBot", Variables(LambdaFunctions.Daily)));
         }
 
-        private Dictionary<string, string?> Variables(string function) => new(_environment) { [LambdaFunctions.SettingName] = function };
+        // As in aws/template.yaml, the send token stays off the public consent function.
+        private Dictionary<string, string?> Variables(string function) => new(_environment)
+        {
+            [LambdaFunctions.SettingName] = function,
+            ["SEND_TOKEN"] = function == LambdaFunctions.Daily ? AwsStandIns.SendToken : null,
+        };
 
         private T Own<T>(T owned)
             where T : IAsyncDisposable
