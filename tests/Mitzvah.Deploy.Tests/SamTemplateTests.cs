@@ -114,6 +114,21 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
+    public void The_consent_function_that_answers_status_callbacks_sends_a_resend_as_the_daily_function_does()
+    {
+        var consent = Template.FunctionEnvironment(Consent);
+        var bot = Template.FunctionEnvironment(Bot);
+
+        // Without these the consent function records a 63016 and never resends it as the template.
+        foreach (var name in new[] { "TWILIO_ACCOUNT_SID", "WHATSAPP_TEMPLATE_SID", "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_STATUS_CALLBACK_URL" })
+        {
+            Assert.True(consent.ContainsKey(name), $"{Consent} lacks {name}.");
+            Assert.NotNull(Yaml.RefName(consent[name]));
+            Assert.Equal(Yaml.RefName(bot[name]), Yaml.RefName(consent[name]));
+        }
+    }
+
+    [Fact]
     public void Secrets_come_from_NoEcho_parameters_without_defaults()
     {
         var checkedSecrets = 0;
@@ -140,16 +155,12 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
-    public void The_consent_function_can_send_what_its_routes_send_and_both_read_the_new_limits()
+    public void The_consent_function_can_send_the_confirmation_template_and_both_read_the_new_limits()
     {
         var consent = Template.FunctionEnvironment(Consent);
         var bot = Template.FunctionEnvironment(Bot);
 
-        // Status callbacks arrive at the consent URL and resend a 63016 as the template; web opt-ins may be confirmed by template.
-        Assert.Equal("TwilioAccountSid", Yaml.RefName(consent["TWILIO_ACCOUNT_SID"]));
-        Assert.Equal("WhatsAppTemplateSid", Yaml.RefName(consent["WHATSAPP_TEMPLATE_SID"]));
         Assert.Equal("WhatsAppConfirmTemplateSid", Yaml.RefName(consent["WHATSAPP_CONFIRM_TEMPLATE_SID"]));
-        Assert.Equal("TwilioStatusCallbackUrl", Yaml.RefName(consent["TWILIO_STATUS_CALLBACK_URL"]));
         Assert.Equal("WebOptInsPerHour", Yaml.RefName(consent["MITZVAH_WEB_OPTINS_PER_HOUR"]));
         Assert.Equal("WindowMarginMinutes", Yaml.RefName(bot["MITZVAH_WINDOW_MARGIN_MINUTES"]));
         Assert.Equal("5", Yaml.Text(Yaml.Get(Template.Root, "Parameters", "WebOptInsPerHour"), "Default"));
