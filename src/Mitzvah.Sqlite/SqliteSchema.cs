@@ -87,8 +87,8 @@ internal static class SqliteSchema
         ALTER TABLE deliveries ADD COLUMN outside_window INTEGER NOT NULL DEFAULT 0;
         """,
 
-        // 5: the unreachable mark of a subscriber, NULL for every
-        // existing row; the recipients and unreachable listings as partial indexes; the web opt-in counters.
+        // 5: the unreachable mark of a subscriber, NULL for every existing row; the recipients and unreachable listings
+        // as partial indexes; the web opt-in counters.
         """
         ALTER TABLE subscribers ADD COLUMN unreachable_since TEXT;
         ALTER TABLE subscribers ADD COLUMN unreachable_error_code TEXT;

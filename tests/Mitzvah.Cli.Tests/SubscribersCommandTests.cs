@@ -31,6 +31,35 @@ public sealed class SubscribersCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task List_json_carries_each_subscribers_delivery_preferences_with_the_operators_defaults_filled_in()
+    {
+        await Run("subscribers", "add", "+14155552671");
+        await Run("subscribers", "add", "+972587654321");
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = Db });
+        await store.SetPreferencesAsync("+972587654321", new DeliveryPreferences
+        {
+            TimeZone = "Asia/Jerusalem",
+            SendTime = new TimeOnly(7, 30),
+            Calendar = Core.Calendar.FestivalCalendar.Israel,
+            PausedUntil = new DateOnly(2027, 1, 10),
+        });
+
+        var list = await Run("subscribers", "list", "--json");
+
+        var rows = list.StdoutLines.Select(line => JsonDocument.Parse(line).RootElement).ToDictionary(row => row.GetProperty("phone").GetString()!);
+        var chosen = rows["+972587654321"];
+        Assert.Equal("Asia/Jerusalem", chosen.GetProperty("zone").GetString());
+        Assert.Equal("07:30", chosen.GetProperty("sendTime").GetString());
+        Assert.Equal("israel", chosen.GetProperty("calendar").GetString());
+        Assert.Equal("2027-01-10", chosen.GetProperty("pausedUntil").GetString());
+        var defaults = rows["+14155552671"];
+        Assert.Equal("America/Chicago", defaults.GetProperty("zone").GetString());
+        Assert.Equal("10:00", defaults.GetProperty("sendTime").GetString());
+        Assert.Equal("diaspora", defaults.GetProperty("calendar").GetString());
+        Assert.Equal(JsonValueKind.Null, defaults.GetProperty("pausedUntil").ValueKind);
+    }
+
+    [Fact]
     public async Task List_shows_pending_and_unreachable_numbers_once_with_their_fields()
     {
         await Run("subscribers", "add", "+14155552671");

@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 
 namespace Mitzvah.Cli.Commands;
@@ -36,6 +38,7 @@ internal static class SubscribersCommand
             await using var services = Services(parse, database, stderr);
             var store = services.GetRequiredService<ISubscriberStore>();
             var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            var defaults = services.GetRequiredService<IOptions<ScheduleOptions>>().Value;
             foreach (var status in Enum.GetValues<ConsentStatus>())
             {
                 await foreach (var subscriber in store.StreamAsync(status, cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -43,7 +46,7 @@ internal static class SubscribersCommand
                     // Marked numbers come last, from their own listing, so that each shows once.
                     if (!subscriber.IsUnreachable)
                     {
-                        await stdout.WriteLineAsync(ListLine(subscriber, now, parse.GetValue(json))).ConfigureAwait(false);
+                        await stdout.WriteLineAsync(ListLine(subscriber, now, defaults, parse.GetValue(json))).ConfigureAwait(false);
                     }
                 }
             }
@@ -54,7 +57,7 @@ internal static class SubscribersCommand
                 var page = await store.ListUnreachableAsync(token, 500, cancellationToken).ConfigureAwait(false);
                 foreach (var subscriber in page.Items)
                 {
-                    await stdout.WriteLineAsync(ListLine(subscriber, now, parse.GetValue(json))).ConfigureAwait(false);
+                    await stdout.WriteLineAsync(ListLine(subscriber, now, defaults, parse.GetValue(json))).ConfigureAwait(false);
                 }
 
                 token = page.ContinuationToken;
@@ -66,7 +69,7 @@ internal static class SubscribersCommand
         return command;
     }
 
-    private static string ListLine(Subscriber subscriber, DateTimeOffset now, bool json)
+    private static string ListLine(Subscriber subscriber, DateTimeOffset now, ScheduleOptions defaults, bool json)
     {
         var updatedAt = Timestamp(subscriber.UpdatedAt);
         var pendingExpiresAt = subscriber.PendingExpiresAt is { } expires ? Timestamp(expires) : null;
@@ -74,7 +77,8 @@ internal static class SubscribersCommand
         var unreachableSince = subscriber.UnreachableSince is { } since ? Timestamp(since) : null;
         if (json)
         {
-            return JsonSerializer.Serialize(
+            var preferences = subscriber.Preferences.Resolve(defaults);
+            var line = JsonSerializer.SerializeToNode(
                 new
                 {
                     phone = subscriber.Phone,
@@ -86,8 +90,15 @@ internal static class SubscribersCommand
                     unreachable = subscriber.IsUnreachable,
                     unreachableSince,
                     unreachableErrorCode = subscriber.UnreachableErrorCode,
+                    zone = preferences.TimeZone,
+                    sendTime = PreferenceNames.FormatSendTime(preferences.SendTime),
+                    calendar = preferences.Calendar.ToName(),
                 },
-                Json);
+                Json)!.AsObject();
+
+            // Always present, null when not paused, so that a reader can tell "not paused" from "not reported".
+            line["pausedUntil"] = preferences.PausedUntil?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            return line.ToJsonString(Json);
         }
 
         var note = (pendingExpired, unreachableSince) switch

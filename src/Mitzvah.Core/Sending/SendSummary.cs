@@ -25,9 +25,9 @@ namespace Mitzvah.Core.Sending;
 /// <param name="DurationMs">Wall time of the run in milliseconds.</param>
 /// <param name="StoppedAtDeadline">The run stopped claiming recipients because its deadline came near.</param>
 /// <param name="Remaining">
-/// Recipients this run left for a later one because of the deadline or the messaging limit: those it never reached and those whose retries
-/// it cut short (left failed, not permanently, so the next run takes them at once). Counted in
-/// <paramref name="Eligible"/>, not in <paramref name="Failed"/>.
+/// Recipients this run left for a later one because of the deadline or the messaging limit: those it never reached
+/// and those whose retries it cut short (left failed, not permanently, so the next run takes them at once). Counted
+/// in <paramref name="Eligible"/>, not in <paramref name="Failed"/>.
 /// </param>
 /// <param name="OutsideWindow">
 /// Recipients sent freeform although WhatsApp's 24-hour window was closed, because no template is configured; such
