@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
+using Mitzvah.Core.Calendar;
+using Mitzvah.Core.Consent;
 
 namespace Mitzvah.Cli;
 
@@ -32,12 +34,33 @@ internal static class CliOptions
         CustomParser = ParseZone,
     };
 
-    public static Option<TimeOnly?> SendTime() => new("--send-time")
+    public static Option<TimeOnly?> SendTime(string name = "--send-time", string description = "The subscriber's local send time, on a quarter hour (default: the send hour, 10:00).") => new(name)
     {
-        Description = "The subscriber's local send time, on a quarter hour (default: the send hour, 10:00).",
+        Description = description,
         HelpName = "HH:mm",
         CustomParser = ParseSendTime,
     };
+
+    public static Option<FestivalCalendar?> Calendar() => new("--calendar")
+    {
+        Description = "The festival calendar that decides rest days: israel or diaspora.",
+        HelpName = "israel|diaspora",
+        CustomParser = ParseCalendar,
+    };
+
+    private static FestivalCalendar? ParseCalendar(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        try
+        {
+            return PreferenceNames.ParseCalendar(text.Trim().ToLowerInvariant());
+        }
+        catch (FormatException)
+        {
+            result.AddError($"--calendar: '{text}' is not a calendar; use israel or diaspora.");
+            return null;
+        }
+    }
 
     private static string? ParseZone(ArgumentResult result)
     {
@@ -59,7 +82,8 @@ internal static class CliOptions
             return time;
         }
 
-        result.AddError($"--send-time: '{text}' is not a time on a quarter hour in the form HH:mm, for example 07:30.");
+        var option = result.Parent is OptionResult parent ? parent.Option.Name : "--send-time";
+        result.AddError($"{option}: '{text}' is not a time on a quarter hour in the form HH:mm, for example 07:30.");
         return null;
     }
 

@@ -60,6 +60,71 @@ public sealed class SubscribersCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Set_changes_only_the_preferences_given_and_resume_ends_a_pause()
+    {
+        await Run("subscribers", "add", "+14155552671", "--zone", "Europe/London", "--time", "07:30");
+
+        var set = await Run("subscribers", "set", "+14155552671", "--calendar", "israel", "--pause-until", "2027-01-10");
+        var paused = Row(await Run("subscribers", "list", "--json"));
+        var resume = await Run("subscribers", "set", "+14155552671", "--resume");
+        var resumed = Row(await Run("subscribers", "list", "--json"));
+        var history = await Run("subscribers", "history", "+14155552671", "--json");
+
+        Assert.Equal(0, set.ExitCode);
+        Assert.Equal("+14155552671: Europe/London, at 07:30, israel calendar, paused until 2027-01-10.\n", set.Stdout);
+        Assert.Equal("Europe/London", paused.GetProperty("zone").GetString());
+        Assert.Equal("07:30", paused.GetProperty("sendTime").GetString());
+        Assert.Equal("israel", paused.GetProperty("calendar").GetString());
+        Assert.Equal("2027-01-10", paused.GetProperty("pausedUntil").GetString());
+        Assert.Equal(0, resume.ExitCode);
+        Assert.Equal(JsonValueKind.Null, resumed.GetProperty("pausedUntil").ValueKind);
+        Assert.Equal("opted_in", resumed.GetProperty("status").GetString());
+        Assert.Single(history.StdoutLines);
+    }
+
+    [Theory]
+    [InlineData("--zone", "Mars/Olympus")]
+    [InlineData("--time", "07:10")]
+    [InlineData("--time", "seven")]
+    [InlineData("--calendar", "lunar")]
+    [InlineData("--pause-until", "next week")]
+    [InlineData("--pause-until", "2027-01-10", "--resume")]
+    [InlineData]
+    public async Task Set_with_a_bad_or_missing_value_is_one_line_on_stderr_and_writes_nothing(params string[] options)
+    {
+        await Run("subscribers", "add", "+14155552671");
+        var before = (await Run("subscribers", "list", "--json")).Stdout;
+
+        var run = await Run(["subscribers", "set", "+14155552671", .. options]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal(string.Empty, run.Stdout);
+        Assert.StartsWith("mitzvah: ", Assert.Single(run.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries)), StringComparison.Ordinal);
+        Assert.Equal(before, (await Run("subscribers", "list", "--json")).Stdout);
+    }
+
+    [Fact]
+    public async Task Set_of_a_number_that_is_not_a_subscriber_says_to_add_it()
+    {
+        var run = await Run("subscribers", "set", "+14155552679", "--zone", "Europe/London");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("mitzvah subscribers add +14155552679", run.Stderr, StringComparison.Ordinal);
+        Assert.Empty((await Run("subscribers", "list", "--json")).StdoutLines);
+    }
+
+    [Fact]
+    public async Task Add_with_a_bad_zone_subscribes_nobody()
+    {
+        var run = await Run("subscribers", "add", "+14155552671", "--zone", "Europe/Atlantis");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Empty((await Run("subscribers", "list", "--json")).StdoutLines);
+    }
+
+    private static JsonElement Row(CliRun list) => JsonDocument.Parse(list.StdoutLines.Single()).RootElement.Clone();
+
+    [Fact]
     public async Task List_shows_pending_and_unreachable_numbers_once_with_their_fields()
     {
         await Run("subscribers", "add", "+14155552671");

@@ -24,6 +24,7 @@ internal static class SubscribersCommand
         command.Subcommands.Add(List(stdout, stderr, database));
         command.Subcommands.Add(Change("add", "Subscribe a number (recorded as an admin change). A number that unsubscribed itself needs --force.", ConsentStatus.OptedIn, stdout, stderr, database));
         command.Subcommands.Add(Change("remove", "Unsubscribe a number (recorded as an admin change).", ConsentStatus.OptedOut, stdout, stderr, database));
+        command.Subcommands.Add(Set(stdout, stderr, database));
         command.Subcommands.Add(Import(stdout, stderr, database));
         command.Subcommands.Add(History(stdout, stderr, database));
         return command;
@@ -117,10 +118,16 @@ internal static class SubscribersCommand
     {
         var phone = new Argument<string>("phone") { Description = "Phone number, international format (+14155552671)." };
         var force = new Option<bool>("--force") { Description = "Re-subscribe a number even though its owner unsubscribed (you have their consent)." };
+        var zone = CliOptions.Zone();
+        var time = CliOptions.SendTime("--time", "Local send time, on a quarter hour (default: the operator's).");
+        var calendar = CliOptions.Calendar();
         var command = new Command(name, description) { phone };
         if (status == ConsentStatus.OptedIn)
         {
             command.Options.Add(force);
+            command.Options.Add(zone);
+            command.Options.Add(time);
+            command.Options.Add(calendar);
         }
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -140,9 +147,72 @@ internal static class SubscribersCommand
             await stdout.WriteLineAsync(outcome == AdministrationOutcome.Changed
                 ? $"{number} is now {status.ToName()}."
                 : $"{number} was already {status.ToName()}; nothing changed.").ConfigureAwait(false);
+            if (status == ConsentStatus.OptedIn && (parse.GetValue(zone) is not null || parse.GetValue(time) is not null || parse.GetValue(calendar) is not null))
+            {
+                var store = services.GetRequiredService<ISubscriberStore>();
+                var current = await store.GetAsync(number, cancellationToken).ConfigureAwait(false);
+                var chosen = (current?.Preferences ?? DeliveryPreferences.OperatorDefaults) with
+                {
+                    TimeZone = parse.GetValue(zone) ?? current?.Preferences.TimeZone,
+                    SendTime = parse.GetValue(time) ?? current?.Preferences.SendTime,
+                    Calendar = parse.GetValue(calendar) ?? current?.Preferences.Calendar,
+                };
+                await WritePreferencesAsync(services, number, chosen, stdout, cancellationToken).ConfigureAwait(false);
+            }
+
             return MitzvahCli.Success;
         });
         return command;
+    }
+
+    private static Command Set(TextWriter stdout, TextWriter stderr, Option<string?> database)
+    {
+        var phone = new Argument<string>("phone") { Description = "Phone number of a subscriber, international format (+14155552671)." };
+        var zone = CliOptions.Zone();
+        var time = CliOptions.SendTime("--time", "Local send time, on a quarter hour.");
+        var calendar = CliOptions.Calendar();
+        var pauseUntil = CliOptions.Date("--pause-until", "Send nothing before this date; its message is the first again.");
+        var resume = new Option<bool>("--resume") { Description = "End a pause." };
+        var command = new Command("set", "Change a subscriber's delivery preferences (not a consent change).") { phone, zone, time, calendar, pauseUntil, resume };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (parse.GetValue(pauseUntil) is not null && parse.GetValue(resume))
+            {
+                throw new CliUsageException("--pause-until and --resume contradict each other; give one.");
+            }
+
+            if (parse.GetValue(zone) is null && parse.GetValue(time) is null && parse.GetValue(calendar) is null
+                && parse.GetValue(pauseUntil) is null && !parse.GetValue(resume))
+            {
+                throw new CliUsageException("Nothing to set: give --zone, --time, --calendar, --pause-until or --resume.");
+            }
+
+            await using var services = Services(parse, database, stderr);
+            var number = Normalize(services, parse.GetValue(phone));
+            var current = await services.GetRequiredService<ISubscriberStore>().GetAsync(number, cancellationToken).ConfigureAwait(false)
+                ?? throw new CliUsageException($"{number} is not a subscriber; add it first (mitzvah subscribers add {number}).");
+            var chosen = current.Preferences with
+            {
+                TimeZone = parse.GetValue(zone) ?? current.Preferences.TimeZone,
+                SendTime = parse.GetValue(time) ?? current.Preferences.SendTime,
+                Calendar = parse.GetValue(calendar) ?? current.Preferences.Calendar,
+                PausedUntil = parse.GetValue(resume) ? null : parse.GetValue(pauseUntil) ?? current.Preferences.PausedUntil,
+            };
+            await WritePreferencesAsync(services, number, chosen, stdout, cancellationToken).ConfigureAwait(false);
+            return MitzvahCli.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Writes <paramref name="chosen"/> and prints the preferences that now apply.</summary>
+    private static async Task WritePreferencesAsync(IServiceProvider services, string number, DeliveryPreferences chosen, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var updated = await services.GetRequiredService<ISubscriberStore>().SetPreferencesAsync(number, chosen, cancellationToken).ConfigureAwait(false)
+            ?? throw new CliUsageException($"{number} is not a subscriber; add it first (mitzvah subscribers add {number}).");
+        var applied = updated.Preferences.Resolve(services.GetRequiredService<IOptions<ScheduleOptions>>().Value);
+        var paused = applied.PausedUntil is { } until ? $"paused until {until:yyyy-MM-dd}" : "not paused";
+        await stdout.WriteLineAsync(
+            $"{number}: {applied.TimeZone}, at {PreferenceNames.FormatSendTime(applied.SendTime)}, {applied.Calendar.ToName()} calendar, {paused}.").ConfigureAwait(false);
     }
 
     private static Command Import(TextWriter stdout, TextWriter stderr, Option<string?> database)
