@@ -109,24 +109,7 @@ public sealed class EmbeddedMetricsTests
         return document.RootElement.GetProperty("Heartbeat").GetInt64();
     }
 
-    private static SendSummary Summary() => new(
-        new DateOnly(2026, 11, 25),
-        true,
-        null,
-        [new DateOnly(2026, 11, 25)],
-        "twilio",
-        "subscribers",
-        false,
-        null,
-        Eligible: 12,
-        Sent: 7,
-        AlreadySent: 2,
-        InProgressElsewhere: 0,
-        Failed: 3,
-        OptedOut: 1,
-        Invalid: 1,
-        TemplateRequired: 1,
-        DurationMs: 4321);
+    private static SendSummary Summary() => Testing.SendSummaries.Run();
 
     private static List<string> Declared(JsonDocument line) =>
         [.. line.RootElement.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0].GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()!)];

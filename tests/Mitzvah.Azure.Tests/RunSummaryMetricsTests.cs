@@ -123,22 +123,5 @@ public sealed class RunSummaryMetricsTests
         return listener;
     }
 
-    private static SendSummary Summary(DateOnly date) => new(
-        date,
-        true,
-        null,
-        [date],
-        "twilio",
-        "subscribers",
-        false,
-        null,
-        Eligible: 12,
-        Sent: 7,
-        AlreadySent: 2,
-        InProgressElsewhere: 0,
-        Failed: 3,
-        OptedOut: 1,
-        Invalid: 1,
-        TemplateRequired: 1,
-        DurationMs: 4321);
+    private static SendSummary Summary(DateOnly date) => Testing.SendSummaries.Run(date);
 }

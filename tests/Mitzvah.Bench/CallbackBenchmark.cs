@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -38,17 +37,7 @@ internal static class CallbackBenchmark
             return 2;
         }
 
-        var directory = Path.Combine(Path.GetTempPath(), "mitzvah-bench", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        try
-        {
-            return await RunAsync(settings, Path.Combine(directory, "mitzvah.db"));
-        }
-        finally
-        {
-            SqliteConnection.ClearAllPools();
-            Directory.Delete(directory, recursive: true);
-        }
+        return await BenchDatabase.RunAsync(path => RunAsync(settings, path));
     }
 
     private static async Task<int> RunAsync(CallbackBenchSettings settings, string databasePath)
