@@ -67,6 +67,7 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton(MitzvahCatalogue.Default);
         services.TryAddSingleton<StudyClock>();
         services.TryAddSingleton<DeliveryPlanner>();
+        services.TryAddSingleton<SendSchedule>();
         services.TryAddSingleton<UnreachableRule>();
         services.TryAddSingleton<IConsentConfirmationSender, NoConsentConfirmation>();
         services.TryAddSingleton<DailyMessageComposer>();

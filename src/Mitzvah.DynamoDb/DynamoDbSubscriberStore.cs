@@ -276,11 +276,27 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     }
 
     /// <inheritdoc />
+    public async Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var updated = await SetPreferencesAsync(change.Phone, change.Preferences, cancellationToken).ConfigureAwait(false);
+        return updated is null ? null : new ConsentChangeResult(updated, Changed: true, PreviousStatus: updated.Status);
+    }
+
+    /// <inheritdoc />
+    public Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("TODO due index");
+
+    /// <inheritdoc />
+    public Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("TODO due index");
+
+    /// <inheritdoc />
     /// <remarks>
     /// One UpdateItem that sets the preference attributes (removing unset ones) and nothing a consent change writes,
     /// conditioned on the item existing; so it commutes with consent changes, whose updates leave preferences alone.
     /// </remarks>
-    public async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    private async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));

@@ -283,12 +283,28 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     }
 
     /// <inheritdoc />
+    public async Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var updated = await SetPreferencesAsync(change.Phone, change.Preferences, cancellationToken).ConfigureAwait(false);
+        return updated is null ? null : new ConsentChangeResult(updated, Changed: true, PreviousStatus: updated.Status);
+    }
+
+    /// <inheritdoc />
+    public Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("TODO due index");
+
+    /// <inheritdoc />
+    public Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException("TODO due index");
+
+    /// <inheritdoc />
     /// <remarks>
     /// Replaces the subscriber entity with <c>If-Match</c> on the ETag it read, keeping everything but the
     /// preferences; a lost race (412) reads again and retries, like a consent change. The history is not touched:
     /// it derives from the consent fields, which stay as they are.
     /// </remarks>
-    public async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    private async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));

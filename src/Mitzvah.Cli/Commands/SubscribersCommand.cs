@@ -207,7 +207,10 @@ internal static class SubscribersCommand
     /// <summary>Writes <paramref name="chosen"/> and prints the preferences that now apply.</summary>
     private static async Task WritePreferencesAsync(IServiceProvider services, string number, DeliveryPreferences chosen, TextWriter stdout, CancellationToken cancellationToken)
     {
-        var updated = await services.GetRequiredService<ISubscriberStore>().SetPreferencesAsync(number, chosen, cancellationToken).ConfigureAwait(false)
+        var change = new PreferenceChange(
+            number, chosen, ConsentSource.Admin, new ConsentEvidence(Actor: Environment.UserName, Note: "mitzvah subscribers set"),
+            services.GetRequiredService<TimeProvider>().GetUtcNow());
+        var updated = (await services.GetRequiredService<ISubscriberStore>().SetPreferencesAsync(change, cancellationToken).ConfigureAwait(false))?.Subscriber
             ?? throw new CliUsageException($"{number} is not a subscriber; add it first (mitzvah subscribers add {number}).");
         var applied = updated.Preferences.Resolve(services.GetRequiredService<IOptions<ScheduleOptions>>().Value);
         var paused = applied.PausedUntil is { } until ? $"paused until {until:yyyy-MM-dd}" : "not paused";

@@ -17,6 +17,10 @@ namespace Mitzvah.Core.Consent;
 /// <see cref="ConsentNames.Reachable"/>.
 /// </param>
 /// <param name="ErrorCode">Delivery state: the provider's error code that made the number unreachable.</param>
+/// <param name="Preferences">
+/// Set only on a preference-change entry (not a consent change): the preferences after it, as
+/// <see cref="PreferenceNames.Describe"/> writes them.
+/// </param>
 public sealed record ConsentEvidence(
     string? Keyword = null,
     [property: JsonPropertyName("message_sid")] string? MessageId = null,
@@ -27,7 +31,8 @@ public sealed record ConsentEvidence(
     string? Actor = null,
     string? Note = null,
     string? DeliveryState = null,
-    string? ErrorCode = null)
+    string? ErrorCode = null,
+    string? Preferences = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

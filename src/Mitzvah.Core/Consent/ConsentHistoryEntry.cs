@@ -1,8 +1,8 @@
 namespace Mitzvah.Core.Consent;
 
 /// <summary>
-/// One recorded change: a consent change, or a delivery-state change (<see cref="IsDeliveryStateChange"/>) that keeps
-/// the status. Entries are append-only and never rewritten.
+/// One recorded change: a consent change, a delivery-state change (<see cref="IsDeliveryStateChange"/>) or a preference
+/// change (<see cref="IsPreferenceChange"/>); the last two keep the status. Entries are append-only and never rewritten.
 /// </summary>
 /// <param name="Phone">E.164.</param>
 /// <param name="Version">The subscriber version this change produced (1, 2, …; no gaps).</param>
@@ -23,4 +23,10 @@ public sealed record ConsentHistoryEntry(
     /// rather than changing its consent; <see cref="Status"/> is then the status it already had.
     /// </summary>
     public bool IsDeliveryStateChange => Evidence.DeliveryState is not null;
+
+    /// <summary>
+    /// Whether the entry changed the delivery preferences (<see cref="ConsentEvidence.Preferences"/>) rather than the
+    /// consent; <see cref="Status"/> is then the status it already had.
+    /// </summary>
+    public bool IsPreferenceChange => Evidence.Preferences is not null;
 }

@@ -66,7 +66,54 @@ public static class ConsentRules
             Version = current.Version + 1,
             UnreachableSince = change.Unreachable ? storedAt : null,
             UnreachableErrorCode = change.Unreachable ? change.ErrorCode : null,
+
+            // A cleared mark makes the number a recipient again: the next tick works out when it is due.
+            NextSendAt = change.Unreachable ? current.NextSendAt : storedAt,
         };
+    }
+
+    /// <summary>Whether <paramref name="change"/> alters the preferences of <paramref name="current"/>; an unknown number is never written.</summary>
+    public static bool Writes(Subscriber? current, PreferenceChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return current is not null && current.Preferences != change.Preferences;
+    }
+
+    /// <summary>
+    /// The subscriber after <paramref name="change"/> as a store writes it: version + 1, the status kept, the new
+    /// preferences, the change's evidence (with <see cref="ConsentEvidence.Preferences"/>) as the latest, and
+    /// <see cref="Subscriber.NextSendAt"/> at <paramref name="storedAt"/> so that the next tick reschedules it.
+    /// </summary>
+    public static Subscriber Apply(Subscriber current, PreferenceChange change, DateTimeOffset storedAt)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(change);
+        return current with
+        {
+            Preferences = change.Preferences,
+            Source = change.Source,
+            Evidence = change.Evidence with { Preferences = PreferenceNames.Describe(change.Preferences), DeliveryState = null },
+            UpdatedAt = storedAt,
+            Version = current.Version + 1,
+            NextSendAt = storedAt,
+        };
+    }
+
+    /// <summary>
+    /// The <see cref="Subscriber.NextSendAt"/> a written consent change leaves: its time when it makes the number
+    /// opted in (the next tick works out when it is due), else the one stored.
+    /// </summary>
+    public static DateTimeOffset? NextSendAtAfter(Subscriber? current, ConsentChange change, DateTimeOffset storedAt)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Status == ConsentStatus.OptedIn ? storedAt : current?.NextSendAt;
+    }
+
+    /// <summary>The preferences a written consent change leaves: the known number's own, else the change's, else the operator's.</summary>
+    public static DeliveryPreferences PreferencesAfter(Subscriber? current, ConsentChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return current?.Preferences ?? change.Preferences ?? DeliveryPreferences.OperatorDefaults;
     }
 
     /// <summary>

@@ -11,8 +11,9 @@ namespace Mitzvah.Core.Consent;
 /// </para>
 /// <para>
 /// Which changes write is decided by <see cref="ConsentRules"/>, the same on every store. Delivery-state changes
-/// (<see cref="RecordReachabilityAsync"/>) are entries of the same history, versioned the same way and linearizable
-/// with consent changes; they keep the status.
+/// (<see cref="RecordReachabilityAsync"/>) and preference changes (<see cref="SetPreferencesAsync"/>) are entries of
+/// the same history, versioned the same way and linearizable with consent changes; they keep the status. A consent
+/// change writes <see cref="ConsentRules.PreferencesAfter"/> and <see cref="ConsentRules.NextSendAtAfter"/>.
 /// </para>
 /// <para>History is append-only. Implementations are thread-safe.</para>
 /// </remarks>
@@ -33,32 +34,56 @@ public interface ISubscriberStore
     /// when <see cref="ConsentRules.Writes(Subscriber?, ReachabilityChange)"/> says it changes.
     /// </summary>
     /// <remarks>
-    /// The subscriber written is <see cref="ConsentRules.Apply"/> of the current one; preferences are kept.
+    /// The subscriber written is <see cref="ConsentRules.Apply(Subscriber, ReachabilityChange, DateTimeOffset)"/> of the current one; preferences are kept.
     /// Linearizable with consent and preference changes of the same phone.
     /// </remarks>
     /// <returns>The outcome, or <see langword="null"/> for an unknown number (nothing written).</returns>
     /// <exception cref="ArgumentException">The phone is not E.164; nothing is written.</exception>
     Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces a known subscriber's delivery preferences.</summary>
+    /// <summary>Replaces a known subscriber's delivery preferences, appending a preference-change history entry.</summary>
     /// <remarks>
     /// <para>
-    /// Not a consent change: status, source, evidence, <see cref="Subscriber.UpdatedAt"/>,
-    /// <see cref="Subscriber.Version"/> and the history stay as they are, and an unknown number is not recorded.
-    /// Every property of <paramref name="preferences"/> replaces the stored one; a <see langword="null"/> one goes
-    /// back to the operator's default. Setting the preferences already stored changes nothing.
+    /// Not a consent change: the status stays. When <see cref="ConsentRules.Writes(Subscriber?, PreferenceChange)"/>
+    /// says the preferences differ, the subscriber written is <c>ConsentRules.Apply</c>
+    /// of the current one (version + 1, evidence with what changed, <see cref="Subscriber.NextSendAt"/> at the change's
+    /// time) and one entry is appended; setting the preferences already stored writes nothing. An unknown number is
+    /// not recorded.
     /// </para>
-    /// <para>
-    /// Linearizable with consent changes of the same phone: a concurrent consent change neither loses these
-    /// preferences nor is lost by them.
-    /// </para>
+    /// <para>Linearizable with consent and delivery-state changes of the same phone: none loses another.</para>
     /// </remarks>
-    /// <param name="phone">E.164.</param>
-    /// <param name="preferences">The new preferences; <see cref="DeliveryPreferences.ThrowIfInvalid"/> must accept them.</param>
+    /// <param name="change">The change; <see cref="DeliveryPreferences.ThrowIfInvalid"/> must accept its preferences.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The subscriber with the new preferences, or <see langword="null"/> for an unknown number (nothing written).</returns>
-    /// <exception cref="ArgumentException"><paramref name="phone"/> is not E.164 or <paramref name="preferences"/> are invalid; nothing is written.</exception>
-    Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default);
+    /// <returns>The outcome, or <see langword="null"/> for an unknown number (nothing written).</returns>
+    /// <exception cref="ArgumentException">The phone is not E.164 or the preferences are invalid; nothing is written.</exception>
+    Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Returns one page of the subscribers due at <paramref name="at"/>: opted in, not unreachable, with
+    /// <see cref="Subscriber.NextSendAt"/> at or before it, ordered by that time and then phone.
+    /// </summary>
+    /// <remarks>
+    /// Stores answer from an index of due times, so the call reads the due subscribers and nobody else, whatever the
+    /// store's size. The continuation token continues after the page's last (time, phone) pair, so subscribers the
+    /// caller moves on (<see cref="SetNextSendAtAsync"/>) between pages are neither skipped nor read twice.
+    /// </remarks>
+    /// <param name="at">The tick's instant.</param>
+    /// <param name="continuationToken"><see langword="null"/> for the first page, else the previous page's token.</param>
+    /// <param name="pageSize">At most this many items (1-1000).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Moves a subscriber's <see cref="Subscriber.NextSendAt"/> from <paramref name="expected"/> to
+    /// <paramref name="nextSendAt"/>, only if it still is <paramref name="expected"/> (compared to the millisecond).
+    /// </summary>
+    /// <remarks>
+    /// Not a history entry: nothing else changes. The condition lets a change that rescheduled the subscriber
+    /// meanwhile (a preference change, a new opt-in) win over a tick that read the older time.
+    /// </remarks>
+    /// <returns>Whether it was written (false: unknown number, or the time was no longer <paramref name="expected"/>).</returns>
+    /// <exception cref="ArgumentException">The phone is not E.164; nothing is written.</exception>
+    Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default);
 
     /// <summary>Records that <paramref name="phone"/> sent us a message at <paramref name="at"/>.</summary>
     /// <remarks>

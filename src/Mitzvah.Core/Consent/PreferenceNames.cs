@@ -39,4 +39,18 @@ public static class PreferenceNames
     /// <summary>Reads what <see cref="FormatDate"/> wrote.</summary>
     /// <exception cref="FormatException">Not <c>yyyy-MM-dd</c>.</exception>
     public static DateOnly ParseDate(string text) => DateOnly.ParseExact(text, DateFormat, CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The preferences as a history entry records them: <c>zone=…; time=…; calendar=…; paused_until=…</c>, each
+    /// <c>default</c> where the operator's applies, e.g. "zone=Europe/London; time=07:30; calendar=default; paused_until=none".
+    /// </summary>
+    public static string Describe(DeliveryPreferences preferences)
+    {
+        ArgumentNullException.ThrowIfNull(preferences);
+        return string.Join("; ",
+            $"zone={preferences.TimeZone ?? "default"}",
+            $"time={(preferences.SendTime is { } time ? FormatSendTime(time) : "default")}",
+            $"calendar={(preferences.Calendar is { } calendar ? calendar.ToName() : "default")}",
+            $"paused_until={(preferences.PausedUntil is { } until ? FormatDate(until) : "none")}");
+    }
 }

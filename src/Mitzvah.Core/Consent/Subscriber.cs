@@ -7,8 +7,10 @@ namespace Mitzvah.Core.Consent;
 /// (<see cref="ISubscriberStore.RecordReachabilityAsync"/>) set <see cref="UnreachableSince"/>,
 /// <see cref="UnreachableErrorCode"/>, <see cref="Source"/>, <see cref="Evidence"/>, <see cref="UpdatedAt"/> and
 /// <see cref="Version"/> and keep the status; preference changes (<see cref="ISubscriberStore.SetPreferencesAsync"/>)
-/// set <see cref="Preferences"/> only, and inbound messages (<see cref="ISubscriberStore.RecordInboundAsync"/>)
-/// <see cref="LastInboundAt"/> only. None undoes another.
+/// set <see cref="Preferences"/>, <see cref="Source"/>, <see cref="Evidence"/>, <see cref="UpdatedAt"/>,
+/// <see cref="Version"/> and keep the status, and inbound messages (<see cref="ISubscriberStore.RecordInboundAsync"/>)
+/// <see cref="LastInboundAt"/> only. Each of the first three may set <see cref="NextSendAt"/>
+/// (<see cref="ConsentRules"/>); the send tick moves it. None undoes another.
 /// </remarks>
 public sealed record Subscriber
 {
@@ -33,13 +35,13 @@ public sealed record Subscriber
     /// <summary>Where the latest consent change came from.</summary>
     public required ConsentSource Source { get; init; }
 
-    /// <summary>The latest history entry's evidence (a consent change's, or a delivery-state change's).</summary>
+    /// <summary>The latest history entry's evidence (a consent change's, a delivery-state change's or a preference change's).</summary>
     public required ConsentEvidence Evidence { get; init; }
 
     /// <summary>When the number was first recorded.</summary>
     public required DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>When the latest history entry was recorded; a preference change leaves it as it is.</summary>
+    /// <summary>When the latest history entry was recorded.</summary>
     public required DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>1 for the first history entry, +1 for each later one; equals the number of history entries.</summary>
@@ -64,6 +66,15 @@ public sealed record Subscriber
 
     /// <summary>The provider's error code that made the number unreachable, with <see cref="UnreachableSince"/>.</summary>
     public string? UnreachableErrorCode { get; init; }
+
+    /// <summary>
+    /// When the send tick next looks at the subscriber, UTC to the millisecond; <see langword="null"/> when never
+    /// scheduled. A change that makes the number a recipient (joining, a cleared unreachable mark) or changes its
+    /// preferences sets it to that change's time, so the next tick works out the real send moment
+    /// (<see cref="Sending.SendSchedule.Step"/>); the tick then moves it with <see cref="ISubscriberStore.SetNextSendAtAsync"/>.
+    /// Only opted-in, reachable subscribers are listed as due (<see cref="ISubscriberStore.ListDueAsync"/>).
+    /// </summary>
+    public DateTimeOffset? NextSendAt { get; init; }
 
     /// <summary>Whether <see cref="UnreachableSince"/> is set.</summary>
     public bool IsUnreachable => UnreachableSince is not null;

@@ -24,12 +24,13 @@ public sealed class DeliveryPlanner
         _options = options.Value;
     }
 
-    /// <summary>Plans <paramref name="date"/>.</summary>
+    /// <summary>Plans <paramref name="date"/> in <paramref name="calendar"/> (default: the operator's).</summary>
     /// <exception cref="StudyDateOutOfRangeException">The date is outside the supported range.</exception>
-    public DeliveryPlan Plan(DateOnly date)
+    public DeliveryPlan Plan(DateOnly date, FestivalCalendar? calendar = null)
     {
         StudyCycle.EnsureSupported(date);
-        var day = JewishCalendar.Describe(date, _options.InIsrael);
+        var inIsrael = InIsrael(calendar);
+        var day = JewishCalendar.Describe(date, inIsrael);
         if (!_options.SkipRestDays)
         {
             return new DeliveryPlan(day, [Cover(day)]);
@@ -43,7 +44,7 @@ public sealed class DeliveryPlanner
         var covers = new List<CoveredDay> { Cover(day) };
         for (var next = date.AddDays(1); next <= StudyCycle.LastDate; next = next.AddDays(1))
         {
-            var following = JewishCalendar.Describe(next, _options.InIsrael);
+            var following = JewishCalendar.Describe(next, inIsrael);
             if (!following.IsRestDay)
             {
                 break;
@@ -60,17 +61,26 @@ public sealed class DeliveryPlanner
     /// out on it, else that of the latest earlier date that sends (the message before a rest day carries it).
     /// </summary>
     /// <exception cref="StudyDateOutOfRangeException">The date is outside the supported range.</exception>
-    public DeliveryPlan PlanCarrying(DateOnly date)
+    public DeliveryPlan PlanCarrying(DateOnly date, FestivalCalendar? calendar = null)
     {
-        var plan = Plan(date);
+        var plan = Plan(date, calendar);
         // Rest days come at most three in a row and the first supported date is a Sunday, so this stops within days.
         for (var earlier = date.AddDays(-1); !plan.Send; earlier = earlier.AddDays(-1))
         {
-            plan = Plan(earlier);
+            plan = Plan(earlier, calendar);
         }
 
         return plan;
     }
+
+    /// <summary>
+    /// Whether Shabbat or Yom Tov begins on the evening of <paramref name="date"/> in <paramref name="calendar"/>, so
+    /// that the date's message must arrive before candle lighting; always false with rest days not skipped.
+    /// </summary>
+    public bool RestDayBegins(DateOnly date, FestivalCalendar calendar) =>
+        _options.SkipRestDays && date < StudyCycle.LastDate && JewishCalendar.Describe(date.AddDays(1), InIsrael(calendar)).IsRestDay;
+
+    private bool InIsrael(FestivalCalendar? calendar) => calendar is { } chosen ? chosen == FestivalCalendar.Israel : _options.InIsrael;
 
     private CoveredDay Cover(CalendarDay day) => new(day, _cycle.GetDay(day.Date));
 }

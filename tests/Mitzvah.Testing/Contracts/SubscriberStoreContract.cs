@@ -61,6 +61,7 @@ public abstract partial class SubscriberStoreContract
             UpdatedAt = change.At,
             Version = 1,
             Preferences = new DeliveryPreferences { TimeZone = null, SendTime = null, Calendar = null, PausedUntil = null },
+            NextSendAt = change.At,
         };
         Assert.True(result.Changed);
         Assert.Null(result.PreviousStatus);
@@ -147,6 +148,7 @@ public abstract partial class SubscriberStoreContract
             CreatedAt = optIn.At,
             UpdatedAt = optInAgain.At,
             Version = 3,
+            NextSendAt = optInAgain.At,
         };
         Assert.Equal(expected, third.Subscriber);
         Assert.Equal(expected, await store.GetAsync(TestPhones.Alice));
@@ -189,23 +191,73 @@ public abstract partial class SubscriberStoreContract
     }
 
     [Fact]
-    public async Task Setting_preferences_stores_every_choice_and_is_not_a_consent_change()
+    public async Task Setting_preferences_stores_every_choice_as_a_preference_change_that_keeps_the_status()
     {
         var store = await CreateStoreAsync();
         var change = ConsentChangeBuilder.OptIn(TestPhones.Alice).ViaWhatsApp("START").Build();
         var created = (await store.RecordConsentAsync(change)).Subscriber;
-        var historyBefore = await store.GetHistoryAsync(TestPhones.Alice);
+        var preferenceChange = new PreferenceChange(
+            TestPhones.Alice, Chosen, ConsentSource.WhatsAppKeyword, new ConsentEvidence(Keyword: "ZONE Jerusalem", MessageId: "SM42"), T0.AddHours(2));
 
-        var updated = await store.SetPreferencesAsync(TestPhones.Alice, Chosen);
+        var result = await store.SetPreferencesAsync(preferenceChange);
 
-        var expected = created with { Preferences = Chosen };
-        Assert.Equal(expected, updated);
+        var evidence = new ConsentEvidence(
+            Keyword: "ZONE Jerusalem", MessageId: "SM42", Preferences: "zone=Asia/Jerusalem; time=06:45; calendar=israel; paused_until=2025-04-21");
+        var expected = created with
+        {
+            Preferences = Chosen,
+            Source = ConsentSource.WhatsAppKeyword,
+            Evidence = evidence,
+            UpdatedAt = preferenceChange.At,
+            Version = 2,
+            NextSendAt = preferenceChange.At,
+        };
+        Assert.NotNull(result);
+        Assert.True(result.Changed);
+        Assert.Equal(ConsentStatus.OptedIn, result.PreviousStatus);
+        Assert.Equal(expected, result.Subscriber);
         Assert.Equal(expected, await store.GetAsync(TestPhones.Alice));
         Assert.Equal([expected], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
-        Assert.Equal(historyBefore, await store.GetHistoryAsync(TestPhones.Alice));
-        Assert.Equal(1, updated!.Version);
-        Assert.Equal(change.At, updated.UpdatedAt);
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal(2, history.Count);
+        Assert.Equal(
+            new ConsentHistoryEntry(TestPhones.Alice, 2, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, evidence, preferenceChange.At),
+            history[1]);
+        Assert.True(history[1].IsPreferenceChange);
+        Assert.False(history[0].IsPreferenceChange);
         Assert.Equal(1, await store.CountAsync(ConsentStatus.OptedIn));
+    }
+
+    [Fact]
+    public async Task Setting_the_preferences_already_stored_writes_nothing()
+    {
+        var store = await CreateStoreAsync();
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+        var first = await store.SetPreferencesAsync(TestPhones.Alice, Chosen);
+
+        var repeat = await store.SetPreferencesAsync(PreferenceChanges.ByAdmin(TestPhones.Alice, Chosen, T0.AddDays(5)));
+
+        Assert.NotNull(repeat);
+        Assert.False(repeat.Changed);
+        Assert.Equal(first, repeat.Subscriber);
+        Assert.Equal(first, await store.GetAsync(TestPhones.Alice));
+        Assert.Equal(2, (await store.GetHistoryAsync(TestPhones.Alice)).Count);
+    }
+
+    [Fact]
+    public async Task A_new_number_starts_with_the_changes_preferences_and_a_known_one_keeps_its_own()
+    {
+        var store = await CreateStoreAsync();
+        var joinDefaults = new DeliveryPreferences { TimeZone = "Asia/Jerusalem", Calendar = FestivalCalendar.Israel };
+
+        var joined = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build() with { Preferences = joinDefaults });
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(T0.AddDays(1)).Build());
+        var rejoined = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0.AddDays(2)).Build() with { Preferences = Chosen });
+
+        Assert.Equal(joinDefaults, joined.Subscriber.Preferences);
+        Assert.Equal(joinDefaults, rejoined.Subscriber.Preferences);
+        Assert.Equal(joinDefaults, (await store.GetAsync(TestPhones.Alice))?.Preferences);
+        Assert.All(await store.GetHistoryAsync(TestPhones.Alice), entry => Assert.False(entry.IsPreferenceChange));
     }
 
     [Theory]
@@ -244,8 +296,10 @@ public abstract partial class SubscriberStoreContract
 
         Assert.Equal(new DeliveryPreferences { SendTime = new TimeOnly(8, 0) }, narrowed?.Preferences);
         Assert.Equal(narrowed, narrowedStored);
-        Assert.Equal(created, cleared);
-        Assert.Equal(created, await store.GetAsync(TestPhones.Alice));
+        Assert.Equal(created.Preferences, cleared?.Preferences);
+        Assert.Equal(4, cleared?.Version);
+        Assert.Equal(cleared, await store.GetAsync(TestPhones.Alice));
+        Assert.Equal([false, true, true, true], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.IsPreferenceChange));
     }
 
     [Fact]
@@ -260,12 +314,12 @@ public abstract partial class SubscriberStoreContract
 
         Assert.True(optOut.Changed);
         Assert.Equal(Chosen, optOut.Subscriber.Preferences);
-        Assert.Equal(2, optOut.Subscriber.Version);
+        Assert.Equal(3, optOut.Subscriber.Version);
         Assert.False(repeat.Changed);
         Assert.Equal(optOut.Subscriber, repeat.Subscriber);
         Assert.Equal(optOut.Subscriber, await store.GetAsync(TestPhones.Alice));
         Assert.Equal([Chosen], (await store.ListAsync(ConsentStatus.OptedOut, null, 10)).Items.Select(subscriber => subscriber.Preferences));
-        Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedOut], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Status));
+        Assert.Equal([ConsentStatus.OptedIn, ConsentStatus.OptedIn, ConsentStatus.OptedOut], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Status));
     }
 
     [Theory]
@@ -288,6 +342,7 @@ public abstract partial class SubscriberStoreContract
         await Assert.ThrowsAnyAsync<ArgumentException>(() => store.SetPreferencesAsync(TestPhones.Alice, preferences!));
 
         Assert.Equal(created, await store.GetAsync(TestPhones.Alice));
+        Assert.Single(await store.GetHistoryAsync(TestPhones.Alice));
     }
 
     [Fact]

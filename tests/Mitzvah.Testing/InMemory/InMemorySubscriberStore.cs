@@ -53,8 +53,9 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
                 return Task.FromResult(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
             }
 
-            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, current?.Preferences ?? DeliveryPreferences.OperatorDefaults) with
+            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, ConsentRules.PreferencesAfter(current, change)) with
             {
+                NextSendAt = ConsentRules.NextSendAtAfter(current, change, at),
                 LastInboundAt = current?.LastInboundAt,
                 UnreachableSince = current?.UnreachableSince,
                 UnreachableErrorCode = current?.UnreachableErrorCode,
@@ -158,21 +159,67 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     }
 
     /// <inheritdoc />
-    public Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
-        DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));
+        ArgumentNullException.ThrowIfNull(change);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        cancellationToken.ThrowIfCancellationRequested();
+        var at = ToStoredTime(change.At);
+        lock (_gate)
+        {
+            if (!_subscribers.TryGetValue(change.Phone, out var current))
+            {
+                return Task.FromResult<ConsentChangeResult?>(null);
+            }
+
+            if (!ConsentRules.Writes(current, change))
+            {
+                return Task.FromResult<ConsentChangeResult?>(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
+            }
+
+            var updated = ConsentRules.Apply(current, change, at);
+            _subscribers[change.Phone] = updated;
+            _history[change.Phone].Add(new ConsentHistoryEntry(change.Phone, updated.Version, updated.Status, updated.Source, updated.Evidence, at));
+            return Task.FromResult<ConsentChangeResult?>(new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = DueCursor.After(continuationToken);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            if (!_subscribers.TryGetValue(phone, out var current))
+            var fetched = _subscribers.Values
+                .Where(subscriber => Listed(subscriber, ConsentStatus.OptedIn) && subscriber.NextSendAt <= at && DueCursor.IsAfter(subscriber, after))
+                .OrderBy(subscriber => subscriber.NextSendAt)
+                .ThenBy(subscriber => subscriber.Phone, StringComparer.Ordinal)
+                .Take(pageSize + 1)
+                .ToList();
+            return Task.FromResult(DueCursor.ToPage(fetched, pageSize));
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default)
+    {
+        E164.ThrowIfInvalid(phone, nameof(phone));
+        cancellationToken.ThrowIfCancellationRequested();
+        var expectedStored = expected is { } value ? ToStoredTime(value) : (DateTimeOffset?)null;
+        lock (_gate)
+        {
+            if (!_subscribers.TryGetValue(phone, out var current) || current.NextSendAt != expectedStored)
             {
-                return Task.FromResult<Subscriber?>(null);
+                return Task.FromResult(false);
             }
 
-            var updated = current with { Preferences = preferences };
-            _subscribers[phone] = updated;
-            return Task.FromResult<Subscriber?>(updated);
+            _subscribers[phone] = current with { NextSendAt = ToStoredTime(nextSendAt) };
+            return Task.FromResult(true);
         }
     }
 
