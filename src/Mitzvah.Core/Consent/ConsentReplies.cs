@@ -6,7 +6,7 @@ namespace Mitzvah.Core.Consent;
 internal static class ConsentReplies
 {
     public static string Subscribed(string service, ScheduleOptions schedule) =>
-        string.Create(CultureInfo.InvariantCulture, $"You're subscribed to {service}: one message a day at {schedule.SendHour:00}:00 ({schedule.TimeZone} time) with ")
+        string.Create(CultureInfo.InvariantCulture, $"You're subscribed to {service}: one message a day at {schedule.SendTime:HH:mm} ({schedule.TimeZone} time) with ")
         + "the day's Sefer HaMitzvos study" + (schedule.SkipRestDays ? ", none on Shabbat and Yom Tov" : string.Empty)
         + ". Reply STOP at any time to unsubscribe.";
 
