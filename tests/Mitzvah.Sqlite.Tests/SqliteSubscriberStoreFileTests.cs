@@ -29,7 +29,7 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
         await using var connection = await SqliteFile.OpenAsync(path);
         Assert.Equal(["consent_history", "deliveries", "rate_limits", "subscribers"], await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
         Assert.Equal(
-            ["ix_rate_limits_expires_at", "ix_subscribers_recipients", "ix_subscribers_status_phone", "ix_subscribers_unreachable"],
+            ["ix_rate_limits_expires_at", "ix_subscribers_due", "ix_subscribers_recipients", "ix_subscribers_status_phone", "ix_subscribers_unreachable"],
             await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name;"));
         Assert.Equal(["wal"], await SqliteFile.QueryStringsAsync(connection, "PRAGMA journal_mode;"));
     }
@@ -97,6 +97,75 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Next_send_times_are_utc_millisecond_text_and_a_preference_change_is_a_history_entry()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var at = new DateTimeOffset(2025, 3, 1, 9, 30, 15, 123, TimeSpan.FromHours(-6)).AddTicks(4567);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(at).Build());
+        const string Row = "SELECT next_send_at, CAST(version AS TEXT), send_time FROM subscribers;";
+
+        await using var connection = await SqliteFile.OpenAsync(path);
+        var joined = await SqliteFile.QueryStringsAsync(connection, Row);
+        await store.SetNextSendAtAsync(TestPhones.Alice, at, at.AddDays(1));
+        var moved = await SqliteFile.QueryStringsAsync(connection, Row);
+        await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { SendTime = new TimeOnly(6, 5) }, at.AddHours(2));
+        var changed = await SqliteFile.QueryStringsAsync(connection, Row);
+
+        Assert.Equal(["2025-03-01T15:30:15.123Z", "1", null], joined);
+        Assert.Equal(["2025-03-02T15:30:15.123Z", "1", null], moved);
+        Assert.Equal(["2025-03-01T17:30:15.123Z", "2", "06:05"], changed);
+        Assert.Equal(
+            ["2", "opted_in", "admin", "2025-03-01T17:30:15.123Z"],
+            await SqliteFile.QueryStringsAsync(connection, "SELECT CAST(version AS TEXT), status, source, recorded_at FROM consent_history WHERE version = 2;"));
+    }
+
+    [Fact]
+    public async Task The_due_listing_is_a_range_read_of_the_due_index_that_returns_only_the_due_subscribers()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var t0 = ConsentChangeBuilder.DefaultAt;
+        var phones = Enumerable.Range(0, 200).Select(TestPhones.Numbered).ToList();
+        var duePhones = new[] { 3, 31, 64, 99, 100, 150, 199 }.Select(i => phones[i]).ToList();
+        foreach (var phone in phones)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).At(t0).Build());
+            if (!duePhones.Contains(phone))
+            {
+                Assert.True(await store.SetNextSendAtAsync(phone, t0, t0.AddDays(1)));
+            }
+        }
+
+        // Rows whose time has come but that are not recipients: the index leaves them out, so they are not read either.
+        foreach (var phone in Enumerable.Range(200, 5).Select(TestPhones.Numbered))
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).At(t0).Build());
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(phone).At(t0.AddMinutes(1)).Build());
+        }
+
+        var tick = t0.AddMinutes(15);
+        await using var connection = await SqliteFile.OpenAsync(path);
+        var firstPage = await QueryPlanAsync(connection, tick, null);
+        var laterPage = await QueryPlanAsync(connection, tick, (t0.ToUnixTimeMilliseconds(), duePhones[2]));
+        var due = await store.ListDueAsync(tick, null, 1000);
+
+        foreach (var plan in new[] { firstPage, laterPage })
+        {
+            var step = Assert.Single(plan);
+            Assert.StartsWith("SEARCH subscribers USING INDEX ix_subscribers_due (", step, StringComparison.Ordinal);
+            Assert.DoesNotContain("SCAN", step, StringComparison.Ordinal);
+            Assert.DoesNotContain("TEMP B-TREE", step, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(
+            ["205", "12"],
+            await SqliteFile.QueryStringsAsync(connection, $"SELECT CAST(COUNT(*) AS TEXT), CAST(SUM(next_send_at <= '{SqliteDatabase.FormatTimestamp(tick)}') AS TEXT) FROM subscribers;"));
+        Assert.Equal(duePhones, due.Items.Select(subscriber => subscriber.Phone));
+        Assert.Null(due.ContinuationToken);
+    }
+
+    [Fact]
     public async Task History_rejects_a_second_entry_for_the_same_version()
     {
         var path = _directory.NewDatabasePath();
@@ -111,6 +180,22 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
             """;
         var exception = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
         Assert.Equal(19, exception.SqliteErrorCode); // SQLITE_CONSTRAINT
+    }
+
+    /// <summary>The detail lines of SQLite's plan for the store's own due listing statement, with its parameters bound as the store binds them.</summary>
+    private static async Task<List<string>> QueryPlanAsync(SqliteConnection connection, DateTimeOffset at, (long UnixMilliseconds, string Phone)? after)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteSubscriberStore.DueListingSql;
+        SqliteSubscriberStore.AddDueParameters(command, at, after, 101);
+        await using var reader = await command.ExecuteReaderAsync();
+        var details = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            details.Add(reader.GetString(3));
+        }
+
+        return details;
     }
 
     [Fact]
