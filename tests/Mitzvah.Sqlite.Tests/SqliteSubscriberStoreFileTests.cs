@@ -6,6 +6,7 @@ using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Testing.Contracts;
+using SQLitePCL;
 
 namespace Mitzvah.Sqlite.Tests;
 
@@ -166,6 +167,43 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
     }
 
     [Fact]
+    public async Task The_due_listing_does_the_same_work_whatever_the_number_of_subscribers_not_due()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var t0 = ConsentChangeBuilder.DefaultAt;
+        var tick = t0.AddMinutes(15);
+        for (var i = 0; i < 200; i++)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Numbered(i)).At(t0).Build());
+            if (i % 29 != 0)
+            {
+                await store.SetNextSendAtAsync(TestPhones.Numbered(i), t0, t0.AddDays(1));
+            }
+        }
+
+        var small = await MeasureDueListingAsync(path, SqliteSubscriberStore.DueListingSql, tick);
+        var unindexed = SqliteSubscriberStore.DueListingSql.Replace("INDEXED BY ix_subscribers_due", "NOT INDEXED", StringComparison.Ordinal);
+        var smallScan = await MeasureDueListingAsync(path, unindexed, tick);
+        for (var i = 200; i < 1000; i++)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Numbered(i)).At(t0).Build());
+            await store.SetNextSendAtAsync(TestPhones.Numbered(i), t0, t0.AddDays(1));
+        }
+
+        var large = await MeasureDueListingAsync(path, SqliteSubscriberStore.DueListingSql, tick);
+        var largeScan = await MeasureDueListingAsync(path, unindexed, tick);
+
+        // 7 due of 200, then of 1000: the same rows and the same virtual-machine steps, no table scan, no sort.
+        Assert.Equal((7, 0, 0), (small.Rows, small.FullScanSteps, small.Sorts));
+        Assert.Equal(small, large);
+
+        // The measure does see reads of rows that are not due: without the index the same statement costs steps for every row.
+        Assert.Equal(7, largeScan.Rows);
+        Assert.True(largeScan.VirtualMachineSteps - smallScan.VirtualMachineSteps >= 800, $"{smallScan.VirtualMachineSteps} then {largeScan.VirtualMachineSteps} steps");
+    }
+
+    [Fact]
     public async Task History_rejects_a_second_entry_for_the_same_version()
     {
         var path = _directory.NewDatabasePath();
@@ -196,6 +234,43 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
         }
 
         return details;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> with the store's parameters for a first page of 1000 and reads SQLite's own counters
+    /// of the prepared statement: the rows it returned, its full-scan steps, sorts and virtual-machine steps.
+    /// </summary>
+    private static async Task<(int Rows, int FullScanSteps, int Sorts, int VirtualMachineSteps)> MeasureDueListingAsync(string path, string sql, DateTimeOffset at)
+    {
+        await using var connection = await SqliteFile.OpenAsync(path);
+        var database = connection.Handle!;
+
+        // Lets sqlite3_next_stmt find the statement the command prepares below.
+        database.enable_sqlite3_next_stmt(true);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        SqliteSubscriberStore.AddDueParameters(command, at, null, 1001);
+        var rows = 0;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows++;
+            }
+        }
+
+        var statement = raw.sqlite3_next_stmt(database, null);
+        while (statement is not null && !raw.sqlite3_sql(statement).utf8_to_string().StartsWith("SELECT", StringComparison.Ordinal))
+        {
+            statement = raw.sqlite3_next_stmt(database, statement);
+        }
+
+        Assert.NotNull(statement);
+        return (
+            rows,
+            raw.sqlite3_stmt_status(statement, raw.SQLITE_STMTSTATUS_FULLSCAN_STEP, 0),
+            raw.sqlite3_stmt_status(statement, raw.SQLITE_STMTSTATUS_SORT, 0),
+            raw.sqlite3_stmt_status(statement, raw.SQLITE_STMTSTATUS_VM_STEP, 0));
     }
 
     [Fact]
