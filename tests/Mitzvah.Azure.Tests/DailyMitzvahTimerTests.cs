@@ -12,8 +12,9 @@ using Mitzvah.Testing.Consent;
 namespace Mitzvah.Azure.Tests;
 
 /// <summary>
-/// The done-when scenario: a number joins by WhatsApp through the catch-all HTTP function, and the timer, firing at both UTC
-/// candidate hours of a daylight-saving change day, sends it exactly one message, through Azurite and Prism.
+/// The done-when scenario: a number joins by WhatsApp through the catch-all HTTP function, and the timer, firing every
+/// 15 minutes through a daylight-saving change day, sends it exactly one message at its own send time, through
+/// Azurite and Prism.
 /// </summary>
 [Collection(SharedStandIns.Name)]
 public sealed class DailyMitzvahTimerTests(StandInsFixture standIns) : IAsyncLifetime
@@ -22,51 +23,40 @@ public sealed class DailyMitzvahTimerTests(StandInsFixture standIns) : IAsyncLif
     private readonly string _prefix = StandInsFixture.NewPrefix();
 
     [Theory]
-    // DST ends: 10:00 CST is 16:00Z, so 15:00Z is 09:00 local and does nothing.
-    [InlineData("2026-11-01", 16)]
-    // DST starts: 10:00 CDT is 15:00Z; 16:00Z (11:00 local) finds the message already sent.
-    [InlineData("2027-03-14", 15)]
-    public async Task A_whatsapp_subscriber_gets_exactly_one_message_when_the_timer_fires_at_both_utc_hours(string day, int sendHour)
+    [InlineData("2026-11-01")] // daylight saving time ends in the United States
+    [InlineData("2027-03-14")] // daylight saving time begins
+    public async Task A_whatsapp_subscriber_gets_exactly_one_message_at_its_send_time_from_the_15_minute_timer(string day)
     {
         var date = DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture);
         await using var app = await FunctionAppHarness.StartAsync(TestSettings.Complete(standIns, _prefix), At(date, 12));
-        Assert.True(app.Services.GetRequiredService<DeliveryPlanner>().Plan(date).Send, $"{day} must be a send day (not Shabbat or Yom Tov).");
 
         var joined = await JoinByWhatsAppAsync(app);
         Assert.Equal(200, (int)joined.StatusCode);
         Assert.Contains("You&apos;re subscribed", joined.ReadBody(), StringComparison.Ordinal);
-        Assert.Equal(ConsentStatus.OptedIn, (await app.Services.GetRequiredService<ISubscriberStore>().GetAsync(Phone))?.Status);
+        var subscriber = await app.Services.GetRequiredService<ISubscriberStore>().GetAsync(Phone);
+        Assert.Equal(ConsentStatus.OptedIn, subscriber?.Status);
+        var schedule = app.Services.GetRequiredService<SendSchedule>();
+        var moment = schedule.MomentOf(date, schedule.PreferencesOf(subscriber!));
 
-        // Both scheduled firings, plus a retried firing of the last one.
-        var firings = new[] { (Hour: 15, Minute: 0), (Hour: 16, Minute: 0), (Hour: 16, Minute: 1) };
-        var summaries = new Dictionary<(int, int), JsonElement>();
-        foreach (var firing in firings)
+        // Every tick of the rest of the day, plus a retried firing of the sending one.
+        var summaries = new List<(DateTimeOffset At, JsonElement Summary)>();
+        for (var at = At(date, 12); at < At(date.AddDays(1), 0); at += SendSchedule.TickInterval)
         {
-            app.Time.SetUtcNow(At(date, firing.Hour, firing.Minute));
-            summaries[firing] = await FireTimerAsync(app);
-        }
-
-        Assert.Equal(1L, summaries.Values.Sum(summary => summary.GetProperty("sent").GetInt64()));
-        var sent = summaries[(sendHour, 0)];
-        Assert.True(sent.GetProperty("send").GetBoolean());
-        Assert.Equal(date, DateOnly.ParseExact(sent.GetProperty("studyDate").GetString()!, "yyyy-MM-dd", CultureInfo.InvariantCulture));
-        Assert.Equal(1L, sent.GetProperty("sent").GetInt64());
-        Assert.Equal(0L, sent.GetProperty("failed").GetInt64());
-        Assert.Equal("subscribers", sent.GetProperty("recipients").GetString());
-        foreach (var (firing, summary) in summaries.Where(pair => pair.Key != (sendHour, 0)))
-        {
-            if (firing.Item1 < sendHour)
+            app.Time.SetUtcNow(at);
+            summaries.Add((at, await FireTimerAsync(app)));
+            if (at == moment)
             {
-                Assert.False(summary.GetProperty("send").GetBoolean());
-                Assert.Equal("before-send-hour", summary.GetProperty("reason").GetString());
-                Assert.Equal(0L, summary.GetProperty("sent").GetInt64());
-            }
-            else
-            {
-                Assert.Equal(1L, summary.GetProperty("alreadySent").GetInt64());
-                Assert.Equal(0L, summary.GetProperty("sent").GetInt64());
+                summaries.Add((at, await FireTimerAsync(app)));
             }
         }
+
+        Assert.Equal(1L, summaries.Sum(tick => tick.Summary.GetProperty("sent").GetInt64()));
+        var sent = Assert.Single(summaries, tick => tick.Summary.GetProperty("sent").GetInt64() == 1);
+        Assert.Equal(moment, sent.At);
+        Assert.Equal(sent.At, DateTimeOffset.Parse(sent.Summary.GetProperty("tickAt").GetString()!, CultureInfo.InvariantCulture));
+        Assert.Equal(0L, sent.Summary.GetProperty("failed").GetInt64());
+        Assert.Equal("subscribers", sent.Summary.GetProperty("recipients").GetString());
+        Assert.All(summaries, tick => Assert.Equal(0L, tick.Summary.GetProperty("missed").GetInt64()));
 
         var ledger = await app.Services.GetRequiredService<IDeliveryLedger>().ListAsync(date);
         var record = Assert.Single(ledger);
