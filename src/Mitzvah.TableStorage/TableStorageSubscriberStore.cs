@@ -27,7 +27,8 @@ namespace Mitzvah.TableStorage;
 /// that changes the due key (a consent, delivery-state or preference change, <see cref="SetNextSendAtAsync"/>) is one
 /// transaction: the subscriber replaced with <c>If-Match</c>, the old index entity deleted, the new one upserted; a
 /// write that leaves the key as it is writes the subscriber alone. <see cref="ListDueAsync"/> is one RowKey range
-/// query of the index and a point read of each due subscriber: nobody else is read.
+/// query of the index and a point read of each due subscriber: nobody else is read. The status listings' server-side
+/// scan passes over the index entities too (at most one per subscriber) without returning them.
 /// </para>
 /// <para>
 /// <b>History</b> (<c>{prefix}ConsentHistory</c>): PartitionKey the phone number, RowKey the version zero-padded to

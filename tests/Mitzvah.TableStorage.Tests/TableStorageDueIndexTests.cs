@@ -110,11 +110,18 @@ public sealed partial class TableStorageDueIndexTests(AzuriteFixture azurite) : 
     [Fact]
     public async Task A_missing_index_entity_does_not_block_the_next_move()
     {
-        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        var recorder = new RecordingPolicy();
+        var store = new TableStorageSubscriberStore(RecordedClient(recorder), _prefix);
         await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build());
         await Table("Subscribers").DeleteEntityAsync("subscriber", Key(T0, TestPhones.Alice));
+        var before = recorder.Exchanges.Count;
 
         Assert.True(await store.SetNextSendAtAsync(TestPhones.Alice, T0, T0.AddDays(1)));
+
+        // The transaction with the delete failed on it, and the one without it landed.
+        var batches = recorder.Exchanges.Skip(before).Where(exchange => exchange.Uri.AbsolutePath.EndsWith("/$batch", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, batches.Count);
+        Assert.Contains("404", batches[0].ResponseBody, StringComparison.Ordinal);
 
         Assert.Equal([Key(T0.AddDays(1), TestPhones.Alice)], await IndexKeysAsync());
         Assert.Equal([TestPhones.Alice], (await store.ListDueAsync(T0.AddDays(1), null, 10)).Items.Select(subscriber => subscriber.Phone));
