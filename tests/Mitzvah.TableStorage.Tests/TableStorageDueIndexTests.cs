@@ -108,6 +108,24 @@ public sealed partial class TableStorageDueIndexTests(AzuriteFixture azurite) : 
     }
 
     [Fact]
+    public async Task Racing_moves_and_changes_of_one_subscriber_leave_exactly_its_own_index_entity()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build());
+        var zones = new[] { "Asia/Jerusalem", "America/Chicago", "Europe/London", "UTC" };
+
+        await Task.WhenAll(
+            Enumerable.Range(1, 8).Select(i => (Task)Task.Run(() => store.SetNextSendAtAsync(TestPhones.Alice, T0, T0.AddHours(i))))
+                .Concat(zones.Select((zone, i) => (Task)Task.Run(() => store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { TimeZone = zone }, T0.AddMinutes(i + 1)))))
+                .Append(Task.Run(() => store.RecordInboundAsync(TestPhones.Alice, T0.AddMinutes(30)))));
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+        Assert.NotNull(subscriber?.NextSendAt);
+        Assert.Equal([Key(subscriber.NextSendAt.Value, TestPhones.Alice)], await IndexKeysAsync());
+        Assert.Equal(5, (await store.GetHistoryAsync(TestPhones.Alice)).Count);
+    }
+
+    [Fact]
     public async Task A_missing_index_entity_does_not_block_the_next_move()
     {
         var recorder = new RecordingPolicy();
