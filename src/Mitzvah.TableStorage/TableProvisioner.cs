@@ -5,16 +5,24 @@ namespace Mitzvah.TableStorage;
 /// <summary>Creates a store's tables once per instance, on first use, so that a fresh storage account works.</summary>
 /// <remarks>
 /// Concurrent first callers share one creation; a failed or cancelled creation is retried by the next caller rather
-/// than remembered. The creation itself ignores callers' cancellation, which only stops their wait.
+/// than remembered. The creation itself ignores callers' cancellation, which only stops their wait. A table this
+/// instance created (not one that existed) is handed to the optional initializer before any caller goes on.
 /// </remarks>
 internal sealed class TableProvisioner
 {
     private readonly TableClient[] _tables;
+    private readonly Func<TableClient, Task>? _initializeCreated;
     private readonly Lock _lock = new();
     private Task? _creation;
 
     public TableProvisioner(params TableClient[] tables)
     {
+        _tables = tables;
+    }
+
+    public TableProvisioner(Func<TableClient, Task> initializeCreated, params TableClient[] tables)
+    {
+        _initializeCreated = initializeCreated;
         _tables = tables;
     }
 
@@ -38,7 +46,11 @@ internal sealed class TableProvisioner
     {
         foreach (var table in _tables)
         {
-            await table.CreateIfNotExistsAsync(CancellationToken.None).ConfigureAwait(false);
+            var response = await table.CreateIfNotExistsAsync(CancellationToken.None).ConfigureAwait(false);
+            if (_initializeCreated is not null && response?.GetRawResponse().Status is 201 or 204)
+            {
+                await _initializeCreated(table).ConfigureAwait(false);
+            }
         }
     }
 }

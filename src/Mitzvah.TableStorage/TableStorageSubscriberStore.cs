@@ -16,7 +16,19 @@ namespace Mitzvah.TableStorage;
 /// query on that one partition, ordered by RowKey, with <c>Status eq '…'</c> evaluated by the service: rows with
 /// another status, opted-out numbers included, are never sent to the caller. A status-partitioned index would avoid
 /// the server-side scan but needs a second write per change and repair after a crash; one partition serves about
-/// 2,000 entities per second, ample for a daily send.
+/// 2,000 entities per second, ample for the listings of the operator's commands.
+/// </para>
+/// <para>
+/// <b>Due index</b>: Table Storage has no secondary index, so the send tick's index lives in the same partition, where
+/// an entity group transaction can write it together with the subscriber. Each subscriber that is opted in, not
+/// unreachable and has a <c>NextSendAt</c> (UTC milliseconds) has exactly one index entity, RowKey
+/// <c>~due~{milliseconds:D15}~{phone}</c>, which sorts after every phone and by (time, phone) among itself. It has no
+/// <c>Status</c> or <c>UnreachableSince</c>, so status and unreachable listings and counts never match it. Every write
+/// that changes the due key (a consent, delivery-state or preference change, <see cref="SetNextSendAtAsync"/>) is one
+/// transaction: the subscriber replaced with <c>If-Match</c>, the old index entity deleted, the new one upserted; a
+/// write that leaves the key as it is writes the subscriber alone. <see cref="ListDueAsync"/> is one RowKey range
+/// query of the index and a point read of each due subscriber: nobody else is read. The status listings' server-side
+/// scan passes over the index entities too (at most one per subscriber) without returning them.
 /// </para>
 /// <para>
 /// <b>History</b> (<c>{prefix}ConsentHistory</c>): PartitionKey the phone number, RowKey the version zero-padded to
@@ -40,10 +52,19 @@ namespace Mitzvah.TableStorage;
 /// </para>
 /// <para>
 /// <b>Preferences</b> are the optional string properties <c>TimeZone</c>, <c>SendTime</c>, <c>Calendar</c> and
-/// <c>PausedUntil</c> of the subscriber entity (absent: the operator's default). Every entity this version writes
-/// carries <c>SchemaVersion</c> = 2; entities without it, written earlier, read with what they lack defaulted, and an
-/// entity of a later version is refused (reading it throws <see cref="InvalidOperationException"/>), so that a replace
-/// never drops properties this version does not know.
+/// <c>PausedUntil</c> of the subscriber entity (absent: the operator's default). A preference change is versioned and
+/// recorded in the history like a delivery-state change.
+/// </para>
+/// <para>
+/// <b>Schema versions</b>: every entity this version writes carries <c>SchemaVersion</c> = 3 (absent: 1; 2 added the
+/// preferences; 3 <c>NextSendAt</c> and the due index). Entities of an earlier version read with what they lack
+/// defaulted, and an entity of a later version is refused (reading it throws <see cref="InvalidOperationException"/>),
+/// so that a replace never drops properties this version does not know; earlier code likewise refuses version 3
+/// entities, so it cannot drop their <c>NextSendAt</c>. Subscribers written before version 3 have no index entity: the
+/// first <see cref="ListDueAsync"/> of each store instance reads the marker entity <c>~migration~due-index</c> (one
+/// point read) and, only while it is missing, gives every opted-in, reachable subscriber without a <c>NextSendAt</c>
+/// the tick's time and its index entity (one pass over the opted-in rows), then writes the marker. A subscribers
+/// table the store creates itself gets the marker at once.
 /// </para>
 /// <para>Timestamps are stored as UTC with milliseconds; finer fractions are dropped. Thread-safe.</para>
 /// </remarks>
@@ -55,6 +76,11 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     private const int MaxPageSize = 1000;
     private const int ServiceMaxPerPage = 1000;
     private const int MaxAttempts = 100;
+    private const int PointReadParallelism = 16;
+    private const int DeleteActionIndex = 1;
+
+    // Sorts after the index entities ('m' > 'd') and, like them, carries no subscriber property.
+    private const string DueIndexMarker = "~migration~due-index";
 
     private const string Channel = "Channel";
     private const string Status = "Status";
@@ -72,6 +98,8 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     private const string LastInboundAt = "LastInboundAt";
     private const string UnreachableSince = "UnreachableSince";
     private const string UnreachableErrorCode = "UnreachableErrorCode";
+    private const string NextSendAt = "NextSendAt";
+    private const string BackfilledAt = "BackfilledAt";
 
     // Any stored instant is later: a comparison that only an entity with the property passes.
     private static readonly DateTimeOffset NoEarlier = new(1601, 1, 2, 0, 0, 0, TimeSpan.Zero);
@@ -79,6 +107,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     private readonly TableClient _subscribers;
     private readonly TableClient _history;
     private readonly TableProvisioner _provisioner;
+    private bool _dueIndexReady;
 
     /// <summary>Creates a store on the tables named with <paramref name="tablePrefix"/>. They are created on first use.</summary>
     /// <exception cref="ArgumentException">The prefix does not make valid table names.</exception>
@@ -88,7 +117,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         var names = new TableStorageOptions { TablePrefix = TableNames.ThrowIfInvalidPrefix(tablePrefix, nameof(tablePrefix)) };
         _subscribers = serviceClient.GetTableClient(names.SubscribersTableName);
         _history = serviceClient.GetTableClient(names.ConsentHistoryTableName);
-        _provisioner = new TableProvisioner(_subscribers, _history);
+        _provisioner = new TableProvisioner(MarkFreshTableAsync, _subscribers, _history);
     }
 
     /// <inheritdoc />
@@ -141,26 +170,15 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
                 Version = (current?.Version ?? 0) + 1,
 
                 // Read with the ETag the replace requires, so a concurrent preference change is never lost.
-                Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+                Preferences = ConsentRules.PreferencesAfter(current, change),
+                NextSendAt = ConsentRules.NextSendAtAfter(current, change, at),
                 LastInboundAt = current?.LastInboundAt,
                 UnreachableSince = current?.UnreachableSince,
                 UnreachableErrorCode = current?.UnreachableErrorCode,
             };
-            try
+            if (!await TryWriteAsync(entity, current, updated, cancellationToken).ConfigureAwait(false))
             {
-                if (entity is null)
-                {
-                    await _subscribers.AddEntityAsync(ToEntity(updated), cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _subscribers.UpdateEntityAsync(ToEntity(updated), entity.ETag, TableUpdateMode.Replace, cancellationToken)
-                        .ConfigureAwait(false);
-                }
-            }
-            catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
-            {
-                // Another change of this phone won (or the entity was removed): read again and decide anew.
+                // Another change of this phone won: read again and decide anew.
                 continue;
             }
 
@@ -196,16 +214,12 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
                 return false;
             }
 
-            try
+            if (await TryWriteAsync(entity, current, current with { LastInboundAt = stored }, cancellationToken).ConfigureAwait(false))
             {
-                await _subscribers.UpdateEntityAsync(ToEntity(current with { LastInboundAt = stored }), entity.ETag, TableUpdateMode.Replace, cancellationToken)
-                    .ConfigureAwait(false);
                 return true;
             }
-            catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
-            {
-                // Another change of this phone came first: decide again on what it wrote.
-            }
+
+            // Another change of this phone came first: decide again on what it wrote.
         }
 
         throw new InvalidOperationException($"The inbound time lost {MaxAttempts} races in a row to other changes of the same number.");
@@ -214,7 +228,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// <inheritdoc />
     /// <remarks>
     /// Like a consent change: version n + 1 of the subscriber (the mark set or cleared, the entry's source and evidence,
-    /// the status kept) with <c>If-Match</c>, then history entry n + 1 derived from it.
+    /// the status kept) with <c>If-Match</c>, with the move of its index entity, then history entry n + 1 derived from it.
     /// </remarks>
     public async Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
     {
@@ -239,11 +253,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
 
             await EnsureHistoryAsync(current, cancellationToken).ConfigureAwait(false);
             var updated = ConsentRules.Apply(current, change, at);
-            try
-            {
-                await _subscribers.UpdateEntityAsync(ToEntity(updated), entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+            if (!await TryWriteAsync(entity, current, updated, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
@@ -283,31 +293,118 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Like a delivery-state change: version n + 1 of the subscriber (<see cref="ConsentRules.Apply(Subscriber, PreferenceChange, DateTimeOffset)"/>)
+    /// with <c>If-Match</c>, with the move of its index entity, then history entry n + 1 derived from it; a lost race
+    /// (412) reads again and decides again.
+    /// </remarks>
     public async Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var updated = await SetPreferencesAsync(change.Phone, change.Preferences, cancellationToken).ConfigureAwait(false);
-        return updated is null ? null : new ConsentChangeResult(updated, Changed: true, PreviousStatus: updated.Status);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        var at = TableValues.ToUtcMilliseconds(change.At);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var entity = await ReadSubscriberAsync(change.Phone, cancellationToken).ConfigureAwait(false);
+            if (entity is null)
+            {
+                return null;
+            }
+
+            var current = ToSubscriber(entity);
+            if (!ConsentRules.Writes(current, change))
+            {
+                return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+            }
+
+            await EnsureHistoryAsync(current, cancellationToken).ConfigureAwait(false);
+            var updated = ConsentRules.Apply(current, change, at);
+            if (!await TryWriteAsync(entity, current, updated, cancellationToken).ConfigureAwait(false))
+            {
+                // A consent change of this phone (or another preference change) came first: decide again on top of it.
+                continue;
+            }
+
+            await InsertHistoryAsync(updated, cancellationToken).ConfigureAwait(false);
+            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
+        }
+
+        throw new InvalidOperationException($"The preference change lost {MaxAttempts} races in a row to other changes of the same number.");
     }
 
     /// <inheritdoc />
-    public Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("TODO due index");
+    /// <remarks>
+    /// <para>
+    /// One range query of the index entities from the token's RowKey (or <c>~due~</c>) to the bound of
+    /// <paramref name="at"/>, selecting RowKeys only, then one point read of each page item's subscriber entity. A
+    /// subscriber whose stored due key no longer is the index entry's (a change moved it after the query) is left out;
+    /// the entry it moved to is listed where it belongs. The token is the page's last index RowKey, Base64url-encoded.
+    /// </para>
+    /// <para>
+    /// The first call of a store instance makes sure subscribers written before schema version 3 are indexed: one point
+    /// read of a marker entity, and only while the marker is missing, the backfill (<see cref="BackfillDueIndexAsync"/>).
+    /// </para>
+    /// </remarks>
+    public async Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = DueIndex.After(continuationToken);
+        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+        await EnsureDueIndexAsync(at, cancellationToken).ConfigureAwait(false);
 
-    /// <inheritdoc />
-    public Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("TODO due index");
+        // No index RowKey equals the bare prefix, so "gt" serves the first page as well.
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {SubscriberPartition} and RowKey gt {after ?? DueIndex.Prefix} and RowKey lt {DueIndex.UpperBound(at)}");
+        var query = _subscribers.QueryAsync<TableEntity>(
+            filter, maxPerPage: Math.Min(pageSize + 1, ServiceMaxPerPage), select: ["RowKey"], cancellationToken: cancellationToken);
+        var keys = new List<string>(pageSize + 1);
+        await foreach (var row in query.ConfigureAwait(false))
+        {
+            keys.Add(row.RowKey);
+            if (keys.Count > pageSize)
+            {
+                break;
+            }
+        }
+
+        // One key more than asked tells whether another page follows; its subscriber is not read.
+        var pageKeys = keys.Count > pageSize ? keys.GetRange(0, pageSize) : keys;
+        var entities = new TableEntity?[pageKeys.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, pageKeys.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = PointReadParallelism, CancellationToken = cancellationToken },
+            async (i, token) => entities[i] = await ReadSubscriberAsync(DueIndex.PhoneOf(pageKeys[i]), token).ConfigureAwait(false))
+            .ConfigureAwait(false);
+
+        var items = new List<Subscriber>(pageKeys.Count);
+        for (var i = 0; i < pageKeys.Count; i++)
+        {
+            if (entities[i] is { } entity && ToSubscriber(entity) is var subscriber
+                && DueIndex.KeyOf(subscriber) == pageKeys[i] && subscriber.NextSendAt <= at)
+            {
+                items.Add(subscriber);
+            }
+        }
+
+        return new SubscriberPage(items, keys.Count > pageSize ? DueIndex.ToToken(pageKeys[^1]) : null);
+    }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Replaces the subscriber entity with <c>If-Match</c> on the ETag it read, keeping everything but the
-    /// preferences; a lost race (412) reads again and retries, like a consent change. The history is not touched:
-    /// it derives from the consent fields, which stay as they are.
+    /// Replaces the subscriber entity with <c>If-Match</c> on the ETag it read, together with the move of its index
+    /// entity in one entity group transaction; a lost race (412) reads again and compares again, so of concurrent moves
+    /// from one time exactly one lands.
     /// </remarks>
-    private async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    public async Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
-        DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));
+        var expectedStored = expected is { } value ? TableValues.ToUtcMilliseconds(value) : (DateTimeOffset?)null;
+        var stored = TableValues.ToUtcMilliseconds(nextSendAt);
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -315,22 +412,22 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
             var entity = await ReadSubscriberAsync(phone, cancellationToken).ConfigureAwait(false);
             if (entity is null)
             {
-                return null;
+                return false;
             }
 
-            var updated = ToSubscriber(entity) with { Preferences = preferences };
-            try
+            var current = ToSubscriber(entity);
+            if (current.NextSendAt != expectedStored)
             {
-                await _subscribers.UpdateEntityAsync(ToEntity(updated), entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-                return updated;
+                return false;
             }
-            catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+
+            if (await TryWriteAsync(entity, current, current with { NextSendAt = stored }, cancellationToken).ConfigureAwait(false))
             {
-                // A consent change of this phone (or another preference change) came first: apply these on top of it.
+                return true;
             }
         }
 
-        throw new InvalidOperationException($"The preference change lost {MaxAttempts} races in a row to other changes of the same number.");
+        throw new InvalidOperationException($"The next send time lost {MaxAttempts} races in a row to other changes of the same number.");
     }
 
     /// <inheritdoc />
@@ -422,6 +519,159 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         return entries;
     }
 
+    /// <summary>
+    /// Writes <paramref name="updated"/> over <paramref name="entity"/> (<see langword="null"/>: a new number, inserted),
+    /// conditional on the ETag read, together with the move of its index entity when its due key changes.
+    /// </summary>
+    /// <returns>Whether it was written; false when another writer came first (409, 412 or 404), to read again.</returns>
+    private async Task<bool> TryWriteAsync(TableEntity? entity, Subscriber? current, Subscriber updated, CancellationToken cancellationToken)
+    {
+        var oldKey = current is null ? null : DueIndex.KeyOf(current);
+        var newKey = DueIndex.KeyOf(updated);
+        var written = ToEntity(updated);
+        try
+        {
+            if (oldKey == newKey)
+            {
+                // The index entity, if any, stays as it is: a plain conditional write of the subscriber.
+                if (entity is null)
+                {
+                    await _subscribers.AddEntityAsync(written, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await _subscribers.UpdateEntityAsync(written, entity.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                }
+
+                return true;
+            }
+
+            await SubmitMoveAsync(entity, written, oldKey, newKey, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TableTransactionFailedException exception)
+            when (exception.Status == (int)HttpStatusCode.NotFound && exception.FailedTransactionActionIndex == DeleteActionIndex)
+        {
+            // The subscriber's condition held but its index entity was missing (removed by hand): move without deleting it.
+            return await TryWriteWithoutDeleteAsync(entity, written, newKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    private async Task<bool> TryWriteWithoutDeleteAsync(TableEntity? entity, TableEntity written, string? newKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SubmitMoveAsync(entity, written, oldKey: null, newKey, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException exception) when (TableValues.IsLostRace(exception) || exception.Status == (int)HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// One entity group transaction: the conditional subscriber write first (so a lost race fails at index 0), then the
+    /// delete of the old index entity, then the new one, so that the index changes exactly when the subscriber does.
+    /// </summary>
+    private async Task SubmitMoveAsync(TableEntity? entity, TableEntity written, string? oldKey, string? newKey, CancellationToken cancellationToken)
+    {
+        var actions = new List<TableTransactionAction>(3)
+        {
+            entity is null
+                ? new TableTransactionAction(TableTransactionActionType.Add, written)
+                : new TableTransactionAction(TableTransactionActionType.UpdateReplace, written, entity.ETag),
+        };
+        if (oldKey is not null)
+        {
+            actions.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(SubscriberPartition, oldKey), ETag.All));
+        }
+
+        if (newKey is not null)
+        {
+            // An upsert, so that a leftover entity of the same key cannot block the move.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, DueIndex.Entity(SubscriberPartition, newKey)));
+        }
+
+        await _subscribers.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A subscribers table this store created holds nothing to backfill: it gets the marker at once.</summary>
+    private async Task MarkFreshTableAsync(TableClient table)
+    {
+        if (table == _subscribers)
+        {
+            await WriteDueIndexMarkerAsync(backfilledAt: null, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private async Task WriteDueIndexMarkerAsync(DateTimeOffset? backfilledAt, CancellationToken cancellationToken)
+    {
+        var marker = new TableEntity(SubscriberPartition, DueIndexMarker)
+        {
+            [TableValues.SchemaVersionProperty] = TableValues.SubscriberSchemaVersion,
+        };
+        if (backfilledAt is { } at)
+        {
+            marker[BackfilledAt] = at;
+        }
+
+        await _subscribers.UpsertEntityAsync(marker, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Once per instance: runs the backfill unless the marker says a previous run completed it (or none was needed).</summary>
+    private async Task EnsureDueIndexAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _dueIndexReady))
+        {
+            return;
+        }
+
+        var marker = await _subscribers.GetEntityIfExistsAsync<TableEntity>(SubscriberPartition, DueIndexMarker, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!marker.HasValue)
+        {
+            var stored = TableValues.ToUtcMilliseconds(at);
+            await BackfillDueIndexAsync(stored, cancellationToken).ConfigureAwait(false);
+            await WriteDueIndexMarkerAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+
+        Volatile.Write(ref _dueIndexReady, true);
+    }
+
+    /// <summary>
+    /// Gives every opted-in, reachable subscriber without a next send time (written before schema version 3, which
+    /// have no index entity) the time <paramref name="at"/> and its index entity, so that it is due at once and the
+    /// tick works out its real moment.
+    /// </summary>
+    /// <remarks>
+    /// Reads the opted-in rows once; each write is the usual conditional move, so a concurrent change wins and is
+    /// decided again, and a run that dies part-way is simply run again (the marker is written only after it).
+    /// </remarks>
+    private async Task BackfillDueIndexAsync(DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {SubscriberPartition} and Status eq {ConsentStatus.OptedIn.ToName()}");
+        await foreach (var row in _subscribers.QueryAsync<TableEntity>(filter, maxPerPage: ServiceMaxPerPage, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var entity = row;
+            for (var attempt = 0; entity is not null && attempt < MaxAttempts; attempt++)
+            {
+                var current = ToSubscriber(entity);
+                if (current.Status != ConsentStatus.OptedIn || current.IsUnreachable || current.NextSendAt is not null
+                    || await TryWriteAsync(entity, current, current with { NextSendAt = at }, cancellationToken).ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                entity = await ReadSubscriberAsync(current.Phone, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task<TableEntity?> ReadSubscriberAsync(string phone, CancellationToken cancellationToken)
     {
         var response = await _subscribers.GetEntityIfExistsAsync<TableEntity>(SubscriberPartition, phone, cancellationToken: cancellationToken)
@@ -466,7 +716,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
             [CreatedAt] = subscriber.CreatedAt,
             [UpdatedAt] = subscriber.UpdatedAt,
             [Version] = subscriber.Version,
-            [TableValues.SchemaVersionProperty] = TableValues.SchemaVersion,
+            [TableValues.SchemaVersionProperty] = TableValues.SubscriberSchemaVersion,
         };
 
         // Absent rather than null for the operator's default: a replace drops properties the entity no longer has.
@@ -478,6 +728,11 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         if (subscriber.LastInboundAt is { } inbound)
         {
             entity[LastInboundAt] = inbound;
+        }
+
+        if (subscriber.NextSendAt is { } next)
+        {
+            entity[NextSendAt] = next;
         }
 
         if (subscriber.UnreachableSince is { } since)
@@ -500,7 +755,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// <exception cref="InvalidOperationException">The entity is of a later schema version.</exception>
     private static Subscriber ToSubscriber(TableEntity entity)
     {
-        TableValues.ThrowIfNewer(entity, "subscriber");
+        TableValues.ThrowIfNewer(entity, "subscriber", TableValues.SubscriberSchemaVersion);
         return new Subscriber
         {
             Phone = entity.RowKey,
@@ -525,6 +780,9 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
             LastInboundAt = entity.GetDateTimeOffset(LastInboundAt) is { } inbound ? TableValues.ToUtcMilliseconds(inbound) : null,
             UnreachableSince = entity.GetDateTimeOffset(UnreachableSince),
             UnreachableErrorCode = entity.GetString(UnreachableErrorCode),
+
+            // Entities written before schema version 3 have none until the backfill gives them one.
+            NextSendAt = entity.GetDateTimeOffset(NextSendAt) is { } next ? TableValues.ToUtcMilliseconds(next) : null,
         };
     }
 
@@ -538,12 +796,12 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         [Evidence] = subscriber.Evidence.ToJson(),
         [RecordedAt] = subscriber.UpdatedAt,
         [Version] = subscriber.Version,
-        [TableValues.SchemaVersionProperty] = TableValues.SchemaVersion,
+        [TableValues.SchemaVersionProperty] = TableValues.SubscriberSchemaVersion,
     };
 
     private static ConsentHistoryEntry ToHistoryEntry(TableEntity entity)
     {
-        TableValues.ThrowIfNewer(entity, "consent history");
+        TableValues.ThrowIfNewer(entity, "consent history", TableValues.SubscriberSchemaVersion);
         return new ConsentHistoryEntry(
             entity.PartitionKey,
             TableValues.RequiredInt64(entity, Version),

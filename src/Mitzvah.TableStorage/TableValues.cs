@@ -8,23 +8,30 @@ namespace Mitzvah.TableStorage;
 internal static class TableValues
 {
     /// <summary>
-    /// The schema version every entity this code writes carries in <see cref="SchemaVersionProperty"/>. 1: entities
-    /// without it, written before it existed; 2: subscriber entities may carry delivery preferences. Entities of an
-    /// earlier version read with what they lack defaulted; entities of a later version are refused.
+    /// The schema version every ledger entity this code writes carries in <see cref="SchemaVersionProperty"/>. 1:
+    /// entities without it, written before it existed; 2: subscriber entities may carry delivery preferences. Entities
+    /// of an earlier version read with what they lack defaulted; entities of a later version are refused.
     /// </summary>
     public const int SchemaVersion = 2;
 
+    /// <summary>
+    /// The schema version of the subscribers and consent history tables: 3, subscriber entities carry
+    /// <c>NextSendAt</c> and the subscribers partition holds due index entities beside them. The ledger stays at
+    /// <see cref="SchemaVersion"/>.
+    /// </summary>
+    public const int SubscriberSchemaVersion = 3;
+
     public const string SchemaVersionProperty = "SchemaVersion";
 
-    /// <summary>Throws unless <paramref name="entity"/> is of <see cref="SchemaVersion"/> or earlier.</summary>
+    /// <summary>Throws unless <paramref name="entity"/> is of <paramref name="knownVersion"/> or earlier.</summary>
     /// <exception cref="InvalidOperationException">The entity was written by newer code; a replace would drop what it holds.</exception>
-    public static void ThrowIfNewer(TableEntity entity, string kind)
+    public static void ThrowIfNewer(TableEntity entity, string kind, int knownVersion = SchemaVersion)
     {
         var version = entity.GetInt32(SchemaVersionProperty) ?? 1;
-        if (version > SchemaVersion)
+        if (version > knownVersion)
         {
             throw new InvalidOperationException(
-                $"A {kind} entity has schema version {version}, but this version of Mitzvah knows versions up to {SchemaVersion}. "
+                $"A {kind} entity has schema version {version}, but this version of Mitzvah knows versions up to {knownVersion}. "
                 + "It was written by a newer Mitzvah, which must serve these tables.");
         }
     }

@@ -70,8 +70,8 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
         Assert.Equal(optedIn, received.Select(row => row.GetProperty("RowKey").GetString()).Distinct());
         Assert.InRange(received.Count, optedIn.Count, optedIn.Count + queries.Count);
 
-        // The table does hold the other rows: an unfiltered query returns them.
-        var all = await CountRowsAsync(azurite.CreateServiceClient().GetTableClient(_prefix + "Subscribers"), filter: null);
+        // The table does hold the other rows: a query of all subscriber rows (which sort before the due index) returns them.
+        var all = await CountRowsAsync(azurite.CreateServiceClient().GetTableClient(_prefix + "Subscribers"), filter: "RowKey lt '~'");
         Assert.Equal(47, all);
     }
 
@@ -213,13 +213,16 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
         var optIn = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0.AddDays(2)).Build());
 
         Assert.Equal(preferences, updated?.Preferences);
-        Assert.Equal(2, updated?.Version);
-        Assert.Equal(3, optIn.Subscriber.Version);
+        Assert.Equal(3, updated?.Version);
+        Assert.Equal(4, optIn.Subscriber.Version);
         Assert.Equal(preferences, optIn.Subscriber.Preferences);
         Assert.Equal(T0, optIn.Subscriber.CreatedAt);
-        Assert.Equal([1L, 2L, 3L], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Version));
+        Assert.Equal(T0.AddDays(2), optIn.Subscriber.NextSendAt);
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal([1L, 2L, 3L, 4L], history.Select(entry => entry.Version));
+        Assert.Equal([false, false, true, false], history.Select(entry => entry.IsPreferenceChange));
         var entity = (await Table("Subscribers").GetEntityAsync<TableEntity>("subscriber", TestPhones.Alice)).Value;
-        Assert.Equal(2, entity.GetInt32("SchemaVersion"));
+        Assert.Equal(3, entity.GetInt32("SchemaVersion"));
     }
 
     [Fact]
@@ -241,14 +244,16 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
         var history = (await Table("ConsentHistory").GetEntityAsync<TableEntity>(TestPhones.Alice, "0000000001")).Value;
 
         string[] preferenceProperties = ["TimeZone", "SendTime", "Calendar", "PausedUntil"];
-        Assert.Equal(2, created.GetInt32("SchemaVersion"));
+        Assert.Equal(3, created.GetInt32("SchemaVersion"));
+        Assert.Equal(created.GetDateTimeOffset("UpdatedAt"), created.GetDateTimeOffset("NextSendAt"));
         Assert.DoesNotContain(created.Keys, key => preferenceProperties.Contains(key));
         Assert.Equal(["Asia/Jerusalem", "06:05", "israel", "2025-04-21"], preferenceProperties.Select(chosen.GetString));
-        Assert.Equal(1L, chosen.GetInt64("Version"));
-        Assert.Equal(created.GetDateTimeOffset("UpdatedAt"), chosen.GetDateTimeOffset("UpdatedAt"));
+        Assert.Equal(2L, chosen.GetInt64("Version"));
+        Assert.Equal(PreferenceChanges.DefaultAt, chosen.GetDateTimeOffset("UpdatedAt"));
+        Assert.Equal(PreferenceChanges.DefaultAt, chosen.GetDateTimeOffset("NextSendAt"));
         Assert.Equal("diaspora", narrowed.GetString("Calendar"));
         Assert.DoesNotContain(narrowed.Keys, key => key is "TimeZone" or "SendTime" or "PausedUntil");
-        Assert.Equal(2, history.GetInt32("SchemaVersion"));
+        Assert.Equal(3, history.GetInt32("SchemaVersion"));
     }
 
     [Fact]
@@ -266,7 +271,7 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
             ["CreatedAt"] = T0,
             ["UpdatedAt"] = T0,
             ["Version"] = 1L,
-            ["SchemaVersion"] = 3,
+            ["SchemaVersion"] = 4,
             ["Email"] = "alice@example.org",
         };
         await Table("Subscribers").AddEntityAsync(newer);
@@ -275,11 +280,11 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).Build()));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { TimeZone = "UTC" }));
 
-        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
         var stored = await GetSubscriberEntityAsync();
         Assert.Equal("alice@example.org", stored.GetString("Email"));
         Assert.Equal("opted_in", stored.GetString("Status"));
-        Assert.Equal(3, stored.GetInt32("SchemaVersion"));
+        Assert.Equal(4, stored.GetInt32("SchemaVersion"));
     }
 
     [Fact]
