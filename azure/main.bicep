@@ -65,6 +65,9 @@ param sendConcurrency int = 4
 @description('IANA time zone of subscribers whose number does not tell theirs, and of the operator\'s day.')
 param timeZone string = 'America/Chicago'
 
+@description('Local send time (HH:mm) of subscribers who chose none.')
+param sendTime string = '10:00'
+
 @description('NCRONTAB schedule of the send tick: every 15 minutes. Each subscriber\'s message goes out at the first tick from their own local send time.')
 param tickSchedule string = '0 */15 * * * *'
 
@@ -329,6 +332,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     PUBLIC_CONSENT_URL: consentUrl
     DAILY_MITZVAH_SCHEDULE: tickSchedule
     MITZVAH_TIME_ZONE: timeZone
+    MITZVAH_SEND_TIME: sendTime
     MITZVAH_SEND_CONCURRENCY: string(sendConcurrency)
   }
   dependsOn: [
