@@ -649,7 +649,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
 
             try
             {
-                // The item as written: preferences set since current was read are not overwritten, and show.
+                // The item as written: what unversioned writes set since current was read (the inbound time, a tick's move) shows.
                 var response = await _client.UpdateItemAsync(UpdateRequest(current, applied, preferences, setsNext), cancellationToken).ConfigureAwait(false);
                 return SubscriberItems.ReadSubscriber(response.Attributes);
             }
