@@ -40,6 +40,17 @@ internal static class AttributeNames
     public const string OptedInValue = "1";
     public const string OptedInIndex = "opted-in-index";
 
+    /// <summary>When the send tick next looks at the subscriber (N, Unix milliseconds); absent when never scheduled.</summary>
+    public const string NextSendAt = "next_send_at";
+
+    /// <summary>
+    /// The sort key of <see cref="DueIndex"/> (<see cref="DueKeys"/>): the next send time, then the phone. Present
+    /// exactly when <see cref="NextSendAt"/> is; <see cref="OptedIn"/> is the index's partition key, so the index holds
+    /// the recipients that have a next send time.
+    /// </summary>
+    public const string DueKey = "due_key";
+    public const string DueIndex = "due-index";
+
     public const string StudyDate = "study_date";
     public const string State = "state";
     public const string ClaimId = "claim_id";

@@ -12,9 +12,19 @@ namespace Mitzvah.DynamoDb;
 /// Tables (see <see cref="DynamoDbTables"/>): subscribers keyed by <c>phone</c>, with the original deployment's
 /// attributes (<c>consent_status</c>, <c>channel</c>, <c>source</c>, <c>evidence</c>, <c>timestamp_iso</c>) plus
 /// <c>purpose</c>, <c>created_at</c> and <c>version</c>; consent history keyed by (<c>phone</c>, <c>version</c>).
-/// Subscribers that are opted in carry <c>opted_in = "1"</c>, the key of the sparse index <c>opted-in-index</c>, so
-/// listing and counting them is a Query of that index. Other statuses are found by a filtered Scan, which is meant for
-/// operators only.
+/// Subscribers that are opted in and not marked unreachable (the recipients) carry <c>opted_in = "1"</c>, the key of
+/// the sparse index <c>opted-in-index</c>, so listing and counting them is a Query of that index. Other statuses are
+/// found by a filtered Scan, which is meant for operators only.
+/// </para>
+/// <para>
+/// The due index: <see cref="Subscriber.NextSendAt"/> is <c>next_send_at</c> (N, Unix milliseconds), kept on every item
+/// that has one whatever its status, together with <c>due_key</c> (<see cref="DueKeys"/>: the time as 15 digits, then
+/// the phone). The sparse index <c>due-index</c> has partition key <c>opted_in</c> and sort key <c>due_key</c>, so it
+/// holds exactly the recipients with a next send time, in (time, phone) order, and <see cref="ListDueAsync"/> is one
+/// Query of it for keys up to the tick's time. Every write that changes the status or the mark sets or removes
+/// <c>opted_in</c> in the same conditional update, so an item leaves and rejoins the due index with its recipiency;
+/// writes that set the time (an opt-in, a cleared mark, a preference change, <see cref="SetNextSendAtAsync"/>) write
+/// <c>next_send_at</c> and <c>due_key</c> together, and the others do not name them.
 /// </para>
 /// <para>
 /// <see cref="RecordConsentAsync"/> needs no transaction. A change that alters the status first claims version
@@ -31,7 +41,10 @@ namespace Mitzvah.DynamoDb;
 /// </para>
 /// <para>
 /// Delivery preferences are the optional attributes <c>time_zone</c>, <c>send_time</c>, <c>calendar</c> and
-/// <c>paused_until</c> (absent: the operator's default), which only <see cref="SetPreferencesAsync"/> writes. Every
+/// <c>paused_until</c> (absent: the operator's default). <see cref="SetPreferencesAsync"/> and the first entry of a new
+/// number set them, and their history items carry the preferences under the same names, so that completing a dead
+/// writer's entry writes them too. <c>next_send_at</c> and <c>due_key</c> are, like <c>last_inbound_at</c>, optional
+/// attributes that earlier code ignores and keeps, so they need no new schema version. Every
 /// item this version writes carries <c>schema_version</c> = 2; items without it, written earlier, read with the
 /// attributes they lack defaulted, and items of a later version are refused: reading one throws
 /// <see cref="InvalidOperationException"/>, and no write replaces one.
@@ -44,7 +57,8 @@ namespace Mitzvah.DynamoDb;
 /// <para>
 /// Items written by the original deployment (no <c>version</c>, <c>created_at</c>, <c>purpose</c> or
 /// <c>opted_in</c>; evidence as text or a map) are read as version 0, created when last changed. They appear in the
-/// opted-in listing only after <see cref="DynamoDbOptedInBackfill"/> has run. Timestamps are stored as ISO-8601 UTC
+/// opted-in listing only after <see cref="DynamoDbOptedInBackfill"/> has run, which also makes them and opted-in items
+/// written before the due index (no <c>next_send_at</c>) due at its run's time. Timestamps are stored as ISO-8601 UTC
 /// with milliseconds; finer fractions are dropped. The store is thread-safe.
 /// </para>
 /// </remarks>
@@ -135,11 +149,14 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 continue;
             }
 
-            var entry = new ConsentHistoryEntry(change.Phone, (current?.Version ?? 0) + 1, change.Status, change.Source, change.Evidence, at);
-            if (!await TryClaimVersionAsync(entry, cancellationToken).ConfigureAwait(false))
+            // A new number starts with the change's preferences, carried by its first entry; a known one keeps its own.
+            var claim = new HistoryItem(
+                new ConsentHistoryEntry(change.Phone, (current?.Version ?? 0) + 1, change.Status, change.Source, change.Evidence, at),
+                current is null ? ConsentRules.PreferencesAfter(current, change) : null);
+            if (!await TryClaimVersionAsync(claim, cancellationToken).ConfigureAwait(false))
             {
                 // Another change holds this version: finish it for its writer (which may have died), then look again.
-                var claimed = await ReadHistoryEntryAsync(change.Phone, entry.Version, cancellationToken).ConfigureAwait(false);
+                var claimed = await ReadHistoryEntryAsync(change.Phone, claim.Entry.Version, cancellationToken).ConfigureAwait(false);
                 if (claimed is not null)
                 {
                     await ApplyAsync(current, claimed, cancellationToken).ConfigureAwait(false);
@@ -148,7 +165,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 continue;
             }
 
-            var updated = await ApplyAsync(current, entry, cancellationToken).ConfigureAwait(false);
+            var updated = await ApplyAsync(current, claim, cancellationToken).ConfigureAwait(false);
             return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current?.Status);
         }
 
@@ -224,13 +241,14 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
             }
 
-            var entry = new ConsentHistoryEntry(change.Phone, current.Version + 1, current.Status, ConsentSource.Delivery, change.ToEvidence(), at);
-            if (!await TryClaimVersionAsync(entry, cancellationToken).ConfigureAwait(false))
+            var claim = new HistoryItem(
+                new ConsentHistoryEntry(change.Phone, current.Version + 1, current.Status, ConsentSource.Delivery, change.ToEvidence(), at), null);
+            if (!await TryClaimVersionAsync(claim, cancellationToken).ConfigureAwait(false))
             {
                 continue;
             }
 
-            var updated = await ApplyAsync(current, entry, cancellationToken).ConfigureAwait(false);
+            var updated = await ApplyAsync(current, claim, cancellationToken).ConfigureAwait(false);
             return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
         }
 
@@ -276,65 +294,162 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The same two writes as a consent change: the preference-change entry, carrying the new preferences, claims
+    /// version <c>v + 1</c>, then the item takes it (preferences, source, evidence, <c>next_send_at</c> and the due key;
+    /// the status as it is). So it is ordered with consent and delivery-state changes by version, and a writer that
+    /// died is completed, preferences included, by the next change.
+    /// </remarks>
     public async Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var updated = await SetPreferencesAsync(change.Phone, change.Preferences, cancellationToken).ConfigureAwait(false);
-        return updated is null ? null : new ConsentChangeResult(updated, Changed: true, PreviousStatus: updated.Status);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        _ = change.Source.ToName();
+        var at = Timestamps.Truncate(change.At);
+
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var current = await ReadAsync(change.Phone, cancellationToken).ConfigureAwait(false);
+            if (current is null)
+            {
+                return null;
+            }
+
+            var next = await ReadHistoryEntryAsync(change.Phone, current.Version + 1, cancellationToken).ConfigureAwait(false);
+            if (next is not null)
+            {
+                // A change whose item update has not landed: settle it before deciding.
+                await ApplyAsync(current, next, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!ConsentRules.Writes(current, change))
+            {
+                return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+            }
+
+            var wanted = ConsentRules.Apply(current, change, at);
+            var claim = new HistoryItem(
+                new ConsentHistoryEntry(change.Phone, wanted.Version, wanted.Status, wanted.Source, wanted.Evidence, at), wanted.Preferences);
+            if (!await TryClaimVersionAsync(claim, cancellationToken).ConfigureAwait(false))
+            {
+                continue;
+            }
+
+            var updated = await ApplyAsync(current, claim, cancellationToken).ConfigureAwait(false);
+            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
+        }
+
+        throw new InvalidOperationException(
+            $"The subscriber item of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; its preferences were not set.");
     }
 
     /// <inheritdoc />
-    public Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("TODO due index");
+    /// <remarks>
+    /// One Query of the sparse index <c>due-index</c> (partition <c>opted_in</c>, held only by recipients; sort key
+    /// <c>due_key</c>, see <see cref="DueKeys"/>) for keys up to <paramref name="at"/>, so it reads the due
+    /// subscribers and nobody else; the index projects whole items. The token is <see cref="DueCursor"/>'s (time,
+    /// phone), from which the query's exclusive start key is rebuilt, so a page continues after that position even
+    /// when its last subscriber has been moved on. A global secondary index is eventually consistent: on DynamoDB a
+    /// subscriber the tick has just moved may still be listed once, and the tick's conditional move
+    /// (<see cref="SetNextSendAtAsync"/>) from the older time then fails.
+    /// </remarks>
+    public async Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = DueCursor.After(continuationToken);
 
-    /// <inheritdoc />
-    public Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("TODO due index");
+        var wanted = pageSize + 1;
+        var items = new List<Subscriber>(wanted);
+        Dictionary<string, AttributeValue>? startKey = after is { } position
+            ? new()
+            {
+                [AttributeNames.Phone] = new AttributeValue { S = position.Phone },
+                [AttributeNames.OptedIn] = new AttributeValue { S = AttributeNames.OptedInValue },
+                [AttributeNames.DueKey] = new AttributeValue { S = DueKeys.For(position.UnixMilliseconds, position.Phone) },
+            }
+            : null;
+        do
+        {
+            var response = await _client.QueryAsync(
+                new QueryRequest
+                {
+                    TableName = _subscribersTable,
+                    IndexName = AttributeNames.DueIndex,
+                    KeyConditionExpression = "#optedIn = :one AND #dueKey <= :upTo",
+                    ExpressionAttributeNames = new() { ["#optedIn"] = AttributeNames.OptedIn, ["#dueKey"] = AttributeNames.DueKey },
+                    ExpressionAttributeValues = new()
+                    {
+                        [":one"] = new AttributeValue { S = AttributeNames.OptedInValue },
+                        [":upTo"] = new AttributeValue { S = DueKeys.UpTo(at) },
+                    },
+                    ExclusiveStartKey = startKey,
+                    Limit = wanted - items.Count,
+                },
+                cancellationToken).ConfigureAwait(false);
+            items.AddRange((response.Items ?? []).Take(wanted - items.Count).Select(SubscriberItems.ReadSubscriber));
+            startKey = ItemValues.NextKey(response.LastEvaluatedKey);
+        }
+        while (items.Count < wanted && startKey is not null);
+
+        return DueCursor.ToPage(items, pageSize);
+    }
 
     /// <inheritdoc />
     /// <remarks>
-    /// One UpdateItem that sets the preference attributes (removing unset ones) and nothing a consent change writes,
-    /// conditioned on the item existing; so it commutes with consent changes, whose updates leave preferences alone.
+    /// One UpdateItem of <c>next_send_at</c> and the due key alone, conditioned on the item existing and its
+    /// <c>next_send_at</c> being <paramref name="expected"/> (absent for <see langword="null"/>). Whether the item is in
+    /// the due index is decided by <c>opted_in</c>, which this leaves alone.
     /// </remarks>
-    private async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    public async Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
-        DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));
+        var next = Timestamps.Truncate(nextSendAt);
+        var values = new Dictionary<string, AttributeValue>
+        {
+            [":next"] = ItemValues.NumberValue(next.ToUnixTimeMilliseconds()),
+            [":dueKey"] = new AttributeValue { S = DueKeys.For(next, phone) },
+            [ItemSchema.Value] = ItemSchema.CurrentValue,
+        };
+        string stored;
+        if (expected is { } value)
+        {
+            stored = "#next = :expected";
+            values[":expected"] = ItemValues.NumberValue(Timestamps.Truncate(value).ToUnixTimeMilliseconds());
+        }
+        else
+        {
+            stored = "attribute_not_exists(#next)";
+        }
 
-        var names = new Dictionary<string, string> { ["#phone"] = AttributeNames.Phone, [ItemSchema.Name] = AttributeNames.SchemaVersion };
-        var values = new Dictionary<string, AttributeValue> { [ItemSchema.Value] = ItemSchema.CurrentValue };
-        var (set, remove) = SubscriberItems.WritePreferences(preferences, names, values);
-        set.Add($"{ItemSchema.Name} = {ItemSchema.Value}");
-        var update = "SET " + string.Join(", ", set) + (remove.Count > 0 ? " REMOVE " + string.Join(", ", remove) : string.Empty);
         var request = new UpdateItemRequest
         {
             TableName = _subscribersTable,
             Key = new() { [AttributeNames.Phone] = new AttributeValue { S = phone } },
-            UpdateExpression = update,
-            ConditionExpression = $"attribute_exists(#phone) AND {ItemSchema.NotNewer}",
-            ExpressionAttributeNames = names,
+            UpdateExpression = "SET #next = :next, #dueKey = :dueKey",
+            ConditionExpression = $"attribute_exists(#phone) AND {stored} AND {ItemSchema.NotNewer}",
+            ExpressionAttributeNames = new()
+            {
+                ["#phone"] = AttributeNames.Phone,
+                ["#next"] = AttributeNames.NextSendAt,
+                ["#dueKey"] = AttributeNames.DueKey,
+                [ItemSchema.Name] = AttributeNames.SchemaVersion,
+            },
             ExpressionAttributeValues = values,
-            ReturnValues = ReturnValue.ALL_NEW,
         };
 
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        try
         {
-            try
-            {
-                var response = await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
-                return SubscriberItems.ReadSubscriber(response.Attributes);
-            }
-            catch (ConditionalCheckFailedException)
-            {
-                // An unknown number, an item of a newer schema (reading it throws), or one created since the check.
-                if (await ReadAsync(phone, cancellationToken).ConfigureAwait(false) is null)
-                {
-                    return null;
-                }
-            }
+            await _client.UpdateItemAsync(request, cancellationToken).ConfigureAwait(false);
+            return true;
         }
-
-        throw new InvalidOperationException($"The subscriber item of {PhoneMask.Mask(phone)} kept changing; its preferences were not set.");
+        catch (ConditionalCheckFailedException)
+        {
+            return false;
+        }
     }
 
     /// <inheritdoc />
@@ -459,14 +574,16 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     }
 
     // A Query rather than GetItem: the deployment grants the history table PutItem and Query only.
-    private async Task<ConsentHistoryEntry?> ReadHistoryEntryAsync(string phone, long version, CancellationToken cancellationToken)
+    private async Task<HistoryItem?> ReadHistoryEntryAsync(string phone, long version, CancellationToken cancellationToken)
     {
         var response = await _client.QueryAsync(HistoryQuery(phone, "=", version), cancellationToken).ConfigureAwait(false);
-        return response.Items is { Count: > 0 } items ? SubscriberItems.ReadHistoryEntry(items[0]) : null;
+        return response.Items is { Count: > 0 } items
+            ? new HistoryItem(SubscriberItems.ReadHistoryEntry(items[0]), SubscriberItems.ReadPreferences(items[0]))
+            : null;
     }
 
-    /// <summary>Puts <paramref name="entry"/> unless its version is taken; returns whether it did.</summary>
-    private async Task<bool> TryClaimVersionAsync(ConsentHistoryEntry entry, CancellationToken cancellationToken)
+    /// <summary>Puts <paramref name="claim"/> unless its version is taken; returns whether it did.</summary>
+    private async Task<bool> TryClaimVersionAsync(HistoryItem claim, CancellationToken cancellationToken)
     {
         try
         {
@@ -474,7 +591,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 new PutItemRequest
                 {
                     TableName = _historyTable,
-                    Item = SubscriberItems.WriteHistoryEntry(entry),
+                    Item = SubscriberItems.WriteHistoryEntry(claim.Entry, claim.Preferences),
                     ConditionExpression = "attribute_not_exists(#phone)",
                     ExpressionAttributeNames = new() { ["#phone"] = AttributeNames.Phone },
                 },
@@ -489,14 +606,19 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
 
     /// <summary>
     /// Brings the subscriber item from <paramref name="current"/> (version <c>entry.Version - 1</c>, or none) to
-    /// <paramref name="entry"/>, unless someone already has; returns the subscriber as of that entry.
+    /// <paramref name="claim"/>'s entry, unless someone already has; returns the subscriber as of that entry.
     /// </summary>
-    private async Task<Subscriber> ApplyAsync(Subscriber? current, ConsentHistoryEntry entry, CancellationToken cancellationToken)
+    private async Task<Subscriber> ApplyAsync(Subscriber? current, HistoryItem claim, CancellationToken cancellationToken)
     {
+        var entry = claim.Entry;
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var version = current?.Version ?? 0;
             var state = ConsentRules.DeliveryStateOf(entry) ?? (current?.UnreachableSince, current?.UnreachableErrorCode);
+
+            // The preferences the entry sets: the first entry of a new number and a preference change carry them.
+            var preferences = current is null || entry.IsPreferenceChange ? claim.Preferences : null;
+            var setsNext = SetsNextSendAt(entry);
             var applied = new Subscriber
             {
                 Phone = entry.Phone,
@@ -509,9 +631,10 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 CreatedAt = current?.CreatedAt ?? entry.RecordedAt,
                 UpdatedAt = entry.RecordedAt,
                 Version = entry.Version,
-                Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+                Preferences = preferences ?? current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
                 UnreachableSince = state.Since,
                 UnreachableErrorCode = state.ErrorCode,
+                NextSendAt = setsNext ? entry.RecordedAt : current?.NextSendAt,
             };
             if (version >= entry.Version)
             {
@@ -526,8 +649,8 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
 
             try
             {
-                // The item as written: preferences set since current was read are not overwritten, and show.
-                var response = await _client.UpdateItemAsync(UpdateRequest(current, applied), cancellationToken).ConfigureAwait(false);
+                // The item as written: what unversioned writes set since current was read (the inbound time, a tick's move) shows.
+                var response = await _client.UpdateItemAsync(UpdateRequest(current, applied, preferences, setsNext), cancellationToken).ConfigureAwait(false);
                 return SubscriberItems.ReadSubscriber(response.Attributes);
             }
             catch (ConditionalCheckFailedException)
@@ -540,8 +663,19 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         throw new InvalidOperationException($"The subscriber item of {PhoneMask.Mask(entry.Phone)} kept changing; version {entry.Version} was not applied.");
     }
 
-    private UpdateItemRequest UpdateRequest(Subscriber? current, Subscriber applied)
+    /// <summary>
+    /// Whether the change an entry records sets <see cref="Subscriber.NextSendAt"/> to its time, as
+    /// <see cref="ConsentRules"/> decides: an opt-in, a cleared mark and a preference change do; other consent changes
+    /// and a mark keep it (and leave the item's time unnamed, so that a tick's move meanwhile is not undone).
+    /// </summary>
+    private static bool SetsNextSendAt(ConsentHistoryEntry entry) =>
+        entry.IsPreferenceChange
+        || entry.Evidence.DeliveryState == ConsentNames.Reachable
+        || (!entry.IsDeliveryStateChange && entry.Status == ConsentStatus.OptedIn);
+
+    private UpdateItemRequest UpdateRequest(Subscriber? current, Subscriber applied, DeliveryPreferences? preferences, bool setsNextSendAt)
     {
+        var names = new Dictionary<string, string>(WriteNames);
         var values = new Dictionary<string, AttributeValue>
         {
             [":status"] = new AttributeValue { S = applied.Status.ToName() },
@@ -555,10 +689,26 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             [ItemSchema.Value] = ItemSchema.CurrentValue,
         };
 
-        // Preferences are not named, so a consent change leaves them as they are.
+        // Preferences and the next send time are named only by the entries that set them; others leave them as they are.
         var update = "SET #status = :status, #channel = :channel, #purpose = :purpose, #source = :source, "
             + $"#evidence = :evidence, #ts = :ts, #created = :created, #version = :version, {ItemSchema.Name} = {ItemSchema.Value}";
         var remove = new List<string>();
+        if (setsNextSendAt && applied.NextSendAt is { } next)
+        {
+            update += ", #next = :next, #dueKey = :dueKey";
+            names["#next"] = AttributeNames.NextSendAt;
+            names["#dueKey"] = AttributeNames.DueKey;
+            values[":next"] = ItemValues.NumberValue(next.ToUnixTimeMilliseconds());
+            values[":dueKey"] = new AttributeValue { S = DueKeys.For(next, applied.Phone) };
+        }
+
+        if (preferences is not null)
+        {
+            var (set, unset) = SubscriberItems.WritePreferences(preferences, names, values);
+            update += string.Concat(set.Select(assignment => ", " + assignment));
+            remove.AddRange(unset);
+        }
+
         if (applied.UnreachableSince is { } since)
         {
             update += ", #unreachable = :since";
@@ -591,7 +741,6 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
 
         update += " REMOVE " + string.Join(", ", remove);
 
-        var names = new Dictionary<string, string>(WriteNames);
         string condition;
         if (current is null)
         {
@@ -676,4 +825,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         },
         ConsistentRead = true,
     };
+
+    /// <summary>A history entry with the preferences its item carries (the operator's defaults where it carries none).</summary>
+    private sealed record HistoryItem(ConsentHistoryEntry Entry, DeliveryPreferences? Preferences);
 }

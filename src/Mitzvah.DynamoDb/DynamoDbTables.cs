@@ -16,7 +16,8 @@ public static class DynamoDbTables
     /// <list type="bullet">
     /// <item>Subscribers: HASH <c>phone</c> (S); global secondary index <c>opted-in-index</c>, HASH <c>opted_in</c> (S),
     /// RANGE <c>phone</c> (S), projecting all attributes. Only opted-in items carry <c>opted_in</c>, so the index is
-    /// sparse.</item>
+    /// sparse. Global secondary index <c>due-index</c>, HASH <c>opted_in</c> (S), RANGE <c>due_key</c> (S, the next
+    /// send time then the phone), projecting all attributes: the recipients in due order.</item>
     /// <item>Consent history: HASH <c>phone</c> (S), RANGE <c>version</c> (N).</item>
     /// <item>Deliveries: HASH <c>study_date</c> (S), RANGE <c>phone</c> (S). Its items carry <c>expires_at</c> (epoch
     /// seconds) for a time-to-live, which is left to the deployment (some local stand-ins do not support it).</item>
@@ -46,6 +47,7 @@ public static class DynamoDbTables
         [
             new AttributeDefinition(AttributeNames.Phone, ScalarAttributeType.S),
             new AttributeDefinition(AttributeNames.OptedIn, ScalarAttributeType.S),
+            new AttributeDefinition(AttributeNames.DueKey, ScalarAttributeType.S),
         ],
         KeySchema = [new KeySchemaElement(AttributeNames.Phone, KeyType.HASH)],
         GlobalSecondaryIndexes =
@@ -57,6 +59,16 @@ public static class DynamoDbTables
                 [
                     new KeySchemaElement(AttributeNames.OptedIn, KeyType.HASH),
                     new KeySchemaElement(AttributeNames.Phone, KeyType.RANGE),
+                ],
+                Projection = new Projection { ProjectionType = ProjectionType.ALL },
+            },
+            new GlobalSecondaryIndex
+            {
+                IndexName = AttributeNames.DueIndex,
+                KeySchema =
+                [
+                    new KeySchemaElement(AttributeNames.OptedIn, KeyType.HASH),
+                    new KeySchemaElement(AttributeNames.DueKey, KeyType.RANGE),
                 ],
                 Projection = new Projection { ProjectionType = ProjectionType.ALL },
             },

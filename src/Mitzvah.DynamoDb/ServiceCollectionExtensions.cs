@@ -50,7 +50,8 @@ public static class ServiceCollectionExtensions
             provider.GetRequiredService<IAmazonDynamoDB>(), provider.GetRequiredService<IOptions<DynamoDbOptions>>()));
         services.AddSingleton<IDeliveryLedger>(provider => new DynamoDbDeliveryLedger(
             provider.GetRequiredService<IAmazonDynamoDB>(), provider.GetRequiredService<IOptions<DynamoDbOptions>>()));
-        services.AddSingleton(provider => new DynamoDbOptedInBackfill(provider.GetRequiredService<IAmazonDynamoDB>()));
+        services.AddSingleton(provider => new DynamoDbOptedInBackfill(
+            provider.GetRequiredService<IAmazonDynamoDB>(), provider.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IRateLimiter>(provider => new DynamoDbRateLimiter(
             provider.GetRequiredService<IAmazonDynamoDB>(), provider.GetRequiredService<IOptions<DynamoDbOptions>>()));
         return services;

@@ -34,6 +34,7 @@ internal static class SubscriberItems
             LastInboundAt = Instant(item, AttributeNames.LastInboundAt),
             UnreachableSince = Instant(item, AttributeNames.UnreachableSince),
             UnreachableErrorCode = ItemValues.Text(item, AttributeNames.UnreachableErrorCode),
+            NextSendAt = ItemValues.Number(item, AttributeNames.NextSendAt) is { } next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null,
         };
     }
 
@@ -82,19 +83,44 @@ internal static class SubscriberItems
             Instant(item, AttributeNames.TimestampIso) ?? DateTimeOffset.UnixEpoch);
     }
 
-    public static Dictionary<string, AttributeValue> WriteHistoryEntry(ConsentHistoryEntry entry) => new()
+    /// <summary>
+    /// The history item of <paramref name="entry"/>; with <paramref name="preferences"/> (a preference change, or the
+    /// first entry of a new number) it also carries the preferences the entry sets, under the subscriber's attribute
+    /// names, so that whoever completes the entry writes them (<see cref="ReadPreferences"/> reads them back).
+    /// </summary>
+    public static Dictionary<string, AttributeValue> WriteHistoryEntry(ConsentHistoryEntry entry, DeliveryPreferences? preferences)
     {
-        [AttributeNames.Phone] = new AttributeValue { S = entry.Phone },
-        [AttributeNames.Version] = ItemValues.NumberValue(entry.Version),
-        [AttributeNames.ConsentStatus] = new AttributeValue { S = entry.Status.ToName() },
-        [AttributeNames.Source] = new AttributeValue { S = entry.Source.ToName() },
-        [AttributeNames.Evidence] = new AttributeValue { S = entry.Evidence.ToJson() },
-        [AttributeNames.TimestampIso] = new AttributeValue { S = Timestamps.ToText(entry.RecordedAt) },
-        [AttributeNames.SchemaVersion] = ItemSchema.CurrentValue,
-    };
+        var item = new Dictionary<string, AttributeValue>
+        {
+            [AttributeNames.Phone] = new AttributeValue { S = entry.Phone },
+            [AttributeNames.Version] = ItemValues.NumberValue(entry.Version),
+            [AttributeNames.ConsentStatus] = new AttributeValue { S = entry.Status.ToName() },
+            [AttributeNames.Source] = new AttributeValue { S = entry.Source.ToName() },
+            [AttributeNames.Evidence] = new AttributeValue { S = entry.Evidence.ToJson() },
+            [AttributeNames.TimestampIso] = new AttributeValue { S = Timestamps.ToText(entry.RecordedAt) },
+            [AttributeNames.SchemaVersion] = ItemSchema.CurrentValue,
+        };
+        if (preferences is not null)
+        {
+            Put(AttributeNames.TimeZone, preferences.TimeZone);
+            Put(AttributeNames.SendTime, preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : null);
+            Put(AttributeNames.Calendar, preferences.Calendar?.ToName());
+            Put(AttributeNames.PausedUntil, preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : null);
+        }
 
-    /// <summary>Absent attributes (every item before schema version 2) are the operator's defaults.</summary>
-    private static DeliveryPreferences ReadPreferences(Dictionary<string, AttributeValue> item) => new()
+        return item;
+
+        void Put(string name, string? text)
+        {
+            if (text is not null)
+            {
+                item[name] = new AttributeValue { S = text };
+            }
+        }
+    }
+
+    /// <summary>The preference attributes of a subscriber or history item; absent ones (every item before schema version 2) are the operator's defaults.</summary>
+    public static DeliveryPreferences ReadPreferences(Dictionary<string, AttributeValue> item) => new()
     {
         TimeZone = ItemValues.Text(item, AttributeNames.TimeZone),
         SendTime = ItemValues.Text(item, AttributeNames.SendTime) is { } time ? PreferenceNames.ParseSendTime(time) : null,

@@ -263,15 +263,18 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
-    public void Subscribers_table_has_the_phone_key_and_the_sparse_opted_in_index()
+    public void Subscribers_table_has_the_phone_key_and_the_sparse_opted_in_and_due_indexes()
     {
         var table = Table("SubscribersTable", "${AWS::StackName}-subscribers", ("phone", "HASH", "S"));
 
-        var index = Assert.Single(Yaml.List(table["GlobalSecondaryIndexes"], "GlobalSecondaryIndexes"));
-        Assert.Equal("opted-in-index", Yaml.Text(index, "IndexName"));
-        Assert.Equal([("opted_in", "HASH"), ("phone", "RANGE")], KeySchema(Yaml.Get(index, "KeySchema")));
-        Assert.Equal("ALL", Yaml.Text(index, "Projection", "ProjectionType"));
+        var indexes = Yaml.List(table["GlobalSecondaryIndexes"], "GlobalSecondaryIndexes");
+        Assert.Equal(["opted-in-index", "due-index"], indexes.Select(index => Yaml.Text(index, "IndexName")));
+        Assert.Equal([("opted_in", "HASH"), ("phone", "RANGE")], KeySchema(Yaml.Get(indexes[0], "KeySchema")));
+        Assert.Equal([("opted_in", "HASH"), ("due_key", "RANGE")], KeySchema(Yaml.Get(indexes[1], "KeySchema")));
+        Assert.All(indexes, index => Assert.Equal("ALL", Yaml.Text(index, "Projection", "ProjectionType")));
         Assert.Equal("S", AttributeTypes(table)["opted_in"]);
+        Assert.Equal("S", AttributeTypes(table)["due_key"]);
+        Assert.Equal(3, AttributeTypes(table).Count);
         AssertKeptAndRecoverable("SubscribersTable", table);
     }
 
@@ -310,6 +313,7 @@ public sealed class SamTemplateTests
         var expected = new Dictionary<string, string[]>
         {
             ["SubscribersTable/index/opted-in-index"] = ["dynamodb:Query"],
+            ["SubscribersTable/index/due-index"] = ["dynamodb:Query"],
             ["SubscribersTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
             ["ConsentHistoryTable"] = ["dynamodb:PutItem", "dynamodb:Query"],
             ["DeliveriesTable"] = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem"],

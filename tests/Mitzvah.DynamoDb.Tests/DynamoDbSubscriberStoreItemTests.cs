@@ -186,6 +186,7 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
                 CreatedAt = optIn.At,
                 UpdatedAt = orphan.RecordedAt,
                 Version = 2,
+                NextSendAt = optIn.At,
             },
             optOut.Subscriber);
         Assert.Equal(optOut.Subscriber, await store.GetAsync(TestPhones.Alice));
@@ -256,11 +257,13 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero)).Build());
 
         Assert.Equal(preferences, updated?.Preferences);
-        Assert.Equal(3, updated?.Version);
-        Assert.Equal(4, optOut.Subscriber.Version);
+        Assert.Equal(4, updated?.Version);
+        Assert.Equal(5, optOut.Subscriber.Version);
         Assert.Equal(preferences, optOut.Subscriber.Preferences);
         Assert.Equal("2", (await GetRawAsync(options, TestPhones.Alice))["schema_version"].N);
-        Assert.Equal([1L, 2L, 3L, 4L], (await store.GetHistoryAsync(TestPhones.Alice)).Select(entry => entry.Version));
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], history.Select(entry => entry.Version));
+        Assert.True(history[3].IsPreferenceChange);
     }
 
     [Fact]
@@ -279,22 +282,107 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         var chosen = await GetRawAsync(options, TestPhones.Alice);
         await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { Calendar = FestivalCalendar.Diaspora });
         var narrowed = await GetRawAsync(options, TestPhones.Alice);
-        var history = (await Client.QueryAsync(new QueryRequest
-        {
-            TableName = options.ConsentHistoryTable,
-            KeyConditionExpression = "phone = :phone",
-            ExpressionAttributeValues = new() { [":phone"] = new AttributeValue { S = TestPhones.Alice } },
-            ConsistentRead = true,
-        })).Items;
+        var history = await RawHistoryAsync(options, TestPhones.Alice);
 
         Assert.Equal("2", created["schema_version"].N);
         Assert.DoesNotContain(created.Keys, key => key is "time_zone" or "send_time" or "calendar" or "paused_until");
         Assert.Equal(["Asia/Jerusalem", "06:05", "israel", "2025-04-21"], new[] { "time_zone", "send_time", "calendar", "paused_until" }.Select(key => chosen[key].S));
-        Assert.Equal("1", chosen["version"].N);
-        Assert.Equal(created["timestamp_iso"].S, chosen["timestamp_iso"].S);
+        Assert.Equal("2", chosen["version"].N);
+        Assert.Equal("2025-03-02T14:30:15.123Z", chosen["timestamp_iso"].S);
         Assert.Equal("diaspora", narrowed["calendar"].S);
+        Assert.Equal("3", narrowed["version"].N);
         Assert.DoesNotContain(narrowed.Keys, key => key is "time_zone" or "send_time" or "paused_until");
-        Assert.Equal("2", Assert.Single(history)["schema_version"].N);
+        Assert.Equal(["2", "2", "2"], history.Select(entry => entry["schema_version"].N));
+
+        // Each preference entry carries the preferences it sets, so that completing it needs nothing else.
+        Assert.DoesNotContain(history[0].Keys, key => key is "time_zone" or "send_time" or "calendar" or "paused_until");
+        Assert.Equal(["Asia/Jerusalem", "06:05", "israel", "2025-04-21"], new[] { "time_zone", "send_time", "calendar", "paused_until" }.Select(key => history[1][key].S));
+        Assert.Equal("diaspora", history[2]["calendar"].S);
+        Assert.DoesNotContain(history[2].Keys, key => key is "time_zone" or "send_time" or "paused_until");
+    }
+
+    [Fact]
+    public async Task Items_keep_their_next_send_time_and_due_key_whatever_the_status_and_leave_the_due_index_with_opted_in()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var optIn = ConsentChangeBuilder.OptIn(TestPhones.Alice).Build();
+        var milliseconds = optIn.At.ToUnixTimeMilliseconds();
+
+        await store.RecordConsentAsync(optIn);
+        var joined = await GetRawAsync(options, TestPhones.Alice);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(optIn.At.AddHours(1)).Build());
+        var left = await GetRawAsync(options, TestPhones.Alice);
+        var moved = await store.SetNextSendAtAsync(TestPhones.Alice, optIn.At, optIn.At.AddDays(1));
+        var movedItem = await GetRawAsync(options, TestPhones.Alice);
+
+        Assert.Equal(milliseconds.ToString(System.Globalization.CultureInfo.InvariantCulture), joined["next_send_at"].N);
+        Assert.Equal($"{milliseconds:D15}#{TestPhones.Alice}", joined["due_key"].S);
+        Assert.Equal("1", joined["opted_in"].S);
+        Assert.Equal(joined["next_send_at"].N, left["next_send_at"].N);
+        Assert.Equal(joined["due_key"].S, left["due_key"].S);
+        Assert.False(left.ContainsKey("opted_in"));
+        Assert.True(moved);
+        Assert.Equal($"{milliseconds + 86_400_000:D15}#{TestPhones.Alice}", movedItem["due_key"].S);
+        Assert.Equal(left["version"].N, movedItem["version"].N);
+        Assert.Empty((await store.ListDueAsync(optIn.At.AddDays(2), null, 10)).Items);
+    }
+
+    [Fact]
+    public async Task A_preference_change_whose_writer_died_is_completed_with_its_preferences_by_the_next_change()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var optIn = ConsentChangeBuilder.OptIn(TestPhones.Alice).Build();
+        await store.RecordConsentAsync(optIn);
+        var changedAt = optIn.At.AddMinutes(1);
+        var preferences = new DeliveryPreferences { TimeZone = "Asia/Jerusalem", SendTime = new TimeOnly(6, 30) };
+        var evidence = new ConsentEvidence(Actor: "ops", Preferences: PreferenceNames.Describe(preferences));
+        await Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = options.ConsentHistoryTable,
+            Item = new()
+            {
+                ["phone"] = new AttributeValue { S = TestPhones.Alice },
+                ["version"] = new AttributeValue { N = "2" },
+                ["consent_status"] = new AttributeValue { S = "opted_in" },
+                ["source"] = new AttributeValue { S = "admin" },
+                ["evidence"] = new AttributeValue { S = evidence.ToJson() },
+                ["timestamp_iso"] = new AttributeValue { S = "2025-03-01T14:31:15.123Z" },
+                ["schema_version"] = new AttributeValue { N = "2" },
+                ["time_zone"] = new AttributeValue { S = "Asia/Jerusalem" },
+                ["send_time"] = new AttributeValue { S = "06:30" },
+            },
+        });
+
+        var hidden = await store.GetAsync(TestPhones.Alice);
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(optIn.At.AddMinutes(2)).Build());
+
+        Assert.Equal(DeliveryPreferences.OperatorDefaults, hidden?.Preferences);
+        Assert.True(optOut.Changed);
+        Assert.Equal(3, optOut.Subscriber.Version);
+        Assert.Equal(preferences, optOut.Subscriber.Preferences);
+        Assert.Equal(changedAt, optOut.Subscriber.NextSendAt);
+        Assert.Equal(optOut.Subscriber, await store.GetAsync(TestPhones.Alice));
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal([false, true, false], history.Select(entry => entry.IsPreferenceChange));
+        Assert.Equal(new ConsentHistoryEntry(TestPhones.Alice, 2, ConsentStatus.OptedIn, ConsentSource.Admin, evidence, changedAt), history[1]);
+    }
+
+    [Fact]
+    public async Task A_due_token_and_a_list_token_are_each_rejected_by_the_other_listing()
+    {
+        var (store, _) = await CreateStoreAsync();
+        foreach (var phone in new[] { TestPhones.Numbered(1), TestPhones.Numbered(2), TestPhones.Numbered(3) })
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).Build());
+        }
+
+        var due = await store.ListDueAsync(ConsentChangeBuilder.DefaultAt, null, 1);
+        var listed = await store.ListAsync(ConsentStatus.OptedIn, null, 1);
+
+        Assert.NotNull(due.ContinuationToken);
+        Assert.NotNull(listed.ContinuationToken);
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ListAsync(ConsentStatus.OptedIn, due.ContinuationToken, 1));
+        await Assert.ThrowsAnyAsync<ArgumentException>(() => store.ListDueAsync(ConsentChangeBuilder.DefaultAt, listed.ContinuationToken, 1));
     }
 
     [Fact]
@@ -321,6 +409,7 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).Build()));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { TimeZone = "UTC" }));
+        Assert.False(await store.SetNextSendAtAsync(TestPhones.Alice, null, ConsentChangeBuilder.DefaultAt));
 
         Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(TestPhones.Alice, error.Message, StringComparison.Ordinal);
@@ -419,6 +508,15 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
                 ["timestamp_iso"] = new AttributeValue { S = "2024-05-01T12:34:56.789012+00:00" },
             },
         });
+
+    private async Task<List<Dictionary<string, AttributeValue>>> RawHistoryAsync(DynamoDbOptions options, string phone) =>
+        (await Client.QueryAsync(new QueryRequest
+        {
+            TableName = options.ConsentHistoryTable,
+            KeyConditionExpression = "phone = :phone",
+            ExpressionAttributeValues = new() { [":phone"] = new AttributeValue { S = phone } },
+            ConsistentRead = true,
+        })).Items;
 
     private async Task<Dictionary<string, AttributeValue>> GetRawAsync(DynamoDbOptions options, string phone) =>
         (await Client.GetItemAsync(new GetItemRequest

@@ -7,7 +7,7 @@ namespace Mitzvah.DynamoDb.Tests;
 public sealed class DynamoDbTablesTests(DynaliteFixture dynalite)
 {
     [Fact]
-    public async Task Creates_the_three_tables_with_the_fixed_key_schema_and_sparse_index()
+    public async Task Creates_the_three_tables_with_the_fixed_key_schema_and_sparse_indexes()
     {
         var options = await dynalite.CreateTablesAsync();
 
@@ -16,11 +16,12 @@ public sealed class DynamoDbTablesTests(DynaliteFixture dynalite)
         var deliveries = (await dynalite.Client.DescribeTableAsync(options.DeliveriesTable)).Table;
 
         Assert.Equal(["phone:HASH"], Keys(subscribers.KeySchema));
-        var index = Assert.Single(subscribers.GlobalSecondaryIndexes);
-        Assert.Equal("opted-in-index", index.IndexName);
-        Assert.Equal(["opted_in:HASH", "phone:RANGE"], Keys(index.KeySchema));
-        Assert.Equal(ProjectionType.ALL, index.Projection.ProjectionType);
-        Assert.Equal(["opted_in:S", "phone:S"], Attributes(subscribers));
+        var indexes = subscribers.GlobalSecondaryIndexes.ToDictionary(index => index.IndexName);
+        Assert.Equal(["due-index", "opted-in-index"], indexes.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["opted_in:HASH", "phone:RANGE"], Keys(indexes["opted-in-index"].KeySchema));
+        Assert.Equal(["opted_in:HASH", "due_key:RANGE"], Keys(indexes["due-index"].KeySchema));
+        Assert.All(indexes.Values, index => Assert.Equal(ProjectionType.ALL, index.Projection.ProjectionType));
+        Assert.Equal(["due_key:S", "opted_in:S", "phone:S"], Attributes(subscribers));
 
         Assert.Equal(["phone:HASH", "version:RANGE"], Keys(history.KeySchema));
         Assert.Equal(["phone:S", "version:N"], Attributes(history));

@@ -6,7 +6,7 @@ using Mitzvah.DynamoDb;
 
 namespace Mitzvah.Cli.Commands;
 
-/// <summary><c>mitzvah aws backfill-index</c>: upgrade a subscribers table written by the original deployment.</summary>
+/// <summary><c>mitzvah aws backfill-index</c>: upgrade a subscribers table written by the original deployment or before the due index.</summary>
 internal static class AwsCommand
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -20,7 +20,8 @@ internal static class AwsCommand
         };
         var backfill = new Command(
             "backfill-index",
-            "Add the opted-in index attribute to items the original deployment wrote, once; safe to rerun. "
+            "Put opted-in items written before the indexes into them (the original deployment's, and those without a next "
+            + "send time, which become due at once), once; safe to rerun. "
             + "Uses the AWS SDK's usual credentials, region and AWS_ENDPOINT_URL_DYNAMODB.")
         {
             table,
