@@ -4,7 +4,6 @@ using Mitzvah.Core;
 using Mitzvah.Core.Sending;
 using Mitzvah.Testing.StandIns;
 using Mitzvah.Twilio;
-using NodaTime;
 
 namespace Mitzvah.Deploy.Tests;
 

@@ -19,7 +19,7 @@ public sealed class SamTemplateTests
         "SUBSCRIBERS_TABLE", "CONSENT_HISTORY_TABLE", "DELIVERIES_TABLE",
         "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_WHATSAPP_NUMBER", "WHATSAPP_TEMPLATE_SID",
         "TWILIO_MESSAGING_SERVICE_SID", "TWILIO_STATUS_CALLBACK_URL", "RECIPIENTS", "WEBHOOK_TOKEN",
-        "PUBLIC_CONSENT_URL", "SEND_TOKEN", "MITZVAH_SEND_CONCURRENCY", "MITZVAH_TIME_ZONE", "MITZVAH_IN_ISRAEL",
+        "PUBLIC_CONSENT_URL", "SEND_TOKEN", "MITZVAH_SEND_CONCURRENCY", "MITZVAH_TIME_ZONE", "MITZVAH_SEND_TIME", "MITZVAH_IN_ISRAEL",
         "MITZVAH_SKIP_REST_DAYS", EmbeddedMetrics.NamespaceSetting, LambdaFunctions.SettingName,
         "WHATSAPP_CONFIRM_TEMPLATE_SID", "MITZVAH_WEB_OPTINS_PER_HOUR", "MITZVAH_WINDOW_MARGIN_MINUTES",
     };
@@ -204,11 +204,15 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
-    public void The_bot_computes_today_in_the_schedules_time_zone()
+    public void Both_functions_share_the_operators_zone_and_default_send_time()
     {
-        Assert.Equal(
-            Yaml.Text(Template.Properties("DailyMitzvahSchedule"), "ScheduleExpressionTimezone"),
-            Template.FunctionEnvironment(Bot)["MITZVAH_TIME_ZONE"]);
+        foreach (var function in new[] { Bot, Consent })
+        {
+            Assert.Equal("America/Chicago", Template.FunctionEnvironment(function)["MITZVAH_TIME_ZONE"]);
+            Assert.Equal("DefaultSendTime", Yaml.RefName(Template.FunctionEnvironment(function)["MITZVAH_SEND_TIME"]));
+        }
+
+        Assert.Equal("10:00", Yaml.Text(Yaml.Get(Template.Root, "Parameters", "DefaultSendTime"), "Default"));
     }
 
     [Fact]
