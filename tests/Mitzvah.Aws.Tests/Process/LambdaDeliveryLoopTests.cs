@@ -24,7 +24,8 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
 {
     private const string TemplateSid = "HX0123456789abcdef0123456789abcdef";
     private const string WhatsAppNumber = "+14155550100";
-    private static readonly DateOnly Day = new(2026, 11, 25);
+    // The zone of the test numbers (+1 415), which they join with.
+    private const string Zone = "America/Los_Angeles";
     private static readonly TimeSpan CallbackWait = TimeSpan.FromSeconds(120);
 
     // The functions' Timeout in aws/template.yaml.
@@ -68,14 +69,14 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
         Assert.Equal(1, report.GetProperty("marketingNotDeliveredByCountry").GetProperty("+1").GetInt64());
 
         // The public consent URL has no send token, so it serves no report.
-        Assert.Equal(HttpStatusCode.NotFound, (await DeliveryLoop.GetReportAsync(loop.FunctionUrl)).Status);
+        Assert.Equal(HttpStatusCode.NotFound, (await DeliveryLoop.GetReportAsync(loop.FunctionUrl, loop.Day)).Status);
 
         // A callback signed with another token: refused, and neither the ledger nor the report moves.
         var read = Assert.Single(loop.Twilio.Accepted, accepted => accepted.Phone == recipients[0].Phone);
         using var poster = new HttpWebhookPoster();
         var forged = await poster.PostAsync(loop.Twilio.StatusCallbackPost(read, "failed", "30008", authToken: HostSettings.TestAuthToken + "-not"));
         Assert.Equal((int)HttpStatusCode.Forbidden, forged.StatusCode);
-        Assert.Equal(items[read.Phone], await loop.Ledger.GetAsync(Day, read.Phone));
+        Assert.Equal(items[read.Phone], await loop.Ledger.GetAsync(loop.Day, read.Phone));
         Assert.Equal(report.GetRawText(), (await loop.ReportAsync()).GetRawText());
     }
 
@@ -124,7 +125,7 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
         Assert.True(resent is { Body: null, ContentSid: TemplateSid }, "the resend is the template");
         Assert.Equal(LoopbackFate.Undelivered(LoopbackTwilio.OutsideWindowError), loop.Twilio.FateOf(refused.Sid));
         Assert.Equal(LoopbackFate.Delivered, loop.Twilio.FateOf(resent.Sid));
-        var item = await loop.Ledger.GetAsync(Day, phone);
+        var item = await loop.Ledger.GetAsync(loop.Day, phone);
         Assert.NotNull(item);
         Assert.Equal(resent.Sid, item.MessageId);
         Assert.Equal(MessageForm.Template, item.Form);
@@ -235,9 +236,14 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
                 }
                 else
                 {
-                    await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).ByAdmin("import").Build());
+                    await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).ByAdmin("import").Build() with
+                    {
+                        Preferences = new DeliveryPreferences { TimeZone = Zone },
+                    });
                 }
             }
+
+            Day = SendSchedule.LocalDate(Zone, DateTimeOffset.UtcNow);
 
             RuntimeApiPost run;
             try
@@ -309,17 +315,17 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
         /// <summary><c>GET /api/report?date=</c> through the daily function's Function URL, as an operator asks for it.</summary>
         public async Task<JsonElement> ReportAsync()
         {
-            var (status, body) = await GetReportAsync(DailyUrl);
+            var (status, body) = await GetReportAsync(DailyUrl, Day);
             Assert.True(status == HttpStatusCode.OK, $"{status} {body}\n{Output}");
             using var report = JsonDocument.Parse(body);
             return report.RootElement.Clone();
         }
 
         /// <summary>The report asked for, with the send token, at <paramref name="functionUrl"/>.</summary>
-        public static async Task<(HttpStatusCode Status, string Body)> GetReportAsync(FunctionUrlFrontEnd functionUrl)
+        public static async Task<(HttpStatusCode Status, string Body)> GetReportAsync(FunctionUrlFrontEnd functionUrl, DateOnly day)
         {
             using var http = new HttpClient { BaseAddress = functionUrl.BaseAddress };
-            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"api/report?date={Day:yyyy-MM-dd}", UriKind.Relative));
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri($"api/report?date={day:yyyy-MM-dd}", UriKind.Relative));
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", AwsStandIns.SendToken);
             using var response = await http.SendAsync(request);
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
@@ -357,7 +363,10 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
             _environment["PUBLIC_CONSENT_URL"] = ConsentUrl.ToString();
             _environment["TWILIO_STATUS_CALLBACK_URL"] = new Uri(FunctionUrl.BaseAddress, "api/status").ToString();
             _environment["WHATSAPP_TEMPLATE_SID"] = templateSid;
-            _environment["MITZVAH_TIME_ZONE"] = "America/Chicago";
+            // Every day a send day and every subscriber's moment past (00:00), so that a tick now serves whoever joined.
+            _environment["MITZVAH_TIME_ZONE"] = Zone;
+            _environment["MITZVAH_SEND_TIME"] = "00:00";
+            _environment["MITZVAH_SKIP_REST_DAYS"] = "false";
             _environment["AWS_ENDPOINT_URL_DYNAMODB"] = _standIns.DynamoDbUrl.ToString();
             _consent = Own(LambdaProcess.Start(package, consentApi, "mitzvah-ConsentHandler", Variables(LambdaFunctions.Consent)));
             _daily = Own(LambdaProcess.Start(package, _dailyApi, "mitzvah-DailyMitzvahBot", Variables(LambdaFunctions.Daily)));

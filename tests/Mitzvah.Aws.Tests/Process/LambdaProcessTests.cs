@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Sending;
 using Mitzvah.DynamoDb;
 using Mitzvah.Testing.Consent;
 using Mitzvah.Testing.Lambda;
@@ -93,7 +94,7 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
     }
 
     [Fact]
-    public async Task The_daily_function_sends_once_and_a_second_invocation_finds_it_already_sent()
+    public async Task The_daily_function_sends_once_and_the_next_tick_finds_nobody_due()
     {
         var environment = await standIns.NewEnvironmentAsync();
         const string phone = "+14155552682";
@@ -109,8 +110,8 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
         Assert.False(first.IsError, first.Body);
         Assert.Equal(1, first.Json().GetProperty("sent").GetInt32());
         Assert.Equal(0, second.Json().GetProperty("sent").GetInt32());
-        Assert.Equal(1, second.Json().GetProperty("alreadySent").GetInt32());
-        var delivery = Assert.Single(await Ledger(environment).ListAsync(new DateOnly(2026, 11, 25)));
+        Assert.Equal(0, second.Json().GetProperty("eligible").GetInt32());
+        var delivery = Assert.Single(await Ledger(environment).ListAsync(Today()));
         Assert.Equal(phone, delivery.Phone);
         Assert.Equal(DeliveryState.Sent, delivery.State);
     }
@@ -136,15 +137,14 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
 
         Assert.Equal("error", stopped.Kind);
         Assert.Equal("TimeoutException", stopped.Json().GetProperty("errorType").GetString());
-        Assert.Contains("1 recipient(s) not yet served", stopped.Json().GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.Contains("still due", stopped.Json().GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
         Assert.Equal(1, retried.Json().GetProperty("sent").GetInt32());
-        Assert.Equal(DeliveryState.Sent, Assert.Single(await Ledger(environment).ListAsync(new DateOnly(2026, 11, 25))).State);
+        Assert.Equal(DeliveryState.Sent, Assert.Single(await Ledger(environment).ListAsync(Today())).State);
 
         // Each run published its summary as one embedded-metric line, the stop's included.
         var metrics = daily.Process.Output.Split('\n').Where(line => line.StartsWith("{\"_aws\"", StringComparison.Ordinal))
             .Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
         Assert.Equal(2, metrics.Count);
-        Assert.Equal(1, metrics[0].GetProperty("Remaining").GetInt64());
         Assert.Equal(0, metrics[0].GetProperty("Sent").GetInt64());
         Assert.Equal(1, metrics[1].GetProperty("Sent").GetInt64());
         Assert.All(metrics, line => Assert.Equal(1, line.GetProperty("Heartbeat").GetInt64()));
@@ -252,7 +252,11 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
         var variables = new Dictionary<string, string?>(environment)
         {
             [LambdaFunctions.SettingName] = function,
-            ["MITZVAH_TIME_ZONE"] = "America/Chicago",
+
+            // Every day a send day and every subscriber's moment past (00:00), so that a tick now serves whoever joined.
+            ["MITZVAH_TIME_ZONE"] = Zone,
+            ["MITZVAH_SEND_TIME"] = "00:00",
+            ["MITZVAH_SKIP_REST_DAYS"] = "false",
             ["AWS_ENDPOINT_URL_DYNAMODB"] = standIns.DynamoDbUrl.ToString(),
         };
         var api = await LambdaRuntimeApi.StartAsync();
@@ -267,6 +271,11 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
         @event["requestContext"]!["http"]!["path"] = path;
         return @event.ToJsonString();
     }
+
+    // The zone of the test numbers (+1 415), which they join with.
+    private const string Zone = "America/Los_Angeles";
+
+    private static DateOnly Today() => SendSchedule.LocalDate(Zone, DateTimeOffset.UtcNow);
 
     private DynamoDbSubscriberStore Store(Dictionary<string, string?> environment) => new(standIns.Client, Options.Create(Tables(environment)));
 
