@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Mitzvah.Core.Consent;
 using Mitzvah.Testing.InMemory;
@@ -13,7 +14,7 @@ public sealed class SubscriberAdministrationTests
     private readonly InMemorySubscriberStore _store = new();
     private readonly SubscriberAdministration _administration;
 
-    public SubscriberAdministrationTests() => _administration = new SubscriberAdministration(_store, new FakeTimeProvider(Now));
+    public SubscriberAdministrationTests() => _administration = new SubscriberAdministration(_store, new FakeTimeProvider(Now), new TestPhoneTimeZones(), Options.Create(new ScheduleOptions()));
 
     [Fact]
     public async Task Subscribing_a_new_number_records_an_admin_change_with_the_actor_and_the_time()
