@@ -31,6 +31,44 @@ public sealed class SubscriberAdministrationTests
     }
 
     [Fact]
+    public async Task A_new_number_starts_with_its_join_defaults()
+    {
+        await _administration.SubscribeAsync("+972501234567", Actor);
+        await _administration.SubscribeAsync("+12125550123", Actor);
+
+        Assert.Equal(
+            new DeliveryPreferences { TimeZone = "Asia/Jerusalem", Calendar = Calendar.FestivalCalendar.Israel },
+            (await _store.GetAsync("+972501234567"))!.Preferences);
+
+        // Of the several zones of a US number, the operator's (America/Chicago by default).
+        Assert.Equal(
+            new DeliveryPreferences { TimeZone = "America/Chicago", Calendar = Calendar.FestivalCalendar.Diaspora },
+            (await _store.GetAsync("+12125550123"))!.Preferences);
+    }
+
+    [Fact]
+    public async Task The_operators_choices_replace_the_join_defaults_field_by_field_in_one_history_entry()
+    {
+        await _administration.SubscribeAsync("+972501234567", Actor, choices: new DeliveryPreferences { SendTime = new TimeOnly(7, 15) });
+
+        Assert.Equal(
+            new DeliveryPreferences { TimeZone = "Asia/Jerusalem", SendTime = new TimeOnly(7, 15), Calendar = Calendar.FestivalCalendar.Israel },
+            (await _store.GetAsync("+972501234567"))!.Preferences);
+        Assert.Single(await _store.GetHistoryAsync("+972501234567"));
+    }
+
+    [Fact]
+    public async Task A_number_on_record_keeps_its_preferences_when_subscribed_again()
+    {
+        await _administration.SubscribeAsync(Phone, Actor, choices: new DeliveryPreferences { TimeZone = "Europe/London" });
+        await _administration.UnsubscribeAsync(Phone, Actor);
+
+        await _administration.SubscribeAsync(Phone, Actor, choices: new DeliveryPreferences { TimeZone = "Asia/Tokyo" });
+
+        Assert.Equal("Europe/London", (await _store.GetAsync(Phone))!.Preferences.TimeZone);
+    }
+
+    [Fact]
     public async Task Subscribing_twice_writes_once()
     {
         await _administration.SubscribeAsync(Phone, Actor);
