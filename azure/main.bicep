@@ -62,11 +62,11 @@ param webOptInsPerHour int = 5
 @maxValue(32)
 param sendConcurrency int = 4
 
-@description('IANA time zone in which the message goes out at 10:00.')
+@description('IANA time zone of subscribers whose number does not tell theirs, and of the operator\'s day.')
 param timeZone string = 'America/Chicago'
 
-@description('NCRONTAB schedule (UTC) of the daily run: every UTC hour that can be 10:00 in timeZone. 15 and 16 UTC are 10:00 in Chicago under CDT and CST; the app sends only in the hour that is 10:00 locally.')
-param dailyScheduleUtc string = '0 0 15,16 * * *'
+@description('NCRONTAB schedule of the send tick: every 15 minutes. Each subscriber\'s message goes out at the first tick from their own local send time.')
+param tickSchedule string = '0 */15 * * * *'
 
 @description('Upper bound of Flex Consumption instances: caps cost if the public consent endpoint is flooded.')
 @minValue(1)
@@ -327,7 +327,7 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MITZVAH_WINDOW_MARGIN_MINUTES: string(windowMarginMinutes)
     MITZVAH_WEB_OPTINS_PER_HOUR: string(webOptInsPerHour)
     PUBLIC_CONSENT_URL: consentUrl
-    DAILY_MITZVAH_SCHEDULE: dailyScheduleUtc
+    DAILY_MITZVAH_SCHEDULE: tickSchedule
     MITZVAH_TIME_ZONE: timeZone
     MITZVAH_SEND_CONCURRENCY: string(sendConcurrency)
   }

@@ -15,4 +15,4 @@ param whatsAppTemplateSid = readEnvironmentVariable('WHATSAPP_TEMPLATE_SID', '')
 
 param sendConcurrency = int(readEnvironmentVariable('MITZVAH_SEND_CONCURRENCY', '4'))
 param timeZone = 'America/Chicago'
-param dailyScheduleUtc = '0 0 15,16 * * *'
+param tickSchedule = '0 */15 * * * *'

@@ -109,16 +109,16 @@ public sealed class DailyMitzvahBot : ILambdaHandler
             }
         }
 
-        DateTimeOffset? scheduledTime = null;
-        if (Text(input, "scheduledTime") is { } timeText)
+        // The scheduler's time is checked but the tick runs as of now: a late or retried invocation then serves everyone
+        // due by now, and never sends a message whose window (before candle lighting) closed meanwhile.
+        if (Text(input, "scheduledTime") is { } timeText
+            && !DateTimeOffset.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _))
         {
-            scheduledTime = DateTimeOffset.TryParse(timeText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                ? parsed
-                : throw new ArgumentException($"scheduledTime '{timeText}' is not an ISO-8601 time.", nameof(input));
+            throw new ArgumentException($"scheduledTime '{timeText}' is not an ISO-8601 time.", nameof(input));
         }
 
         return ManualSendFields.TryParse(RequestFields.FromJson(input), _phones, out var request, out var error)
-            ? request with { TriggeredAt = scheduledTime }
+            ? request
             : throw new ArgumentException(error, nameof(input));
     }
 

@@ -5,8 +5,8 @@ using Mitzvah.Core.Sending;
 namespace Mitzvah.Azure;
 
 /// <summary>
-/// The daily run. Timers fire in UTC, so the schedule fires at both UTC hours that can be the local send hour and
-/// Core acts only on the one that is; the delivery ledger makes any extra firing harmless.
+/// The send tick, every 15 minutes (<c>0 */15 * * * *</c>): each subscriber whose local send moment has come gets their
+/// day's message. A late or missed firing is caught up by the next, since Core reads everyone due by now.
 /// </summary>
 public sealed partial class DailyMitzvahTimer
 {
@@ -24,7 +24,7 @@ public sealed partial class DailyMitzvahTimer
         _logger = logger;
     }
 
-    /// <summary>Runs the day's send if now is the send hour.</summary>
+    /// <summary>Runs one tick as of now.</summary>
     [Function("DailyMitzvahTimer")]
     public async Task RunAsync(
         [TimerTrigger("%DAILY_MITZVAH_SCHEDULE%", RunOnStartup = false)] TimerInfo timer,
@@ -39,7 +39,7 @@ public sealed partial class DailyMitzvahTimer
 
         // DailySendService logs the run's summary (and each failure as a warning); the timer publishes its numbers as
         // the metrics the alerts watch. Only the schedule's runs do: a manual send, like the Lambda's Function URL, does not.
-        var summary = await _service.RunAsync(new SendRequest(TriggeredAt: now, NotBeforeSendHour: true), cancellationToken: cancellationToken)
+        var summary = await _service.RunAsync(new SendRequest(), cancellationToken: cancellationToken)
             .ConfigureAwait(false);
         if (!_metrics.Publish(summary))
         {
@@ -50,6 +50,6 @@ public sealed partial class DailyMitzvahTimer
     [LoggerMessage(Level = LogLevel.Warning, Message = "The run's metrics were not sent within the flush timeout; the exporter keeps them and retries")]
     private static partial void LogMetricsNotFlushed(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Daily timer is past due (running at {TriggeredAt:O}); it still sends if the send hour has passed today")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The tick is past due (running at {TriggeredAt:O}); it serves everyone due by now")]
     private static partial void LogPastDue(ILogger logger, DateTimeOffset triggeredAt);
 }

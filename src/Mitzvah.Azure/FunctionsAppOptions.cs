@@ -4,8 +4,8 @@ namespace Mitzvah.Azure;
 public sealed class FunctionsAppOptions
 {
     /// <summary>
-    /// The timer's NCRONTAB schedule (<c>DAILY_MITZVAH_SCHEDULE</c>), in UTC unless the plan sets
-    /// <c>WEBSITE_TIME_ZONE</c>; e.g. <c>0 0 15,16 * * *</c> fires at both UTC hours that can be 10:00 in Chicago.
+    /// The send tick's NCRONTAB schedule (<c>DAILY_MITZVAH_SCHEDULE</c>): <c>0 */15 * * * *</c>, every 15 minutes.
+    /// Each subscriber's local send time decides who is served at a tick, so the plan's time zone does not matter.
     /// </summary>
     public string? DailySchedule { get; set; }
 }

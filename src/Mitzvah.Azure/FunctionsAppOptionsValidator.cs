@@ -23,13 +23,13 @@ public sealed class FunctionsAppOptionsValidator : IValidateOptions<FunctionsApp
         var setting = MitzvahFunctionsApp.DailyScheduleSetting;
         if (string.IsNullOrWhiteSpace(options.DailySchedule))
         {
-            return ValidateOptionsResult.Fail($"{setting} must be set to an NCRONTAB schedule with seconds, e.g. \"0 0 15,16 * * *\".");
+            return ValidateOptionsResult.Fail($"{setting} must be set to an NCRONTAB schedule with seconds, e.g. \"0 */15 * * * *\".");
         }
 
         if (CrontabSchedule.TryParse(options.DailySchedule.Trim(), WithSeconds) is not { } schedule)
         {
             return ValidateOptionsResult.Fail(
-                $"{setting} '{options.DailySchedule}' is not an NCRONTAB schedule of six fields (second minute hour day month weekday), e.g. \"0 0 15,16 * * *\".");
+                $"{setting} '{options.DailySchedule}' is not an NCRONTAB schedule of six fields (second minute hour day month weekday), e.g. \"0 */15 * * * *\".");
         }
 
         if (!schedule.GetNextOccurrences(CheckFrom, CheckFrom.AddYears(4)).Any())

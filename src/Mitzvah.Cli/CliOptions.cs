@@ -17,6 +17,13 @@ internal static class CliOptions
         CustomParser = ParseDate,
     };
 
+    public static Option<DateTimeOffset?> Instant(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "yyyy-MM-ddTHH:mm:ssZ",
+        CustomParser = ParseInstant,
+    };
+
     public static Option<bool> Israel() => new("--israel")
     {
         Description = "Use the Israeli (one-day) festival calendar.",
@@ -97,6 +104,21 @@ internal static class CliOptions
 
         var option = result.Parent is OptionResult parent ? parent.Option.Name : "date";
         result.AddError($"{option}: '{text}' is not a date in the form yyyy-MM-dd.");
+        return null;
+    }
+
+    // An instant needs its offset: a bare local time would mean a different instant on every operator's machine.
+    private static DateTimeOffset? ParseInstant(ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;
+        if (DateTimeOffset.TryParseExact(text, ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mmK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var instant)
+            && (text.EndsWith('Z') || text.Length > 6 && text[^6] is '+' or '-'))
+        {
+            return instant;
+        }
+
+        var option = result.Parent is OptionResult parent ? parent.Option.Name : "at";
+        result.AddError($"{option}: '{text}' is not an instant with its offset, for example 2026-12-04T12:00:00Z.");
         return null;
     }
 }

@@ -55,7 +55,7 @@ internal static class CliServices
     }
 
     /// <summary>
-    /// The schedule settings from the environment (<c>MITZVAH_TIME_ZONE</c>, <c>MITZVAH_IN_ISRAEL</c>,
+    /// The schedule settings from the environment (<c>MITZVAH_TIME_ZONE</c>, <c>MITZVAH_SEND_TIME</c>, <c>MITZVAH_IN_ISRAEL</c>,
     /// <c>MITZVAH_SKIP_REST_DAYS</c>), validated, with the command's <c>--israel</c> and <c>--no-rest-days</c> on top.
     /// </summary>
     public static ScheduleOptions Schedule(bool israel, bool noRestDays)
@@ -65,7 +65,7 @@ internal static class CliServices
         return new ScheduleOptions
         {
             TimeZone = configured.TimeZone,
-            SendHour = configured.SendHour,
+            SendTime = configured.SendTime,
             InIsrael = configured.InIsrael || israel,
             SkipRestDays = configured.SkipRestDays && !noRestDays,
         };

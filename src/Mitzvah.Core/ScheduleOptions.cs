@@ -3,11 +3,14 @@ namespace Mitzvah.Core;
 /// <summary>When messages go out and which calendar decides rest days.</summary>
 public sealed class ScheduleOptions
 {
-    /// <summary>IANA time-zone id of the send time; "today" is today in this zone. Default America/Chicago.</summary>
+    /// <summary>
+    /// IANA time-zone id of subscribers who chose none, and of the operator's "today" (reports, test sends). Default
+    /// America/Chicago.
+    /// </summary>
     public string TimeZone { get; set; } = "America/Chicago";
 
-    /// <summary>Local hour (0-23) in <see cref="TimeZone"/> at which the daily message goes out. Default 10.</summary>
-    public int SendHour { get; set; } = 10;
+    /// <summary>Local send time of subscribers who chose none, in whole minutes. Default 10:00.</summary>
+    public TimeOnly SendTime { get; set; } = new(10, 0);
 
     /// <summary>Use the Israeli (one-day) festival calendar instead of the diaspora one.</summary>
     public bool InIsrael { get; set; }

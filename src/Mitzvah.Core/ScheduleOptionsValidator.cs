@@ -3,7 +3,7 @@ using NodaTime;
 
 namespace Mitzvah.Core;
 
-/// <summary>Rejects an unknown time zone or an hour outside 0-23.</summary>
+/// <summary>Rejects an unknown time zone or a send time that is not in whole minutes.</summary>
 public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
 {
     /// <inheritdoc />
@@ -16,9 +16,9 @@ public sealed class ScheduleOptionsValidator : IValidateOptions<ScheduleOptions>
             failures.Add($"TimeZone '{options.TimeZone}' ({SettingNames.TimeZone}) is not an IANA time-zone id, for example America/Chicago.");
         }
 
-        if (options.SendHour is < 0 or > 23)
+        if (options.SendTime.Ticks % TimeSpan.TicksPerMinute != 0)
         {
-            failures.Add($"SendHour must be 0-23; it is {options.SendHour}.");
+            failures.Add($"The send time ({SettingNames.SendTime}) must be in whole minutes; it is {options.SendTime:HH:mm:ss.fff}.");
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

@@ -27,6 +27,7 @@ public static class ServiceCollectionExtensions
         services.AddOptions<ScheduleOptions>().Configure(options =>
         {
             options.TimeZone = configuration.Text(SettingNames.TimeZone) ?? options.TimeZone;
+            options.SendTime = configuration.TimeOfDay(SettingNames.SendTime, options.SendTime);
             options.InIsrael = configuration.Flag(SettingNames.InIsrael, options.InIsrael);
             options.SkipRestDays = configuration.Flag(SettingNames.SkipRestDays, options.SkipRestDays);
         });

@@ -21,6 +21,9 @@ public static class SettingNames
     /// <summary>Send time zone (IANA id), default America/Chicago.</summary>
     public const string TimeZone = "MITZVAH_TIME_ZONE";
 
+    /// <summary>Local send time (<c>HH:mm</c>) of subscribers who chose none, default 10:00.</summary>
+    public const string SendTime = "MITZVAH_SEND_TIME";
+
     /// <summary>"true" to use the Israeli festival calendar.</summary>
     public const string InIsrael = "MITZVAH_IN_ISRAEL";
 

@@ -46,6 +46,15 @@ public static class SettingReader
         var text => throw Invalid(name, $"{name} '{text}' is not a whole number."),
     };
 
+    /// <summary>A local time of day <c>HH:mm</c> (24-hour, whole minutes), or <paramref name="fallback"/> when unset.</summary>
+    /// <exception cref="OptionsValidationException">The value is not such a time.</exception>
+    public static TimeOnly TimeOfDay(this IConfiguration configuration, string name, TimeOnly fallback) => configuration.Text(name) switch
+    {
+        null => fallback,
+        var text when TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var value) => value,
+        var text => throw Invalid(name, $"{name} '{text}' is not a time of day like 10:00 or 07:30."),
+    };
+
     /// <summary>A phone number given with or without the <c>whatsapp:</c> prefix, without it.</summary>
     public static string? WhatsAppNumber(this IConfiguration configuration, string name) =>
         WhatsAppAddress.ToPhone(configuration.Text(name));

@@ -109,6 +109,17 @@ internal static class SqliteSchema
 
         CREATE INDEX IF NOT EXISTS ix_rate_limits_expires_at ON rate_limits (expires_at);
         """,
+
+        // 6: the send tick's due index. Every existing opted-in row becomes due at the migration's time (in the
+        // timestamps' text form), so the first tick works out its real moment; other rows have none until they opt in.
+        """
+        ALTER TABLE subscribers ADD COLUMN next_send_at TEXT;
+
+        UPDATE subscribers SET next_send_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'opted_in';
+
+        CREATE INDEX IF NOT EXISTS ix_subscribers_due ON subscribers (next_send_at, phone)
+            WHERE status = 'opted_in' AND unreachable_since IS NULL AND next_send_at IS NOT NULL;
+        """,
     ];
 
     /// <summary>Migrates the file to <see cref="CurrentVersion"/>; does nothing when it is there already.</summary>

@@ -18,13 +18,36 @@ namespace Mitzvah.Sqlite;
 /// nullable columns of <c>subscribers</c> (NULL: the operator's default) in the shared text forms of
 /// <see cref="PreferenceNames"/>. The file's schema version is migrated forward on first use (see the schema steps).
 /// </para>
+/// <para>
+/// The send tick's due index is the partial index <c>ix_subscribers_due</c> on (<c>next_send_at</c>, phone) of the
+/// reachable opted-in rows that have a next send time: <see cref="ListDueAsync"/> is a range read of it up to the
+/// tick's instant, in its own order, so it reads the due rows and no others. Preference and delivery-state changes
+/// run in the same kind of transaction as consent changes and append their history entry in it.
+/// </para>
 /// </remarks>
 public sealed class SqliteSubscriberStore : ISubscriberStore
 {
     private const int MaxPageSize = 1000;
     private const string SubscriberColumns =
         "phone, channel, status, purpose, source, evidence, created_at, updated_at, version, time_zone, send_time, calendar, paused_until, "
-        + "last_inbound_at, unreachable_since, unreachable_error_code";
+        + "last_inbound_at, unreachable_since, unreachable_error_code, next_send_at";
+
+    /// <summary>
+    /// The due listing. Its first condition is written exactly as <c>ix_subscribers_due</c>'s, so the partial index
+    /// applies; the row value continues after the cursor's (time, phone) pair (empty text before the first page).
+    /// </summary>
+    /// <remarks>
+    /// Without statistics SQLite's planner prefers the equality on <c>status</c> of <c>ix_subscribers_status_phone</c>
+    /// and then reads every opted-in row. <c>INDEXED BY</c> pins the due index: should it ever not apply, the
+    /// statement fails instead of quietly scanning.
+    /// </remarks>
+    internal const string DueListingSql = $"""
+        SELECT {SubscriberColumns} FROM subscribers INDEXED BY ix_subscribers_due
+        WHERE status = 'opted_in' AND unreachable_since IS NULL AND next_send_at IS NOT NULL
+            AND next_send_at <= @at AND (next_send_at, phone) > (@afterAt, @afterPhone)
+        ORDER BY next_send_at, phone
+        LIMIT @limit;
+        """;
 
     private readonly SqliteDatabase _database;
 
@@ -81,6 +104,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                     return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
                 }
 
+                var storedAt = SqliteDatabase.ParseTimestamp(at);
                 var updated = new Subscriber
                 {
                     Phone = change.Phone,
@@ -90,26 +114,30 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                     Purpose = ConsentNames.DailyMitzvotPurpose,
                     Source = change.Source,
                     Evidence = change.Evidence,
-                    CreatedAt = current?.CreatedAt ?? SqliteDatabase.ParseTimestamp(at),
-                    UpdatedAt = SqliteDatabase.ParseTimestamp(at),
+                    CreatedAt = current?.CreatedAt ?? storedAt,
+                    UpdatedAt = storedAt,
                     Version = (current?.Version ?? 0) + 1,
-                    Preferences = current?.Preferences ?? DeliveryPreferences.OperatorDefaults,
+                    Preferences = ConsentRules.PreferencesAfter(current, change),
                     LastInboundAt = current?.LastInboundAt,
                     UnreachableSince = current?.UnreachableSince,
                     UnreachableErrorCode = current?.UnreachableErrorCode,
+                    NextSendAt = ConsentRules.NextSendAtAfter(current, change, storedAt),
                 };
 
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = """
-                    INSERT INTO subscribers (phone, channel, status, purpose, source, evidence, created_at, updated_at, version)
-                    VALUES (@phone, @channel, @status, @purpose, @source, @evidence, @at, @at, @version)
+                    INSERT INTO subscribers (phone, channel, status, purpose, source, evidence, created_at, updated_at, version,
+                        time_zone, send_time, calendar, paused_until, next_send_at)
+                    VALUES (@phone, @channel, @status, @purpose, @source, @evidence, @at, @at, @version,
+                        @zone, @time, @calendar, @paused, @next)
                     ON CONFLICT (phone) DO UPDATE SET
                         status = excluded.status,
                         source = excluded.source,
                         evidence = excluded.evidence,
                         updated_at = excluded.updated_at,
-                        version = excluded.version;
+                        version = excluded.version,
+                        next_send_at = excluded.next_send_at;
 
                     INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
                     VALUES (@phone, @version, @status, @source, @evidence, @at);
@@ -122,6 +150,8 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                 command.Parameters.AddWithValue("@evidence", evidence);
                 command.Parameters.AddWithValue("@at", at);
                 command.Parameters.AddWithValue("@version", updated.Version);
+                AddPreferences(command, updated.Preferences);
+                command.Parameters.AddWithValue("@next", TimestampOrNull(updated.NextSendAt));
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -162,7 +192,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                 command.CommandText = """
                     UPDATE subscribers
                     SET source = @source, evidence = @evidence, updated_at = @at, version = @version,
-                        unreachable_since = @since, unreachable_error_code = @code
+                        unreachable_since = @since, unreachable_error_code = @code, next_send_at = @next
                     WHERE phone = @phone;
 
                     INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
@@ -174,8 +204,9 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                 command.Parameters.AddWithValue("@evidence", updated.Evidence.ToJson());
                 command.Parameters.AddWithValue("@at", at);
                 command.Parameters.AddWithValue("@version", updated.Version);
-                command.Parameters.AddWithValue("@since", updated.UnreachableSince is { } since ? SqliteDatabase.FormatTimestamp(since) : DBNull.Value);
+                command.Parameters.AddWithValue("@since", TimestampOrNull(updated.UnreachableSince));
                 command.Parameters.AddWithValue("@code", (object?)updated.UnreachableErrorCode ?? DBNull.Value);
+                command.Parameters.AddWithValue("@next", TimestampOrNull(updated.NextSendAt));
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -190,50 +221,117 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         ListWhereAsync("unreachable_since IS NOT NULL", null, continuationToken, pageSize, cancellationToken);
 
     /// <inheritdoc />
+    /// <remarks>Like a consent change: one <c>BEGIN IMMEDIATE</c> transaction that reads the row, updates it and appends the entry.</remarks>
     public async Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        var updated = await SetPreferencesAsync(change.Phone, change.Preferences, cancellationToken).ConfigureAwait(false);
-        return updated is null ? null : new ConsentChangeResult(updated, Changed: true, PreviousStatus: updated.Status);
+        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        var at = SqliteDatabase.FormatTimestamp(change.At);
+
+        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            var transaction = connection.BeginTransaction(deferred: false);
+            await using (transaction.ConfigureAwait(false))
+            {
+                var current = await FindAsync(connection, transaction, change.Phone, cancellationToken).ConfigureAwait(false);
+                if (current is null)
+                {
+                    return null;
+                }
+
+                if (!ConsentRules.Writes(current, change))
+                {
+                    return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+                }
+
+                var updated = ConsentRules.Apply(current, change, SqliteDatabase.ParseTimestamp(at));
+                using var command = connection.CreateCommand();
+                command.Transaction = transaction;
+                command.CommandText = """
+                    UPDATE subscribers
+                    SET source = @source, evidence = @evidence, updated_at = @at, version = @version,
+                        time_zone = @zone, send_time = @time, calendar = @calendar, paused_until = @paused, next_send_at = @next
+                    WHERE phone = @phone;
+
+                    INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
+                    VALUES (@phone, @version, @status, @source, @evidence, @at);
+                    """;
+                command.Parameters.AddWithValue("@phone", change.Phone);
+                command.Parameters.AddWithValue("@status", updated.Status.ToName());
+                command.Parameters.AddWithValue("@source", updated.Source.ToName());
+                command.Parameters.AddWithValue("@evidence", updated.Evidence.ToJson());
+                command.Parameters.AddWithValue("@at", at);
+                command.Parameters.AddWithValue("@version", updated.Version);
+                AddPreferences(command, updated.Preferences);
+                command.Parameters.AddWithValue("@next", TimestampOrNull(updated.NextSendAt));
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
+            }
+        }
     }
 
     /// <inheritdoc />
-    public Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("TODO due index");
+    /// <remarks>One range read of the due index (<see cref="DueListingSql"/>); the token is a <see cref="DueCursor"/>.</remarks>
+    public async Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(pageSize, MaxPageSize);
+        var after = DueCursor.After(continuationToken);
+
+        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using (connection.ConfigureAwait(false))
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = DueListingSql;
+            AddDueParameters(command, at, after, pageSize + 1);
+
+            var fetched = new List<Subscriber>(Math.Min(pageSize + 1, 64));
+            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await using (reader.ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    fetched.Add(ReadSubscriber(reader));
+                }
+            }
+
+            return DueCursor.ToPage(fetched, pageSize);
+        }
+    }
+
+    /// <summary>Binds the parameters of <see cref="DueListingSql"/>; <paramref name="limit"/> is one more than the page size.</summary>
+    internal static void AddDueParameters(SqliteCommand command, DateTimeOffset at, (long UnixMilliseconds, string Phone)? after, int limit)
+    {
+        command.Parameters.AddWithValue("@at", SqliteDatabase.FormatTimestamp(at));
+
+        // Empty text sorts before every stored time and phone: the first page starts at the beginning of the index.
+        command.Parameters.AddWithValue("@afterAt", after is { } time ? SqliteDatabase.FormatTimestamp(DateTimeOffset.FromUnixTimeMilliseconds(time.UnixMilliseconds)) : string.Empty);
+        command.Parameters.AddWithValue("@afterPhone", after?.Phone ?? string.Empty);
+        command.Parameters.AddWithValue("@limit", limit);
+    }
 
     /// <inheritdoc />
-    public Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException("TODO due index");
-
-    /// <inheritdoc />
-    /// <remarks>One <c>UPDATE … RETURNING</c> of the preference columns, atomic like every statement.</remarks>
-    private async Task<Subscriber?> SetPreferencesAsync(string phone, DeliveryPreferences preferences, CancellationToken cancellationToken = default)
+    /// <remarks>One <c>UPDATE</c> conditioned with <c>IS</c>, which also matches an absent time to <see langword="null"/>.</remarks>
+    public async Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
-        DeliveryPreferences.ThrowIfInvalid(preferences, nameof(preferences));
 
         using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
         {
             using var command = connection.CreateCommand();
-            command.CommandText = $"""
-                UPDATE subscribers
-                SET time_zone = @zone, send_time = @time, calendar = @calendar, paused_until = @paused
-                WHERE phone = @phone
-                RETURNING {SubscriberColumns};
-                """;
-            command.Parameters.AddWithValue("@zone", (object?)preferences.TimeZone ?? DBNull.Value);
-            command.Parameters.AddWithValue("@time", preferences.SendTime is { } time ? (object)PreferenceNames.FormatSendTime(time) : DBNull.Value);
-            command.Parameters.AddWithValue("@calendar", preferences.Calendar is { } calendar ? (object)calendar.ToName() : DBNull.Value);
-            command.Parameters.AddWithValue("@paused", preferences.PausedUntil is { } paused ? (object)PreferenceNames.FormatDate(paused) : DBNull.Value);
+            command.CommandText = "UPDATE subscribers SET next_send_at = @next WHERE phone = @phone AND next_send_at IS @expected;";
+            command.Parameters.AddWithValue("@next", SqliteDatabase.FormatTimestamp(nextSendAt));
             command.Parameters.AddWithValue("@phone", phone);
-
-            var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await using (reader.ConfigureAwait(false))
-            {
-                return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadSubscriber(reader) : null;
-            }
+            command.Parameters.AddWithValue("@expected", TimestampOrNull(expected));
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
         }
     }
 
@@ -376,6 +474,17 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         }
     }
 
+    private static void AddPreferences(SqliteCommand command, DeliveryPreferences preferences)
+    {
+        command.Parameters.AddWithValue("@zone", (object?)preferences.TimeZone ?? DBNull.Value);
+        command.Parameters.AddWithValue("@time", preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : DBNull.Value);
+        command.Parameters.AddWithValue("@calendar", preferences.Calendar is { } calendar ? calendar.ToName() : DBNull.Value);
+        command.Parameters.AddWithValue("@paused", preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : DBNull.Value);
+    }
+
+    private static object TimestampOrNull(DateTimeOffset? value) =>
+        value is { } instant ? SqliteDatabase.FormatTimestamp(instant) : DBNull.Value;
+
     private static Subscriber ReadSubscriber(SqliteDataReader reader) => new()
     {
         Phone = reader.GetString(0),
@@ -398,5 +507,6 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         LastInboundAt = reader.IsDBNull(13) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(13)),
         UnreachableSince = reader.IsDBNull(14) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(14)),
         UnreachableErrorCode = reader.IsDBNull(15) ? null : reader.GetString(15),
+        NextSendAt = reader.IsDBNull(16) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(16)),
     };
 }

@@ -44,7 +44,7 @@ public sealed class LocalSettingsExampleTests
         Assert.Equal("UseDevelopmentStorage=true", Settings["AzureWebJobsStorage"]);
         Assert.Equal("dotnet-isolated", Settings["FUNCTIONS_WORKER_RUNTIME"]);
         Assert.Equal("UseDevelopmentStorage=true", Settings[TableStorageSettingNames.AzureTablesConnectionString]);
-        Assert.Equal("0 0 15,16 * * *", Settings[MitzvahFunctionsApp.DailyScheduleSetting]);
+        Assert.Equal("0 */15 * * * *", Settings[MitzvahFunctionsApp.DailyScheduleSetting]);
     }
 
     [Fact]

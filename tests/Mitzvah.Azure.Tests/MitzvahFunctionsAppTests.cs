@@ -97,6 +97,7 @@ public sealed class MitzvahFunctionsAppTests
     }
 
     [Theory]
+    [InlineData("0 */15 * * * *")]
     [InlineData("0 0 15,16 * * *")]
     [InlineData("0 0 10 * * 0-4")]
     [InlineData("0 */5 * * * *")]

@@ -11,7 +11,7 @@ internal static class TestSettings
     public const string AuthToken = "test-auth-token-0123456789abcdef";
     public const string WhatsAppNumber = "+14155550100";
     public const string SendToken = "send-token-0123456789abcdef";
-    public const string Schedule = "0 0 15,16 * * *";
+    public const string Schedule = "0 */15 * * * *";
 
     /// <summary>A complete, valid configuration against the stand-ins, with its own tables.</summary>
     public static Dictionary<string, string?> Complete(StandInsFixture standIns, string prefix) => new()

@@ -95,10 +95,12 @@ public sealed class ScheduleCommandTests
             Assert.Equal(date, DateOnly.FromDateTime(sendAt.DateTime));
             if (date.DayOfWeek == DayOfWeek.Friday)
             {
-                // Sunset in Helsinki is about 15:12 in mid-December: candles at about 14:54, so no later than about 12:54.
+                // Sunset in Helsinki is about 15:12 in mid-December: candles at about 14:54, so no later than about
+                // 12:54, on the quarter hour of the tick that sends it.
                 var latest = Core.Calendar.CandleLighting.On(date, "Europe/Helsinki")!.Value - TimeSpan.FromHours(2);
-                Assert.Equal(latest.ToUnixTimeSeconds(), sendAt.ToUnixTimeSeconds(), tolerance: 60);
-                Assert.InRange(sendAt.TimeOfDay, new TimeSpan(12, 30, 0), new TimeSpan(13, 15, 0));
+                Assert.InRange(sendAt, latest - TimeSpan.FromMinutes(15), latest);
+                Assert.Equal(0, sendAt.Minute % 15);
+                Assert.Equal(new TimeSpan(12, 45, 0), sendAt.TimeOfDay);
             }
             else
             {

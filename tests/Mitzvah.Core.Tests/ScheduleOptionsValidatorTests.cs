@@ -22,14 +22,12 @@ public sealed class ScheduleOptionsValidatorTests
         Assert.Contains("TimeZone", result.FailureMessage, StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(-1)]
-    [InlineData(24)]
-    public void Hours_outside_the_day_are_rejected(int hour)
+    [Fact]
+    public void A_send_time_with_seconds_is_rejected_naming_the_setting()
     {
-        var result = _validator.Validate(null, new ScheduleOptions { SendHour = hour });
+        var result = _validator.Validate(null, new ScheduleOptions { SendTime = new TimeOnly(7, 30, 15) });
 
         Assert.True(result.Failed);
-        Assert.Contains("SendHour", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("MITZVAH_SEND_TIME", result.FailureMessage, StringComparison.Ordinal);
     }
 }

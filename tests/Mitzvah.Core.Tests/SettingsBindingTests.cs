@@ -18,6 +18,7 @@ public sealed class SettingsBindingTests
         using var services = Services(new()
         {
             ["MITZVAH_TIME_ZONE"] = " Asia/Jerusalem ",
+            ["MITZVAH_SEND_TIME"] = "7:30",
             ["MITZVAH_IN_ISRAEL"] = "yes",
             ["MITZVAH_SKIP_REST_DAYS"] = "0",
             ["WEBHOOK_TOKEN"] = "s3cret",
@@ -28,6 +29,7 @@ public sealed class SettingsBindingTests
         var consent = services.GetRequiredService<IOptions<ConsentOptions>>().Value;
 
         Assert.Equal("Asia/Jerusalem", schedule.TimeZone);
+        Assert.Equal(new TimeOnly(7, 30), schedule.SendTime);
         Assert.True(schedule.InIsrael);
         Assert.False(schedule.SkipRestDays);
         Assert.Equal("s3cret", consent.WebhookToken);
@@ -40,8 +42,22 @@ public sealed class SettingsBindingTests
         using var services = Services(new() { ["MITZVAH_TIME_ZONE"] = " ", ["WEBHOOK_TOKEN"] = "", ["PUBLIC_CONSENT_URL"] = "  " });
 
         Assert.Equal("America/Chicago", services.GetRequiredService<IOptions<ScheduleOptions>>().Value.TimeZone);
+        Assert.Equal(new TimeOnly(10, 0), services.GetRequiredService<IOptions<ScheduleOptions>>().Value.SendTime);
         Assert.Null(services.GetRequiredService<IOptions<ConsentOptions>>().Value.WebhookToken);
         Assert.Null(services.GetRequiredService<IOptions<ConsentOptions>>().Value.PublicConsentUrl);
+    }
+
+    [Theory]
+    [InlineData("25:00")]
+    [InlineData("10am")]
+    [InlineData("10:00:30")]
+    public void A_send_time_that_is_not_a_time_of_day_is_rejected_by_name(string value)
+    {
+        using var services = Services(new() { ["MITZVAH_SEND_TIME"] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<ScheduleOptions>>().Value);
+
+        Assert.Equal($"MITZVAH_SEND_TIME '{value}' is not a time of day like 10:00 or 07:30.", error.Message);
     }
 
     [Theory]

@@ -111,21 +111,13 @@ public sealed partial class BicepTests
     }
 
     [Fact]
-    public async Task Timer_schedule_covers_exactly_the_utc_hours_that_can_be_ten_in_the_send_time_zone()
+    public async Task Timer_schedule_is_the_15_minute_tick()
     {
         var template = await CompileMainAsync();
         var settings = AppSettings(template);
 
-        var schedule = Resolve(template, settings[DailySchedule]);
-        var timeZone = Resolve(template, settings[SettingNames.TimeZone]);
-
-        Assert.Equal("0 0 15,16 * * *", schedule);
-        Assert.Equal("America/Chicago", timeZone);
-        var fields = schedule.Split(' ');
-        Assert.Equal(new[] { "0", "0" }, fields[..2]);
-        Assert.Equal(new[] { "*", "*", "*" }, fields[3..]);
-        var scheduledHours = fields[2].Split(',').Select(int.Parse).Order().ToArray();
-        Assert.Equal(UtcHoursOfTenOClock(timeZone, 2026), scheduledHours);
+        Assert.Equal("0 */15 * * * *", Resolve(template, settings[DailySchedule]));
+        Assert.Equal("America/Chicago", Resolve(template, settings[SettingNames.TimeZone]));
     }
 
     [Fact]
@@ -300,7 +292,7 @@ public sealed partial class BicepTests
         Assert.Equal("+14155550100", Value("twilioWhatsAppNumber"));
         Assert.Equal("6", Value("sendConcurrency"));
         Assert.Equal("America/Chicago", Value("timeZone"));
-        Assert.Equal("0 0 15,16 * * *", Value("dailyScheduleUtc"));
+        Assert.Equal("0 */15 * * * *", Value("tickSchedule"));
     }
 
     [Fact]
@@ -430,18 +422,6 @@ public sealed partial class BicepTests
                 ? $"'{value.GetString()}'"
                 : match.Value;
         });
-    }
-
-    private static int[] UtcHoursOfTenOClock(string timeZone, int year)
-    {
-        var zone = DateTimeZoneProviders.Tzdb[timeZone];
-        var hours = new SortedSet<int>();
-        for (var date = new LocalDate(year, 1, 1); date.Year == year; date = date.PlusDays(1))
-        {
-            hours.Add(date.At(new LocalTime(10, 0)).InZoneLeniently(zone).ToInstant().InUtc().Hour);
-        }
-
-        return [.. hours];
     }
 
     [GeneratedRegex(@"^\[(?<kind>parameters|variables)\('(?<name>\w+)'\)\]$")]

@@ -181,14 +181,14 @@ public sealed class SamTemplateTests
     }
 
     [Fact]
-    public void Schedule_invokes_the_bot_at_10_in_Chicago_with_retries_and_a_dead_letter_queue()
+    public void Schedule_invokes_the_bot_every_15_minutes_with_retries_within_the_tick_and_a_dead_letter_queue()
     {
         Assert.Equal("AWS::Scheduler::Schedule", Template.TypeOf("DailyMitzvahSchedule"));
         var schedule = Template.Properties("DailyMitzvahSchedule");
 
-        Assert.Equal("daily-mitzvah-10am-chicago-${AWS::StackName}", Yaml.SubText(schedule["Name"]));
-        Assert.Equal("cron(0 10 * * ? *)", Yaml.Text(schedule, "ScheduleExpression"));
-        Assert.Equal("America/Chicago", Yaml.Text(schedule, "ScheduleExpressionTimezone"));
+        Assert.Equal("mitzvah-send-tick-${AWS::StackName}", Yaml.SubText(schedule["Name"]));
+        Assert.Equal("rate(15 minutes)", Yaml.Text(schedule, "ScheduleExpression"));
+        Assert.False(schedule.ContainsKey("ScheduleExpressionTimezone"));
         Assert.Equal("OFF", Yaml.Text(schedule, "FlexibleTimeWindow", "Mode"));
 
         var target = Yaml.Map(schedule["Target"], "Target");
@@ -198,7 +198,7 @@ public sealed class SamTemplateTests
         Assert.Equal("<aws.scheduler.scheduled-time>", input.RootElement.GetProperty("scheduledTime").GetString());
         Assert.Single(input.RootElement.EnumerateObject());
         Assert.Equal("2", Yaml.Text(target, "RetryPolicy", "MaximumRetryAttempts"));
-        Assert.Equal("3600", Yaml.Text(target, "RetryPolicy", "MaximumEventAgeInSeconds"));
+        Assert.Equal("900", Yaml.Text(target, "RetryPolicy", "MaximumEventAgeInSeconds"));
         Assert.Equal(("ScheduleDeadLetterQueue", "Arn"), Yaml.GetAtt(Yaml.Get(target, "DeadLetterConfig", "Arn")));
         Assert.Equal("AWS::SQS::Queue", Template.TypeOf("ScheduleDeadLetterQueue"));
     }

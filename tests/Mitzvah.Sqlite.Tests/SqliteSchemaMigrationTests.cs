@@ -72,6 +72,51 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         ALTER TABLE deliveries ADD COLUMN delivery_status_at TEXT;
         """;
 
+    /// <summary>Step 4 as it was released (a frozen copy).</summary>
+    private const string Version4Step = """
+        ALTER TABLE subscribers ADD COLUMN last_inbound_at TEXT;
+        ALTER TABLE deliveries ADD COLUMN message_form TEXT;
+        ALTER TABLE deliveries ADD COLUMN resent_as_template INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE deliveries ADD COLUMN outside_window INTEGER NOT NULL DEFAULT 0;
+        """;
+
+    /// <summary>Step 5 as it was released (a frozen copy), which after steps 2-4 and with <c>user_version</c> 5 makes a version-5 file.</summary>
+    private const string Version5Step = """
+        ALTER TABLE subscribers ADD COLUMN unreachable_since TEXT;
+        ALTER TABLE subscribers ADD COLUMN unreachable_error_code TEXT;
+
+        CREATE INDEX IF NOT EXISTS ix_subscribers_recipients ON subscribers (phone)
+            WHERE status = 'opted_in' AND unreachable_since IS NULL;
+        CREATE INDEX IF NOT EXISTS ix_subscribers_unreachable ON subscribers (phone)
+            WHERE unreachable_since IS NOT NULL;
+
+        CREATE TABLE IF NOT EXISTS rate_limits (
+            scope        TEXT    NOT NULL,
+            client       TEXT    NOT NULL,
+            window_start INTEGER NOT NULL,
+            count        INTEGER NOT NULL,
+            expires_at   INTEGER NOT NULL,
+            PRIMARY KEY (scope, client, window_start)
+        ) WITHOUT ROWID;
+
+        CREATE INDEX IF NOT EXISTS ix_rate_limits_expires_at ON rate_limits (expires_at);
+        """;
+
+    /// <summary>
+    /// Rows a version-5 file holds beside <see cref="UnversionedRows"/>: an opted-in number marked unreachable, one
+    /// pending and one more opted in with preferences.
+    /// </summary>
+    private const string Version5Rows = """
+        INSERT INTO subscribers (phone, channel, status, purpose, source, evidence, created_at, updated_at, version,
+            time_zone, send_time, calendar, paused_until, last_inbound_at, unreachable_since, unreachable_error_code) VALUES
+            ('+15550000103', 'whatsapp', 'opted_in', 'daily_mitzvot', 'delivery', '{"actor":"delivery-status","delivery_state":"unreachable","error_code":"63024"}',
+             '2025-01-07T10:00:00.000Z', '2025-02-01T16:00:00.000Z', 2, NULL, NULL, NULL, NULL, NULL, '2025-02-01T16:00:00.000Z', '63024'),
+            ('+15550000104', 'whatsapp', 'pending', 'daily_mitzvot', 'web_form', '{"consent_text_version":"2025-01"}',
+             '2025-02-02T10:00:00.000Z', '2025-02-02T10:00:00.000Z', 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+            ('+15550000105', 'whatsapp', 'opted_in', 'daily_mitzvot', 'admin', '{"actor":"import"}',
+             '2025-01-08T10:00:00.000Z', '2025-01-08T10:00:00.000Z', 1, 'Asia/Jerusalem', '06:45', 'israel', NULL, '2025-02-03T07:00:00.000Z', NULL, NULL);
+        """;
+
     /// <summary>Rows as that version wrote them: a number that opted in and out again, one opted in, a day's ledger.</summary>
     private const string UnversionedRows = """
         INSERT INTO subscribers VALUES
@@ -114,7 +159,9 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
         var ledger = new SqliteDeliveryLedger(new SqliteStoreOptions { DatabasePath = path });
 
+        var beforeMigration = WholeMilliseconds(DateTimeOffset.UtcNow);
         var alice = await store.GetAsync(TestPhones.Alice);
+        var afterMigration = DateTimeOffset.UtcNow;
         var bob = await store.GetAsync(TestPhones.Bob);
 
         Assert.Equal(
@@ -147,8 +194,12 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
                 UpdatedAt = At("2025-01-06T10:00:00.000Z"),
                 Version = 1,
                 Preferences = DeliveryPreferences.OperatorDefaults,
+
+                // Opted in: due from the migration on (its time is checked below).
+                NextSendAt = bob?.NextSendAt,
             },
             bob);
+        Assert.InRange(bob!.NextSendAt!.Value, beforeMigration, afterMigration);
         Assert.Equal(
             [
                 new ConsentHistoryEntry(TestPhones.Alice, 1, ConsentStatus.OptedIn, ConsentSource.Admin, new ConsentEvidence(Actor: "import"), At("2025-01-05T09:00:00.000Z")),
@@ -201,10 +252,10 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(DeliveryState.Claimed, claimed?.State);
         Assert.Null(claimed?.MessageId);
 
-        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
         Assert.Equal(
             ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until",
-                "last_inbound_at", "unreachable_since", "unreachable_error_code"],
+                "last_inbound_at", "unreachable_since", "unreachable_error_code", "next_send_at"],
             await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
 
@@ -229,7 +280,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.True(marked?.Changed);
         Assert.Empty((await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
         Assert.True((await limiter.TryAcquireAsync("web-optin", "203.0.113.7", 1, TimeSpan.FromHours(1), At("2025-03-01T16:00:00.000Z"))).Allowed);
-        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -243,11 +294,12 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Bob).At(At("2025-03-01T08:00:00.000Z")).Build());
 
         Assert.Equal(preferences, updated?.Preferences);
-        Assert.Equal(1, updated?.Version);
-        Assert.Equal(2, optOut.Subscriber.Version);
+        Assert.Equal(2, updated?.Version);
+        Assert.Equal(3, optOut.Subscriber.Version);
         Assert.Equal(preferences, optOut.Subscriber.Preferences);
         Assert.Equal(At("2025-01-06T10:00:00.000Z"), optOut.Subscriber.CreatedAt);
-        Assert.Equal([1L, 2L], (await store.GetHistoryAsync(TestPhones.Bob)).Select(entry => entry.Version));
+        Assert.Equal([false, true, false], (await store.GetHistoryAsync(TestPhones.Bob)).Select(entry => entry.IsPreferenceChange));
+        Assert.Equal([1L, 2L, 3L], (await store.GetHistoryAsync(TestPhones.Bob)).Select(entry => entry.Version));
     }
 
     [Fact]
@@ -269,7 +321,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(
             before! with { DeliveryStatus = DeliveryStatus.Delivered, DeliveryStatusAt = At("2025-02-09T16:00:09.000Z"), UpdatedAt = At("2025-02-09T16:00:09.000Z") },
             await ledger.GetAsync(day, TestPhones.Alice));
-        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("delivery_status", await SqliteFile.ColumnsAsync(path, "deliveries"));
     }
 
@@ -297,7 +349,43 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", sent.MessageId);
         Assert.True(recorded);
         Assert.Equal(bob with { LastInboundAt = At("2025-03-01T08:00:00.000Z") }, await store.GetAsync(TestPhones.Bob));
-        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+    }
+
+    [Fact]
+    public async Task A_version_5_file_makes_its_reachable_opted_in_subscribers_due_at_once()
+    {
+        var path = await CreateUnversionedFileAsync();
+        await using (var connection = await SqliteFile.OpenAsync(path))
+        {
+            await SqliteFile.ExecuteAsync(connection, Version2Step + Version3Step + Version4Step + Version5Step + Version5Rows + "PRAGMA user_version = 5;");
+        }
+
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var beforeMigration = WholeMilliseconds(DateTimeOffset.UtcNow);
+        await store.CountAsync(ConsentStatus.OptedIn);
+        var afterMigration = DateTimeOffset.UtcNow;
+        var due = await store.ListDueAsync(afterMigration, null, 10);
+        var unreachable = await store.GetAsync("+15550000103");
+
+        // Bob and 105 (opted in, reachable) are due; Alice (opted out), 103 (unreachable) and 104 (pending) are not.
+        Assert.Equal([TestPhones.Bob, "+15550000105"], due.Items.Select(subscriber => subscriber.Phone).Order(StringComparer.Ordinal));
+        Assert.All(due.Items, subscriber => Assert.InRange(subscriber.NextSendAt!.Value, beforeMigration, afterMigration));
+        Assert.Equal(new DeliveryPreferences { TimeZone = "Asia/Jerusalem", SendTime = new TimeOnly(6, 45), Calendar = FestivalCalendar.Israel },
+            due.Items.Single(subscriber => subscriber.Phone == "+15550000105").Preferences);
+        Assert.Null((await store.GetAsync(TestPhones.Alice))?.NextSendAt);
+        Assert.Null((await store.GetAsync("+15550000104"))?.NextSendAt);
+        Assert.Equal((ConsentStatus.OptedIn, 2L, "63024"), (unreachable!.Status, unreachable.Version, unreachable.UnreachableErrorCode));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Contains("next_send_at", await SqliteFile.ColumnsAsync(path, "subscribers"));
+
+        // The unreachable one becomes due when its mark is cleared, like any cleared mark.
+        var cleared = await store.RecordReachabilityAsync(new ReachabilityChange
+        {
+            Phone = "+15550000103", Unreachable = false, ErrorCode = null, Actor = "ops", Note = "number fixed", At = At("2030-01-01T12:00:00.000Z"),
+        });
+        Assert.Equal(At("2030-01-01T12:00:00.000Z"), cleared?.Subscriber.NextSendAt);
+        Assert.Contains("+15550000103", (await store.ListDueAsync(At("2030-01-01T12:00:00.000Z"), null, 10)).Items.Select(subscriber => subscriber.Phone));
     }
 
     [Fact]
@@ -307,7 +395,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         await new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).CountAsync(ConsentStatus.OptedIn);
 
-        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("paused_until", await SqliteFile.ColumnsAsync(path, "subscribers"));
         Assert.Contains("last_inbound_at", await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
@@ -324,7 +412,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var second = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
 
         Assert.Equal(stored, await second.GetAsync(TestPhones.Alice));
-        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -336,7 +424,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
             new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).GetAsync(TestPhones.Alice))));
 
         Assert.All(read, subscriber => Assert.Equal(2, subscriber?.Version));
-        Assert.Equal(5, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -346,7 +434,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         await using (var connection = await SqliteFile.OpenAsync(path))
         {
             await SqliteFile.ExecuteAsync(connection, UnversionedSchema.Replace("PRAGMA journal_mode = WAL;", string.Empty, StringComparison.Ordinal));
-            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 6;");
+            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 7;");
         }
 
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
@@ -354,10 +442,10 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
         await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.ListAsync(new DateOnly(2025, 2, 9)));
-        Assert.Contains("schema version 6", error.Message, StringComparison.Ordinal);
-        Assert.Contains("up to 5", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
+        Assert.Contains("up to 6", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
         Assert.DoesNotContain("time_zone", await SqliteFile.ColumnsAsync(path, "subscribers"));
         await using var check = await SqliteFile.OpenAsync(path);
         Assert.Equal(["delete"], await SqliteFile.QueryStringsAsync(check, "PRAGMA journal_mode;"));
@@ -390,6 +478,9 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         await SqliteFile.ExecuteAsync(connection, UnversionedRows);
         return path;
     }
+
+    private static DateTimeOffset WholeMilliseconds(DateTimeOffset value) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
 
     private static DateTimeOffset At(string utc) => DateTimeOffset.Parse(utc, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -6,6 +6,7 @@ using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Testing.Contracts;
+using SQLitePCL;
 
 namespace Mitzvah.Sqlite.Tests;
 
@@ -29,7 +30,7 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
         await using var connection = await SqliteFile.OpenAsync(path);
         Assert.Equal(["consent_history", "deliveries", "rate_limits", "subscribers"], await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;"));
         Assert.Equal(
-            ["ix_rate_limits_expires_at", "ix_subscribers_recipients", "ix_subscribers_status_phone", "ix_subscribers_unreachable"],
+            ["ix_rate_limits_expires_at", "ix_subscribers_due", "ix_subscribers_recipients", "ix_subscribers_status_phone", "ix_subscribers_unreachable"],
             await SqliteFile.QueryStringsAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%' ORDER BY name;"));
         Assert.Equal(["wal"], await SqliteFile.QueryStringsAsync(connection, "PRAGMA journal_mode;"));
     }
@@ -97,6 +98,112 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Next_send_times_are_utc_millisecond_text_and_a_preference_change_is_a_history_entry()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var at = new DateTimeOffset(2025, 3, 1, 9, 30, 15, 123, TimeSpan.FromHours(-6)).AddTicks(4567);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(at).Build());
+        const string Row = "SELECT next_send_at, CAST(version AS TEXT), send_time FROM subscribers;";
+
+        await using var connection = await SqliteFile.OpenAsync(path);
+        var joined = await SqliteFile.QueryStringsAsync(connection, Row);
+        await store.SetNextSendAtAsync(TestPhones.Alice, at, at.AddDays(1));
+        var moved = await SqliteFile.QueryStringsAsync(connection, Row);
+        await store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { SendTime = new TimeOnly(6, 5) }, at.AddHours(2));
+        var changed = await SqliteFile.QueryStringsAsync(connection, Row);
+
+        Assert.Equal(["2025-03-01T15:30:15.123Z", "1", null], joined);
+        Assert.Equal(["2025-03-02T15:30:15.123Z", "1", null], moved);
+        Assert.Equal(["2025-03-01T17:30:15.123Z", "2", "06:05"], changed);
+        Assert.Equal(
+            ["2", "opted_in", "admin", "2025-03-01T17:30:15.123Z"],
+            await SqliteFile.QueryStringsAsync(connection, "SELECT CAST(version AS TEXT), status, source, recorded_at FROM consent_history WHERE version = 2;"));
+    }
+
+    [Fact]
+    public async Task The_due_listing_is_a_range_read_of_the_due_index_that_returns_only_the_due_subscribers()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var t0 = ConsentChangeBuilder.DefaultAt;
+        var phones = Enumerable.Range(0, 200).Select(TestPhones.Numbered).ToList();
+        var duePhones = new[] { 3, 31, 64, 99, 100, 150, 199 }.Select(i => phones[i]).ToList();
+        foreach (var phone in phones)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).At(t0).Build());
+            if (!duePhones.Contains(phone))
+            {
+                Assert.True(await store.SetNextSendAtAsync(phone, t0, t0.AddDays(1)));
+            }
+        }
+
+        // Rows whose time has come but that are not recipients: the index leaves them out, so they are not read either.
+        foreach (var phone in Enumerable.Range(200, 5).Select(TestPhones.Numbered))
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(phone).At(t0).Build());
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(phone).At(t0.AddMinutes(1)).Build());
+        }
+
+        var tick = t0.AddMinutes(15);
+        await using var connection = await SqliteFile.OpenAsync(path);
+        var firstPage = await QueryPlanAsync(connection, tick, null);
+        var laterPage = await QueryPlanAsync(connection, tick, (t0.ToUnixTimeMilliseconds(), duePhones[2]));
+        var due = await store.ListDueAsync(tick, null, 1000);
+
+        foreach (var plan in new[] { firstPage, laterPage })
+        {
+            var step = Assert.Single(plan);
+            Assert.StartsWith("SEARCH subscribers USING INDEX ix_subscribers_due (", step, StringComparison.Ordinal);
+            Assert.DoesNotContain("SCAN", step, StringComparison.Ordinal);
+            Assert.DoesNotContain("TEMP B-TREE", step, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(
+            ["205", "12"],
+            await SqliteFile.QueryStringsAsync(connection, $"SELECT CAST(COUNT(*) AS TEXT), CAST(SUM(next_send_at <= '{SqliteDatabase.FormatTimestamp(tick)}') AS TEXT) FROM subscribers;"));
+        Assert.Equal(duePhones, due.Items.Select(subscriber => subscriber.Phone));
+        Assert.Null(due.ContinuationToken);
+    }
+
+    [Fact]
+    public async Task The_due_listing_does_the_same_work_whatever_the_number_of_subscribers_not_due()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var t0 = ConsentChangeBuilder.DefaultAt;
+        var tick = t0.AddMinutes(15);
+        for (var i = 0; i < 200; i++)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Numbered(i)).At(t0).Build());
+            if (i % 29 != 0)
+            {
+                await store.SetNextSendAtAsync(TestPhones.Numbered(i), t0, t0.AddDays(1));
+            }
+        }
+
+        var small = await MeasureDueListingAsync(path, SqliteSubscriberStore.DueListingSql, tick);
+        var unindexed = SqliteSubscriberStore.DueListingSql.Replace("INDEXED BY ix_subscribers_due", "NOT INDEXED", StringComparison.Ordinal);
+        var smallScan = await MeasureDueListingAsync(path, unindexed, tick);
+        for (var i = 200; i < 1000; i++)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Numbered(i)).At(t0).Build());
+            await store.SetNextSendAtAsync(TestPhones.Numbered(i), t0, t0.AddDays(1));
+        }
+
+        var large = await MeasureDueListingAsync(path, SqliteSubscriberStore.DueListingSql, tick);
+        var largeScan = await MeasureDueListingAsync(path, unindexed, tick);
+
+        // 7 due of 200, then of 1000: the same rows and the same virtual-machine steps, no table scan, no sort.
+        Assert.Equal((7, 0, 0), (small.Rows, small.FullScanSteps, small.Sorts));
+        Assert.Equal(small, large);
+
+        // The measure does see reads of rows that are not due: without the index the same statement costs steps for every row.
+        Assert.Equal(7, largeScan.Rows);
+        Assert.True(largeScan.VirtualMachineSteps - smallScan.VirtualMachineSteps >= 800, $"{smallScan.VirtualMachineSteps} then {largeScan.VirtualMachineSteps} steps");
+    }
+
+    [Fact]
     public async Task History_rejects_a_second_entry_for_the_same_version()
     {
         var path = _directory.NewDatabasePath();
@@ -111,6 +218,59 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
             """;
         var exception = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
         Assert.Equal(19, exception.SqliteErrorCode); // SQLITE_CONSTRAINT
+    }
+
+    /// <summary>The detail lines of SQLite's plan for the store's own due listing statement, with its parameters bound as the store binds them.</summary>
+    private static async Task<List<string>> QueryPlanAsync(SqliteConnection connection, DateTimeOffset at, (long UnixMilliseconds, string Phone)? after)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "EXPLAIN QUERY PLAN " + SqliteSubscriberStore.DueListingSql;
+        SqliteSubscriberStore.AddDueParameters(command, at, after, 101);
+        await using var reader = await command.ExecuteReaderAsync();
+        var details = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            details.Add(reader.GetString(3));
+        }
+
+        return details;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> with the store's parameters for a first page of 1000 and reads SQLite's own counters
+    /// of the prepared statement: the rows it returned, its full-scan steps, sorts and virtual-machine steps.
+    /// </summary>
+    private static async Task<(int Rows, int FullScanSteps, int Sorts, int VirtualMachineSteps)> MeasureDueListingAsync(string path, string sql, DateTimeOffset at)
+    {
+        await using var connection = await SqliteFile.OpenAsync(path);
+        var database = connection.Handle!;
+
+        // Lets sqlite3_next_stmt find the statement the command prepares below.
+        database.enable_sqlite3_next_stmt(true);
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        SqliteSubscriberStore.AddDueParameters(command, at, null, 1001);
+        var rows = 0;
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                rows++;
+            }
+        }
+
+        var statement = raw.sqlite3_next_stmt(database, null);
+        while (statement is not null && !raw.sqlite3_sql(statement).utf8_to_string().StartsWith("SELECT", StringComparison.Ordinal))
+        {
+            statement = raw.sqlite3_next_stmt(database, statement);
+        }
+
+        Assert.NotNull(statement);
+        return (
+            rows,
+            raw.sqlite3_stmt_status(statement, raw.SQLITE_STMTSTATUS_FULLSCAN_STEP, 0),
+            raw.sqlite3_stmt_status(statement, raw.SQLITE_STMTSTATUS_SORT, 0),
+            raw.sqlite3_stmt_status(statement, raw.SQLITE_STMTSTATUS_VM_STEP, 0));
     }
 
     [Fact]

@@ -32,7 +32,7 @@ internal static class PreviewCommand
             var text = Render(day, options, parse.GetValue(template));
             if (parse.GetValue(zone) is not null || parse.GetValue(sendTime) is not null)
             {
-                var subscriber = new ScheduleCommand.Subscriber(parse.GetValue(zone) ?? options.TimeZone, parse.GetValue(sendTime) ?? new TimeOnly(options.SendHour, 0));
+                var subscriber = new ScheduleCommand.Subscriber(parse.GetValue(zone) ?? options.TimeZone, parse.GetValue(sendTime) ?? options.SendTime);
                 text = SendTimeLine(day, options, subscriber) + text;
             }
 

@@ -38,7 +38,7 @@ internal static class ScheduleCommand
             }
 
             var options = CliServices.Schedule(parse.GetValue(israel), parse.GetValue(noRestDays));
-            var subscriber = new Subscriber(parse.GetValue(zone) ?? options.TimeZone, parse.GetValue(sendTime) ?? new TimeOnly(options.SendHour, 0));
+            var subscriber = new Subscriber(parse.GetValue(zone) ?? options.TimeZone, parse.GetValue(sendTime) ?? options.SendTime);
             await WriteAsync(stdout, first, last, options, subscriber, parse.GetValue(json), cancellationToken).ConfigureAwait(false);
             return MitzvahCli.Success;
         });

@@ -7,12 +7,17 @@ using Mitzvah.Core.Sending;
 
 namespace Mitzvah.Cli.Commands;
 
-/// <summary><c>mitzvah send</c>: the daily run, once. The last stdout line is the run summary as one JSON object.</summary>
+/// <summary>
+/// <c>mitzvah send</c>: one tick (every subscriber whose send moment has come gets their local date's message), or
+/// with <c>--date</c> that study date's message to everyone who has not had it. The last stdout line is the run
+/// summary as one JSON object.
+/// </summary>
 internal static class SendCommand
 {
     public static Command Create(TextWriter stdout, TextWriter stderr, Option<string?> database, bool terminal)
     {
-        var date = CliOptions.Date("--date", "The study date (default: today in the send time zone).");
+        var date = CliOptions.Date("--date", "Send this study date's message to every opted-in subscriber who has not had it, whatever their clock.");
+        var at = CliOptions.Instant("--at", "Run the tick as of this instant instead of now (operators, simulations).");
         var to = new Option<string?>("--to")
         {
             Description = "Send only to this number (a test; the delivery ledger is not used).",
@@ -29,9 +34,17 @@ internal static class SendCommand
             HelpName = "dir",
         };
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan, compose and count recipients; send nothing." };
-        var command = new Command("send", "Send the day's message to every opted-in subscriber, once.") { date, to, concurrency, outbox, dryRun };
+        var command = new Command("send", "Run one tick: each subscriber whose local send time has come gets their day's message, once.")
+        {
+            date, at, to, concurrency, outbox, dryRun,
+        };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (parse.GetValue(date) is not null && parse.GetValue(at) is not null)
+            {
+                throw new CliUsageException("--date and --at do not go together: --date sends one study date to everyone, --at runs the tick as of an instant.");
+            }
+
             var overrides = new Dictionary<string, string?>();
             if (parse.GetValue(concurrency) is { } limit)
             {
@@ -58,7 +71,7 @@ internal static class SendCommand
 
             using var bar = terminal ? new ProgressBar(stderr) : null;
             var summary = await services.GetRequiredService<DailySendService>()
-                .RunAsync(new SendRequest(parse.GetValue(date), recipient, parse.GetValue(dryRun)), bar, cancellationToken)
+                .RunAsync(new SendRequest(parse.GetValue(date), recipient, parse.GetValue(dryRun), parse.GetValue(at)), bar, cancellationToken)
                 .ConfigureAwait(false);
             bar?.Finish();
             if (summary.Eligible == 0 && recipient is null && services.GetRequiredService<IRecipientSource>() is SubscriberRecipients)

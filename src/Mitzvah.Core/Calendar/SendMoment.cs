@@ -9,7 +9,8 @@ namespace Mitzvah.Core.Calendar;
 /// On a day whose evening begins a rest day, the message goes out no later than <see cref="BeforeCandleLighting"/>
 /// before candle lighting at the zone's principal place (<see cref="CandleLighting"/>), so that it never arrives on
 /// Shabbat; where the sun does not set that day (or the zone names no place), no later than
-/// <see cref="LatestWithoutSunset"/> local time.
+/// <see cref="LatestWithoutSunset"/> local time. That latest moment is rounded down to the quarter hour, because
+/// the send tick runs on the quarter hours: the tick that sends it is then still no later.
 /// </para>
 /// <para>
 /// Daylight saving: a send time that does not exist that day (skipped by the clock change) is the first moment after
@@ -43,9 +44,16 @@ public static class SendMoment
         }
 
         var latest = CandleLighting.On(date, zoneId) is { } candles
-            ? Instant.FromDateTimeOffset(candles - BeforeCandleLighting).InZone(zone)
+            ? Instant.FromDateTimeOffset(QuarterHourAtOrBefore(candles - BeforeCandleLighting)).InZone(zone)
             : Local(zone, date, LatestWithoutSunset);
         return moment.ToInstant() <= latest.ToInstant() ? moment.ToDateTimeOffset() : latest.ToDateTimeOffset();
+    }
+
+    private static DateTimeOffset QuarterHourAtOrBefore(DateTimeOffset instant)
+    {
+        var quarter = TimeSpan.FromMinutes(15).Ticks;
+        var utc = instant.UtcTicks;
+        return new DateTimeOffset(utc - (utc % quarter), TimeSpan.Zero);
     }
 
     private static ZonedDateTime Local(DateTimeZone zone, DateOnly date, TimeOnly time) =>

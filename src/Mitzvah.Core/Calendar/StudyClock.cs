@@ -3,7 +3,7 @@ using NodaTime;
 
 namespace Mitzvah.Core.Calendar;
 
-/// <summary>Answers "what date is it where the messages go out" from an injected <see cref="TimeProvider"/>.</summary>
+/// <summary>Answers "what date is it in the operator's zone" from an injected <see cref="TimeProvider"/>.</summary>
 /// <remarks>
 /// Time zones come from NodaTime's embedded IANA database, so the answer does not depend on the host having a
 /// time-zone database (serverless images often lack one). Thread-safe.
@@ -12,7 +12,6 @@ public sealed class StudyClock
 {
     private readonly TimeProvider _time;
     private readonly DateTimeZone _zone;
-    private readonly int _sendHour;
 
     /// <summary>Creates the clock for the configured send zone.</summary>
     public StudyClock(TimeProvider time, IOptions<ScheduleOptions> options)
@@ -21,7 +20,6 @@ public sealed class StudyClock
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
         _zone = DateTimeZoneProviders.Tzdb[options.Value.TimeZone];
-        _sendHour = options.Value.SendHour;
     }
 
     /// <summary>Today's date in the send zone.</summary>
@@ -33,13 +31,4 @@ public sealed class StudyClock
         var local = Instant.FromDateTimeOffset(instant).InZone(_zone).Date;
         return new DateOnly(local.Year, local.Month, local.Day);
     }
-
-    /// <summary>Whether <paramref name="instant"/> is earlier in its local day than the send hour, in the send zone.</summary>
-    /// <remarks>
-    /// Lets a host that can only schedule in UTC fire at both candidate UTC hours across daylight-saving changes: the
-    /// earlier firing is before the send hour only in winter, and acting on every firing from the send hour on means
-    /// a late firing still sends while the ledger makes the second one harmless.
-    /// </remarks>
-    public bool IsBeforeSendHour(DateTimeOffset instant) =>
-        Instant.FromDateTimeOffset(instant).InZone(_zone).Hour < _sendHour;
 }

@@ -16,7 +16,7 @@ public sealed record DeliveryPreferences
     /// <summary>IANA time-zone id of <see cref="SendTime"/> (e.g. "Asia/Jerusalem"); default <see cref="ScheduleOptions.TimeZone"/>.</summary>
     public string? TimeZone { get; init; }
 
-    /// <summary>Local time, in whole minutes, at which the message goes out; default <see cref="ScheduleOptions.SendHour"/>:00.</summary>
+    /// <summary>Local time, in whole minutes, at which the message goes out; default <see cref="ScheduleOptions.SendTime"/>.</summary>
     public TimeOnly? SendTime { get; init; }
 
     /// <summary>The festival calendar that decides rest days; default from <see cref="ScheduleOptions.InIsrael"/>.</summary>
@@ -31,7 +31,7 @@ public sealed record DeliveryPreferences
     /// <summary>The values that apply: each choice made, else the operator's setting.</summary>
     /// <remarks>
     /// The one place where unset preferences take the operator's defaults: <see cref="ScheduleOptions.TimeZone"/>,
-    /// <see cref="ScheduleOptions.SendHour"/> on the hour, and <see cref="FestivalCalendar.Israel"/> when
+    /// <see cref="ScheduleOptions.SendTime"/>, and <see cref="FestivalCalendar.Israel"/> when
     /// <see cref="ScheduleOptions.InIsrael"/> is set, else <see cref="FestivalCalendar.Diaspora"/>. Pure and thread-safe.
     /// </remarks>
     /// <param name="operatorDefaults">The operator's schedule, as validated at start-up.</param>
@@ -41,7 +41,7 @@ public sealed record DeliveryPreferences
         return new EffectiveDeliveryPreferences
         {
             TimeZone = TimeZone ?? operatorDefaults.TimeZone,
-            SendTime = SendTime ?? new TimeOnly(operatorDefaults.SendHour, 0),
+            SendTime = SendTime ?? operatorDefaults.SendTime,
             Calendar = Calendar ?? (operatorDefaults.InIsrael ? FestivalCalendar.Israel : FestivalCalendar.Diaspora),
             PausedUntil = PausedUntil,
         };

@@ -5,6 +5,12 @@ namespace Mitzvah.Core.Delivery;
 /// <summary>The storage names of delivery values, shared by every ledger so that they agree.</summary>
 public static class DeliveryNames
 {
+    /// <summary>
+    /// The error code of a ledger item failed for good because its message could no longer go out: the recipient's
+    /// local day (or the window before candle lighting) ended before a tick could send it.
+    /// </summary>
+    public const string MissedErrorCode = "missed";
+
     /// <summary>"claimed", "sent" or "failed".</summary>
     public static string ToName(this DeliveryState state) => state switch
     {

@@ -44,6 +44,15 @@ public sealed class ConfiguredRecipients : IRecipientSource
         _phones.Select(phone => new Recipient { Phone = phone }).ToAsyncEnumerable();
 
     /// <inheritdoc />
+    /// <remarks>A fixed list keeps no schedule: every tick lists everyone, and the operator's clock decides.</remarks>
+    public IAsyncEnumerable<Recipient> ListDueAsync(DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        ListAsync(cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RescheduleAsync(Recipient recipient, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default) =>
+        Task.FromResult(false);
+
+    /// <inheritdoc />
     /// <remarks>A fixed list cannot be changed from here; the operator removes the number from the setting.</remarks>
     public Task<bool> MarkUnreachableAsync(string phone, SendFailureKind reason, string errorCode, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         Task.FromResult(false);

@@ -58,6 +58,8 @@ public sealed partial class DailySendService
     private readonly SendOptions _options;
     private readonly ILogger<DailySendService> _logger;
     private readonly DeliveryReporter _reporter;
+    private readonly SendSchedule _schedule;
+    private readonly ScheduleOptions _scheduleDefaults;
 
     /// <summary>Creates the service.</summary>
     public DailySendService(
@@ -69,10 +71,13 @@ public sealed partial class DailySendService
         IMessenger messenger,
         TimeProvider time,
         IOptions<SendOptions> options,
+        IOptions<ScheduleOptions> scheduleOptions,
         ILogger<DailySendService> logger,
-        DeliveryReporter reporter)
+        DeliveryReporter reporter,
+        SendSchedule schedule)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(scheduleOptions);
         _planner = planner;
         _composer = composer;
         _clock = clock;
@@ -83,6 +88,8 @@ public sealed partial class DailySendService
         _options = options.Value;
         _logger = logger;
         _reporter = reporter;
+        _schedule = schedule;
+        _scheduleDefaults = scheduleOptions.Value;
     }
 
     /// <summary>Runs once for <paramref name="request"/> and returns what happened.</summary>
@@ -97,23 +104,22 @@ public sealed partial class DailySendService
         }
 
         var started = _time.GetTimestamp();
-        var triggeredAt = request.TriggeredAt ?? _time.GetUtcNow();
-        var date = request.Date ?? _clock.DateAt(triggeredAt);
-        var plan = _planner.Plan(date);
+        var at = request.At ?? _time.GetUtcNow();
+        var tick = request.Date is null && request.TestRecipient is null;
+        var date = request.Date ?? _clock.DateAt(at);
+
+        // A date run serves each recipient in their own calendar: it is a rest day only where no calendar sends.
+        var plan = request.TestRecipient is null ? PlanInAnyCalendar(date) : _planner.Plan(date);
         var tally = new Tally();
         var source = request.TestRecipient is null ? _recipients.Kind : "test-recipient";
 
-        string? reason = null;
-        if (request.NotBeforeSendHour && request.Date is null && _clock.IsBeforeSendHour(triggeredAt))
-        {
-            reason = "before-send-hour";
-        }
-        else if (!plan.Send)
-        {
-            reason = "rest-day";
-        }
+        var reason = !tick && !plan.Send ? "rest-day" : null;
 
-        if (reason is null)
+        if (tick)
+        {
+            await TickAsync(at, request.DryRun, tally, request.Deadline - _options.DeadlineMargin, progress, cancellationToken).ConfigureAwait(false);
+        }
+        else if (reason is null)
         {
             var message = _composer.Compose(plan);
             if (request.TestRecipient is not null)
@@ -131,7 +137,7 @@ public sealed partial class DailySendService
             else
             {
                 var stopAt = request.Deadline - _options.DeadlineMargin;
-                await SendToAllAsync(message, tally, stopAt, progress, cancellationToken).ConfigureAwait(false);
+                await SendDateToAllAsync(date, tally, stopAt, progress, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -139,7 +145,7 @@ public sealed partial class DailySendService
             date,
             reason is null,
             reason,
-            reason is null ? [.. plan.Covers.Select(c => c.Date)] : [],
+            reason is null && !tick ? [.. plan.Covers.Select(c => c.Date)] : [],
             _messenger.Kind,
             source,
             request.DryRun,
@@ -157,7 +163,10 @@ public sealed partial class DailySendService
             tally.Remaining,
             tally.OutsideWindow,
             Volatile.Read(ref tally.LimitReached) != 0,
-            request.TestRecipient is null ? await ReportPreviousAsync(date, cancellationToken).ConfigureAwait(false) : null);
+            request.TestRecipient is null && (!tick || _schedule.IsOperatorsDailyTick(at)) ? await ReportPreviousAsync(date, cancellationToken).ConfigureAwait(false) : null,
+            tick ? at : null,
+            tally.Missed,
+            tally.Rescheduled);
         if (summary.StoppedAtDeadline)
         {
             LogStoppedAtDeadline(_logger, summary.Remaining);
@@ -170,6 +179,19 @@ public sealed partial class DailySendService
 
         LogSummary(_logger, summary.ToJson());
         return summary;
+    }
+
+    /// <summary>The operator's plan of the date, or the other calendar's where only that one sends (diaspora's second festival day).</summary>
+    private DeliveryPlan PlanInAnyCalendar(DateOnly date)
+    {
+        var plan = _planner.Plan(date);
+        if (plan.Send)
+        {
+            return plan;
+        }
+
+        var other = _planner.Plan(date, FestivalCalendar.Israel);
+        return other.Send ? other : _planner.Plan(date, FestivalCalendar.Diaspora) is { Send: true } diaspora ? diaspora : plan;
     }
 
     /// <summary>The previous send date's counts, or <see langword="null"/> when the ledger cannot say; never fails the run.</summary>
@@ -186,39 +208,121 @@ public sealed partial class DailySendService
         }
     }
 
-    private async Task SendToAllAsync(DailyMessage message, Tally tally, DateTimeOffset? stopAt, IProgress<SendProgress>? progress, CancellationToken cancellationToken)
+    /// <summary>A date run: the date's message, in each recipient's calendar, to everyone listed who has not had it.</summary>
+    private async Task SendDateToAllAsync(DateOnly date, Tally tally, DateTimeOffset? stopAt, IProgress<SendProgress>? progress, CancellationToken cancellationToken)
     {
         var total = await _recipients.CountAsync(cancellationToken).ConfigureAwait(false);
+        var messages = new MessageCache(_planner, _composer);
+        await ServeAllAsync(_recipients.ListAsync(cancellationToken), tally, stopAt, progress, total, async (recipient, limit, ct) =>
+        {
+            var calendar = recipient.Preferences.Resolve(_scheduleDefaults).Calendar;
+            if (messages.For(date, calendar) is not { } message)
+            {
+                // A rest day in this recipient's calendar (the other calendar's working day): nothing for them.
+                return;
+            }
+
+            Interlocked.Increment(ref tally.Eligible);
+            await ServeAsync(recipient, message, tally, limit, stopAt, ct).ConfigureAwait(false);
+        }, cancellationToken).ConfigureAwait(false);
+
+        if (tally.Stopped || Volatile.Read(ref tally.LimitReached) != 0)
+        {
+            // The listing stopped early: the recipients it never yielded are counted from the store's count.
+            var unreached = Math.Max(0, total - Interlocked.Read(ref tally.Done));
+            tally.Eligible += unreached;
+            tally.Remaining += unreached;
+        }
+    }
+
+    /// <summary>
+    /// A tick: every recipient due by <paramref name="at"/> gets their local date's message if its moment has come
+    /// (<see cref="SendSchedule.Step"/>), then moves to their next send moment; one not yet due, resting or paused
+    /// moves on without a message, and a date whose day has ended is recorded missed, never sent late. Recipients
+    /// left for later (deadline, messaging limit, transient failure) stay due, so the next tick serves them.
+    /// </summary>
+    private async Task TickAsync(DateTimeOffset at, bool dryRun, Tally tally, DateTimeOffset? stopAt, IProgress<SendProgress>? progress, CancellationToken cancellationToken)
+    {
+        var messages = new MessageCache(_planner, _composer);
+        await ServeAllAsync(_recipients.ListDueAsync(at, cancellationToken), tally, stopAt, progress, total: 0, async (recipient, limit, ct) =>
+        {
+            var step = _schedule.Step(recipient.Preferences, recipient.NextSendAt, at);
+            if (dryRun)
+            {
+                Interlocked.Add(ref tally.Missed, recipient.NextSendAt is null ? 0 : step.Missed.Count);
+                Interlocked.Increment(ref step.Serve is null ? ref tally.Rescheduled : ref tally.Eligible);
+                return;
+            }
+
+            // A recipient without a schedule (a fixed list) is looked at every tick: its missed days are not counted.
+            foreach (var missed in recipient.NextSendAt is null ? [] : step.Missed)
+            {
+                await RecordMissedAsync(recipient.Phone, missed, tally, ct).ConfigureAwait(false);
+            }
+
+            var settled = true;
+            if (step.Serve is { } date && messages.For(date, step.Preferences.Calendar) is { } message)
+            {
+                Interlocked.Increment(ref tally.Eligible);
+                settled = await ServeAsync(recipient, message, tally, limit, stopAt, ct).ConfigureAwait(false);
+            }
+            else
+            {
+                Interlocked.Increment(ref tally.Rescheduled);
+            }
+
+            if (settled && recipient.NextSendAt is not null && !await _recipients.RescheduleAsync(recipient, step.Next, ct).ConfigureAwait(false))
+            {
+                LogRescheduledMeanwhile(_logger, PhoneMask.Mask(recipient.Phone));
+            }
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Records that <paramref name="date"/>'s message to <paramref name="phone"/> can no longer go out, unless it went out.</summary>
+    private async Task RecordMissedAsync(string phone, DateOnly date, Tally tally, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var claim = await _ledger.TryClaimAsync(date, phone, now, _options.Lease, cancellationToken).ConfigureAwait(false);
+        if (claim is null)
+        {
+            // Sent, failed for good, or held by a live run: not missed.
+            return;
+        }
+
+        await _ledger.MarkFailedAsync(date, phone, claim.ClaimId, DeliveryNames.MissedErrorCode, permanent: true, now, cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref tally.Missed);
+        LogMissed(_logger, PhoneMask.Mask(phone), date);
+    }
+
+    /// <summary>Serves every recipient <paramref name="recipients"/> yields until the stop time, with bounded, adaptive concurrency.</summary>
+    private async Task ServeAllAsync(
+        IAsyncEnumerable<Recipient> recipients,
+        Tally tally,
+        DateTimeOffset? stopAt,
+        IProgress<SendProgress>? progress,
+        long total,
+        Func<Recipient, AdaptiveLimit, CancellationToken, Task> serve,
+        CancellationToken cancellationToken)
+    {
         var limit = new AdaptiveLimit(_options.Concurrency);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.Concurrency, CancellationToken = cancellationToken };
-        var recipients = UntilStopAsync(_recipients.ListAsync(cancellationToken), tally, stopAt, cancellationToken);
-        await Parallel.ForEachAsync(recipients, parallel, async (recipient, ct) =>
+        await Parallel.ForEachAsync(UntilStopAsync(recipients, tally, stopAt, cancellationToken), parallel, async (recipient, ct) =>
         {
-            var phone = recipient.Phone;
-            Interlocked.Increment(ref tally.Eligible);
             try
             {
-                await ServeAsync(recipient, message, tally, limit, stopAt, ct).ConfigureAwait(false);
+                await serve(recipient, limit, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 // A store or ledger failure for one recipient must not stop the others. Its claim, if any, lapses
                 // with its lease and a later run serves it.
                 Interlocked.Increment(ref tally.Failed);
-                LogRecipientError(_logger, PhoneMask.Mask(phone), ex.GetType().Name, ex.Message);
+                LogRecipientError(_logger, PhoneMask.Mask(recipient.Phone), ex.GetType().Name, ex.Message);
             }
 
             var done = Interlocked.Increment(ref tally.Done);
             progress?.Report(new SendProgress(done, Math.Max(total, done), Interlocked.Read(ref tally.Sent), Interlocked.Read(ref tally.Failed)));
         }).ConfigureAwait(false);
-
-        if (tally.Stopped || Volatile.Read(ref tally.LimitReached) != 0)
-        {
-            // The listing stopped early: the recipients it never yielded are counted from the store's count.
-            var unreached = Math.Max(0, total - tally.Eligible);
-            tally.Eligible += unreached;
-            tally.Remaining += unreached;
-        }
     }
 
     /// <summary>Yields recipients until the stop time; each is claimed as soon as it is yielded, so nobody past it is.</summary>
@@ -247,7 +351,11 @@ public sealed partial class DailySendService
         return true;
     }
 
-    private async Task ServeAsync(Recipient recipient, DailyMessage message, Tally tally, AdaptiveLimit limit, DateTimeOffset? stopAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Serves one recipient through the ledger. Returns whether the date is settled for them (sent, found sent, or
+    /// failed for the day), so that a tick moves them on; false leaves them due for a later tick.
+    /// </summary>
+    private async Task<bool> ServeAsync(Recipient recipient, DailyMessage message, Tally tally, AdaptiveLimit limit, DateTimeOffset? stopAt, CancellationToken cancellationToken)
     {
         var phone = recipient.Phone;
         var claim = await _ledger.TryClaimAsync(message.Date, phone, _time.GetUtcNow(), _options.Lease, cancellationToken).ConfigureAwait(false);
@@ -258,17 +366,15 @@ public sealed partial class DailySendService
             {
                 case DeliveryState.Sent:
                     Interlocked.Increment(ref tally.AlreadySent);
-                    break;
+                    return true;
                 case DeliveryState.Failed:
-                    // Failed for good in an earlier run (opted out or invalid); the store no longer lists such numbers.
+                    // Failed for good for the date in an earlier run.
                     Interlocked.Increment(ref tally.Failed);
-                    break;
+                    return true;
                 default:
                     Interlocked.Increment(ref tally.InProgressElsewhere);
-                    break;
+                    return false;
             }
-
-            return;
         }
 
         if (claim.Attempts > 1)
@@ -279,7 +385,7 @@ public sealed partial class DailySendService
             if (!known && IsStopping(tally, stopAt))
             {
                 await LeaveForLaterRunAsync(phone, message, claim, tally, cancellationToken).ConfigureAwait(false);
-                return;
+                return false;
             }
 
             if (!known)
@@ -287,7 +393,7 @@ public sealed partial class DailySendService
                 // Sending now could duplicate a message the provider already took; a later run asks again.
                 await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, "lookup-failed", permanent: false, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref tally.Failed);
-                return;
+                return false;
             }
 
             if (found is not null)
@@ -297,7 +403,7 @@ public sealed partial class DailySendService
                 await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, found, _time.GetUtcNow(), foundForm, foundOutside, cancellationToken).ConfigureAwait(false);
                 LogFoundEarlierSend(_logger, PhoneMask.Mask(phone), claim.Attempts);
                 Interlocked.Increment(ref tally.AlreadySent);
-                return;
+                return true;
             }
         }
 
@@ -311,7 +417,7 @@ public sealed partial class DailySendService
         if (cutShort)
         {
             await LeaveForLaterRunAsync(phone, message, claim, tally, cancellationToken).ConfigureAwait(false);
-            return;
+            return false;
         }
 
         var now = _time.GetUtcNow();
@@ -323,7 +429,7 @@ public sealed partial class DailySendService
             }
 
             Interlocked.Increment(ref tally.Sent);
-            return;
+            return true;
         }
 
         if (outcome.Failure == SendFailureKind.MessagingLimit)
@@ -336,13 +442,17 @@ public sealed partial class DailySendService
                 LogMessagingLimit(_logger, outcome.ErrorCode, outcome.Detail);
             }
 
-            return;
+            return false;
         }
 
         // Permanent in the ledger means "not again for this date"; only opt-outs and invalid numbers change the subscriber.
         var permanent = FinalForTheDay.Contains(outcome.Failure!.Value);
         await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, outcome.ErrorCode!, permanent, now, cancellationToken).ConfigureAwait(false);
         await RecordFailureAsync(phone, outcome, tally, cancellationToken).ConfigureAwait(false);
+
+        // Transient failures that ran out of attempts stay due and are retried next tick, within the day; a missing
+        // template would fail the same way every tick, so that waits for the next date (or a manual date run).
+        return permanent || outcome.Failure == SendFailureKind.TemplateRequired;
     }
 
     /// <summary>Releases a claim whose retries the deadline cut short: failed, not permanently, so the next run takes it at once.</summary>
@@ -522,6 +632,12 @@ public sealed partial class DailySendService
     [LoggerMessage(Level = LogLevel.Error, Message = "Stopped at the sender's messaging limit; {Remaining} recipients left for a later run")]
     private static partial void LogStoppedAtMessagingLimit(ILogger logger, long remaining);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Phone} was rescheduled by a change during the tick; the change's time stands")]
+    private static partial void LogRescheduledMeanwhile(ILogger logger, string phone);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The message of {Date} to {Phone} was missed: its local day or send window ended before a tick could send it")]
+    private static partial void LogMissed(ILogger logger, string phone, DateOnly date);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sent to {Phone}, but the claim had been taken over by another run (the lease is too short)")]
     private static partial void LogClaimLost(ILogger logger, string phone);
 
@@ -539,6 +655,8 @@ public sealed partial class DailySendService
         public long TemplateRequired;
         public long Remaining;
         public long OutsideWindow;
+        public long Missed;
+        public long Rescheduled;
         public volatile bool Stopped;
 
         /// <summary>1 once a send met the sender's messaging limit; set with Interlocked.</summary>

@@ -1,3 +1,5 @@
+using Mitzvah.Core.Consent;
+
 namespace Mitzvah.Core.Sending;
 
 /// <summary>One recipient of the daily message, as <see cref="IRecipientSource"/> lists it.</summary>
@@ -11,4 +13,13 @@ public sealed record Recipient
     /// or when the source cannot know (a fixed list).
     /// </summary>
     public DateTimeOffset? LastInboundAt { get; init; }
+
+    /// <summary>The recipient's own clock and calendar; a fixed list's recipients have the operator's.</summary>
+    public DeliveryPreferences Preferences { get; init; } = DeliveryPreferences.OperatorDefaults;
+
+    /// <summary>
+    /// When the recipient was due, as listed (<see cref="Subscriber.NextSendAt"/>); <see langword="null"/> for a
+    /// source that keeps no schedule (a fixed list): such recipients follow the operator's clock every tick.
+    /// </summary>
+    public DateTimeOffset? NextSendAt { get; init; }
 }

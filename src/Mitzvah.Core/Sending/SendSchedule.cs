@@ -19,6 +19,9 @@ namespace Mitzvah.Core.Sending;
 /// </remarks>
 public sealed class SendSchedule
 {
+    /// <summary>How often every host runs the tick.</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMinutes(15);
+
     /// <summary>The next send time of a subscriber with no send date ahead (paused until RESUME): only a change reschedules it.</summary>
     public static readonly DateTimeOffset Never = new(9999, 12, 31, 0, 0, 0, TimeSpan.Zero);
 
@@ -39,6 +42,18 @@ public sealed class SendSchedule
     {
         ArgumentNullException.ThrowIfNull(subscriber);
         return subscriber.Preferences.Resolve(_options);
+    }
+
+    /// <summary>
+    /// Whether the tick at <paramref name="at"/> is the operator's daily one: the first tick from the operator's own
+    /// send moment of the day (in <see cref="ScheduleOptions.TimeZone"/> at <see cref="ScheduleOptions.SendTime"/>).
+    /// Daily figures (the previous day's delivery report) go with it.
+    /// </summary>
+    public bool IsOperatorsDailyTick(DateTimeOffset at)
+    {
+        var operatorDefaults = DeliveryPreferences.OperatorDefaults.Resolve(_options);
+        var moment = MomentOf(LocalDate(operatorDefaults.TimeZone, at), operatorDefaults);
+        return at >= moment && at < moment + TickInterval;
     }
 
     /// <summary>The date in <paramref name="zoneId"/> at <paramref name="at"/>.</summary>
@@ -122,13 +137,16 @@ public sealed class SendSchedule
         return FirstSendDate(today.AddDays(1), preferences) is { } date ? (date, MomentOf(date, preferences)) : null;
     }
 
-    /// <summary>What the tick at <paramref name="at"/> does with a due subscriber (<see cref="Subscriber.NextSendAt"/> ≤ <paramref name="at"/>).</summary>
-    public TickStep Step(Subscriber subscriber, DateTimeOffset at)
+    /// <summary>
+    /// What the tick at <paramref name="at"/> does with a recipient due since <paramref name="nextSendAt"/> (at or
+    /// before <paramref name="at"/>; <see langword="null"/> for one without a schedule, which is looked at every tick).
+    /// </summary>
+    public TickStep Step(DeliveryPreferences chosen, DateTimeOffset? nextSendAt, DateTimeOffset at)
     {
-        ArgumentNullException.ThrowIfNull(subscriber);
-        var preferences = PreferencesOf(subscriber);
+        ArgumentNullException.ThrowIfNull(chosen);
+        var preferences = chosen.Resolve(_options);
         var today = LocalDate(preferences.TimeZone, at);
-        var dueDate = LocalDate(preferences.TimeZone, subscriber.NextSendAt ?? at);
+        var dueDate = LocalDate(preferences.TimeZone, nextSendAt ?? at);
 
         // A due date before today is over: its message, if it had one, is missed. The tick then looks at today.
         var missed = new List<DateOnly>(2);

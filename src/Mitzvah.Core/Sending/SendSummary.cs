@@ -7,8 +7,8 @@ namespace Mitzvah.Core.Sending;
 
 /// <summary>What a run did, returned to the host and logged. Phone numbers appear only masked.</summary>
 /// <param name="StudyDate">The date whose message this run was about.</param>
-/// <param name="Send">Whether a message goes out on that date (false on rest days and outside the send hour).</param>
-/// <param name="Reason">Why nothing went out ("rest-day", "before-send-hour"); <see langword="null"/> when <paramref name="Send"/>.</param>
+/// <param name="Send">Whether a message goes out on that date (false on rest days of a date run; true for a tick).</param>
+/// <param name="Reason">Why nothing went out ("rest-day"); <see langword="null"/> when <paramref name="Send"/>.</param>
 /// <param name="Covers">The study dates the message carries (a bundle before rest days).</param>
 /// <param name="Messenger">The messenger's kind (e.g. "outbox").</param>
 /// <param name="Recipients">Where recipients came from ("subscribers", "RECIPIENTS", "test-recipient").</param>
@@ -42,6 +42,18 @@ namespace Mitzvah.Core.Sending;
 /// statuses are final), so that dashboards and alarms see delivery rather than acceptance; <see langword="null"/> for
 /// test sends, before the cycle's first date, or when the ledger could not be read.
 /// </param>
+/// <param name="TickAt">
+/// For a tick: the instant it ran as of (its recipients were those due by then; <paramref name="StudyDate"/> is the
+/// operator's date). <see langword="null"/> for a run of one study date.
+/// </param>
+/// <param name="Missed">
+/// Tick: messages recorded missed, because the recipient's local day (or the time before candle lighting) ended before
+/// a tick could send them, after an outage or a late join. Never sent late.
+/// </param>
+/// <param name="Rescheduled">
+/// Tick: due recipients moved to their next send moment without a message now: not yet their time, a rest day in
+/// their calendar, or paused.
+/// </param>
 public sealed record SendSummary(
     DateOnly StudyDate,
     bool Send,
@@ -64,7 +76,10 @@ public sealed record SendSummary(
     long Remaining = 0,
     long OutsideWindow = 0,
     bool StoppedAtMessagingLimit = false,
-    DeliveryReport? Previous = null)
+    DeliveryReport? Previous = null,
+    DateTimeOffset? TickAt = null,
+    long Missed = 0,
+    long Rescheduled = 0)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

@@ -34,6 +34,8 @@ public static class SummaryMetrics
         Count("TemplateRequired", s => s.TemplateRequired),
         Count("Remaining", s => s.Remaining),
         Count("OutsideWindow", s => s.OutsideWindow),
+        Count("Missed", s => s.Missed),
+        Count("Rescheduled", s => s.Rescheduled),
         Count("MessagingLimitStops", s => s.StoppedAtMessagingLimit ? 1 : 0),
         new() { Name = "DurationMs", Unit = SummaryMetricUnit.Milliseconds, Read = s => s.DurationMs },
         Count(HeartbeatName, s => Heartbeat(s)),

@@ -8,7 +8,7 @@ namespace Mitzvah.Core.Tests.Consent;
 
 public sealed class DeliveryPreferencesTests
 {
-    private static readonly ScheduleOptions Operator = new() { TimeZone = "Europe/London", SendHour = 7, InIsrael = true };
+    private static readonly ScheduleOptions Operator = new() { TimeZone = "Europe/London", SendTime = new TimeOnly(7, 0), InIsrael = true };
 
     [Fact]
     public void Unset_preferences_take_every_value_from_the_operator()

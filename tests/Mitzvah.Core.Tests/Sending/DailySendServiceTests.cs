@@ -270,22 +270,6 @@ public sealed class DailySendServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_firing_before_the_send_hour_does_nothing_when_asked_to_wait_for_it()
-    {
-        await SeedAsync(2);
-
-        // 09:00 in Chicago, an hour before the default send hour.
-        var early = new DateTimeOffset(2026, 11, 25, 15, 0, 0, TimeSpan.Zero);
-        var summary = await Service().RunAsync(new SendRequest(TriggeredAt: early, NotBeforeSendHour: true), cancellationToken: Guard);
-
-        Assert.False(summary.Send);
-        Assert.Equal("before-send-hour", summary.Reason);
-        Assert.Equal(Day, summary.StudyDate);
-        Assert.Empty(_messenger.Sends);
-        Assert.Empty(await _ledger.ListAsync(Day));
-    }
-
-    [Fact]
     public async Task A_lapsed_claim_whose_message_the_provider_took_is_recorded_not_resent()
     {
         var phones = await SeedAsync(2);
@@ -652,8 +636,10 @@ public sealed class DailySendServiceTests : IDisposable
             _messenger,
             _time,
             Options.Create(options),
+            schedule,
             NullLogger<DailySendService>.Instance,
-            new DeliveryReporter(planner, ledger ?? _ledger));
+            new DeliveryReporter(planner, ledger ?? _ledger),
+            new SendSchedule(planner, schedule));
     }
 
     /// <summary>Runs once, moving the fake clock to each timer the run starts (its back-offs) until it finishes.</summary>

@@ -182,8 +182,10 @@ public sealed class DailySendServiceWindowTests : IDisposable
             _messenger,
             _time,
             Options.Create(options),
+            schedule,
             NullLogger<DailySendService>.Instance,
-            new DeliveryReporter(planner, _ledger));
+            new DeliveryReporter(planner, _ledger),
+            new SendSchedule(planner, schedule));
 
         // No scripted failure here is retried, so no back-off timer is ever started.
         return await service.RunAsync(new SendRequest(Date: Day), cancellationToken: _guard.Token);

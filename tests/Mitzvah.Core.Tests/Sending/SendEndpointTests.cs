@@ -41,8 +41,9 @@ public sealed class SendEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task The_token_in_x_send_token_runs_the_day_for_every_subscriber_once()
+    public async Task The_token_in_x_send_token_runs_one_tick_that_serves_every_due_subscriber_once()
     {
+        // Wednesday 10:00 in Chicago, the operator's default send time.
         await SubscribeAsync(TestPhones.Alice);
         await SubscribeAsync(TestPhones.Bob);
 
@@ -51,8 +52,11 @@ public sealed class SendEndpointTests : IDisposable
 
         Assert.Equal(200, first.StatusCode);
         Assert.Equal(2, Summary(first).GetProperty("sent").GetInt32());
-        Assert.Equal(2, Summary(second).GetProperty("alreadySent").GetInt32());
+        Assert.Equal("2026-11-25T16:00:00+00:00", Summary(first).GetProperty("tickAt").GetString());
+        Assert.Equal(0, Summary(second).GetProperty("eligible").GetInt32());
+        Assert.Equal(0, Summary(second).GetProperty("sent").GetInt32());
         Assert.Equal(2, _core.Messenger.Sends.Count);
+        Assert.All(_core.Messenger.Sends, send => Assert.Equal(new DateOnly(2026, 11, 25), send.Message.Date));
     }
 
     [Fact]
