@@ -53,7 +53,7 @@ public sealed class OptInConfigEndpoint : IEndpointRoute
             consentVersion = _options.ConsentTextVersion,
             serviceName = _options.ServiceName,
             webhookToken = _options.WebhookToken,
-            sendTime = PreferenceNames.FormatSendTime(new TimeOnly(_schedule.SendHour, 0)),
+            sendTime = PreferenceNames.FormatSendTime(_schedule.SendTime),
             timeZone = _schedule.TimeZone,
             timeZones = TimeZones.Value,
         }, NoCache));
