@@ -30,7 +30,8 @@ public static class ConsentScenarios
 
         // WhatsApp keywords, signed.
         new("join mitzvah subscribes", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, Subscribed, StoreEffect.OptedIn, Xml),
-        new("the welcome says when messages come", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, "one message a day at 10:00 (America/Chicago time)", StoreEffect.OptedIn, Xml),
+        // A +1 415 number joins in its own zone.
+        new("the welcome says when messages come", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, "one message a day at 10:00 (America/Los_Angeles time)", StoreEffect.OptedIn, Xml),
         new("keywords ignore case and punctuation", Default, null, ScenarioRequest.Webhook("  join mitzvah! "), 200, Subscribed, StoreEffect.OptedIn, Xml),
         new("start subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("Start"), 200, Subscribed, StoreEffect.OptedIn, Xml),
         new("unstop subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("UNSTOP"), 200, Subscribed, StoreEffect.OptedIn, Xml),
