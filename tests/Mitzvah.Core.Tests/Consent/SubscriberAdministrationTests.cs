@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 using Mitzvah.Testing.InMemory;
 
@@ -37,12 +38,12 @@ public sealed class SubscriberAdministrationTests
         await _administration.SubscribeAsync("+12125550123", Actor);
 
         Assert.Equal(
-            new DeliveryPreferences { TimeZone = "Asia/Jerusalem", Calendar = Calendar.FestivalCalendar.Israel },
+            new DeliveryPreferences { TimeZone = "Asia/Jerusalem", Calendar = FestivalCalendar.Israel },
             (await _store.GetAsync("+972501234567"))!.Preferences);
 
         // Of the several zones of a US number, the operator's (America/Chicago by default).
         Assert.Equal(
-            new DeliveryPreferences { TimeZone = "America/Chicago", Calendar = Calendar.FestivalCalendar.Diaspora },
+            new DeliveryPreferences { TimeZone = "America/Chicago", Calendar = FestivalCalendar.Diaspora },
             (await _store.GetAsync("+12125550123"))!.Preferences);
     }
 
@@ -52,7 +53,7 @@ public sealed class SubscriberAdministrationTests
         await _administration.SubscribeAsync("+972501234567", Actor, choices: new DeliveryPreferences { SendTime = new TimeOnly(7, 15) });
 
         Assert.Equal(
-            new DeliveryPreferences { TimeZone = "Asia/Jerusalem", SendTime = new TimeOnly(7, 15), Calendar = Calendar.FestivalCalendar.Israel },
+            new DeliveryPreferences { TimeZone = "Asia/Jerusalem", SendTime = new TimeOnly(7, 15), Calendar = FestivalCalendar.Israel },
             (await _store.GetAsync("+972501234567"))!.Preferences);
         Assert.Single(await _store.GetHistoryAsync("+972501234567"));
     }
