@@ -37,13 +37,15 @@ public sealed class SubscribersCommandTests : IDisposable
         await Run("subscribers", "add", "+14155552671");
         await Run("subscribers", "add", "+972587654321");
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = Db });
-        await store.SetPreferencesAsync("+972587654321", new DeliveryPreferences
+        var preferences = new DeliveryPreferences
         {
             TimeZone = "Asia/Jerusalem",
             SendTime = new TimeOnly(7, 30),
             Calendar = Core.Calendar.FestivalCalendar.Israel,
             PausedUntil = new DateOnly(2027, 1, 10),
-        });
+        };
+        await store.SetPreferencesAsync(new PreferenceChange(
+            "+972587654321", preferences, ConsentSource.Admin, new ConsentEvidence(Actor: "test"), DateTimeOffset.UtcNow));
 
         var list = await Run("subscribers", "list", "--json");
 
@@ -53,11 +55,33 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.Equal("07:30", chosen.GetProperty("sendTime").GetString());
         Assert.Equal("israel", chosen.GetProperty("calendar").GetString());
         Assert.Equal("2027-01-10", chosen.GetProperty("pausedUntil").GetString());
+        // Joined in the zone of its number (a 415 number is in Los Angeles), at the operator's send time.
         var defaults = rows["+14155552671"];
-        Assert.Equal("America/Chicago", defaults.GetProperty("zone").GetString());
+        Assert.Equal("America/Los_Angeles", defaults.GetProperty("zone").GetString());
         Assert.Equal("10:00", defaults.GetProperty("sendTime").GetString());
         Assert.Equal("diaspora", defaults.GetProperty("calendar").GetString());
         Assert.Equal(JsonValueKind.Null, defaults.GetProperty("pausedUntil").ValueKind);
+    }
+
+    [Fact]
+    public async Task Add_gives_a_new_number_its_join_defaults_and_each_option_replaces_one_of_them()
+    {
+        var plain = await Run("subscribers", "add", "+972531234567");
+        var chosen = await Run("subscribers", "add", "+972587654321", "--time", "07:15", "--calendar", "diaspora");
+
+        Assert.Equal(0, plain.ExitCode);
+        Assert.Equal(0, chosen.ExitCode);
+        var rows = (await Run("subscribers", "list", "--json")).StdoutLines
+            .Select(line => JsonDocument.Parse(line).RootElement).ToDictionary(row => row.GetProperty("phone").GetString()!);
+        Assert.Equal("Asia/Jerusalem", rows["+972531234567"].GetProperty("zone").GetString());
+        Assert.Equal("israel", rows["+972531234567"].GetProperty("calendar").GetString());
+        Assert.Equal("10:00", rows["+972531234567"].GetProperty("sendTime").GetString());
+        Assert.Equal("Asia/Jerusalem", rows["+972587654321"].GetProperty("zone").GetString());
+        Assert.Equal("diaspora", rows["+972587654321"].GetProperty("calendar").GetString());
+        Assert.Equal("07:15", rows["+972587654321"].GetProperty("sendTime").GetString());
+
+        // The choices came with the consent: one history entry, no separate preference change.
+        Assert.Single((await Run("subscribers", "history", "+972587654321", "--json")).StdoutLines);
     }
 
     [Fact]
@@ -80,7 +104,14 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.Equal(0, resume.ExitCode);
         Assert.Equal(JsonValueKind.Null, resumed.GetProperty("pausedUntil").ValueKind);
         Assert.Equal("opted_in", resumed.GetProperty("status").GetString());
-        Assert.Single(history.StdoutLines);
+
+        // The add carried its choices with the consent; set and resume are one preference change each.
+        var entries = history.StdoutLines.Select(line => JsonDocument.Parse(line).RootElement).ToList();
+        Assert.Equal([1L, 2L, 3L], entries.Select(entry => entry.GetProperty("version").GetInt64()));
+        Assert.False(entries[0].GetProperty("evidence").TryGetProperty("preferences", out _));
+        Assert.Equal(
+            "zone=Europe/London; time=07:30; calendar=israel; paused_until=none",
+            entries[2].GetProperty("evidence").GetProperty("preferences").GetString());
     }
 
     [Theory]

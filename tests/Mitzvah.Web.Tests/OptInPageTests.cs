@@ -65,6 +65,54 @@ public abstract partial class OptInPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_chosen_send_time_zone_and_calendar_are_stored_with_the_sign_up()
+    {
+        await using var context = await _browser.NewContextAsync(new() { TimezoneId = "Asia/Jerusalem" });
+        var page = await OpenAsync(context);
+
+        // Pre-filled from the browser's zone, the calendar following it, and the operator's send time.
+        await Expect(page.Locator("#time-zone")).ToHaveValueAsync("Asia/Jerusalem");
+        await Expect(page.Locator("#calendar")).ToHaveValueAsync("israel");
+        await Expect(page.Locator("#send-time")).ToHaveValueAsync("10:00");
+        Assert.Equal(96, await page.Locator("#send-time option").CountAsync());
+
+        await page.FillAsync("#phone", "+1 415 555 2675");
+        await page.SelectOptionAsync("#send-time", "07:45");
+        await page.SelectOptionAsync("#time-zone", "Europe/Helsinki");
+        await Expect(page.Locator("#calendar")).ToHaveValueAsync("diaspora");
+        await page.SelectOptionAsync("#calendar", "israel");
+        await page.CheckAsync("#consent");
+        await page.ClickAsync("#submit");
+
+        await Expect(page.Locator("#status")).ToHaveClassAsync(OkClass());
+        var subscriber = await _server.Store.GetAsync("+14155552675");
+        Assert.NotNull(subscriber);
+        Assert.Equal(ConsentStatus.Pending, subscriber.Status);
+        Assert.Equal(
+            new DeliveryPreferences { TimeZone = "Europe/Helsinki", SendTime = new TimeOnly(7, 45), Calendar = Core.Calendar.FestivalCalendar.Israel },
+            subscriber.Preferences);
+    }
+
+    [Fact]
+    public async Task A_sign_up_that_keeps_the_pre_filled_choices_stores_the_browsers_zone()
+    {
+        await using var context = await _browser.NewContextAsync(new() { TimezoneId = "America/New_York" });
+        var page = await OpenAsync(context);
+        await Expect(page.Locator("#calendar")).ToHaveValueAsync("diaspora");
+
+        await page.FillAsync("#phone", "+1 415 555 2676");
+        await page.CheckAsync("#consent");
+        await page.ClickAsync("#submit");
+
+        await Expect(page.Locator("#status")).ToHaveClassAsync(OkClass());
+        var subscriber = await _server.Store.GetAsync("+14155552676");
+        Assert.NotNull(subscriber);
+        Assert.Equal(
+            new DeliveryPreferences { TimeZone = "America/New_York", SendTime = new TimeOnly(10, 0), Calendar = Core.Calendar.FestivalCalendar.Diaspora },
+            subscriber.Preferences);
+    }
+
+    [Fact]
     public async Task Too_many_sign_ups_from_one_address_show_a_readable_error_and_store_nothing()
     {
         var configuration = CliServices.Configuration(new Dictionary<string, string?>

@@ -135,8 +135,9 @@ internal static class SubscribersCommand
             await using var services = Services(parse, database, stderr);
             var number = Normalize(services, parse.GetValue(phone));
             var administration = services.GetRequiredService<SubscriberAdministration>();
+            var choices = new DeliveryPreferences { TimeZone = parse.GetValue(zone), SendTime = parse.GetValue(time), Calendar = parse.GetValue(calendar) };
             var outcome = status == ConsentStatus.OptedIn
-                ? await administration.SubscribeAsync(number, Actor, parse.GetValue(force), cancellationToken).ConfigureAwait(false)
+                ? await administration.SubscribeAsync(number, Actor, parse.GetValue(force), choices, cancellationToken).ConfigureAwait(false)
                 : await administration.UnsubscribeAsync(number, Actor, cancellationToken).ConfigureAwait(false);
             if (outcome == AdministrationOutcome.RefusedOptedOutByOwner)
             {
@@ -147,7 +148,8 @@ internal static class SubscribersCommand
             await stdout.WriteLineAsync(outcome == AdministrationOutcome.Changed
                 ? $"{number} is now {status.ToName()}."
                 : $"{number} was already {status.ToName()}; nothing changed.").ConfigureAwait(false);
-            if (status == ConsentStatus.OptedIn && (parse.GetValue(zone) is not null || parse.GetValue(time) is not null || parse.GetValue(calendar) is not null))
+            // A new number took the choices with its consent; a number on record gets them as a preference change.
+            if (status == ConsentStatus.OptedIn && choices != DeliveryPreferences.OperatorDefaults)
             {
                 var store = services.GetRequiredService<ISubscriberStore>();
                 var current = await store.GetAsync(number, cancellationToken).ConfigureAwait(false);

@@ -1,8 +1,13 @@
 using Microsoft.Extensions.Logging;
+using System.Globalization;
 using Microsoft.Extensions.Options;
+using Mitzvah.Core.Calendar;
+using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Health;
 using Mitzvah.Core.Limits;
+using Mitzvah.Core.Sending;
+using NodaTime.TimeZones;
 
 namespace Mitzvah.Core.Consent;
 
@@ -16,10 +21,19 @@ namespace Mitzvah.Core.Consent;
 /// <item>POST form that the <see cref="IInboundWebhook"/> recognises as its webhook: it must verify it, else 403 and
 /// nothing is written. The reply is rendered by the same adapter. Every verified inbound message, whatever its text,
 /// records the sender's <see cref="Subscriber.LastInboundAt"/> (after any consent change it makes).</item>
-/// <item>POST JSON or other form: the web opt-in (<c>phone</c>, <c>consent</c>, <c>action</c>, optional <c>token</c>).
+/// <item>POST JSON or other form: the web opt-in (<c>phone</c>, <c>consent</c>, <c>action</c>, optional <c>token</c>,
+/// and optional delivery choices <c>timeZone</c> (IANA id), <c>sendTime</c> (<c>HH:mm</c> on a quarter hour) and
+/// <c>calendar</c> (<c>israel</c> or <c>diaspora</c>); a bad choice is 400 naming the field, nothing written).
 /// An opt-in makes the number <see cref="ConsentStatus.Pending"/> (a subscribed number stays subscribed) until its
 /// owner writes an opt-in keyword, and is limited per client address per hour (<see cref="ConsentOptions.WebOptInsPerHour"/>,
-/// 429 with <c>Retry-After</c> beyond it, nothing written). An opt-out is immediate.</item>
+/// 429 with <c>Retry-After</c> beyond it, nothing written). A new number starts with <see cref="JoinDefaults"/>
+/// overridden by the choices given; a number already on record keeps its preferences (the reply says so), so that a
+/// form cannot change someone else's settings. An opt-out is immediate.</item>
+/// <item>A subscribed number's preference keywords (<see cref="PreferenceCommand"/>: TIME, ZONE, ISRAEL, DIASPORA,
+/// PAUSE, RESUME) change its preferences as a preference change, not a consent change, and the reply names the new
+/// setting and the next message; an invalid value changes nothing and the reply gives an example. A number that is not
+/// subscribed is told to join first, and nothing is changed. An opt-in keyword records <see cref="JoinDefaults"/> for a
+/// new number.</item>
 /// <item>Any inbound message clears the number's unreachable mark before its keyword is handled.</item>
 /// <item>Other methods 405, other content types 415, bodies over 64 KiB 413, malformed bodies 400.</item>
 /// </list>
@@ -44,6 +58,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
     private readonly TimeProvider _time;
     private readonly ConsentOptions _options;
     private readonly ScheduleOptions _schedule;
+    private readonly IPhoneTimeZones _zones;
+    private readonly SendSchedule _sendSchedule;
+    private readonly IDeliveryLedger _ledger;
     private readonly ILogger<ConsentEndpoint> _logger;
 
     /// <summary>Creates the endpoint.</summary>
@@ -57,6 +74,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         TimeProvider time,
         IOptions<ConsentOptions> options,
         IOptions<ScheduleOptions> schedule,
+        IPhoneTimeZones zones,
+        SendSchedule sendSchedule,
+        IDeliveryLedger ledger,
         ILogger<ConsentEndpoint> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -70,6 +90,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         _time = time;
         _options = options.Value;
         _schedule = schedule.Value;
+        _zones = zones;
+        _sendSchedule = sendSchedule;
+        _ledger = ledger;
         _logger = logger;
     }
 
@@ -150,23 +173,43 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         var before = await _store.GetAsync(phone, cancellationToken).ConfigureAwait(false);
         var resumed = before is { IsUnreachable: true } && await ClearUnreachableAsync(phone, message, now, cancellationToken).ConfigureAwait(false);
         var keyword = ConsentKeywordParser.Parse(message.Text);
-        var reply = keyword switch
+        var command = keyword == ConsentKeyword.Unknown ? PreferenceCommand.Parse(message.Text) : null;
+        string reply;
+        switch (keyword)
         {
-            ConsentKeyword.OptIn => await ChangeAsync(phone, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, evidence, cancellationToken)
-                .ConfigureAwait(false) ? ConsentReplies.Subscribed(service, _schedule) : ConsentReplies.AlreadySubscribed(service),
-            ConsentKeyword.OptOut => await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, evidence, cancellationToken)
-                .ConfigureAwait(false) ? ConsentReplies.Unsubscribed(service) : ConsentReplies.NotSubscribed(service),
-            ConsentKeyword.Status => ConsentReplies.Status(service, before, now),
-            ConsentKeyword.Help => ConsentReplies.Help(service),
-            _ => ConsentReplies.Guidance(service),
-        };
+            case ConsentKeyword.OptIn:
+                var joined = await ChangeAsync(phone, ConsentStatus.OptedIn, ConsentSource.WhatsAppKeyword, evidence, cancellationToken, JoinPreferences(phone))
+                    .ConfigureAwait(false);
+                reply = joined.Changed
+                    ? ConsentReplies.Subscribed(service, _schedule, _sendSchedule.PreferencesOf(joined.Subscriber))
+                    : ConsentReplies.AlreadySubscribed(service);
+                break;
+            case ConsentKeyword.OptOut:
+                var left = await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WhatsAppKeyword, evidence, cancellationToken).ConfigureAwait(false);
+                reply = left.Changed ? ConsentReplies.Unsubscribed(service) : ConsentReplies.NotSubscribed(service);
+                break;
+            case ConsentKeyword.Status:
+                var outlook = before is { Status: ConsentStatus.OptedIn }
+                    ? await OutlookAsync(before, now, await SubscribedSinceAsync(before, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false)
+                    : null;
+                reply = ConsentReplies.Status(service, before, now, outlook);
+                break;
+            case ConsentKeyword.Help:
+                reply = ConsentReplies.Help(service);
+                break;
+            default:
+                reply = command is null
+                    ? ConsentReplies.Guidance(service)
+                    : await ChangePreferencesAsync(phone, before, command, evidence, now, cancellationToken).ConfigureAwait(false);
+                break;
+        }
 
         // Every inbound message opens WhatsApp's 24-hour window, whatever it says; after the consent change, so a
         // first JOIN is recorded too.
         await _store.RecordInboundAsync(phone, now, cancellationToken).ConfigureAwait(false);
 
         // STATUS says it itself; after other keywords that keep the subscription, say that messages resume.
-        if (resumed && keyword is ConsentKeyword.Help or ConsentKeyword.Unknown or ConsentKeyword.OptIn)
+        if (resumed && command is null && keyword is ConsentKeyword.Help or ConsentKeyword.Unknown or ConsentKeyword.OptIn)
         {
             reply = ConsentReplies.Resumed(service) + " " + reply;
         }
@@ -218,6 +261,12 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             return EndpointResponse.Error(400, "Please tick the box to agree to receive the daily message.");
         }
 
+        var chosen = DeliveryPreferences.OperatorDefaults;
+        if (status == ConsentStatus.OptedIn && !TryReadWebChoices(fields, out chosen, out var choiceError))
+        {
+            return EndpointResponse.Error(400, choiceError);
+        }
+
         var evidence = new ConsentEvidence(
             ConsentTextVersion: _options.ConsentTextVersion,
             IpAddress: request.ClientAddress,
@@ -225,7 +274,7 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         var service = _options.ServiceName;
         if (status == ConsentStatus.OptedOut)
         {
-            var optedOut = await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WebForm, evidence, cancellationToken).ConfigureAwait(false);
+            var optedOut = (await ChangeAsync(phone, ConsentStatus.OptedOut, ConsentSource.WebForm, evidence, cancellationToken).ConfigureAwait(false)).Changed;
             var goodbye = optedOut ? ConsentReplies.Unsubscribed(service) : ConsentReplies.NotSubscribed(service);
             return EndpointResponse.JsonBody(200, new { status = ConsentStatus.OptedOut.ToName(), changed = optedOut, phone = PhoneMask.Mask(phone), message = goodbye });
         }
@@ -241,16 +290,28 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             return EndpointResponse.Error(
                 429,
                 $"Too many sign-ups from your network in the last hour. Please try again in {minutes} minute{(minutes == 1 ? string.Empty : "s")}, or send JOIN MITZVAH to us on WhatsApp.",
-                new Dictionary<string, string> { ["Retry-After"] = retry.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                new Dictionary<string, string> { ["Retry-After"] = retry.ToString(CultureInfo.InvariantCulture) });
         }
 
         // The owner confirms: a number typed in on the web receives nothing until it writes an opt-in keyword itself.
-        var result = await _store.RecordConsentAsync(new ConsentChange(phone, ConsentStatus.Pending, ConsentSource.WebForm, evidence, now), cancellationToken)
+        var joinDefaults = JoinPreferences(phone);
+        var wanted = joinDefaults with
+        {
+            TimeZone = chosen.TimeZone ?? joinDefaults.TimeZone,
+            SendTime = chosen.SendTime ?? joinDefaults.SendTime,
+            Calendar = chosen.Calendar ?? joinDefaults.Calendar,
+        };
+        var result = await _store.RecordConsentAsync(new ConsentChange(phone, ConsentStatus.Pending, ConsentSource.WebForm, evidence, now, wanted), cancellationToken)
             .ConfigureAwait(false);
         var subscriber = result.Subscriber;
+
+        // A number on record keeps its own settings: say so when the form asked for others.
+        var kept = chosen != DeliveryPreferences.OperatorDefaults && subscriber.Preferences != wanted
+            ? " " + ConsentReplies.WebPreferencesKept()
+            : string.Empty;
         if (subscriber.Status == ConsentStatus.OptedIn)
         {
-            return EndpointResponse.JsonBody(200, new { status = ConsentStatus.OptedIn.ToName(), changed = false, phone = PhoneMask.Mask(phone), message = ConsentReplies.AlreadySubscribed(service) });
+            return EndpointResponse.JsonBody(200, new { status = ConsentStatus.OptedIn.ToName(), changed = false, phone = PhoneMask.Mask(phone), message = ConsentReplies.AlreadySubscribed(service) + kept });
         }
 
         var confirmationSent = false;
@@ -265,7 +326,7 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             status = ConsentStatus.Pending.ToName(),
             changed = result.Changed,
             phone = PhoneMask.Mask(phone),
-            message = ConsentReplies.PendingWeb(service, _options.WhatsAppNumber, confirmationSent),
+            message = ConsentReplies.PendingWeb(service, _options.WhatsAppNumber, confirmationSent) + kept,
             confirmUrl = ConfirmUrl(_options.WhatsAppNumber),
             expiresAt = subscriber.PendingExpiresAt,
         });
@@ -327,18 +388,131 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         return result is { Changed: true };
     }
 
-    private async Task<bool> ChangeAsync(
-        string phone, ConsentStatus status, ConsentSource source, ConsentEvidence evidence, CancellationToken cancellationToken)
+    private async Task<ConsentChangeResult> ChangeAsync(
+        string phone, ConsentStatus status, ConsentSource source, ConsentEvidence evidence, CancellationToken cancellationToken, DeliveryPreferences? preferences = null)
     {
-        var result = await _store.RecordConsentAsync(new ConsentChange(phone, status, source, evidence, _time.GetUtcNow()), cancellationToken)
+        var result = await _store.RecordConsentAsync(new ConsentChange(phone, status, source, evidence, _time.GetUtcNow(), preferences), cancellationToken)
             .ConfigureAwait(false);
         if (result.Changed)
         {
             LogConsentChanged(_logger, PhoneMask.Mask(phone), status.ToName(), source.ToName(), result.Subscriber.Version);
         }
 
-        return result.Changed;
+        return result;
     }
+
+    private DeliveryPreferences JoinPreferences(string phone) => JoinDefaults.For(phone, _zones.ZonesOf(phone), _schedule);
+
+    private async Task<string> ChangePreferencesAsync(
+        string phone, Subscriber? before, PreferenceCommand command, ConsentEvidence evidence, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var service = _options.ServiceName;
+        if (before is not { Status: ConsentStatus.OptedIn })
+        {
+            return ConsentReplies.JoinFirst(service);
+        }
+
+        if (command.Error is { } example)
+        {
+            return ConsentReplies.InvalidPreference(example);
+        }
+
+        var current = before.Preferences;
+        var wanted = command.Kind switch
+        {
+            PreferenceCommandKind.Time => current with { SendTime = command.Time },
+            PreferenceCommandKind.Zone => current with { TimeZone = command.Zone },
+            PreferenceCommandKind.Calendar => current with { Calendar = command.Calendar },
+
+            // PausedUntil is the first date sent again: n days from the subscriber's today, or never until RESUME.
+            PreferenceCommandKind.Pause => current with
+            {
+                PausedUntil = command.PauseDays is { } days
+                    ? SendSchedule.LocalDate(_sendSchedule.PreferencesOf(before).TimeZone, now).AddDays(days)
+                    : DateOnly.MaxValue,
+            },
+            _ => current with { PausedUntil = null },
+        };
+        var result = await _store.SetPreferencesAsync(new PreferenceChange(phone, wanted, ConsentSource.WhatsAppKeyword, evidence, now), cancellationToken)
+            .ConfigureAwait(false);
+        if (result is null)
+        {
+            return ConsentReplies.JoinFirst(service);
+        }
+
+        if (result.Changed)
+        {
+            LogPreferencesChanged(_logger, PhoneMask.Mask(phone), command.Kind, result.Subscriber.Version);
+        }
+
+        return ConsentReplies.PreferenceSet(command, await OutlookAsync(result.Subscriber, now, result.Subscriber.UpdatedAt, cancellationToken).ConfigureAwait(false));
+    }
+
+    // The settings that apply and the next message; today's counts as served once the ledger holds it as sent.
+    private async Task<SubscriberOutlook> OutlookAsync(Subscriber subscriber, DateTimeOffset now, DateTimeOffset subscribedSince, CancellationToken cancellationToken)
+    {
+        var preferences = _sendSchedule.PreferencesOf(subscriber);
+        var today = SendSchedule.LocalDate(preferences.TimeZone, now);
+        var record = await _ledger.GetAsync(today, subscriber.Phone, cancellationToken).ConfigureAwait(false);
+        return new SubscriberOutlook
+        {
+            Preferences = preferences,
+            Next = _sendSchedule.NextMessage(preferences, now, servedToday: record is { State: DeliveryState.Sent }),
+            SubscribedSince = subscribedSince,
+        };
+    }
+
+    // Preference and delivery-state entries move UpdatedAt too: the subscription began at the latest consent change.
+    private async Task<DateTimeOffset> SubscribedSinceAsync(Subscriber subscriber, CancellationToken cancellationToken)
+    {
+        var history = await _store.GetHistoryAsync(subscriber.Phone, cancellationToken).ConfigureAwait(false);
+        return history.LastOrDefault(entry => !entry.IsDeliveryStateChange && !entry.IsPreferenceChange)?.RecordedAt ?? subscriber.UpdatedAt;
+    }
+
+    // The web form's optional delivery choices; blank means not chosen.
+    private static bool TryReadWebChoices(RequestFields fields, out DeliveryPreferences chosen, out string error)
+    {
+        chosen = DeliveryPreferences.OperatorDefaults;
+        error = string.Empty;
+        string? zone = null;
+        if (Given(fields.Text("timeZone")) is { } zoneText)
+        {
+            if (!TzdbDateTimeZoneSource.Default.CanonicalIdMap.TryGetValue(zoneText, out zone))
+            {
+                error = "The timeZone field must be an IANA time zone, for example Europe/London.";
+                return false;
+            }
+        }
+
+        TimeOnly? time = null;
+        if (Given(fields.Text("sendTime")) is { } timeText)
+        {
+            if (!TimeOnly.TryParseExact(timeText, ["HH:mm", "H:mm"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed) || parsed.Minute % 15 != 0)
+            {
+                error = "The sendTime field must be a time on a quarter hour as HH:mm, for example 07:30.";
+                return false;
+            }
+
+            time = parsed;
+        }
+
+        FestivalCalendar? calendar = null;
+        if (Given(fields.Text("calendar")) is { } calendarText)
+        {
+            if (calendarText.ToLowerInvariant() is not ("israel" or "diaspora"))
+            {
+                error = "The calendar field must be \"israel\" or \"diaspora\".";
+                return false;
+            }
+
+            calendar = PreferenceNames.ParseCalendar(calendarText.ToLowerInvariant());
+        }
+
+        chosen = new DeliveryPreferences { TimeZone = zone, SendTime = time, Calendar = calendar };
+        return true;
+    }
+
+    private static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 
@@ -359,6 +533,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Phone} wrote to the service: no longer marked unreachable")]
     private static partial void LogReachableAgain(ILogger logger, string phone);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Phone} changed its delivery preferences ({Kind}, version {Version})")]
+    private static partial void LogPreferencesChanged(ILogger logger, string phone, PreferenceCommandKind kind, long version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Consent of {Phone} is now {Status} (source {Source}, version {Version})")]
     private static partial void LogConsentChanged(ILogger logger, string phone, string status, string source, long version);

@@ -1,14 +1,16 @@
 using System.Globalization;
+using Mitzvah.Core.Calendar;
+using NodaTime;
 
 namespace Mitzvah.Core.Consent;
 
 /// <summary>What the service says back, in one place so that WhatsApp and the web say the same thing.</summary>
 internal static class ConsentReplies
 {
-    public static string Subscribed(string service, ScheduleOptions schedule) =>
-        string.Create(CultureInfo.InvariantCulture, $"You're subscribed to {service}: one message a day at {schedule.SendTime:HH:mm} ({schedule.TimeZone} time) with ")
+    public static string Subscribed(string service, ScheduleOptions schedule, EffectiveDeliveryPreferences preferences) =>
+        $"You're subscribed to {service}: one message a day at {Time(preferences.SendTime)} ({preferences.TimeZone} time) with "
         + "the day's Sefer HaMitzvos study" + (schedule.SkipRestDays ? ", none on Shabbat and Yom Tov" : string.Empty)
-        + ". Reply STOP at any time to unsubscribe.";
+        + ". Reply STOP at any time to unsubscribe, HELP to change the time or zone.";
 
     public static string AlreadySubscribed(string service) =>
         $"You're already subscribed to {service}. Reply STOP at any time to unsubscribe.";
@@ -19,13 +21,16 @@ internal static class ConsentReplies
     public static string NotSubscribed(string service) =>
         $"You're not subscribed to {service}, so no messages will be sent. Reply JOIN MITZVAH to subscribe.";
 
-    // The subscriber as it was before this message; a mark this message cleared is still on it.
-    public static string Status(string service, Subscriber? subscriber, DateTimeOffset now) => subscriber switch
+    // The subscriber as it was before this message; a mark this message cleared is still on it. For a subscribed
+    // number, its preferences, since when it is subscribed and its next message.
+    public static string Status(string service, Subscriber? subscriber, DateTimeOffset now, SubscriberOutlook? outlook) => (subscriber, outlook) switch
     {
-        { Status: ConsentStatus.OptedIn, IsUnreachable: true } => Resumed(service) + " Reply STOP to unsubscribe.",
-        { Status: ConsentStatus.OptedIn } =>
-            $"You're subscribed to {service} since {subscriber.UpdatedAt:d MMMM yyyy}. Reply STOP to unsubscribe.",
-        { Status: ConsentStatus.Pending } when subscriber.IsPendingAt(now) =>
+        ({ Status: ConsentStatus.OptedIn, IsUnreachable: true }, { } known) =>
+            $"{Resumed(service)} {Settings(known.Preferences)} {NextMessage(known)} Reply STOP to unsubscribe.",
+        ({ Status: ConsentStatus.OptedIn }, { } known) =>
+            string.Create(CultureInfo.InvariantCulture, $"You're subscribed to {service} since {known.SubscribedSince:d MMMM yyyy}. ")
+            + $"{Settings(known.Preferences)} {NextMessage(known)} Reply STOP to unsubscribe.",
+        ({ Status: ConsentStatus.Pending }, _) when subscriber.IsPendingAt(now) =>
             $"Your sign-up for {service} on the web is waiting for your confirmation: reply JOIN MITZVAH to start receiving the daily message.",
         _ => NotSubscribed(service),
     };
@@ -42,12 +47,70 @@ internal static class ConsentReplies
             + $"{service} sends nothing until you confirm.";
     }
 
+    // A web sign-up of a number already on record keeps that number's delivery settings.
+    public static string WebPreferencesKept() =>
+        "This number keeps the delivery settings it already had; to change them, send TIME, ZONE, ISRAEL or DIASPORA to us on WhatsApp.";
+
     public static string Help(string service) =>
         $"{service} sends one WhatsApp message a day with the day's portion of the Rambam's Sefer HaMitzvos "
         + "(the 339-day Daily Mitzvah cycle). Reply JOIN MITZVAH to subscribe (or to confirm a sign-up made on the web), "
-        + "STOP to unsubscribe, STATUS to check. If messages could not reach you for a while they pause; writing anything resumes them.";
+        + "STOP to unsubscribe, STATUS to check. Change your messages with TIME 7:30 (send time), ZONE London (time zone), "
+        + "ISRAEL or DIASPORA (festival calendar), PAUSE or PAUSE 7 (days), and RESUME. "
+        + "If messages could not reach you for a while they pause; writing anything resumes them.";
 
     public static string Guidance(string service) =>
         $"This is the {service} number. Reply JOIN MITZVAH to subscribe, STOP to unsubscribe, STATUS to check, "
         + "or HELP for more.";
+
+    public static string JoinFirst(string service) =>
+        $"You're not subscribed to {service}, so there is nothing to change. Reply JOIN MITZVAH to subscribe first.";
+
+    public static string InvalidPreference(string example) => $"Nothing was changed. {example}";
+
+    /// <summary>The reply to a preference command that was applied: the new setting, then the next message.</summary>
+    public static string PreferenceSet(PreferenceCommand command, SubscriberOutlook outlook)
+    {
+        var preferences = outlook.Preferences;
+        var setting = command.Kind switch
+        {
+            PreferenceCommandKind.Time => $"Your messages now come at {Time(preferences.SendTime)} ({preferences.TimeZone} time).",
+            PreferenceCommandKind.Zone => $"Your time zone is now {preferences.TimeZone}: messages come at {Time(preferences.SendTime)} there.",
+            PreferenceCommandKind.Calendar when preferences.Calendar == FestivalCalendar.Israel =>
+                "You now follow the Israeli festival calendar (one day of Yom Tov).",
+            PreferenceCommandKind.Calendar => "You now follow the diaspora festival calendar (two days of Yom Tov).",
+            PreferenceCommandKind.Pause when command.PauseDays is { } days =>
+                string.Create(CultureInfo.InvariantCulture, $"Your messages are paused for {days} day{(days == 1 ? string.Empty : "s")}; send RESUME to restart sooner."),
+            PreferenceCommandKind.Pause => "Your messages are paused until you send RESUME.",
+            _ => "Your messages are no longer paused.",
+        };
+        return $"{setting} {NextMessage(outlook)}";
+    }
+
+    // Zone, time, calendar and pause in one sentence.
+    private static string Settings(EffectiveDeliveryPreferences preferences)
+    {
+        var pause = preferences.PausedUntil switch
+        {
+            null => "not paused",
+            { } until when until == DateOnly.MaxValue => "paused until you send RESUME",
+            { } until => string.Create(CultureInfo.InvariantCulture, $"paused, messages again from {until:dddd d MMMM}"),
+        };
+        return $"Messages at {Time(preferences.SendTime)} ({preferences.TimeZone} time), {preferences.Calendar.ToName()} calendar, {pause}.";
+    }
+
+    private static string NextMessage(SubscriberOutlook outlook)
+    {
+        if (outlook.Next is not { } next)
+        {
+            return outlook.Preferences.PausedUntil == DateOnly.MaxValue
+                ? "No message comes until you send RESUME."
+                : "No message is scheduled ahead.";
+        }
+
+        var zone = outlook.Preferences.TimeZone;
+        var local = Instant.FromDateTimeOffset(next.At).InZone(DateTimeZoneProviders.Tzdb[zone]).LocalDateTime.ToDateTimeUnspecified();
+        return string.Create(CultureInfo.InvariantCulture, $"Your next message: {local:dddd d MMMM} at {local:HH:mm} ({zone}).");
+    }
+
+    private static string Time(TimeOnly time) => PreferenceNames.FormatSendTime(time);
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Mitzvah.Core.Consent;
 
 /// <summary>An operator's changes to subscribers: subscribe, unsubscribe and import, recorded with the admin source.</summary>
@@ -12,6 +14,10 @@ namespace Mitzvah.Core.Consent;
 /// Each change is one <see cref="ISubscriberStore.RecordConsentAsync"/>, so repeating a call changes nothing. The
 /// owner's status is read just before the write, not atomically with it. Thread-safe.
 /// </para>
+/// <para>
+/// A number not yet recorded starts with <see cref="JoinDefaults"/>, each choice the operator gives replacing its
+/// default; a number on record keeps its preferences (change them with <see cref="ISubscriberStore.SetPreferencesAsync"/>).
+/// </para>
 /// </remarks>
 public sealed class SubscriberAdministration
 {
@@ -23,23 +29,34 @@ public sealed class SubscriberAdministration
 
     private readonly ISubscriberStore _store;
     private readonly TimeProvider _time;
+    private readonly IPhoneTimeZones _zones;
+    private readonly ScheduleOptions _schedule;
 
-    /// <summary>Creates the service over a store and a clock.</summary>
-    public SubscriberAdministration(ISubscriberStore store, TimeProvider time)
+    /// <summary>Creates the service over a store, a clock, the numbers' zones (for join defaults) and the operator's schedule.</summary>
+    public SubscriberAdministration(ISubscriberStore store, TimeProvider time, IPhoneTimeZones zones, IOptions<ScheduleOptions> schedule)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(zones);
+        ArgumentNullException.ThrowIfNull(schedule);
         _store = store;
         _time = time;
+        _zones = zones;
+        _schedule = schedule.Value;
     }
 
     /// <summary>Opts <paramref name="phone"/> in as an admin change, unless its owner unsubscribed it and <paramref name="force"/> is off.</summary>
     /// <param name="phone">E.164.</param>
     /// <param name="actor">Who makes the change (e.g. <c>cli:alice</c>), kept as evidence.</param>
     /// <param name="force">Re-subscribe even a number whose owner unsubscribed it (the operator has their consent).</param>
+    /// <param name="choices">
+    /// For a number not yet recorded: the preferences chosen, each set property replacing the join default; a number on
+    /// record keeps its own. <see langword="null"/>: the join defaults.
+    /// </param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <exception cref="ArgumentException"><paramref name="phone"/> is not E.164, or <paramref name="actor"/> is blank.</exception>
-    public async Task<AdministrationOutcome> SubscribeAsync(string phone, string actor, bool force = false, CancellationToken cancellationToken = default)
+    public async Task<AdministrationOutcome> SubscribeAsync(
+        string phone, string actor, bool force = false, DeliveryPreferences? choices = null, CancellationToken cancellationToken = default)
     {
         E164.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
@@ -51,7 +68,14 @@ public sealed class SubscriberAdministration
         }
 
         var evidence = new ConsentEvidence(Actor: actor, Note: overridesOwner ? OverrideNote : null);
-        return await RecordAsync(phone, ConsentStatus.OptedIn, evidence, cancellationToken).ConfigureAwait(false);
+        var defaults = JoinDefaults.For(phone, _zones.ZonesOf(phone), _schedule);
+        var preferences = defaults with
+        {
+            TimeZone = choices?.TimeZone ?? defaults.TimeZone,
+            SendTime = choices?.SendTime ?? defaults.SendTime,
+            Calendar = choices?.Calendar ?? defaults.Calendar,
+        };
+        return await RecordAsync(phone, ConsentStatus.OptedIn, evidence, cancellationToken, preferences).ConfigureAwait(false);
     }
 
     /// <summary>Opts <paramref name="phone"/> out as an admin change.</summary>
@@ -91,7 +115,7 @@ public sealed class SubscriberAdministration
         await Parallel.ForEachAsync(
             Enumerable.Range(0, distinct.Count),
             new ParallelOptions { MaxDegreeOfParallelism = ImportConcurrency, CancellationToken = cancellationToken },
-            async (index, token) => outcomes[index] = await SubscribeAsync(distinct[index], actor, force, token).ConfigureAwait(false))
+            async (index, token) => outcomes[index] = await SubscribeAsync(distinct[index], actor, force, cancellationToken: token).ConfigureAwait(false))
             .ConfigureAwait(false);
 
         return new SubscriberImportResult
@@ -105,9 +129,10 @@ public sealed class SubscriberAdministration
     private static bool IsOptedOutByOwner(Subscriber? subscriber) =>
         subscriber is { Status: ConsentStatus.OptedOut or ConsentStatus.Invalid, Source: not ConsentSource.Admin };
 
-    private async Task<AdministrationOutcome> RecordAsync(string phone, ConsentStatus status, ConsentEvidence evidence, CancellationToken cancellationToken)
+    private async Task<AdministrationOutcome> RecordAsync(
+        string phone, ConsentStatus status, ConsentEvidence evidence, CancellationToken cancellationToken, DeliveryPreferences? preferences = null)
     {
-        var change = new ConsentChange(phone, status, ConsentSource.Admin, evidence, _time.GetUtcNow());
+        var change = new ConsentChange(phone, status, ConsentSource.Admin, evidence, _time.GetUtcNow(), preferences);
         var result = await _store.RecordConsentAsync(change, cancellationToken).ConfigureAwait(false);
         return result.Changed ? AdministrationOutcome.Changed : AdministrationOutcome.Unchanged;
     }

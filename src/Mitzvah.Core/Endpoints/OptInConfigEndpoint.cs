@@ -1,24 +1,36 @@
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
+using NodaTime.TimeZones;
 
 namespace Mitzvah.Core.Endpoints;
 
 /// <summary>
 /// The opt-in page's settings (<see cref="RoutePaths.OptInConfig"/>): where to post (the same origin's consent
 /// endpoint), the WhatsApp number, the consent text and its version, and the web form's token when one is set (it is
-/// public by design: it only keeps drive-by scripts off the form). Revalidated on every load, so a changed setting shows at once.
+/// public by design: it only keeps drive-by scripts off the form), and what the form offers for the delivery choices:
+/// the operator's send time and zone as defaults and the time zones to choose from (every place in the time-zone
+/// database, by IANA id). Revalidated on every load, so a changed setting shows at once.
 /// </summary>
 public sealed class OptInConfigEndpoint : IEndpointRoute
 {
     private static readonly Dictionary<string, string> AllowHeader = new() { ["Allow"] = "GET, HEAD" };
     private static readonly Dictionary<string, string> NoCache = new() { ["Cache-Control"] = "no-cache" };
+    // zone.tab's places: one id per inhabited zone, the ones people recognise; the browser's own zone is added by the page.
+    private static readonly Lazy<string[]> TimeZones = new(() =>
+        [.. (TzdbDateTimeZoneSource.Default.ZoneLocations?.Select(place => place.ZoneId) ?? TzdbDateTimeZoneSource.Default.CanonicalIdMap.Values)
+            .Distinct(StringComparer.Ordinal)
+            .Order(StringComparer.Ordinal)]);
+
     private readonly ConsentOptions _options;
+    private readonly ScheduleOptions _schedule;
 
     /// <summary>Creates the endpoint.</summary>
-    public OptInConfigEndpoint(IOptions<ConsentOptions> options)
+    public OptInConfigEndpoint(IOptions<ConsentOptions> options, IOptions<ScheduleOptions> schedule)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(schedule);
         _options = options.Value;
+        _schedule = schedule.Value;
     }
 
     /// <inheritdoc />
@@ -41,6 +53,9 @@ public sealed class OptInConfigEndpoint : IEndpointRoute
             consentVersion = _options.ConsentTextVersion,
             serviceName = _options.ServiceName,
             webhookToken = _options.WebhookToken,
+            sendTime = PreferenceNames.FormatSendTime(_schedule.SendTime),
+            timeZone = _schedule.TimeZone,
+            timeZones = TimeZones.Value,
         }, NoCache));
     }
 }

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Mitzvah.Core.Calendar;
 using Mitzvah.Core.Consent;
 using Mitzvah.Testing.InMemory;
 
@@ -13,7 +15,7 @@ public sealed class SubscriberAdministrationTests
     private readonly InMemorySubscriberStore _store = new();
     private readonly SubscriberAdministration _administration;
 
-    public SubscriberAdministrationTests() => _administration = new SubscriberAdministration(_store, new FakeTimeProvider(Now));
+    public SubscriberAdministrationTests() => _administration = new SubscriberAdministration(_store, new FakeTimeProvider(Now), new TestPhoneTimeZones(), Options.Create(new ScheduleOptions()));
 
     [Fact]
     public async Task Subscribing_a_new_number_records_an_admin_change_with_the_actor_and_the_time()
@@ -27,6 +29,44 @@ public sealed class SubscriberAdministrationTests
         Assert.Equal(Actor, entry.Evidence.Actor);
         Assert.Null(entry.Evidence.Note);
         Assert.Equal(Now, entry.RecordedAt);
+    }
+
+    [Fact]
+    public async Task A_new_number_starts_with_its_join_defaults()
+    {
+        await _administration.SubscribeAsync("+972501234567", Actor);
+        await _administration.SubscribeAsync("+12125550123", Actor);
+
+        Assert.Equal(
+            new DeliveryPreferences { TimeZone = "Asia/Jerusalem", Calendar = FestivalCalendar.Israel },
+            (await _store.GetAsync("+972501234567"))!.Preferences);
+
+        // Of the several zones of a US number, the operator's (America/Chicago by default).
+        Assert.Equal(
+            new DeliveryPreferences { TimeZone = "America/Chicago", Calendar = FestivalCalendar.Diaspora },
+            (await _store.GetAsync("+12125550123"))!.Preferences);
+    }
+
+    [Fact]
+    public async Task The_operators_choices_replace_the_join_defaults_field_by_field_in_one_history_entry()
+    {
+        await _administration.SubscribeAsync("+972501234567", Actor, choices: new DeliveryPreferences { SendTime = new TimeOnly(7, 15) });
+
+        Assert.Equal(
+            new DeliveryPreferences { TimeZone = "Asia/Jerusalem", SendTime = new TimeOnly(7, 15), Calendar = FestivalCalendar.Israel },
+            (await _store.GetAsync("+972501234567"))!.Preferences);
+        Assert.Single(await _store.GetHistoryAsync("+972501234567"));
+    }
+
+    [Fact]
+    public async Task A_number_on_record_keeps_its_preferences_when_subscribed_again()
+    {
+        await _administration.SubscribeAsync(Phone, Actor, choices: new DeliveryPreferences { TimeZone = "Europe/London" });
+        await _administration.UnsubscribeAsync(Phone, Actor);
+
+        await _administration.SubscribeAsync(Phone, Actor, choices: new DeliveryPreferences { TimeZone = "Asia/Tokyo" });
+
+        Assert.Equal("Europe/London", (await _store.GetAsync(Phone))!.Preferences.TimeZone);
     }
 
     [Fact]

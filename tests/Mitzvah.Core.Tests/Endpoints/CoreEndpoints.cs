@@ -35,6 +35,7 @@ internal sealed class CoreEndpoints : IDisposable
             .AddSingleton<IInboundWebhook>(Webhook)
             .AddSingleton<IDeliveryStatusWebhook>(StatusWebhook)
             .AddSingleton<IPhoneNumberNormalizer, E164PhoneNormalizer>()
+            .AddSingleton<IPhoneTimeZones, TestPhoneTimeZones>()
             .AddMitzvahCore(configuration)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
     }

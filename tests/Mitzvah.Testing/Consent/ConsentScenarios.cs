@@ -30,7 +30,7 @@ public static class ConsentScenarios
 
         // WhatsApp keywords, signed.
         new("join mitzvah subscribes", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, Subscribed, StoreEffect.OptedIn, Xml),
-        new("the welcome says when messages come", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, "one message a day at 10:00 (America/Chicago time)", StoreEffect.OptedIn, Xml),
+        new("the welcome says when messages come", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, "one message a day at 10:00 (", StoreEffect.OptedIn, Xml),
         new("keywords ignore case and punctuation", Default, null, ScenarioRequest.Webhook("  join mitzvah! "), 200, Subscribed, StoreEffect.OptedIn, Xml),
         new("start subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("Start"), 200, Subscribed, StoreEffect.OptedIn, Xml),
         new("unstop subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("UNSTOP"), 200, Subscribed, StoreEffect.OptedIn, Xml),
@@ -51,6 +51,14 @@ public static class ConsentScenarios
         new("stop of a pending number unsubscribes", Default, ConsentStatus.Pending, ScenarioRequest.Webhook("STOP"), 200, "You&apos;re unsubscribed", StoreEffect.OptedOut, Xml),
         new("other text from a pending number changes nothing", Default, ConsentStatus.Pending, ScenarioRequest.Webhook("hello"), 200, "Reply JOIN MITZVAH", StoreEffect.None, Xml),
         new("help explains the service", Default, null, ScenarioRequest.Webhook("HELP"), 200, "Sefer HaMitzvos", StoreEffect.None, Xml),
+        new("help lists the preference keywords", Default, null, ScenarioRequest.Webhook("HELP"), 200, "PAUSE or PAUSE 7 (days), and RESUME", StoreEffect.None, Xml),
+
+        // Preference keywords that change nothing.
+        new("resume when not paused writes nothing", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("RESUME"), 200, "no longer paused", StoreEffect.None, Xml),
+        new("an invalid time changes nothing", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("TIME 7:10"), 200, "for example TIME 7:30", StoreEffect.None, Xml),
+        new("a preference keyword from an unknown number says to join first", Default, null, ScenarioRequest.Webhook("TIME 7:30"), 200, "Reply JOIN MITZVAH to subscribe first", StoreEffect.None, Xml),
+        new("a preference keyword from an opted out number says to join first", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("PAUSE 7"), 200, "Reply JOIN MITZVAH to subscribe first", StoreEffect.None, Xml),
+        new("a preference keyword from a pending number says to join first", Default, ConsentStatus.Pending, ScenarioRequest.Webhook("ZONE London"), 200, "Reply JOIN MITZVAH to subscribe first", StoreEffect.None, Xml),
         new("info explains the service", Default, null, ScenarioRequest.Webhook("info"), 200, "STATUS to check", StoreEffect.None, Xml),
         new("other text gets guidance", Default, null, ScenarioRequest.Webhook("<b>hello</b> & shalom"), 200, "<Response><Message>This is the Daily Mitzvah number", StoreEffect.None, Xml),
 
@@ -66,6 +74,10 @@ public static class ConsentScenarios
 
         // Web opt-in.
         new("web json opt-in waits for the owner and lists nothing", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"action\":\"optin\"}}"), 200, "\"status\":\"pending\"", StoreEffect.Pending),
+        new("web opt-in takes delivery choices", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"timeZone\":\"Europe/Helsinki\",\"sendTime\":\"07:45\",\"calendar\":\"israel\"}}"), 200, "send JOIN MITZVAH to", StoreEffect.Pending),
+        new("web opt-in with a bad time zone names the field", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"timeZone\":\"Mars/Olympus\"}}"), 400, "The timeZone field", StoreEffect.None),
+        new("web opt-in with a bad send time names the field", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"sendTime\":\"07:10\"}}"), 400, "The sendTime field", StoreEffect.None),
+        new("web opt-in with a bad calendar names the field", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true,\"calendar\":\"lunar\"}}"), 400, "The calendar field", StoreEffect.None),
         new("web opt-in is the default action", Default, null, ScenarioRequest.Json("{\"phone\":\"+1 415 555 2671\",\"consent\":true}"), 200, "send JOIN MITZVAH to", StoreEffect.Pending),
         new("web opt-in answers the one-tap confirmation link", Default, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}"), 200, "\"confirmUrl\":\"https://wa.me/14155550100?text=JOIN%20MITZVAH\"", StoreEffect.Pending),
         new("web opt-in accepts a national number", Default, null, ScenarioRequest.Json("{\"phone\":\"(415) 555-2671\",\"consent\":\"true\"}"), 200, "\"changed\":true", StoreEffect.Pending),
