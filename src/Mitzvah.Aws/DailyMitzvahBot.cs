@@ -83,7 +83,7 @@ public sealed class DailyMitzvahBot : ILambdaHandler
         if (summary.StoppedAtDeadline)
         {
             throw new TimeoutException(
-                $"The run stopped before the function's deadline with {summary.Remaining} recipient(s) not yet served; a retry serves them, and nobody receives the message twice.");
+                $"The run stopped before the function's deadline ({summary.Remaining} recipient(s) cut short); those still due are served by the retry or the next tick, and nobody receives the message twice.");
         }
 
         return new MemoryStream(Encoding.UTF8.GetBytes(summary.ToJson()));

@@ -2,7 +2,6 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Mitzvah.Core.Consent;
 using Mitzvah.Sqlite;
-using Mitzvah.Testing.Contracts;
 
 namespace Mitzvah.Cli.Tests;
 

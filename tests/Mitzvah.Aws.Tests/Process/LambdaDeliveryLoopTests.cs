@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Messages;
+using Mitzvah.Core.Sending;
 using Mitzvah.DynamoDb;
 using Mitzvah.Testing.Consent;
 using Mitzvah.Testing.Contracts;
@@ -190,6 +192,9 @@ public sealed class LambdaDeliveryLoopTests(LambdaPackage package, AwsStandIns s
         public Uri ConsentUrl => new(FunctionUrl.BaseAddress, "api/consent");
 
         public DynamoDbDeliveryLedger Ledger => new(_standIns.Client, Tables);
+
+        /// <summary>The subscribers' local date when the tick ran.</summary>
+        public DateOnly Day { get; private set; }
 
         private DynamoDbOptions Tables => new()
         {

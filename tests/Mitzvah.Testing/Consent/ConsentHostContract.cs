@@ -72,6 +72,13 @@ public abstract class ConsentHostContract
                 Assert.Equal(expected, after[^1].Status);
                 AssertEvidence(scenario, after[^1]);
                 break;
+            case StoreEffect.PreferenceChanged:
+                Assert.Equal(before.Count + 1, after.Count);
+                Assert.True(after[^1].IsPreferenceChange, $"{name}: the last entry is not a preference change");
+                Assert.Equal(scenario.Initial, after[^1].Status);
+                Assert.Equal(scenario.Initial, subscriber?.Status);
+                AssertEvidence(scenario, after[^1]);
+                break;
         }
     }
 

@@ -30,7 +30,8 @@ public static class ConsentScenarios
 
         // WhatsApp keywords, signed.
         new("join mitzvah subscribes", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, Subscribed, StoreEffect.OptedIn, Xml),
-        new("the welcome says when messages come", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, "one message a day at 10:00 (", StoreEffect.OptedIn, Xml),
+        // A +1 415 number joins in its own zone.
+        new("the welcome says when messages come", Default, null, ScenarioRequest.Webhook("JOIN MITZVAH"), 200, "one message a day at 10:00 (America/Los_Angeles time)", StoreEffect.OptedIn, Xml),
         new("keywords ignore case and punctuation", Default, null, ScenarioRequest.Webhook("  join mitzvah! "), 200, Subscribed, StoreEffect.OptedIn, Xml),
         new("start subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("Start"), 200, Subscribed, StoreEffect.OptedIn, Xml),
         new("unstop subscribes", Default, ConsentStatus.OptedOut, ScenarioRequest.Webhook("UNSTOP"), 200, Subscribed, StoreEffect.OptedIn, Xml),
@@ -53,7 +54,11 @@ public static class ConsentScenarios
         new("help explains the service", Default, null, ScenarioRequest.Webhook("HELP"), 200, "Sefer HaMitzvos", StoreEffect.None, Xml),
         new("help lists the preference keywords", Default, null, ScenarioRequest.Webhook("HELP"), 200, "PAUSE or PAUSE 7 (days), and RESUME", StoreEffect.None, Xml),
 
-        // Preference keywords that change nothing.
+        // Preference keywords: a preference change of a subscribed number, never a consent change.
+        new("time changes the send time", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("TIME 7:30"), 200, "Your messages now come at 07:30", StoreEffect.PreferenceChanged, Xml),
+        new("zone by city changes the time zone", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("zone London"), 200, "Your time zone is now Europe/London", StoreEffect.PreferenceChanged, Xml),
+        new("a preference reply says when the next message comes", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("ISRAEL"), 200, "Your next message: ", StoreEffect.PreferenceChanged, Xml),
+        new("pause until resume", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("PAUSE"), 200, "No message comes until you send RESUME", StoreEffect.PreferenceChanged, Xml),
         new("resume when not paused writes nothing", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("RESUME"), 200, "no longer paused", StoreEffect.None, Xml),
         new("an invalid time changes nothing", Default, ConsentStatus.OptedIn, ScenarioRequest.Webhook("TIME 7:10"), 200, "for example TIME 7:30", StoreEffect.None, Xml),
         new("a preference keyword from an unknown number says to join first", Default, null, ScenarioRequest.Webhook("TIME 7:30"), 200, "Reply JOIN MITZVAH to subscribe first", StoreEffect.None, Xml),

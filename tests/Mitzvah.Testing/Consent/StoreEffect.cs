@@ -14,4 +14,7 @@ public enum StoreEffect
 
     /// <summary>The number is pending (asked for on the web, unconfirmed) with one more history entry.</summary>
     Pending,
+
+    /// <summary>The number's delivery preferences changed with one more history entry, a preference change; the status stayed.</summary>
+    PreferenceChanged,
 }
