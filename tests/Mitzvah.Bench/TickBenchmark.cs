@@ -187,6 +187,10 @@ internal static class TickBenchmark
             var summary = await service.RunAsync(new SendRequest(At: at));
             var elapsed = Stopwatch.GetElapsedTime(started);
             rows.Add(new TickRow(at, due, counting.DueItems - items, messenger.Count - sent, summary.Sent, summary.Failed, summary.Missed, elapsed.TotalMilliseconds));
+            if (k % 8 == 7)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"  {at:HH:mm}Z done: {messenger.Count} sent so far"));
+            }
         }
 
         var problems = Verify(planned, messenger, counting, rows);
@@ -256,6 +260,7 @@ internal static class TickBenchmark
         var slowest = rows.MaxBy(row => row.Milliseconds)!;
         var busiest = rows.MaxBy(row => row.Due)!;
         var total = times.Sum();
+        var ideal = settings.Subscribers * (settings.LatencyMs / 1000d) / settings.Concurrency;
         Console.WriteLine();
         Print("store", store);
         Print("subscribers", settings.Subscribers);
@@ -269,6 +274,7 @@ internal static class TickBenchmark
         Print("median tick (ms)", median.ToString("F1", CultureInfo.InvariantCulture));
         Print("slowest tick (ms)", string.Create(CultureInfo.InvariantCulture, $"{slowest.Milliseconds:F1} at {slowest.At:HH:mm}Z ({slowest.Due} due)"));
         Print("total of the ticks (s)", (total / 1000).ToString("F2", CultureInfo.InvariantCulture));
+        Print("ideal: N × latency ÷ concurrency (s)", string.Create(CultureInfo.InvariantCulture, $"{ideal:F2} (ratio {total / 1000 / ideal:F2})"));
         Print("messages/s while sending", (rows.Sum(row => row.Sent) / (rows.Where(row => row.Sent > 0).Sum(row => row.Milliseconds) / 1000)).ToString("F1", CultureInfo.InvariantCulture));
         Print("each got exactly one, of its local date", problems.Count == 0 ? "yes" : $"NO ({problems.Count} problems)");
         foreach (var problem in problems.Take(20))
@@ -295,6 +301,7 @@ internal static class TickBenchmark
             slowestTickMs = Math.Round(slowest.Milliseconds, 1),
             slowestTickAt = slowest.At.ToString("HH:mm'Z'", CultureInfo.InvariantCulture),
             totalSeconds = Math.Round(total / 1000, 2),
+            idealSeconds = Math.Round(ideal, 2),
             exactlyOnce = problems.Count == 0,
             perTick = rows.Select(row => new { at = row.At.ToString("HH:mm", CultureInfo.InvariantCulture), due = row.Due, returned = row.Returned, sent = row.Sent, ms = Math.Round(row.Milliseconds, 1) }),
         }));
