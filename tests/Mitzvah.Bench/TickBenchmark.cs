@@ -227,14 +227,15 @@ internal static class TickBenchmark
             if (sends.Count != 1)
             {
                 problems.Add($"{subscriber.Phone} got {sends.Count} messages");
-                continue;
             }
 
-            var send = sends[0];
-            var local = SendSchedule.LocalDate(subscriber.Preferences.TimeZone!, send.Tick);
-            if (send.Date != local || send.Date != subscriber.Date || send.Tick != subscriber.Moment)
+            foreach (var send in sends)
             {
-                problems.Add(string.Create(CultureInfo.InvariantCulture, $"{subscriber.Phone} got {send.Date:yyyy-MM-dd} at {send.Tick:u} (local date {local:yyyy-MM-dd}); expected {subscriber.Date:yyyy-MM-dd} at {subscriber.Moment:u}"));
+                var local = SendSchedule.LocalDate(subscriber.Preferences.TimeZone!, send.Tick);
+                if (send.Date != local || send.Date != subscriber.Date || send.Tick != subscriber.Moment)
+                {
+                    problems.Add(string.Create(CultureInfo.InvariantCulture, $"{subscriber.Phone} got {send.Date:yyyy-MM-dd} at {send.Tick:u} (local date {local:yyyy-MM-dd}); expected {subscriber.Date:yyyy-MM-dd} at {subscriber.Moment:u}"));
+                }
             }
         }
 
@@ -274,7 +275,7 @@ internal static class TickBenchmark
         Print("median tick (ms)", median.ToString("F1", CultureInfo.InvariantCulture));
         Print("slowest tick (ms)", string.Create(CultureInfo.InvariantCulture, $"{slowest.Milliseconds:F1} at {slowest.At:HH:mm}Z ({slowest.Due} due)"));
         Print("total of the ticks (s)", (total / 1000).ToString("F2", CultureInfo.InvariantCulture));
-        Print("ideal: N × latency ÷ concurrency (s)", string.Create(CultureInfo.InvariantCulture, $"{ideal:F2} (ratio {total / 1000 / ideal:F2})"));
+        Print("ideal: N × latency ÷ concurrency (s)", ideal > 0 ? string.Create(CultureInfo.InvariantCulture, $"{ideal:F2} (ratio {total / 1000 / ideal:F2})") : "0 (no latency)");
         Print("messages/s while sending", (rows.Sum(row => row.Sent) / (rows.Where(row => row.Sent > 0).Sum(row => row.Milliseconds) / 1000)).ToString("F1", CultureInfo.InvariantCulture));
         Print("each got exactly one, of its local date", problems.Count == 0 ? "yes" : $"NO ({problems.Count} problems)");
         foreach (var problem in problems.Take(20))
