@@ -158,6 +158,8 @@ internal static class TickBenchmark
     {
         var counting = new CountingSubscriberStore(store);
         var messenger = new LatencyMessenger(TimeSpan.FromMilliseconds(settings.LatencyMs));
+
+        // "Now" is moved to each tick's instant; a retry's back-off would not wait (its timers fire at once).
         var clock = new ShiftableTimeProvider();
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
