@@ -10,7 +10,8 @@ internal sealed record BenchSettings(int Subscribers, int LatencyMs, int Concurr
 {
     public const string Usage =
         "usage: send [--subscribers 10000] [--latency-ms 100] [--concurrency 64] [--limit 100] [--template] [--profile]\n"
-        + "   or: " + CallbackBenchSettings.Usage;
+        + "   or: " + CallbackBenchSettings.Usage + "\n"
+        + "   or: " + TickBenchSettings.Usage;
 
     /// <summary>Reads the arguments, or returns null with <paramref name="error"/> set.</summary>
     public static BenchSettings? Parse(IReadOnlyList<string> args, out string? error)

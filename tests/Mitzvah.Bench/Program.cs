@@ -1,3 +1,8 @@
 using Mitzvah.Bench;
 
-return args is ["callbacks", ..] ? await CallbackBenchmark.MainAsync(args) : await SendBenchmark.MainAsync(args);
+return args switch
+{
+    ["callbacks", ..] => await CallbackBenchmark.MainAsync(args),
+    ["ticks", ..] => await TickBenchmark.MainAsync(args),
+    _ => await SendBenchmark.MainAsync(args),
+};
