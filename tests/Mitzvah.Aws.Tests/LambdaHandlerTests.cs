@@ -263,13 +263,17 @@ public sealed class LambdaHandlerTests(AwsStandIns standIns)
         var environment = await standIns.NewEnvironmentAsync();
         environment["SUBSCRIBERS_TABLE"] = null;
         environment["RECIPIENTS"] = "+14155552674,+14155552675";
+
+        // A fixed list follows the operator's clock: every day a send day, its moment (00:00) past at every tick.
+        environment["MITZVAH_SEND_TIME"] = "00:00";
+        environment["MITZVAH_SKIP_REST_DAYS"] = "false";
         using var bot = Bot(environment);
 
         var summary = await LambdaEvents.InvokeAsync(bot.Handle, LambdaEvents.Read("scheduler.json"));
 
         Assert.Equal("RECIPIENTS", summary.GetProperty("recipients").GetString());
         Assert.Equal(2, summary.GetProperty("sent").GetInt32());
-        Assert.Equal(2, (await Ledger(environment).ListAsync(SendDay)).Count);
+        Assert.Equal(2, (await Ledger(environment).ListAsync(Today())).Count);
     }
 
     private static void AssertBadRequest(JsonElement response, string message)

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -199,7 +200,7 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
         Assert.Equal("ResourceNotFoundException", failed.ErrorTypeHeader);
         Assert.False(string.IsNullOrWhiteSpace(failed.Json().GetProperty("errorMessage").GetString()));
         Assert.Equal("response", served.Kind);
-        Assert.Equal("2026-11-25", served.Json().GetProperty("studyDate").GetString());
+        Assert.Equal(Today().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), served.Json().GetProperty("studyDate").GetString());
         Assert.False(daily.Process.HasExited);
     }
 
