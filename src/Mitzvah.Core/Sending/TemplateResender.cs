@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Messages;
 
@@ -17,7 +18,8 @@ namespace Mitzvah.Core.Sending;
 /// callbacks of the refusal never cause two template messages. The winner makes one send (no retries: it runs
 /// while the provider waits for the callback's answer) and records it on the same item, as the template with
 /// <see cref="DeliveryRecord.ResentAsTemplate"/>. A failed resend is left failed, not permanently unless the provider's
-/// refusal is final for the day, so a later run of the day serves it by the usual rule.
+/// refusal is final for the day, so a later run of the day serves it by the usual rule. The message is the
+/// recipient's calendar's, and none goes out once their day's window has closed (candle lighting before Shabbat).
 /// </para>
 /// <para>
 /// The messenger is resolved at the first resend, so hosts that serve callbacks without a messenger still start.
@@ -29,6 +31,7 @@ public sealed partial class TemplateResender
     private readonly IDeliveryLedger _ledger;
     private readonly IServiceProvider _services;
     private readonly DeliveryPlanner _planner;
+    private readonly SendSchedule _schedule;
     private readonly DailyMessageComposer _composer;
     private readonly TimeProvider _time;
     private readonly SendOptions _options;
@@ -39,6 +42,7 @@ public sealed partial class TemplateResender
         IDeliveryLedger ledger,
         IServiceProvider services,
         DeliveryPlanner planner,
+        SendSchedule schedule,
         DailyMessageComposer composer,
         TimeProvider time,
         IOptions<SendOptions> options,
@@ -48,6 +52,7 @@ public sealed partial class TemplateResender
         _ledger = ledger;
         _services = services;
         _planner = planner;
+        _schedule = schedule;
         _composer = composer;
         _time = time;
         _options = options.Value;
@@ -78,8 +83,14 @@ public sealed partial class TemplateResender
             return "no-template";
         }
 
-        var plan = _planner.Plan(studyDate);
-        if (!plan.Send)
+        // In the recipient's own calendar, and never once their day's window has closed (candle lighting, midnight).
+        // A deployment without a subscriber store (a fixed recipient list) has only the operator's calendar.
+        var subscriber = _services.GetService<ISubscriberStore>() is { } store
+            ? await store.GetAsync(phone, cancellationToken).ConfigureAwait(false)
+            : null;
+        var preferences = subscriber is null ? null : _schedule.PreferencesOf(subscriber);
+        var plan = _planner.Plan(studyDate, preferences?.Calendar);
+        if (!plan.Send || (preferences is not null && _time.GetUtcNow() >= _schedule.LatestFor(studyDate, preferences)))
         {
             return "not-resent";
         }

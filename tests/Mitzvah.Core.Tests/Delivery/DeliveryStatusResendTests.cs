@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Messages;
@@ -148,6 +149,26 @@ public sealed class DeliveryStatusResendTests : IDisposable
         await CallbackAsync("id=MSG-free&status=failed&error=63999&to=%2B15550000101");
 
         Assert.Equal("63999", (await _core.Ledger.GetAsync(Day, TestPhones.Alice))!.DeliveryErrorCode);
+        Assert.Empty(_core.Messenger.Sends);
+    }
+
+    [Fact]
+    public async Task A_refusal_that_arrives_after_the_subscribers_candle_lighting_is_not_resent_on_shabbat()
+    {
+        _core.Messenger.HasTemplate = true;
+        var friday = new DateOnly(2026, 11, 27);
+        await _core.Store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(_core.Time.GetUtcNow()).Build() with
+        {
+            Preferences = new DeliveryPreferences { TimeZone = "Europe/London" },
+        });
+        var claim = await _core.Ledger.TryClaimAsync(friday, TestPhones.Alice, _core.Time.GetUtcNow(), TimeSpan.FromMinutes(5));
+        Assert.True(await _core.Ledger.MarkSentAsync(friday, TestPhones.Alice, claim!.ClaimId, FreeformId, _core.Time.GetUtcNow(), MessageForm.Freeform));
+
+        // Candles in London on 27 November 2026 are at about 15:40 GMT; the refusal comes at 16:30.
+        _core.Time.SetUtcNow(new DateTimeOffset(2026, 11, 27, 16, 30, 0, TimeSpan.Zero));
+        var response = await _core.SendAsync("POST", RoutePaths.Status, Form, Refused, Signed, "date=2026-11-27");
+
+        Assert.Equal("not-resent", Json(response).GetProperty("resend").GetString());
         Assert.Empty(_core.Messenger.Sends);
     }
 
