@@ -58,6 +58,13 @@ public sealed record DeliveryReport
     /// <summary>Claimed by a run that has not recorded an outcome yet.</summary>
     public required long InProgress { get; init; }
 
+    /// <summary>
+    /// Messages that never went out because the subscriber's local day (or the time before candle lighting) ended
+    /// before a tick could send them, after an outage or a late join (<see cref="DeliveryNames.MissedErrorCode"/>).
+    /// Not in <see cref="Failed"/>: the provider never saw them.
+    /// </summary>
+    public long Missed { get; init; }
+
     /// <summary>Of <see cref="Accepted"/>: sent as the approved template (outside the 24-hour window, or resent as one).</summary>
     public required long Template { get; init; }
 
@@ -86,7 +93,7 @@ public sealed record DeliveryReport
     public static DeliveryReport From(DateOnly date, DateOnly carriedBy, IEnumerable<DeliveryRecord> records)
     {
         ArgumentNullException.ThrowIfNull(records);
-        long accepted = 0, delivered = 0, read = 0, failed = 0, pending = 0, inProgress = 0;
+        long accepted = 0, delivered = 0, read = 0, failed = 0, pending = 0, inProgress = 0, missed = 0;
         long template = 0, freeform = 0, resent = 0, outsideWindow = 0;
         var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var marketing = new SortedDictionary<string, long>(StringComparer.Ordinal);
@@ -97,6 +104,9 @@ public sealed record DeliveryReport
             {
                 case DeliveryState.Claimed:
                     inProgress++;
+                    continue;
+                case DeliveryState.Failed when record.ErrorCode == DeliveryNames.MissedErrorCode:
+                    missed++;
                     continue;
                 case DeliveryState.Failed:
                     failed++;
@@ -151,6 +161,7 @@ public sealed record DeliveryReport
             Failed = failed,
             Pending = pending,
             InProgress = inProgress,
+            Missed = missed,
             Template = template,
             Freeform = freeform,
             ResentAsTemplate = resent,
@@ -183,6 +194,11 @@ public sealed record DeliveryReport
         if (InProgress > 0)
         {
             Row(text, "in progress", InProgress, "a run holds these now");
+        }
+
+        if (Missed > 0)
+        {
+            Row(text, "missed", Missed, "not sent: the subscriber's day ended before a tick could send it (never sent late)");
         }
 
         Row(text, "template", Template, ResentAsTemplate > 0 ? $"{ResentAsTemplate} resent as the template after 63016" : null);

@@ -178,6 +178,9 @@ public sealed class SendTickTests
         var tick = Assert.Single(afterOutage).Summary;
         Assert.Equal((1L, 1L), (tick.Sent, tick.Missed));
         Assert.Equal(DeliveryNames.MissedErrorCode, (await _ledger.GetAsync(new DateOnly(2026, 12, 1), phone))?.ErrorCode);
+        var report = DeliveryReport.From(new DateOnly(2026, 12, 1), new DateOnly(2026, 12, 1), await _ledger.ListAsync(new DateOnly(2026, 12, 1)));
+        Assert.Equal((1L, 0L, 0L), (report.Missed, report.Failed, report.Accepted));
+        Assert.Contains("missed", report.ToTable(), StringComparison.Ordinal);
     }
 
     [Theory]
