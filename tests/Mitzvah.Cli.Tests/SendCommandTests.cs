@@ -187,6 +187,8 @@ public sealed class SendCommandTests : IDisposable
     [InlineData("--date", "1900-01-01", "1984-04-29")]
     [InlineData("--concurrency", "0", "MITZVAH_SEND_CONCURRENCY must be between 1 and 256")]
     [InlineData("--concurrency", "many", "Cannot parse argument 'many'")]
+    [InlineData("--at", "2026-12-04T12:00:00", "--at: '2026-12-04T12:00:00' is not an instant with its offset")]
+    [InlineData("--at", "tomorrow", "--at: 'tomorrow' is not an instant")]
     public async Task Bad_input_is_one_line_on_stderr_and_exit_code_2(string option, string value, string expected)
     {
         var run = await SendAsync(option, value);
@@ -195,6 +197,76 @@ public sealed class SendCommandTests : IDisposable
         Assert.Equal(string.Empty, run.Stdout);
         Assert.Contains(expected, run.Stderr, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Outbox));
+    }
+
+    [Fact]
+    public async Task At_and_date_together_are_refused_and_nothing_is_sent()
+    {
+        await AddAsync("+14155552671");
+
+        var run = await SendAsync("--date", SendDay, "--at", "2026-12-04T12:00:00Z");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--date and --at do not go together", run.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Outbox));
+    }
+
+    [Fact]
+    public async Task Ticks_every_15_minutes_through_a_friday_and_a_shabbat_send_each_subscriber_at_their_own_time_and_nothing_on_their_shabbat()
+    {
+        // Helsinki at 14:00, London at the default 10:00, Jerusalem by its number (zone and Israeli calendar).
+        Assert.Equal(0, (await RunAsync("subscribers", "add", "+358401234567", "--zone", "Europe/Helsinki", "--time", "14:00")).ExitCode);
+        await AddAsync("+447911123456", "+972587654321");
+        var now = DateTimeOffset.UtcNow;
+        var friday = DateOnly.FromDateTime(now.UtcDateTime).AddDays(1);
+        while (friday.DayOfWeek != DayOfWeek.Friday)
+        {
+            friday = friday.AddDays(1);
+        }
+
+        var start = new DateTimeOffset(friday.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+
+        // Which tick wrote each message: (phone, study date) → tick.
+        var written = new Dictionary<(string Phone, DateOnly Date), DateTimeOffset>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var at = start; at < start.AddDays(2); at += TimeSpan.FromMinutes(15))
+        {
+            var tick = await SendAsync("--at", at.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+            Assert.Equal(0, tick.ExitCode);
+            Assert.Equal(at, Summary(tick).GetProperty("tickAt").GetDateTimeOffset());
+            foreach (var file in Directory.Exists(Outbox) ? Directory.GetFiles(Outbox, "*.txt", SearchOption.AllDirectories) : [])
+            {
+                if (seen.Add(file))
+                {
+                    var date = DateOnly.ParseExact(Path.GetFileName(Path.GetDirectoryName(file))!, "yyyy-MM-dd", CultureInfo.InvariantCulture);
+                    Assert.True(written.TryAdd((Path.GetFileName(file).Split('_')[0], date), at), $"A second message for {file}.");
+                }
+            }
+        }
+
+        await using var services = CliServices.Build(CliServices.Configuration(), Db, TextWriter.Null, Outbox);
+        var schedule = services.GetRequiredService<SendSchedule>();
+        var planner = services.GetRequiredService<DeliveryPlanner>();
+        var store = services.GetRequiredService<Core.Consent.ISubscriberStore>();
+        foreach (var phone in new[] { "+358401234567", "+447911123456", "+972587654321" })
+        {
+            var preferences = schedule.PreferencesOf((await store.GetAsync(phone))!);
+            foreach (var ((_, date), tick) in written.Where(pair => pair.Key.Phone == phone))
+            {
+                // Only on a send day of its own calendar, at the first tick from its moment, before candle lighting.
+                Assert.True(planner.Plan(date, preferences.Calendar).Send, $"{phone} got a message for {date}, a rest day for it.");
+                var moment = schedule.MomentOf(date, preferences);
+                Assert.Equal(moment <= start ? start : moment, tick);
+                Assert.True(tick < schedule.LatestFor(date, preferences), $"{phone}'s message of {date} went out after its window.");
+                Assert.Equal(date, SendSchedule.LocalDate(preferences.TimeZone, tick));
+            }
+
+            // Whatever the calendar says about this Friday, a subscriber for whom it sends got it, once.
+            Assert.Equal(schedule.Sends(friday, preferences), written.ContainsKey((phone, friday)));
+        }
+
+        var jerusalem = schedule.PreferencesOf((await store.GetAsync("+972587654321"))!);
+        Assert.Equal(("Asia/Jerusalem", Core.Calendar.FestivalCalendar.Israel), (jerusalem.TimeZone, jerusalem.Calendar));
     }
 
     private async Task AddAsync(params string[] phones)

@@ -291,7 +291,7 @@ public sealed partial class DailySendService
 
         await _ledger.MarkFailedAsync(date, phone, claim.ClaimId, DeliveryNames.MissedErrorCode, permanent: true, now, cancellationToken).ConfigureAwait(false);
         Interlocked.Increment(ref tally.Missed);
-        LogMissed(_logger, PhoneMask.Mask(phone), date);
+        LogMissed(_logger, PhoneMask.Mask(phone), date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture));
     }
 
     /// <summary>Serves every recipient <paramref name="recipients"/> yields until the stop time, with bounded, adaptive concurrency.</summary>
@@ -636,7 +636,7 @@ public sealed partial class DailySendService
     private static partial void LogRescheduledMeanwhile(ILogger logger, string phone);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The message of {Date} to {Phone} was missed: its local day or send window ended before a tick could send it")]
-    private static partial void LogMissed(ILogger logger, string phone, DateOnly date);
+    private static partial void LogMissed(ILogger logger, string phone, string date);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sent to {Phone}, but the claim had been taken over by another run (the lease is too short)")]
     private static partial void LogClaimLost(ILogger logger, string phone);
