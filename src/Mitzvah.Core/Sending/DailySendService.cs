@@ -9,8 +9,13 @@ using Mitzvah.Core.Messages;
 
 namespace Mitzvah.Core.Sending;
 
-/// <summary>The daily run: every recipient gets the day's message once.</summary>
+/// <summary>The send tick (and the run of one study date): every recipient gets their day's message once.</summary>
 /// <remarks>
+/// <para>
+/// A tick (<see cref="SendRequest.Date"/> unset) serves the recipients due by its instant, from the source's index of
+/// due times, each by its own clock and calendar (<see cref="SendSchedule.Step"/>), and moves each to its next send
+/// moment once its date is settled; a date run serves everyone listed that study date's message.
+/// </para>
 /// <para>
 /// Each recipient is claimed in the <see cref="IDeliveryLedger"/> before sending and the outcome recorded after, so
 /// reruns, overlapping runs and a rerun after a run died all converge on one message per recipient: a later run skips
