@@ -32,7 +32,7 @@ public sealed partial class EmailInChromiumTests(BrowserFixture browser)
     {
         { "2026-11-25", ColorScheme.Light },
         { "2026-11-25", ColorScheme.Dark },
-        // The largest message of the whole cycle: a Friday before two days of Rosh Hashanah, 39 commandments.
+        // The largest message of 1984-2239: Friday, Shemini Atzeret on Shabbat and Simchat Torah, 39 commandments.
         { "2081-10-24", ColorScheme.Light },
         { "2081-10-24", ColorScheme.Dark },
     };
