@@ -26,6 +26,7 @@ public sealed partial class SmtpMailSender : IMailSender, IAsyncDisposable, IDis
     private readonly SendRateLimiter _rate;
     private readonly SemaphoreSlim _turn = new(1, 1);
     private SmtpClient? _client;
+    private int _disposed;
 
     public SmtpMailSender(IOptions<SmtpOptions> options, TimeProvider time, ILogger<SmtpMailSender> logger)
     {
@@ -77,7 +78,9 @@ public sealed partial class SmtpMailSender : IMailSender, IAsyncDisposable, IDis
                         continue;
                     }
 
-                    LogFailed(EmailMask.Mask(mail.To), outcome.Failure, outcome.StatusCode, outcome.Detail);
+                    // Servers quote the refused address in their reply; the log gets it masked.
+                    var masked = EmailMask.Mask(mail.To);
+                    LogFailed(masked, outcome.Failure, outcome.StatusCode, outcome.Detail?.Replace(mail.To, masked, StringComparison.OrdinalIgnoreCase));
                     return outcome;
                 }
                 catch (OperationCanceledException)
@@ -96,6 +99,11 @@ public sealed partial class SmtpMailSender : IMailSender, IAsyncDisposable, IDis
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _turn.WaitAsync().ConfigureAwait(false);
         try
         {
