@@ -15,9 +15,11 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     private readonly Task _accepting;
     private int _connections;
     private int _accepted;
+    private int _logins;
 
-    public ScriptedSmtpServer(IEnumerable<string>? refused = null, bool hangUpAfterEachMail = false)
+    public ScriptedSmtpServer(IEnumerable<string>? refused = null, bool hangUpAfterEachMail = false, (string User, string Password)? login = null)
     {
+        Login = login;
         Refused = new HashSet<string>(refused ?? [], StringComparer.OrdinalIgnoreCase);
         HangUpAfterEachMail = hangUpAfterEachMail;
         _listener.Start();
@@ -29,6 +31,11 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
     public IReadOnlySet<string> Refused { get; }
 
     public bool HangUpAfterEachMail { get; }
+
+    /// <summary>When set, AUTH PLAIN is offered and only these credentials are accepted.</summary>
+    public (string User, string Password)? Login { get; }
+
+    public int Logins => Volatile.Read(ref _logins);
 
     public int Connections => Volatile.Read(ref _connections);
 
@@ -76,7 +83,28 @@ public sealed class ScriptedSmtpServer : IAsyncDisposable
                     switch (verb)
                     {
                         case "EHLO" or "HELO":
-                            await writer.WriteLineAsync("250 scripted");
+                            await writer.WriteLineAsync(Login is null ? "250 scripted" : "250-scripted\r\n250 AUTH PLAIN");
+                            break;
+                        case "AUTH":
+                            var parts = line.Split(' ');
+                            var initial = parts.Length > 2 ? parts[2] : null;
+                            if (initial is null)
+                            {
+                                await writer.WriteLineAsync("334 ");
+                                initial = await reader.ReadLineAsync(_stop.Token);
+                            }
+
+                            var plain = Encoding.UTF8.GetString(Convert.FromBase64String(initial ?? string.Empty)).Split('\0');
+                            if (Login is { } login && plain.Length == 3 && plain[1] == login.User && plain[2] == login.Password)
+                            {
+                                Interlocked.Increment(ref _logins);
+                                await writer.WriteLineAsync("235 2.7.0 Authentication successful");
+                            }
+                            else
+                            {
+                                await writer.WriteLineAsync("535 5.7.8 Authentication credentials invalid");
+                            }
+
                             break;
                         case "RCPT":
                             var address = line[(line.IndexOf('<', StringComparison.Ordinal) + 1)..line.IndexOf('>', StringComparison.Ordinal)];

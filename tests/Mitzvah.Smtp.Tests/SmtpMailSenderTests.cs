@@ -187,6 +187,43 @@ public sealed class SmtpMailSenderTests(MaildevFixture maildev, ITestOutputHelpe
     }
 
     [Fact]
+    public async Task The_sender_logs_in_once_per_connection_and_never_logs_the_password()
+    {
+        await using var server = new ScriptedSmtpServer(login: ("AKIAEXAMPLE", "s3cret-password"));
+        var options = maildev.Options();
+        options.Port = server.Port;
+        options.Username = "AKIAEXAMPLE";
+        options.Password = "s3cret-password";
+        var logger = new ListLogger<SmtpMailSender>();
+        await using var sender = Sender(options, logger: logger);
+
+        Assert.True((await sender.SendAsync(Mail("one@example.org", "Login"))).Accepted);
+        Assert.True((await sender.SendAsync(Mail("two@example.org", "Login"))).Accepted);
+
+        Assert.Equal(1, server.Logins);
+        Assert.DoesNotContain(logger.Lines, line => line.Contains("s3cret-password", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_refused_login_is_rejected_and_its_password_stays_out_of_the_outcome_and_the_logs()
+    {
+        await using var server = new ScriptedSmtpServer(login: ("AKIAEXAMPLE", "s3cret-password"));
+        var options = maildev.Options();
+        options.Port = server.Port;
+        options.Username = "AKIAEXAMPLE";
+        options.Password = "wrong-password";
+        var logger = new ListLogger<SmtpMailSender>();
+        await using var sender = Sender(options, logger: logger);
+
+        var outcome = await sender.SendAsync(Mail("one@example.org", "Login"));
+
+        Assert.Equal(MailFailureKind.Rejected, outcome.Failure);
+        Assert.Equal(0, server.AcceptedMails);
+        Assert.DoesNotContain("wrong-password", outcome.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(logger.Lines, line => line.Contains("wrong-password", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Two_hundred_concurrent_mails_all_arrive_over_one_sender()
     {
         var run = Guid.NewGuid().ToString("N");
