@@ -15,6 +15,8 @@ namespace Mitzvah.Smtp;
 /// Thread-safe: callers wait for a permit of the shared <see cref="SendRateLimiter"/>, then take turns on the
 /// connection. A send that finds a reused connection closed by the server (idle timeout) reconnects and tries once
 /// more; any other failure is returned as an outcome and the connection is dropped so the next send starts fresh.
+/// A connection lost after the server took the message but before its reply arrived can deliver a mail twice: SMTP
+/// cannot tell that case apart.
 /// </remarks>
 public sealed partial class SmtpMailSender : IMailSender, IAsyncDisposable, IDisposable
 {

@@ -41,7 +41,7 @@ public sealed class MaildevFixture : IAsyncLifetime
         _web = await NodeServer.StartAsync(
             ApiUrlVariable,
             "maildev/dist/bin/maildev.js",
-            ["--smtp", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ip", "127.0.0.1", "--web", "{port}", "--web-ip", "127.0.0.1", "--silent"],
+            ["--smtp", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ip", "127.0.0.1", "--web", "{port}", "--web-ip", "127.0.0.1"],
             TimeSpan.FromSeconds(60));
         Api.BaseAddress = _web.BaseUrl;
         await WaitForSmtpAsync(TimeSpan.FromSeconds(30));
