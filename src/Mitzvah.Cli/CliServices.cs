@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Core.Logging;
+using Mitzvah.Core.Mail;
 using Mitzvah.Core.Sending;
+using Mitzvah.Smtp;
 using Mitzvah.Sqlite;
 using Mitzvah.Twilio;
 
@@ -29,8 +31,9 @@ internal static class CliServices
     public const string DefaultOutbox = "outbox";
 
     /// <summary>
-    /// Core, Twilio and the SQLite store. Messages go through Twilio when <c>TWILIO_ACCOUNT_SID</c> is set, else to
-    /// the outbox folder (<paramref name="outbox"/>, else <c>MITZVAH_OUTBOX</c>, else <c>./outbox</c>). Recipients are
+    /// Core, Twilio, SMTP and the SQLite store. Messages go through Twilio when <c>TWILIO_ACCOUNT_SID</c> is set, else to
+    /// the outbox folder (<paramref name="outbox"/>, else <c>MITZVAH_OUTBOX</c>, else <c>./outbox</c>); mails go through
+    /// SMTP when <c>SMTP_HOST</c> is set, else to <c>.eml</c> files in the outbox's <c>mail</c> folder. Recipients are
     /// the store's opted-in subscribers, or the <c>RECIPIENTS</c> list when that is set.
     /// </summary>
     public static IServiceCollection AddMitzvahCli(
@@ -38,9 +41,16 @@ internal static class CliServices
     {
         services.AddSingleton(configuration);
         services.AddLogging(logging => logging.AddProvider(new TextWriterLoggerProvider(log)).SetMinimumLevel(LogLevel.Information));
+        var outboxDirectory = outbox ?? configuration.Text(SettingNames.Outbox) ?? DefaultOutbox;
         if (configuration.Text(TwilioSettingNames.TwilioAccountSid) is null)
         {
-            services.AddSingleton<IMessenger>(new OutboxMessenger(outbox ?? configuration.Text(SettingNames.Outbox) ?? DefaultOutbox));
+            services.AddSingleton<IMessenger>(new OutboxMessenger(outboxDirectory));
+        }
+
+        if (configuration.Text(SmtpSettingNames.SmtpHost) is null)
+        {
+            services.AddSingleton<IMailSender>(provider => new OutboxMailSender(
+                Path.Combine(outboxDirectory, "mail"), configuration.Text(SmtpSettingNames.MailFrom), provider.GetRequiredService<TimeProvider>()));
         }
 
         if (configuration.Text(SettingNames.Recipients) is { } recipients)
@@ -50,6 +60,7 @@ internal static class CliServices
 
         services.AddMitzvahCore(configuration);
         services.AddMitzvahTwilio(configuration);
+        services.AddMitzvahSmtp(configuration);
         services.AddMitzvahSqlite(databasePath);
         return services;
     }
