@@ -79,8 +79,7 @@ public sealed class MaildevFixture : IAsyncLifetime
                 return found;
             }
 
-            // maildev stores a mail shortly after it accepted it; poll until then.
-            await Task.Delay(50, guard.Token);
+            // maildev stores a mail just after it answered the sender; each request is the wait until it has.
         }
     }
 
@@ -104,6 +103,7 @@ public sealed class MaildevFixture : IAsyncLifetime
             }
             catch (SocketException)
             {
+                // Polling for the server to start: its SMTP port opens just after its web port.
                 await Task.Delay(50, guard.Token);
             }
         }

@@ -72,13 +72,26 @@ public sealed class SendRateLimiterTests
         await next.WaitAsync(TimeSpan.FromSeconds(10));
     }
 
-    // Timer callbacks may finish their continuations on another thread; wait for them, guarded.
-    private static async Task CompletedAsync(IReadOnlyCollection<Task> permits, int count)
+    // Timer callbacks may finish their continuations on another thread: wait for the count to be reached, guarded.
+    private static Task CompletedAsync(IReadOnlyCollection<Task> permits, int count)
     {
-        using var guard = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (permits.Count(permit => permit.IsCompleted) < count)
+        var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var completed = 0;
+        foreach (var permit in permits)
         {
-            await Task.Delay(10, guard.Token);
+            _ = permit.ContinueWith(
+                _ =>
+                {
+                    if (Interlocked.Increment(ref completed) == count)
+                    {
+                        reached.TrySetResult();
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
+
+        return reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
     }
 }
