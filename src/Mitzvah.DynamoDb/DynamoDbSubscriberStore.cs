@@ -214,46 +214,17 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     /// takes it (the mark's attributes, the entry's source and evidence; the status as it is), so a concurrent
     /// consent change and this one are ordered by version, and a writer that died is completed by the next change.
     /// </remarks>
-    public async Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
+    public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         E164.ThrowIfInvalid(change.Phone, nameof(change));
-        var at = Timestamps.Truncate(change.At);
-
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var current = await ReadAsync(change.Phone, cancellationToken).ConfigureAwait(false);
-            if (current is null)
-            {
-                return null;
-            }
-
-            var next = await ReadHistoryEntryAsync(change.Phone, current.Version + 1, cancellationToken).ConfigureAwait(false);
-            if (next is not null)
-            {
-                // A change whose item update has not landed: settle it before deciding.
-                await ApplyAsync(current, next, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            if (!ConsentRules.Writes(current, change))
-            {
-                return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
-            }
-
-            var claim = new HistoryItem(
-                new ConsentHistoryEntry(change.Phone, current.Version + 1, current.Status, ConsentSource.Delivery, change.ToEvidence(), at), null);
-            if (!await TryClaimVersionAsync(claim, cancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            var updated = await ApplyAsync(current, claim, cancellationToken).ConfigureAwait(false);
-            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
-        }
-
-        throw new InvalidOperationException(
-            $"The subscriber item of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; its delivery state was not recorded.");
+        return ChangeKnownAsync(
+            change.Phone,
+            current => ConsentRules.Writes(current, change),
+            current => ConsentRules.Apply(current, change, Timestamps.Truncate(change.At)),
+            entryCarriesPreferences: false,
+            "its delivery state was not recorded",
+            cancellationToken);
     }
 
     /// <inheritdoc />
@@ -300,24 +271,44 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     /// the status as it is). So it is ordered with consent and delivery-state changes by version, and a writer that
     /// died is completed, preferences included, by the next change.
     /// </remarks>
-    public async Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
+    public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         E164.ThrowIfInvalid(change.Phone, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         _ = change.Source.ToName();
-        var at = Timestamps.Truncate(change.At);
+        return ChangeKnownAsync(
+            change.Phone,
+            current => ConsentRules.Writes(current, change),
+            current => ConsentRules.Apply(current, change, Timestamps.Truncate(change.At)),
+            entryCarriesPreferences: true,
+            "its preferences were not set",
+            cancellationToken);
+    }
 
+    /// <summary>
+    /// A change of a known subscriber that keeps its status, by the two writes of a consent change: its entry (what
+    /// <c>apply</c> makes of the current item) claims version <c>v + 1</c>, then the item takes it. A preference
+    /// change's entry carries the preferences, so that a writer that died is completed with them.
+    /// </summary>
+    private async Task<ConsentChangeResult?> ChangeKnownAsync(
+        string phone,
+        Func<Subscriber, bool> writes,
+        Func<Subscriber, Subscriber> apply,
+        bool entryCarriesPreferences,
+        string notRecorded,
+        CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var current = await ReadAsync(change.Phone, cancellationToken).ConfigureAwait(false);
+            var current = await ReadAsync(phone, cancellationToken).ConfigureAwait(false);
             if (current is null)
             {
                 return null;
             }
 
-            var next = await ReadHistoryEntryAsync(change.Phone, current.Version + 1, cancellationToken).ConfigureAwait(false);
+            var next = await ReadHistoryEntryAsync(phone, current.Version + 1, cancellationToken).ConfigureAwait(false);
             if (next is not null)
             {
                 // A change whose item update has not landed: settle it before deciding.
@@ -325,14 +316,15 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 continue;
             }
 
-            if (!ConsentRules.Writes(current, change))
+            if (!writes(current))
             {
                 return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
             }
 
-            var wanted = ConsentRules.Apply(current, change, at);
+            var wanted = apply(current);
             var claim = new HistoryItem(
-                new ConsentHistoryEntry(change.Phone, wanted.Version, wanted.Status, wanted.Source, wanted.Evidence, at), wanted.Preferences);
+                new ConsentHistoryEntry(phone, wanted.Version, wanted.Status, wanted.Source, wanted.Evidence, wanted.UpdatedAt),
+                entryCarriesPreferences ? wanted.Preferences : null);
             if (!await TryClaimVersionAsync(claim, cancellationToken).ConfigureAwait(false))
             {
                 continue;
@@ -343,7 +335,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         }
 
         throw new InvalidOperationException(
-            $"The subscriber item of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; its preferences were not set.");
+            $"The subscriber item of {PhoneMask.Mask(phone)} changed concurrently {MaxAttempts} times in a row; {notRecorded}.");
     }
 
     /// <inheritdoc />

@@ -162,57 +162,12 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
 
     /// <inheritdoc />
     /// <remarks>Like a consent change: one <c>BEGIN IMMEDIATE</c> transaction that reads the row, updates it and appends the entry.</remarks>
-    public async Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
+    public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         E164.ThrowIfInvalid(change.Phone, nameof(change));
-        var at = SqliteDatabase.FormatTimestamp(change.At);
-
-        using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
-        var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            var transaction = connection.BeginTransaction(deferred: false);
-            await using (transaction.ConfigureAwait(false))
-            {
-                var current = await FindAsync(connection, transaction, change.Phone, cancellationToken).ConfigureAwait(false);
-                if (current is null)
-                {
-                    return null;
-                }
-
-                if (!ConsentRules.Writes(current, change))
-                {
-                    return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
-                }
-
-                var updated = ConsentRules.Apply(current, change, SqliteDatabase.ParseTimestamp(at));
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText = """
-                    UPDATE subscribers
-                    SET source = @source, evidence = @evidence, updated_at = @at, version = @version,
-                        unreachable_since = @since, unreachable_error_code = @code, next_send_at = @next
-                    WHERE phone = @phone;
-
-                    INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
-                    VALUES (@phone, @version, @status, @source, @evidence, @at);
-                    """;
-                command.Parameters.AddWithValue("@phone", change.Phone);
-                command.Parameters.AddWithValue("@status", updated.Status.ToName());
-                command.Parameters.AddWithValue("@source", updated.Source.ToName());
-                command.Parameters.AddWithValue("@evidence", updated.Evidence.ToJson());
-                command.Parameters.AddWithValue("@at", at);
-                command.Parameters.AddWithValue("@version", updated.Version);
-                command.Parameters.AddWithValue("@since", TimestampOrNull(updated.UnreachableSince));
-                command.Parameters.AddWithValue("@code", (object?)updated.UnreachableErrorCode ?? DBNull.Value);
-                command.Parameters.AddWithValue("@next", TimestampOrNull(updated.NextSendAt));
-                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-
-                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-                return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
-            }
-        }
+        return ChangeKnownAsync(
+            change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), cancellationToken);
     }
 
     /// <inheritdoc />
@@ -222,14 +177,24 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
 
     /// <inheritdoc />
     /// <remarks>Like a consent change: one <c>BEGIN IMMEDIATE</c> transaction that reads the row, updates it and appends the entry.</remarks>
-    public async Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
+    public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         E164.ThrowIfInvalid(change.Phone, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
-        var at = SqliteDatabase.FormatTimestamp(change.At);
+        return ChangeKnownAsync(
+            change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), cancellationToken);
+    }
 
+    /// <summary>
+    /// A change of a known subscriber that keeps its status (delivery state, preferences): one <c>BEGIN IMMEDIATE</c>
+    /// transaction that reads the row, writes what <paramref name="apply"/> returns and appends its history entry.
+    /// </summary>
+    private async Task<ConsentChangeResult?> ChangeKnownAsync(
+        string phone, DateTimeOffset changeAt, Func<Subscriber, bool> writes, Func<Subscriber, DateTimeOffset, Subscriber> apply, CancellationToken cancellationToken)
+    {
+        var at = SqliteDatabase.FormatTimestamp(changeAt);
         using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -237,35 +202,38 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             var transaction = connection.BeginTransaction(deferred: false);
             await using (transaction.ConfigureAwait(false))
             {
-                var current = await FindAsync(connection, transaction, change.Phone, cancellationToken).ConfigureAwait(false);
+                var current = await FindAsync(connection, transaction, phone, cancellationToken).ConfigureAwait(false);
                 if (current is null)
                 {
                     return null;
                 }
 
-                if (!ConsentRules.Writes(current, change))
+                if (!writes(current))
                 {
                     return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
                 }
 
-                var updated = ConsentRules.Apply(current, change, SqliteDatabase.ParseTimestamp(at));
+                var updated = apply(current, SqliteDatabase.ParseTimestamp(at));
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = """
                     UPDATE subscribers
                     SET source = @source, evidence = @evidence, updated_at = @at, version = @version,
+                        unreachable_since = @since, unreachable_error_code = @code,
                         time_zone = @zone, send_time = @time, calendar = @calendar, paused_until = @paused, next_send_at = @next
                     WHERE phone = @phone;
 
                     INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
                     VALUES (@phone, @version, @status, @source, @evidence, @at);
                     """;
-                command.Parameters.AddWithValue("@phone", change.Phone);
+                command.Parameters.AddWithValue("@phone", phone);
                 command.Parameters.AddWithValue("@status", updated.Status.ToName());
                 command.Parameters.AddWithValue("@source", updated.Source.ToName());
                 command.Parameters.AddWithValue("@evidence", updated.Evidence.ToJson());
                 command.Parameters.AddWithValue("@at", at);
                 command.Parameters.AddWithValue("@version", updated.Version);
+                command.Parameters.AddWithValue("@since", TimestampOrNull(updated.UnreachableSince));
+                command.Parameters.AddWithValue("@code", (object?)updated.UnreachableErrorCode ?? DBNull.Value);
                 AddPreferences(command, updated.Preferences);
                 command.Parameters.AddWithValue("@next", TimestampOrNull(updated.NextSendAt));
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);

@@ -230,39 +230,12 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// Like a consent change: version n + 1 of the subscriber (the mark set or cleared, the entry's source and evidence,
     /// the status kept) with <c>If-Match</c>, with the move of its index entity, then history entry n + 1 derived from it.
     /// </remarks>
-    public async Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
+    public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         E164.ThrowIfInvalid(change.Phone, nameof(change));
-        var at = TableValues.ToUtcMilliseconds(change.At);
-        await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
-
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var entity = await ReadSubscriberAsync(change.Phone, cancellationToken).ConfigureAwait(false);
-            if (entity is null)
-            {
-                return null;
-            }
-
-            var current = ToSubscriber(entity);
-            if (!ConsentRules.Writes(current, change))
-            {
-                return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
-            }
-
-            await EnsureHistoryAsync(current, cancellationToken).ConfigureAwait(false);
-            var updated = ConsentRules.Apply(current, change, at);
-            if (!await TryWriteAsync(entity, current, updated, cancellationToken).ConfigureAwait(false))
-            {
-                continue;
-            }
-
-            await InsertHistoryAsync(updated, cancellationToken).ConfigureAwait(false);
-            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
-        }
-
-        throw new InvalidOperationException($"The delivery-state change lost {MaxAttempts} races in a row to other changes of the same number.");
+        return ChangeKnownAsync(
+            change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), "delivery-state", cancellationToken);
     }
 
     /// <inheritdoc />
@@ -298,34 +271,50 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// with <c>If-Match</c>, with the move of its index entity, then history entry n + 1 derived from it; a lost race
     /// (412) reads again and decides again.
     /// </remarks>
-    public async Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
+    public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
         E164.ThrowIfInvalid(change.Phone, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
-        var at = TableValues.ToUtcMilliseconds(change.At);
+        return ChangeKnownAsync(
+            change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), "preference", cancellationToken);
+    }
+
+    /// <summary>
+    /// A change of a known subscriber that keeps its status: version n + 1 with <c>If-Match</c> (and the move of its
+    /// index entity), then history entry n + 1 derived from it; a lost race (412) reads again and decides again.
+    /// </summary>
+    private async Task<ConsentChangeResult?> ChangeKnownAsync(
+        string phone,
+        DateTimeOffset changeAt,
+        Func<Subscriber, bool> writes,
+        Func<Subscriber, DateTimeOffset, Subscriber> apply,
+        string kind,
+        CancellationToken cancellationToken)
+    {
+        var at = TableValues.ToUtcMilliseconds(changeAt);
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var entity = await ReadSubscriberAsync(change.Phone, cancellationToken).ConfigureAwait(false);
+            var entity = await ReadSubscriberAsync(phone, cancellationToken).ConfigureAwait(false);
             if (entity is null)
             {
                 return null;
             }
 
             var current = ToSubscriber(entity);
-            if (!ConsentRules.Writes(current, change))
+            if (!writes(current))
             {
                 return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
             }
 
             await EnsureHistoryAsync(current, cancellationToken).ConfigureAwait(false);
-            var updated = ConsentRules.Apply(current, change, at);
+            var updated = apply(current, at);
             if (!await TryWriteAsync(entity, current, updated, cancellationToken).ConfigureAwait(false))
             {
-                // A consent change of this phone (or another preference change) came first: decide again on top of it.
+                // Another change of this phone came first: decide again on top of it.
                 continue;
             }
 
@@ -333,7 +322,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
             return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
         }
 
-        throw new InvalidOperationException($"The preference change lost {MaxAttempts} races in a row to other changes of the same number.");
+        throw new InvalidOperationException($"The {kind} change lost {MaxAttempts} races in a row to other changes of the same number.");
     }
 
     /// <inheritdoc />

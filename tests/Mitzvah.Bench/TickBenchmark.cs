@@ -18,6 +18,7 @@ using Mitzvah.DynamoDb;
 using Mitzvah.Sqlite;
 using Mitzvah.Testing;
 using Mitzvah.Testing.Contracts;
+using Mitzvah.Testing.InMemory;
 
 namespace Mitzvah.Bench;
 

@@ -22,14 +22,14 @@ public sealed class SendTickTests
     private readonly InMemorySubscriberStore _inner = new();
     private readonly InMemoryDeliveryLedger _ledger = new();
     private readonly InMemoryMessenger _messenger;
-    private readonly RecordingStore _store;
+    private readonly CountingSubscriberStore _store;
     private readonly SendSchedule _schedule;
     private readonly CancellationTokenSource _guard = new(TimeSpan.FromSeconds(60));
 
     public SendTickTests()
     {
         _messenger = new InMemoryMessenger(_time);
-        _store = new RecordingStore(_inner);
+        _store = new CountingSubscriberStore(_inner);
         _schedule = new SendSchedule(new DeliveryPlanner(StudyCycle.Default, Options.Create(Operator)), Options.Create(Operator));
     }
 
@@ -89,7 +89,7 @@ public sealed class SendTickTests
 
         // Every tick read only the subscribers due in it, through the due index; nothing scanned the store.
         Assert.Equal(0, _store.Scans);
-        Assert.Equal(ticks.Sum(tick => tick.Due), _store.DueItemsRead);
+        Assert.Equal(ticks.Sum(tick => tick.Due), _store.DueItems);
         Assert.Equal(20, ticks.Sum(tick => tick.Summary.Sent));
         Assert.True(ticks.Count(tick => tick.Due == 0) > ticks.Count * 3 / 4, "most ticks have nobody due");
         Assert.All(ticks, tick => Assert.Equal(0, tick.Summary.Missed));
@@ -263,58 +263,5 @@ public sealed class SendTickTests
             NullLogger<DailySendService>.Instance,
             new DeliveryReporter(planner, _ledger),
             _schedule);
-    }
-
-    /// <summary>The store, counting what a tick reads: scans (listings, counts) and due subscribers.</summary>
-    private sealed class RecordingStore(ISubscriberStore inner) : ISubscriberStore
-    {
-        private long _scans;
-        private long _dueItems;
-
-        public long Scans => Interlocked.Read(ref _scans);
-
-        public long DueItemsRead => Interlocked.Read(ref _dueItems);
-
-        public string Kind => inner.Kind;
-
-        public Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default) => inner.GetAsync(phone, cancellationToken);
-
-        public Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default) => inner.RecordConsentAsync(change, cancellationToken);
-
-        public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default) => inner.RecordReachabilityAsync(change, cancellationToken);
-
-        public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default) => inner.SetPreferencesAsync(change, cancellationToken);
-
-        public async Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
-        {
-            var page = await inner.ListDueAsync(at, continuationToken, pageSize, cancellationToken);
-            Interlocked.Add(ref _dueItems, page.Items.Count);
-            return page;
-        }
-
-        public Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default) =>
-            inner.SetNextSendAtAsync(phone, expected, nextSendAt, cancellationToken);
-
-        public Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default) => inner.RecordInboundAsync(phone, at, cancellationToken);
-
-        public Task<SubscriberPage> ListAsync(ConsentStatus status, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _scans);
-            return inner.ListAsync(status, continuationToken, pageSize, cancellationToken);
-        }
-
-        public Task<long> CountAsync(ConsentStatus status, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _scans);
-            return inner.CountAsync(status, cancellationToken);
-        }
-
-        public Task<SubscriberPage> ListUnreachableAsync(string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
-        {
-            Interlocked.Increment(ref _scans);
-            return inner.ListUnreachableAsync(continuationToken, pageSize, cancellationToken);
-        }
-
-        public Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default) => inner.GetHistoryAsync(phone, cancellationToken);
     }
 }

@@ -1,9 +1,9 @@
 using Mitzvah.Core.Consent;
 
-namespace Mitzvah.Bench;
+namespace Mitzvah.Testing.InMemory;
 
 /// <summary>A store that counts what the tick reads: due items returned, and scans (listings, counts) that a tick must never make.</summary>
-internal sealed class CountingSubscriberStore(ISubscriberStore inner) : ISubscriberStore
+public sealed class CountingSubscriberStore(ISubscriberStore inner) : ISubscriberStore
 {
     private long _dueItems;
     private long _dueCalls;

@@ -78,25 +78,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
         ArgumentNullException.ThrowIfNull(change);
         E164.ThrowIfInvalid(change.Phone, nameof(change));
         cancellationToken.ThrowIfCancellationRequested();
-        var at = ToStoredTime(change.At);
-        lock (_gate)
-        {
-            var current = _subscribers.GetValueOrDefault(change.Phone);
-            if (current is null)
-            {
-                return Task.FromResult<ConsentChangeResult?>(null);
-            }
-
-            if (!ConsentRules.Writes(current, change))
-            {
-                return Task.FromResult<ConsentChangeResult?>(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
-            }
-
-            var updated = ConsentRules.Apply(current, change, at);
-            _subscribers[change.Phone] = updated;
-            _history[change.Phone].Add(new ConsentHistoryEntry(change.Phone, updated.Version, updated.Status, updated.Source, updated.Evidence, at));
-            return Task.FromResult<ConsentChangeResult?>(new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status));
-        }
+        return Task.FromResult(ChangeKnown(change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at)));
     }
 
     /// <inheritdoc />
@@ -166,24 +148,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
         DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         cancellationToken.ThrowIfCancellationRequested();
-        var at = ToStoredTime(change.At);
-        lock (_gate)
-        {
-            if (!_subscribers.TryGetValue(change.Phone, out var current))
-            {
-                return Task.FromResult<ConsentChangeResult?>(null);
-            }
-
-            if (!ConsentRules.Writes(current, change))
-            {
-                return Task.FromResult<ConsentChangeResult?>(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
-            }
-
-            var updated = ConsentRules.Apply(current, change, at);
-            _subscribers[change.Phone] = updated;
-            _history[change.Phone].Add(new ConsentHistoryEntry(change.Phone, updated.Version, updated.Status, updated.Source, updated.Evidence, at));
-            return Task.FromResult<ConsentChangeResult?>(new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status));
-        }
+        return Task.FromResult(ChangeKnown(change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at)));
     }
 
     /// <inheritdoc />
@@ -244,6 +209,29 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     // Opted-in listings are the daily run's recipients: unreachable numbers are left out.
     private static bool Listed(Subscriber subscriber, ConsentStatus status) =>
         subscriber.Status == status && !(status == ConsentStatus.OptedIn && subscriber.IsUnreachable);
+
+    /// <summary>A change of a known subscriber that keeps its status, with its history entry, under the lock.</summary>
+    private ConsentChangeResult? ChangeKnown(string phone, DateTimeOffset changeAt, Func<Subscriber, bool> writes, Func<Subscriber, DateTimeOffset, Subscriber> apply)
+    {
+        var at = ToStoredTime(changeAt);
+        lock (_gate)
+        {
+            if (!_subscribers.TryGetValue(phone, out var current))
+            {
+                return null;
+            }
+
+            if (!writes(current))
+            {
+                return new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status);
+            }
+
+            var updated = apply(current, at);
+            _subscribers[phone] = updated;
+            _history[phone].Add(new ConsentHistoryEntry(phone, updated.Version, updated.Status, updated.Source, updated.Evidence, at));
+            return new ConsentChangeResult(updated, Changed: true, PreviousStatus: current.Status);
+        }
+    }
 
     /// <summary>The one place a <see cref="Subscriber"/> is built.</summary>
     private static Subscriber NewSubscriber(
