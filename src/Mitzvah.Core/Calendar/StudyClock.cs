@@ -11,7 +11,7 @@ namespace Mitzvah.Core.Calendar;
 public sealed class StudyClock
 {
     private readonly TimeProvider _time;
-    private readonly DateTimeZone _zone;
+    private readonly string _zoneId;
 
     /// <summary>Creates the clock for the configured send zone.</summary>
     public StudyClock(TimeProvider time, IOptions<ScheduleOptions> options)
@@ -19,16 +19,20 @@ public sealed class StudyClock
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(options);
         _time = time;
-        _zone = DateTimeZoneProviders.Tzdb[options.Value.TimeZone];
+        _zoneId = options.Value.TimeZone;
     }
 
     /// <summary>Today's date in the send zone.</summary>
     public DateOnly Today() => DateAt(_time.GetUtcNow());
 
     /// <summary>The date in the send zone at <paramref name="instant"/>.</summary>
-    public DateOnly DateAt(DateTimeOffset instant)
+    public DateOnly DateAt(DateTimeOffset instant) => DateIn(_zoneId, instant);
+
+    /// <summary>The date in the IANA zone <paramref name="zoneId"/> at <paramref name="instant"/>.</summary>
+    /// <exception cref="NodaTime.TimeZones.DateTimeZoneNotFoundException">The zone is not an IANA id.</exception>
+    public static DateOnly DateIn(string zoneId, DateTimeOffset instant)
     {
-        var local = Instant.FromDateTimeOffset(instant).InZone(_zone).Date;
+        var local = Instant.FromDateTimeOffset(instant).InZone(DateTimeZoneProviders.Tzdb[zoneId]).Date;
         return new DateOnly(local.Year, local.Month, local.Day);
     }
 }

@@ -56,12 +56,8 @@ public sealed class SendSchedule
         return at >= moment && at < moment + TickInterval;
     }
 
-    /// <summary>The date in <paramref name="zoneId"/> at <paramref name="at"/>.</summary>
-    public static DateOnly LocalDate(string zoneId, DateTimeOffset at)
-    {
-        var local = Instant.FromDateTimeOffset(at).InZone(DateTimeZoneProviders.Tzdb[zoneId]).Date;
-        return new DateOnly(local.Year, local.Month, local.Day);
-    }
+    /// <summary>The date in <paramref name="zoneId"/> at <paramref name="at"/>: a subscriber's local date.</summary>
+    public static DateOnly LocalDate(string zoneId, DateTimeOffset at) => StudyClock.DateIn(zoneId, at);
 
     /// <summary>Whether a message goes out on <paramref name="date"/> for <paramref name="preferences"/>: not a rest day of its calendar, not paused.</summary>
     public bool Sends(DateOnly date, EffectiveDeliveryPreferences preferences)
