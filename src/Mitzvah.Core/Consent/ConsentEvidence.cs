@@ -21,6 +21,8 @@ namespace Mitzvah.Core.Consent;
 /// Set only on a preference-change entry (not a consent change): the preferences after it, as
 /// <see cref="PreferenceNames.Describe"/> writes them.
 /// </param>
+/// <param name="Email">For an email change or an email consent change: the address concerned.</param>
+/// <param name="EmailState">For an email change: "linked", "confirmed", "undeliverable" or "removed" (<see cref="ConsentNames"/>).</param>
 public sealed record ConsentEvidence(
     string? Keyword = null,
     [property: JsonPropertyName("message_sid")] string? MessageId = null,
@@ -32,7 +34,9 @@ public sealed record ConsentEvidence(
     string? Note = null,
     string? DeliveryState = null,
     string? ErrorCode = null,
-    string? Preferences = null)
+    string? Preferences = null,
+    string? Email = null,
+    string? EmailState = null)
 {
     private static readonly JsonSerializerOptions Json = new()
     {

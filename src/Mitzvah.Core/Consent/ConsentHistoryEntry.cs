@@ -29,4 +29,7 @@ public sealed record ConsentHistoryEntry(
     /// consent; <see cref="Status"/> is then the status it already had.
     /// </summary>
     public bool IsPreferenceChange => Evidence.Preferences is not null;
+
+    /// <summary>Whether this entry is an email change (<see cref="ISubscriberStore.ChangeEmailAsync"/>): the status is the one kept.</summary>
+    public bool IsEmailChange => Evidence.EmailState is not null;
 }

@@ -3,7 +3,7 @@ namespace Mitzvah.Core.Consent;
 /// <summary>The wire and storage names of consent values, shared by every store so that they agree.</summary>
 public static class ConsentNames
 {
-    /// <summary>The only channel so far.</summary>
+    /// <summary>The consent channel of a subscriber with a WhatsApp number.</summary>
     public const string WhatsAppChannel = "whatsapp";
 
     /// <summary>The only purpose subscribers consent to.</summary>
@@ -14,6 +14,21 @@ public static class ConsentNames
 
     /// <summary>The <see cref="ConsentEvidence.DeliveryState"/> of an entry that cleared the mark.</summary>
     public const string Reachable = "reachable";
+
+    /// <summary>Email change: an address was linked, unconfirmed.</summary>
+    public const string EmailLinked = "linked";
+
+    /// <summary>Email change: the address was confirmed through its link.</summary>
+    public const string EmailConfirmed = "confirmed";
+
+    /// <summary>Email change: the address's server refused it permanently.</summary>
+    public const string EmailUndeliverable = "undeliverable";
+
+    /// <summary>Email change: the address was removed (unsubscribed from the mail).</summary>
+    public const string EmailRemoved = "removed";
+
+    /// <summary>The consent channel of an email-only subscriber.</summary>
+    public const string EmailChannel = "email";
 
     /// <summary>"opted_in", "opted_out", "invalid" or "pending".</summary>
     public static string ToName(this ConsentStatus status) => status switch

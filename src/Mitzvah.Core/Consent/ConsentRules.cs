@@ -99,6 +99,83 @@ public static class ConsentRules
         };
     }
 
+    /// <summary>Whether <paramref name="change"/> alters a known subscriber's email state; an unknown key is not recorded.</summary>
+    /// <remarks>
+    /// Linking writes a new address, a new channel choice, or the same address again while undeliverable (which
+    /// clears the mark); confirming, marking undeliverable and removing write only for the subscriber's current address
+    /// and only when that state is not already so. An email-only subscriber's address is its key: its confirmation
+    /// and removal are consent changes, so those kinds write nothing for it.
+    /// </remarks>
+    public static bool Writes(Subscriber? current, EmailChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (current is null)
+        {
+            return false;
+        }
+
+        var same = string.Equals(current.Addresses.Email, change.Address, StringComparison.Ordinal);
+        var emailKey = AddressKey.IsEmail(current.Phone);
+        return change.Kind switch
+        {
+            EmailChangeKind.Link => !same || current.EmailUndeliverableAt is not null
+                || (change.Channel is { } channel && channel != current.Preferences.Channel),
+            EmailChangeKind.Confirm => same && !emailKey && current.EmailConfirmedAt is null,
+            EmailChangeKind.Undeliverable => same && current.EmailUndeliverableAt is null,
+            EmailChangeKind.Remove => same && !emailKey,
+            _ => false,
+        };
+    }
+
+    /// <summary>The subscriber an email change writes, when <see cref="Writes(Subscriber?, EmailChange)"/> says it writes.</summary>
+    /// <remarks>
+    /// A history entry of its own that keeps the status; its evidence names the address and the new state
+    /// (<see cref="ConsentEvidence.EmailState"/>). Removing the address returns a channel choice that needed it to
+    /// WhatsApp. Linking and confirming make the subscriber due at once, so the next tick works out its channels.
+    /// </remarks>
+    public static Subscriber Apply(Subscriber current, EmailChange change, DateTimeOffset storedAt)
+    {
+        ArgumentNullException.ThrowIfNull(current);
+        ArgumentNullException.ThrowIfNull(change);
+        var updated = current with
+        {
+            Source = change.Source,
+            UpdatedAt = storedAt,
+            Version = current.Version + 1,
+        };
+        var same = string.Equals(current.Addresses.Email, change.Address, StringComparison.Ordinal);
+        (updated, var state) = change.Kind switch
+        {
+            EmailChangeKind.Link => (updated with
+            {
+                Addresses = current.Addresses with { Email = change.Address },
+                EmailConfirmedAt = same ? current.EmailConfirmedAt : null,
+                EmailUndeliverableAt = null,
+                Preferences = current.Preferences with { Channel = change.Channel ?? current.Preferences.Channel },
+                NextSendAt = current.Status == ConsentStatus.OptedIn ? storedAt : current.NextSendAt,
+            }, ConsentNames.EmailLinked),
+            EmailChangeKind.Confirm => (updated with
+            {
+                EmailConfirmedAt = storedAt,
+                NextSendAt = current.Status == ConsentStatus.OptedIn ? storedAt : current.NextSendAt,
+            }, ConsentNames.EmailConfirmed),
+            EmailChangeKind.Undeliverable => (updated with { EmailUndeliverableAt = storedAt }, ConsentNames.EmailUndeliverable),
+            EmailChangeKind.Remove => (updated with
+            {
+                Addresses = current.Addresses with { Email = null },
+                EmailConfirmedAt = null,
+                EmailUndeliverableAt = null,
+                Preferences = current.Preferences with { Channel = null },
+            }, ConsentNames.EmailRemoved),
+            _ => throw new ArgumentOutOfRangeException(nameof(change), change.Kind, null),
+        };
+
+        return updated with
+        {
+            Evidence = change.Evidence with { Email = change.Address, EmailState = state, DeliveryState = null, Preferences = null },
+        };
+    }
+
     /// <summary>
     /// The <see cref="Subscriber.NextSendAt"/> a written consent change leaves: its time when it makes the number
     /// opted in (the next tick works out when it is due), else the one stored.

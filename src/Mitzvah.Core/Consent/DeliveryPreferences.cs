@@ -28,6 +28,12 @@ public sealed record DeliveryPreferences
     /// </summary>
     public DateOnly? PausedUntil { get; init; }
 
+    /// <summary>
+    /// Which channels the daily message goes out on; <see langword="null"/>: WhatsApp for a subscriber with a number,
+    /// email for one without (<see cref="Subscriber.EffectiveChannel"/>). Not an operator setting.
+    /// </summary>
+    public DeliveryChannel? Channel { get; init; }
+
     /// <summary>The values that apply: each choice made, else the operator's setting.</summary>
     /// <remarks>
     /// The one place where unset preferences take the operator's defaults: <see cref="ScheduleOptions.TimeZone"/>,
@@ -63,6 +69,11 @@ public sealed record DeliveryPreferences
         if (preferences.SendTime is { } time && time.Ticks % TimeSpan.TicksPerMinute != 0)
         {
             throw new ArgumentException("The send time must be in whole minutes.", paramName);
+        }
+
+        if (preferences.Channel is { } channel && !Enum.IsDefined(channel))
+        {
+            throw new ArgumentException($"{channel} is not a delivery channel.", paramName);
         }
 
         if (preferences.Calendar is { } calendar && !Enum.IsDefined(calendar))

@@ -2,7 +2,11 @@ namespace Mitzvah.Core.Consent;
 
 /// <summary>Subscribers and their consent history.</summary>
 /// <remarks>
-/// <para>Every implementation passes the store contract suite. Phone numbers are E.164 strings.</para>
+/// <para>
+/// Every implementation passes the store contract suite. Keys ("phone" in the API) are <see cref="AddressKey"/>s: an
+/// E.164 number, or <c>mailto:</c> and an address for a subscriber reached by email only; every method that takes a
+/// phone takes either, and an email key is listed, counted and changed like any other.
+/// </para>
 /// <para>
 /// <see cref="RecordConsentAsync"/> is linearizable per phone: concurrent changes of one phone are applied one after
 /// another, each change that alters the status appends exactly one history entry whose version is the subscriber's
@@ -57,6 +61,19 @@ public interface ISubscriberStore
     /// <returns>The outcome, or <see langword="null"/> for an unknown number (nothing written).</returns>
     /// <exception cref="ArgumentException">The phone is not E.164 or the preferences are invalid; nothing is written.</exception>
     Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default);
+
+    /// <summary>Changes a known subscriber's email address or its state, appending an email-change history entry.</summary>
+    /// <remarks>
+    /// <para>
+    /// Not a consent change: the status stays. When <see cref="ConsentRules.Writes(Subscriber?, EmailChange)"/> says it
+    /// changes, the subscriber written is <c>ConsentRules.Apply</c> of the current one and one entry is appended;
+    /// otherwise nothing is written. An unknown key is not recorded.
+    /// </para>
+    /// <para>Linearizable with consent, delivery-state and preference changes of the same key: none loses another.</para>
+    /// </remarks>
+    /// <returns>The outcome, or <see langword="null"/> for an unknown key (nothing written).</returns>
+    /// <exception cref="ArgumentException">The key is not valid (<see cref="AddressKey"/>) or the address is not a normalised email address; nothing is written.</exception>
+    Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Returns one page of the subscribers due at <paramref name="at"/>: opted in, not unreachable, with

@@ -26,6 +26,27 @@ public static class PreferenceNames
         _ => throw new FormatException($"'{name}' is not a festival calendar."),
     };
 
+    /// <summary>"whatsapp", "email", "both" or "fallback", as the web form and the stores write it.</summary>
+    public static string ToName(this DeliveryChannel channel) => channel switch
+    {
+        DeliveryChannel.WhatsApp => "whatsapp",
+        DeliveryChannel.Email => "email",
+        DeliveryChannel.Both => "both",
+        DeliveryChannel.Fallback => "fallback",
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, null),
+    };
+
+    /// <summary>Parses a channel name (as <see cref="ToName(DeliveryChannel)"/> writes it, any case).</summary>
+    /// <exception cref="FormatException">Unknown name.</exception>
+    public static DeliveryChannel ParseChannel(string name) => name.Trim().ToLowerInvariant() switch
+    {
+        "whatsapp" => DeliveryChannel.WhatsApp,
+        "email" => DeliveryChannel.Email,
+        "both" => DeliveryChannel.Both,
+        "fallback" => DeliveryChannel.Fallback,
+        _ => throw new FormatException($"'{name}' is not a channel: use whatsapp, email, both or fallback."),
+    };
+
     /// <summary>24-hour <c>HH:mm</c>, e.g. "07:30"; send times are whole minutes.</summary>
     public static string FormatSendTime(TimeOnly time) => time.ToString(TimeFormat, CultureInfo.InvariantCulture);
 
@@ -42,7 +63,8 @@ public static class PreferenceNames
 
     /// <summary>
     /// The preferences as a history entry records them: <c>zone=…; time=…; calendar=…; paused_until=…</c>, each
-    /// <c>default</c> where the operator's applies, e.g. "zone=Europe/London; time=07:30; calendar=default; paused_until=none".
+    /// <c>default</c> where the operator's applies, e.g. "zone=Europe/London; time=07:30; calendar=default; paused_until=none",
+    /// and <c>; channel=…</c> once a channel is chosen.
     /// </summary>
     public static string Describe(DeliveryPreferences preferences)
     {
@@ -51,6 +73,7 @@ public static class PreferenceNames
             $"zone={preferences.TimeZone ?? "default"}",
             $"time={(preferences.SendTime is { } time ? FormatSendTime(time) : "default")}",
             $"calendar={(preferences.Calendar is { } calendar ? calendar.ToName() : "default")}",
-            $"paused_until={(preferences.PausedUntil is { } until ? FormatDate(until) : "none")}");
+            $"paused_until={(preferences.PausedUntil is { } until ? FormatDate(until) : "none")}")
+            + (preferences.Channel is { } channel ? $"; channel={channel.ToName()}" : string.Empty);
     }
 }

@@ -8,22 +8,24 @@ namespace Mitzvah.Core.Consent;
 /// <see cref="UnreachableErrorCode"/>, <see cref="Source"/>, <see cref="Evidence"/>, <see cref="UpdatedAt"/> and
 /// <see cref="Version"/> and keep the status; preference changes (<see cref="ISubscriberStore.SetPreferencesAsync"/>)
 /// set <see cref="Preferences"/>, <see cref="Source"/>, <see cref="Evidence"/>, <see cref="UpdatedAt"/>,
-/// <see cref="Version"/> and keep the status, and inbound messages (<see cref="ISubscriberStore.RecordInboundAsync"/>)
+/// <see cref="Version"/> and keep the status, email changes (<see cref="ISubscriberStore.ChangeEmailAsync"/>) set the
+/// address, <see cref="EmailConfirmedAt"/>, <see cref="EmailUndeliverableAt"/> and the same four and keep the status,
+/// and inbound messages (<see cref="ISubscriberStore.RecordInboundAsync"/>)
 /// <see cref="LastInboundAt"/> only. Each of the first three may set <see cref="NextSendAt"/>
 /// (<see cref="ConsentRules"/>); the send tick moves it. None undoes another.
 /// </remarks>
 public sealed record Subscriber
 {
     /// <summary>
-    /// The subscriber's key in every store, E.164, e.g. +15551234567: its WhatsApp number, equal to
-    /// <see cref="SubscriberAddresses.WhatsApp"/> of <see cref="Addresses"/>.
+    /// The subscriber's key in every store (<see cref="AddressKey"/>): its WhatsApp number in E.164, e.g.
+    /// +15551234567, or for a subscriber reached by email only <c>mailto:</c> and its address.
     /// </summary>
     public required string Phone { get; init; }
 
     /// <summary>Where the subscriber is reached, one address per channel.</summary>
     public required SubscriberAddresses Addresses { get; init; }
 
-    /// <summary>The channel the consent was given on: always "whatsapp" for now.</summary>
+    /// <summary>The channel the consent was given on: "whatsapp", or "email" for an email-only subscriber.</summary>
     public required string Channel { get; init; }
 
     /// <summary>Current consent.</summary>
@@ -75,6 +77,27 @@ public sealed record Subscriber
     /// Only opted-in, reachable subscribers are listed as due (<see cref="ISubscriberStore.ListDueAsync"/>).
     /// </summary>
     public DateTimeOffset? NextSendAt { get; init; }
+
+    /// <summary>
+    /// When a WhatsApp subscriber confirmed <see cref="SubscriberAddresses.Email"/> through the link mailed to it;
+    /// <see langword="null"/> while unconfirmed or without an address. (An email-only subscriber's address is
+    /// confirmed by its opt-in itself: <see cref="IsEmailConfirmed"/>.)
+    /// </summary>
+    public DateTimeOffset? EmailConfirmedAt { get; init; }
+
+    /// <summary>Since when the address's server refuses it permanently (an SMTP 5xx for the recipient), or <see langword="null"/>.</summary>
+    public DateTimeOffset? EmailUndeliverableAt { get; init; }
+
+    /// <summary>Whether the address is confirmed: by <see cref="EmailConfirmedAt"/>, or for an email-only subscriber by its opt-in.</summary>
+    public bool IsEmailConfirmed => Addresses.Email is not null
+        && (AddressKey.IsEmail(Phone) ? Status == ConsentStatus.OptedIn : EmailConfirmedAt is not null);
+
+    /// <summary>The address the daily mail may go to: confirmed and not undeliverable; else <see langword="null"/>.</summary>
+    public string? DeliverableEmail => IsEmailConfirmed && EmailUndeliverableAt is null ? Addresses.Email : null;
+
+    /// <summary>The channels that apply: the subscriber's choice, else WhatsApp with a number and email without.</summary>
+    public DeliveryChannel EffectiveChannel => Preferences.Channel
+        ?? (Addresses.WhatsApp is null ? DeliveryChannel.Email : DeliveryChannel.WhatsApp);
 
     /// <summary>Whether <see cref="UnreachableSince"/> is set.</summary>
     public bool IsUnreachable => UnreachableSince is not null;

@@ -78,11 +78,13 @@ public static class DeliveryNames
     /// </summary>
     public static bool Advances(this DeliveryStatus next, DeliveryStatus? current) => current is null || next.Rank() > current.Value.Rank();
 
-    /// <summary>"freeform" or "template".</summary>
+    /// <summary>"freeform", "template", "email" or "email-fallback".</summary>
     public static string ToName(this MessageForm form) => form switch
     {
         MessageForm.Freeform => "freeform",
         MessageForm.Template => "template",
+        MessageForm.Email => "email",
+        MessageForm.FallbackEmail => "email-fallback",
         _ => throw new ArgumentOutOfRangeException(nameof(form), form, null),
     };
 
@@ -92,6 +94,8 @@ public static class DeliveryNames
     {
         "freeform" => MessageForm.Freeform,
         "template" => MessageForm.Template,
+        "email" => MessageForm.Email,
+        "email-fallback" => MessageForm.FallbackEmail,
         _ => throw new FormatException($"Unknown message form '{name}'."),
     };
 }

@@ -6,7 +6,8 @@ public static class EmailAddress
     /// <summary>
     /// A sentence saying what is wrong with <paramref name="address"/>, or <see langword="null"/> when it is a
     /// usable address: one <c>@</c>, a local part, a domain with a dot, no spaces or angle brackets, at most 254
-    /// characters. Display names (<c>Name &lt;a@b.c&gt;</c>) are not addresses here.
+    /// characters, none of <c>/ \ # ? ~</c> (which stores cannot hold in a key and real mailboxes do not use). Display
+    /// names (<c>Name &lt;a@b.c&gt;</c>) are not addresses here.
     /// </summary>
     public static string? Problem(string? address)
     {
@@ -20,7 +21,7 @@ public static class EmailAddress
             return "The email address is longer than 254 characters.";
         }
 
-        if (address.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"'))
+        if (address.Any(c => char.IsWhiteSpace(c) || char.IsControl(c) || c is '<' or '>' or ',' or ';' or '"' or '/' or '\\' or '#' or '?' or '~'))
         {
             return $"'{address}' contains spaces or characters an email address cannot hold.";
         }
@@ -42,4 +43,14 @@ public static class EmailAddress
 
     /// <summary>Whether <paramref name="address"/> passes <see cref="Problem"/>.</summary>
     public static bool IsValid(string? address) => Problem(address) is null;
+
+    /// <summary>
+    /// The stored form of an address: trimmed and lower-cased (invariant), so that one mailbox has one key. Mail
+    /// servers treat the local part's case as equal in practice; nobody is told apart by it.
+    /// </summary>
+    public static string Normalize(string address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        return address.Trim().ToLowerInvariant();
+    }
 }
