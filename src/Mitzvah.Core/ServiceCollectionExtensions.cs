@@ -8,6 +8,7 @@ using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Health;
+using Mitzvah.Core.Mail;
 using Mitzvah.Core.Messages;
 using Mitzvah.Core.Sending;
 using Mitzvah.Core.Study;
@@ -45,6 +46,11 @@ public static class ServiceCollectionExtensions
             options.WindowMargin = TimeSpan.FromMinutes(configuration.WholeNumber(SettingNames.WindowMarginMinutes, (int)options.WindowMargin.TotalMinutes));
             options.SendToken = configuration.Text(SettingNames.SendToken);
         });
+        services.AddOptions<MailOptions>().Configure(options =>
+        {
+            options.LinkSecret = configuration.Text(SettingNames.MailLinkSecret);
+            options.UnsubscribeMailbox = MailOptions.AddressOf(configuration.Text(SettingNames.MailFrom));
+        });
         services.TryAddSingleton<IRecipientSource>(provider => provider.GetService<ISubscriberStore>() is { } store
             ? new SubscriberRecipients(store)
             : new ConfiguredRecipients(configuration.Text(SettingNames.Recipients)
@@ -79,6 +85,12 @@ public static class ServiceCollectionExtensions
         services.TryAddSingleton<DailySendService>();
         services.TryAddSingleton<DeliveryReporter>();
         services.TryAddSingleton<TemplateResender>();
+        services.AddOptions<MailOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MailOptions>, MailOptionsValidator>());
+        services.TryAddSingleton<EmailLinkSigner>();
+        services.TryAddSingleton<EmailSubscriptions>();
+        services.TryAddSingleton<DailyMail>();
+        services.TryAddSingleton<FallbackMail>();
         services.AddHealthChecks()
             .AddCheck<StoreHealthCheck>(HealthEndpoint.StoreCheck)
             .AddCheck<MessengerHealthCheck>(HealthEndpoint.MessengerCheck);
@@ -89,7 +101,8 @@ public static class ServiceCollectionExtensions
             .AddMitzvahRoute<DeliveryStatusEndpoint>()
             .AddMitzvahRoute<ReportEndpoint>()
             .AddMitzvahRoute<OptInPageEndpoint>()
-            .AddMitzvahRoute<OptInConfigEndpoint>();
+            .AddMitzvahRoute<OptInConfigEndpoint>()
+            .AddMitzvahRoute<EmailLinkEndpoint>();
         return services;
     }
 }

@@ -44,4 +44,10 @@ public static class SettingNames
 
     /// <summary>The local runner's outbox folder when no messaging provider is configured (default <c>./outbox</c>).</summary>
     public const string Outbox = "MITZVAH_OUTBOX";
+
+    /// <summary>The secret (at least 32 characters) that signs email confirmation and unsubscribe links.</summary>
+    public const string MailLinkSecret = "MAIL_LINK_SECRET";
+
+    /// <summary>The sender of every mail, <c>Name &lt;address&gt;</c> or an address; its address also receives mailto unsubscribes.</summary>
+    public const string MailFrom = "MAIL_FROM";
 }

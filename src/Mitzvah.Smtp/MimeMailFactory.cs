@@ -15,10 +15,14 @@ public static class MimeMailFactory
 
     /// <summary>
     /// A <c>multipart/alternative</c> message (text first, then HTML, as RFC 2046 orders them) from
-    /// <paramref name="from"/> to <paramref name="mail"/>'s recipient, dated <paramref name="date"/>, with a fresh
-    /// <c>Message-Id</c> in the sender's domain and the extra headers as given.
+    /// <paramref name="from"/> to <paramref name="mail"/>'s recipient, dated <paramref name="date"/>, with a
+    /// <c>Message-Id</c> in the sender's domain (from <see cref="OutgoingMail.MessageKey"/>, else fresh) and the extra
+    /// headers as given.
     /// </summary>
-    /// <exception cref="ArgumentException">An extra header has a malformed or reserved name, or a line break in its value.</exception>
+    /// <exception cref="ArgumentException">
+    /// An extra header has a malformed or reserved name, or a line break in its value; or the message key holds other
+    /// characters than letters, digits, '.' and '-'.
+    /// </exception>
     public static MimeMessage Create(OutgoingMail mail, MailboxAddress from, DateTimeOffset date)
     {
         ArgumentNullException.ThrowIfNull(mail);
@@ -28,7 +32,13 @@ public static class MimeMailFactory
         message.To.Add(MailboxAddress.Parse(mail.To));
         message.Subject = mail.Subject;
         message.Date = date;
-        message.MessageId = MimeUtils.GenerateMessageId(from.Domain is { Length: > 0 } domain ? domain : "localhost");
+        var domain = from.Domain is { Length: > 0 } own ? own : "localhost";
+        if (mail.MessageKey is { } key && (key.Length is 0 or > 128 || key.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '.' or '-'))))
+        {
+            throw new ArgumentException($"'{key}' cannot be a Message-Id's left part.", nameof(mail));
+        }
+
+        message.MessageId = mail.MessageKey is { } left ? $"{left}@{domain}" : MimeUtils.GenerateMessageId(domain);
         foreach (var (name, value) in mail.Headers)
         {
             if (name.Length == 0 || name.Any(c => c <= ' ' || c > '~' || c == ':') || Reserved.Contains(name))

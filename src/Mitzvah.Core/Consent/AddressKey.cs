@@ -60,6 +60,19 @@ public static class AddressKey
         }
     }
 
+    /// <summary>Throws <see cref="ArgumentException"/> unless <paramref name="address"/> is a valid, normalised email address.</summary>
+    public static void ThrowIfInvalidEmail([NotNull] string? address, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(address, paramName);
+        if (!IsValid(MailPrefix + address))
+        {
+            throw new ArgumentException("The address must be a lower-case email address without spaces, e.g. dina@example.org.", paramName);
+        }
+    }
+
+    /// <summary>The consent channel a new subscriber keyed <paramref name="key"/> is recorded with: email for an email key, else WhatsApp.</summary>
+    public static string ConsentChannelOf(string key) => IsEmail(key) ? ConsentNames.EmailChannel : ConsentNames.WhatsAppChannel;
+
     /// <summary>The key as logs show it: the number or the address masked.</summary>
     public static string Mask(string? key) => IsEmail(key) ? EmailMask.Mask(EmailOf(key!)) : PhoneMask.Mask(key);
 }

@@ -6,6 +6,7 @@ using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Health;
 using Mitzvah.Core.Limits;
+using Mitzvah.Core.Mail;
 using Mitzvah.Core.Sending;
 using NodaTime.TimeZones;
 
@@ -62,8 +63,10 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
     private readonly SendSchedule _sendSchedule;
     private readonly IDeliveryLedger _ledger;
     private readonly ILogger<ConsentEndpoint> _logger;
+    private readonly EmailSubscriptions? _email;
+    private readonly MailOptions _mail;
 
-    /// <summary>Creates the endpoint.</summary>
+    /// <summary>Creates the endpoint; without <paramref name="email"/> (or with mail not set up) email sign-ups are refused.</summary>
     public ConsentEndpoint(
         ISubscriberStore store,
         IPhoneNumberNormalizer phones,
@@ -77,7 +80,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         IPhoneTimeZones zones,
         SendSchedule sendSchedule,
         IDeliveryLedger ledger,
-        ILogger<ConsentEndpoint> logger)
+        ILogger<ConsentEndpoint> logger,
+        EmailSubscriptions? email = null,
+        IOptions<MailOptions>? mail = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(schedule);
@@ -94,6 +99,8 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         _sendSchedule = sendSchedule;
         _ledger = ledger;
         _logger = logger;
+        _email = email;
+        _mail = mail?.Value ?? new MailOptions();
     }
 
     /// <inheritdoc />
@@ -198,7 +205,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
                 reply = ConsentReplies.Help(service);
                 break;
             default:
-                reply = command is null
+                reply = EmailKeyword(message.Text) is { } address
+                    ? await LinkEmailAsync(phone, before, address, evidence, cancellationToken).ConfigureAwait(false)
+                    : command is null
                     ? ConsentReplies.Guidance(service)
                     : await ChangePreferencesAsync(phone, before, command, evidence, now, cancellationToken).ConfigureAwait(false);
                 break;
@@ -236,6 +245,11 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         if (status is null)
         {
             return EndpointResponse.Error(400, "The action must be \"optin\" or \"optout\".");
+        }
+
+        if (fields.Text("email") is { } rawEmail && !string.IsNullOrWhiteSpace(rawEmail))
+        {
+            return await HandleEmailFormAsync(request, fields, status.Value, rawEmail, cancellationToken).ConfigureAwait(false);
         }
 
         var rawPhone = fields.Text("phone");
@@ -280,17 +294,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         }
 
         var now = _time.GetUtcNow();
-        var client = ClientKey(request.ClientAddress);
-        var decision = await _limiter.TryAcquireAsync(WebOptInScope, client, _options.WebOptInsPerHour, LimitWindow, now, cancellationToken).ConfigureAwait(false);
-        if (!decision.Allowed)
+        if (await LimitWebOptInAsync(request, now, cancellationToken).ConfigureAwait(false) is { } limited)
         {
-            LogWebOptInLimited(_logger, decision.RetryAfterSeconds);
-            var retry = decision.RetryAfterSeconds;
-            var minutes = Math.Max(1, (retry + 59) / 60);
-            return EndpointResponse.Error(
-                429,
-                $"Too many sign-ups from your network in the last hour. Please try again in {minutes} minute{(minutes == 1 ? string.Empty : "s")}, or send JOIN MITZVAH to us on WhatsApp.",
-                new Dictionary<string, string> { ["Retry-After"] = retry.ToString(CultureInfo.InvariantCulture) });
+            return limited;
         }
 
         // The owner confirms: a number typed in on the web receives nothing until it writes an opt-in keyword itself.
@@ -330,6 +336,188 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             confirmUrl = ConfirmUrl(_options.WhatsAppNumber),
             expiresAt = subscriber.PendingExpiresAt,
         });
+    }
+
+    /// <summary>The per-client limit of web sign-ups, by phone or by email: a 429 answer once it is reached, else <see langword="null"/>.</summary>
+    private async Task<EndpointResponse?> LimitWebOptInAsync(EndpointRequest request, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var client = ClientKey(request.ClientAddress);
+        var decision = await _limiter.TryAcquireAsync(WebOptInScope, client, _options.WebOptInsPerHour, LimitWindow, now, cancellationToken).ConfigureAwait(false);
+        if (decision.Allowed)
+        {
+            return null;
+        }
+
+        LogWebOptInLimited(_logger, decision.RetryAfterSeconds);
+        var retry = decision.RetryAfterSeconds;
+        var minutes = Math.Max(1, (retry + 59) / 60);
+        return EndpointResponse.Error(
+            429,
+            $"Too many sign-ups from your network in the last hour. Please try again in {minutes} minute{(minutes == 1 ? string.Empty : "s")}, or send JOIN MITZVAH to us on WhatsApp.",
+            new Dictionary<string, string> { ["Retry-After"] = retry.ToString(CultureInfo.InvariantCulture) });
+    }
+
+    /// <summary>
+    /// The web form with an email address: an email-only subscription (channel <c>email</c>, the default), or the
+    /// address beside a number (<c>both</c>, <c>fallback</c>), which is recorded pending and confirmed on WhatsApp
+    /// as a number alone is. Either way the address gets its confirmation link and nothing else until it is opened.
+    /// </summary>
+    private async Task<EndpointResponse> HandleEmailFormAsync(EndpointRequest request, RequestFields fields, ConsentStatus status, string rawEmail, CancellationToken cancellationToken)
+    {
+        if (status == ConsentStatus.OptedOut)
+        {
+            return EndpointResponse.Error(400, "To stop the daily mail, use the unsubscribe link at the foot of any of the mails.");
+        }
+
+        if (_email is not { IsEnabled: true } email)
+        {
+            return EndpointResponse.Error(503, EmailSubscriptions.NotAvailable);
+        }
+
+        if (EmailAddress.Problem(rawEmail.Trim()) is { } problem)
+        {
+            return EndpointResponse.Error(400, problem);
+        }
+
+        DeliveryChannel channel;
+        try
+        {
+            channel = fields.Text("channel") is { } name && !string.IsNullOrWhiteSpace(name) ? PreferenceNames.ParseChannel(name) : DeliveryChannel.Email;
+        }
+        catch (FormatException ex)
+        {
+            return EndpointResponse.Error(400, ex.Message);
+        }
+
+        if (channel == DeliveryChannel.WhatsApp)
+        {
+            return EndpointResponse.Error(400, "The whatsapp channel does not use an email address: choose email, both or fallback, or leave the address out.");
+        }
+
+        string? phone = null;
+        if (channel != DeliveryChannel.Email)
+        {
+            var rawPhone = fields.Text("phone");
+            if (string.IsNullOrWhiteSpace(rawPhone))
+            {
+                return EndpointResponse.Error(400, $"The {channel.ToName()} channel sends WhatsApp messages too: please enter your phone number as well.");
+            }
+
+            phone = _phones.Normalize(rawPhone);
+            if (phone is null)
+            {
+                return EndpointResponse.Error(400, "That is not a valid phone number. Please use international format, for example +1 415 555 2671.");
+            }
+        }
+
+        var consent = fields.Flag("consent");
+        if (consent is null && fields.Text("consent") is not null)
+        {
+            return EndpointResponse.Error(400, "The consent field must be true or false.");
+        }
+
+        if (consent != true)
+        {
+            return EndpointResponse.Error(400, "Please tick the box to agree to receive the daily message.");
+        }
+
+        if (!TryReadWebChoices(fields, out var chosen, out var choiceError))
+        {
+            return EndpointResponse.Error(400, choiceError);
+        }
+
+        var now = _time.GetUtcNow();
+        if (await LimitWebOptInAsync(request, now, cancellationToken).ConfigureAwait(false) is { } limited)
+        {
+            return limited;
+        }
+
+        var evidence = new ConsentEvidence(
+            ConsentTextVersion: _options.ConsentTextVersion,
+            IpAddress: request.ClientAddress,
+            UserAgent: Truncate(request.Header("User-Agent"), 512));
+        var wanted = DeliveryPreferences.OperatorDefaults with { TimeZone = chosen.TimeZone, SendTime = chosen.SendTime, Calendar = chosen.Calendar };
+        var whatsAppConfirmation = false;
+        if (phone is not null)
+        {
+            var joinDefaults = JoinPreferences(phone);
+            wanted = joinDefaults with
+            {
+                TimeZone = chosen.TimeZone ?? joinDefaults.TimeZone,
+                SendTime = chosen.SendTime ?? joinDefaults.SendTime,
+                Calendar = chosen.Calendar ?? joinDefaults.Calendar,
+            };
+            var pending = await _store.RecordConsentAsync(new ConsentChange(phone, ConsentStatus.Pending, ConsentSource.WebForm, evidence, now, wanted), cancellationToken)
+                .ConfigureAwait(false);
+            if (pending.Changed)
+            {
+                LogConsentChanged(_logger, PhoneMask.Mask(phone), ConsentStatus.Pending.ToName(), ConsentSource.WebForm.ToName(), pending.Subscriber.Version);
+                whatsAppConfirmation = await SendConfirmationAsync(phone, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var (outcome, subscriber) = await email.SubscribeAsync(
+            new EmailSubscribeRequest(rawEmail, phone, channel, wanted, ConsentSource.WebForm, evidence), cancellationToken).ConfigureAwait(false);
+        var masked = EmailMask.Mask(EmailAddress.Normalize(rawEmail));
+        var service = _options.ServiceName;
+        var onWhatsApp = phone is null || subscriber is not { Status: ConsentStatus.Pending }
+            ? string.Empty
+            : " " + ConsentReplies.PendingWeb(service, _options.WhatsAppNumber, whatsAppConfirmation);
+        return outcome switch
+        {
+            EmailSubscribeOutcome.AlreadyConfirmed => EndpointResponse.JsonBody(200, new
+            {
+                status = ConsentStatus.OptedIn.ToName(), changed = false, email = masked, channel = channel.ToName(), message = ConsentReplies.EmailAlreadyConfirmed(masked) + onWhatsApp,
+            }),
+            EmailSubscribeOutcome.ConfirmationSent => EndpointResponse.JsonBody(200, new
+            {
+                status = ConsentStatus.Pending.ToName(), changed = true, email = masked, channel = channel.ToName(),
+                message = ConsentReplies.EmailLinkSent(masked, _mail.ConfirmationLifetime) + onWhatsApp,
+                expiresAt = now + _mail.ConfirmationLifetime,
+            }),
+            EmailSubscribeOutcome.ConfirmationFailed => EndpointResponse.Error(503, ConsentReplies.EmailLinkNotSent(masked), new Dictionary<string, string> { ["Retry-After"] = "60" }),
+            _ => EndpointResponse.Error(409, "That number has unsubscribed. Send JOIN MITZVAH to us on WhatsApp first, then add the address."),
+        };
+    }
+
+    /// <summary>The address of a WhatsApp <c>EMAIL address</c> message, or <see langword="null"/> when the message is something else.</summary>
+    private static string? EmailKeyword(string? text)
+    {
+        var parts = (text ?? string.Empty).Trim().Split((char[]?)null, 3, StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length >= 1 && string.Equals(parts[0].TrimEnd(':'), "EMAIL", StringComparison.OrdinalIgnoreCase)
+            ? (parts.Length >= 2 ? parts[1] : string.Empty)
+            : null;
+    }
+
+    /// <summary>WhatsApp's EMAIL keyword: links the address to the writing number (channel both) and mails its confirmation link.</summary>
+    private async Task<string> LinkEmailAsync(string phone, Subscriber? before, string address, ConsentEvidence evidence, CancellationToken cancellationToken)
+    {
+        if (before is not { Status: ConsentStatus.OptedIn or ConsentStatus.Pending })
+        {
+            return ConsentReplies.JoinFirst(_options.ServiceName);
+        }
+
+        if (EmailAddress.Problem(address) is { } problem)
+        {
+            return ConsentReplies.EmailInvalid(problem);
+        }
+
+        if (_email is not { IsEnabled: true } email)
+        {
+            return ConsentReplies.EmailUnavailable();
+        }
+
+        var channel = before.Preferences.Channel is DeliveryChannel.Fallback or DeliveryChannel.Email ? before.Preferences.Channel : DeliveryChannel.Both;
+        var (outcome, _) = await email.SubscribeAsync(new EmailSubscribeRequest(address, phone, channel, null, ConsentSource.WhatsAppKeyword, evidence), cancellationToken)
+            .ConfigureAwait(false);
+        var masked = EmailMask.Mask(EmailAddress.Normalize(address));
+        return outcome switch
+        {
+            EmailSubscribeOutcome.ConfirmationSent => ConsentReplies.EmailLinkSent(masked, _mail.ConfirmationLifetime),
+            EmailSubscribeOutcome.AlreadyConfirmed => ConsentReplies.EmailAlreadyConfirmed(masked),
+            EmailSubscribeOutcome.ConfirmationFailed => ConsentReplies.EmailLinkNotSent(masked),
+            _ => ConsentReplies.JoinFirst(_options.ServiceName),
+        };
     }
 
     /// <summary>The one-tap confirmation: a WhatsApp link to <paramref name="whatsAppNumber"/> with JOIN MITZVAH written in, or <see langword="null"/> without a number.</summary>

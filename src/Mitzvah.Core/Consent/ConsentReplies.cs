@@ -55,12 +55,30 @@ internal static class ConsentReplies
         $"{service} sends one WhatsApp message a day with the day's portion of the Rambam's Sefer HaMitzvos "
         + "(the 339-day Daily Mitzvah cycle). Reply JOIN MITZVAH to subscribe (or to confirm a sign-up made on the web), "
         + "STOP to unsubscribe, STATUS to check. Change your messages with TIME 7:30 (send time), ZONE London (time zone), "
-        + "ISRAEL or DIASPORA (festival calendar), PAUSE or PAUSE 7 (days), and RESUME. "
+        + "ISRAEL or DIASPORA (festival calendar), PAUSE or PAUSE 7 (days), and RESUME; EMAIL you@example.org adds the study by email. "
         + "If messages could not reach you for a while they pause; writing anything resumes them.";
 
     public static string Guidance(string service) =>
         $"This is the {service} number. Reply JOIN MITZVAH to subscribe, STOP to unsubscribe, STATUS to check, "
         + "or HELP for more.";
+
+    /// <summary>After EMAIL address: the confirmation link is on its way.</summary>
+    public static string EmailLinkSent(string maskedAddress, TimeSpan lifetime) =>
+        $"We sent a confirmation link to {maskedAddress}. Open it within {lifetime.TotalDays:0} days and the daily study comes by email too.";
+
+    /// <summary>After EMAIL address: the confirmation mail could not go out now.</summary>
+    public static string EmailLinkNotSent(string maskedAddress) =>
+        $"We could not send the confirmation mail to {maskedAddress} just now. Please try again in a few minutes.";
+
+    /// <summary>After EMAIL address of an address already confirmed.</summary>
+    public static string EmailAlreadyConfirmed(string maskedAddress) =>
+        $"{maskedAddress} is confirmed already: the daily study goes there too.";
+
+    /// <summary>After EMAIL with something that is not an address.</summary>
+    public static string EmailInvalid(string problem) => $"Nothing was changed. {problem} Send for example: EMAIL dina@example.org";
+
+    /// <summary>After EMAIL where mail is not set up.</summary>
+    public static string EmailUnavailable() => "Email is not available on this service yet; your WhatsApp messages go on as before.";
 
     public static string JoinFirst(string service) =>
         $"You're not subscribed to {service}, so there is nothing to change. Reply JOIN MITZVAH to subscribe first.";

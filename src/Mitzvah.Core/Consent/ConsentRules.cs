@@ -101,8 +101,8 @@ public static class ConsentRules
 
     /// <summary>Whether <paramref name="change"/> alters a known subscriber's email state; an unknown key is not recorded.</summary>
     /// <remarks>
-    /// Linking writes a new address, a new channel choice, or the same address again while undeliverable (which
-    /// clears the mark); confirming, marking undeliverable and removing write only for the subscriber's current address
+    /// Linking writes a new address (not to an email-only subscriber, whose address is its key), a new channel choice,
+    /// or the same address again while undeliverable (which clears the mark); confirming, marking undeliverable and removing write only for the subscriber's current address
     /// and only when that state is not already so. An email-only subscriber's address is its key: its confirmation
     /// and removal are consent changes, so those kinds write nothing for it.
     /// </remarks>
@@ -118,8 +118,9 @@ public static class ConsentRules
         var emailKey = AddressKey.IsEmail(current.Phone);
         return change.Kind switch
         {
-            EmailChangeKind.Link => !same || current.EmailUndeliverableAt is not null
-                || (change.Channel is { } channel && channel != current.Preferences.Channel),
+            // An email-only subscriber's address is its key: it can only be linked again, never replaced.
+            EmailChangeKind.Link => (!same && !emailKey) || (same && (current.EmailUndeliverableAt is not null
+                || (change.Channel is { } channel && channel != current.Preferences.Channel))),
             EmailChangeKind.Confirm => same && !emailKey && current.EmailConfirmedAt is null,
             EmailChangeKind.Undeliverable => same && current.EmailUndeliverableAt is null,
             EmailChangeKind.Remove => same && !emailKey,

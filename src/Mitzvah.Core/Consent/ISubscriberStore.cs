@@ -42,7 +42,7 @@ public interface ISubscriberStore
     /// Linearizable with consent and preference changes of the same phone.
     /// </remarks>
     /// <returns>The outcome, or <see langword="null"/> for an unknown number (nothing written).</returns>
-    /// <exception cref="ArgumentException">The phone is not E.164; nothing is written.</exception>
+    /// <exception cref="ArgumentException">The key is not valid (<see cref="AddressKey"/>); nothing is written.</exception>
     Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces a known subscriber's delivery preferences, appending a preference-change history entry.</summary>
@@ -59,7 +59,7 @@ public interface ISubscriberStore
     /// <param name="change">The change; <see cref="DeliveryPreferences.ThrowIfInvalid"/> must accept its preferences.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The outcome, or <see langword="null"/> for an unknown number (nothing written).</returns>
-    /// <exception cref="ArgumentException">The phone is not E.164 or the preferences are invalid; nothing is written.</exception>
+    /// <exception cref="ArgumentException">The key is not valid (<see cref="AddressKey"/>) or the preferences are invalid; nothing is written.</exception>
     Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default);
 
     /// <summary>Changes a known subscriber's email address or its state, appending an email-change history entry.</summary>
@@ -99,7 +99,7 @@ public interface ISubscriberStore
     /// meanwhile (a preference change, a new opt-in) win over a tick that read the older time.
     /// </remarks>
     /// <returns>Whether it was written (false: unknown number, or the time was no longer <paramref name="expected"/>).</returns>
-    /// <exception cref="ArgumentException">The phone is not E.164; nothing is written.</exception>
+    /// <exception cref="ArgumentException">The key is not valid (<see cref="AddressKey"/>); nothing is written.</exception>
     Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default);
 
     /// <summary>Records that <paramref name="phone"/> sent us a message at <paramref name="at"/>.</summary>
@@ -115,11 +115,11 @@ public interface ISubscriberStore
     /// the recorded time.
     /// </para>
     /// </remarks>
-    /// <param name="phone">E.164.</param>
+    /// <param name="phone">The key (<see cref="AddressKey"/>).</param>
     /// <param name="at">When the message arrived.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>Whether the time was written (false: unknown number, or not later than the stored one).</returns>
-    /// <exception cref="ArgumentException"><paramref name="phone"/> is not E.164; nothing is written.</exception>
+    /// <exception cref="ArgumentException"><paramref name="phone"/> is not a valid key (<see cref="AddressKey"/>); nothing is written.</exception>
     Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>

@@ -51,6 +51,7 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
     private readonly UnreachableRule _unreachable;
     private readonly TimeProvider _time;
     private readonly ILogger<DeliveryStatusEndpoint> _logger;
+    private readonly FallbackMail? _fallback;
 
     /// <summary>Creates the endpoint.</summary>
     public DeliveryStatusEndpoint(
@@ -59,7 +60,8 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         TemplateResender resender,
         UnreachableRule unreachable,
         TimeProvider time,
-        ILogger<DeliveryStatusEndpoint> logger)
+        ILogger<DeliveryStatusEndpoint> logger,
+        FallbackMail? fallback = null)
     {
         _ledger = ledger;
         _webhook = webhook;
@@ -67,6 +69,7 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         _unreachable = unreachable;
         _time = time;
         _logger = logger;
+        _fallback = fallback;
     }
 
     /// <inheritdoc />
@@ -154,6 +157,13 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         {
             LogRecorded(_logger, PhoneMask.Mask(phone), studyDate, status.ToName(), update.ErrorCode);
             await _unreachable.ApplyAsync(studyDate, phone, status, update.ErrorCode, now, cancellationToken).ConfigureAwait(false);
+            if (_fallback is not null && status is DeliveryStatus.Failed or DeliveryStatus.Undelivered
+                && FallbackMail.IsCalledFor(update.Failure, update.ErrorCode, resend is "resent" or "not-resent"))
+            {
+                var mailed = await _fallback.SendAsync(studyDate, phone, cancellationToken).ConfigureAwait(false);
+                return mailed is null ? Answer(applied: true, status.ToName(), resend) : EndpointResponse.JsonBody(200, new { applied = true, status = status.ToName(), resend, fallback = Name(mailed.Value) });
+            }
+
             return Answer(applied: true, status.ToName(), resend);
         }
 
@@ -178,6 +188,15 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
     private static EndpointResponse Answer(bool applied, string status, string? resend = null) => resend is null
         ? EndpointResponse.JsonBody(200, new { applied, status })
         : EndpointResponse.JsonBody(200, new { applied, status, resend });
+
+    private static string Name(MailDelivery delivery) => delivery switch
+    {
+        MailDelivery.Sent => "sent",
+        MailDelivery.AlreadySent => "already-sent",
+        MailDelivery.Failed => "failed",
+        MailDelivery.Retry => "retry",
+        _ => "in-progress",
+    };
 
     private static bool TryReadDate(EndpointRequest request, out DateOnly date)
     {

@@ -7,8 +7,9 @@ namespace Mitzvah.Core.Delivery;
 /// <para>
 /// Every implementation passes the delivery ledger contract suite. There is exactly one item per (study date, phone),
 /// and every write is a single conditional write of that item, so the ledger maps onto stores without transactions
-/// (a conditional put, an ETag-guarded update or an insert). Phone numbers are E.164 strings; any other value
-/// throws <see cref="ArgumentException"/>.
+/// (a conditional put, an ETag-guarded update or an insert). Keys are <see cref="Consent.AddressKey"/>s: E.164
+/// numbers for WhatsApp, mailto: and an address for mail (one item per address and date); any other value throws
+/// <see cref="ArgumentException"/>.
 /// </para>
 /// <para>
 /// A sender calls <see cref="TryClaimAsync"/> and sends only if it returns a record, then reports the outcome with
@@ -41,7 +42,7 @@ public interface IDeliveryLedger
     /// </para>
     /// </remarks>
     /// <param name="studyDate">The date whose message is to be sent.</param>
-    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="phone">The recipient's address key (<see cref="Consent.AddressKey"/>): its number in E.164, or mailto: and an address for a mail.</param>
     /// <param name="now">The current time.</param>
     /// <param name="lease">How long the claim holds; positive.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -56,7 +57,7 @@ public interface IDeliveryLedger
     /// unchanged.
     /// </remarks>
     /// <param name="studyDate">The date whose message was sent.</param>
-    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="phone">The recipient's address key (<see cref="Consent.AddressKey"/>): its number in E.164, or mailto: and an address for a mail.</param>
     /// <param name="claimId">The <see cref="DeliveryRecord.ClaimId"/> returned by the claim.</param>
     /// <param name="messageId">The provider's message id.</param>
     /// <param name="now">The current time.</param>
@@ -90,7 +91,7 @@ public interface IDeliveryLedger
     /// </para>
     /// </remarks>
     /// <param name="studyDate">The date whose message it is.</param>
-    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="phone">The recipient's address key (<see cref="Consent.AddressKey"/>): its number in E.164, or mailto: and an address for a mail.</param>
     /// <param name="messageId">The refused freeform message's id.</param>
     /// <param name="now">The current time.</param>
     /// <param name="lease">How long the claim holds; positive.</param>
@@ -104,7 +105,7 @@ public interface IDeliveryLedger
     /// <paramref name="permanent"/> is set.
     /// </remarks>
     /// <param name="studyDate">The date whose message failed.</param>
-    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="phone">The recipient's address key (<see cref="Consent.AddressKey"/>): its number in E.164, or mailto: and an address for a mail.</param>
     /// <param name="claimId">The <see cref="DeliveryRecord.ClaimId"/> returned by the claim.</param>
     /// <param name="errorCode">The provider's or sender's error code.</param>
     /// <param name="permanent">Whether retrying is pointless (an invalid number, a blocked recipient).</param>
@@ -129,7 +130,7 @@ public interface IDeliveryLedger
     /// </para>
     /// </remarks>
     /// <param name="studyDate">The date whose message it is.</param>
-    /// <param name="phone">The recipient, in E.164 form.</param>
+    /// <param name="phone">The recipient's address key (<see cref="Consent.AddressKey"/>): its number in E.164, or mailto: and an address for a mail.</param>
     /// <param name="messageId">The provider's message id the status is about.</param>
     /// <param name="status">The reported status.</param>
     /// <param name="errorCode">The provider's error code, if it gave one.</param>

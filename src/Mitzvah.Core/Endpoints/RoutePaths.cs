@@ -23,4 +23,10 @@ public static class RoutePaths
 
     /// <summary>The opt-in page's settings.</summary>
     public const string OptInConfig = "/config.json";
+
+    /// <summary>The email confirmation link (double opt-in).</summary>
+    public const string EmailConfirm = "/email/confirm";
+
+    /// <summary>The unsubscribe link of every mail (RFC 8058 one-click POST, or a page with a button).</summary>
+    public const string Unsubscribe = "/unsubscribe";
 }

@@ -16,6 +16,13 @@ public sealed record OutgoingMail
     public required string Text { get; init; }
 
     /// <summary>
+    /// The left part of the <c>Message-Id</c> (letters, digits, <c>.</c> and <c>-</c>), the sender's domain being the
+    /// right; <see langword="null"/> for a fresh one. A mail sent again after an unknown outcome keeps its id, so
+    /// mail stores that drop a repeated id show it once.
+    /// </summary>
+    public string? MessageKey { get; init; }
+
+    /// <summary>
     /// Extra headers written as given, e.g. <c>List-Unsubscribe</c> and <c>List-Unsubscribe-Post</c>. Names are
     /// ASCII without colon or spaces; values hold no line breaks (a sender refuses anything else).
     /// </summary>

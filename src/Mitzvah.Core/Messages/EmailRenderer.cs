@@ -51,7 +51,7 @@ public static class EmailRenderer
         """;
 
     /// <summary>Renders <paramref name="content"/> as an email with the recipient's <paramref name="links"/>.</summary>
-    /// <exception cref="ArgumentException">A link in <paramref name="links"/> is not an absolute https URL.</exception>
+    /// <exception cref="ArgumentException">A link in <paramref name="links"/> is not an absolute https URL (http only to loopback).</exception>
     /// <exception cref="InvalidOperationException">A link in the content is not an http or https URL.</exception>
     public static EmailMessage Render(DailyContent content, EmailLinks links)
     {
@@ -65,6 +65,39 @@ public static class EmailRenderer
 
         var subject = Subject(content);
         return new EmailMessage { Subject = subject, Html = Html(content, links, subject), Text = Text(content, links) };
+    }
+
+    /// <summary>
+    /// The double opt-in mail: one button to <paramref name="confirm"/>, how long it lasts, and what happens if the
+    /// reader did not ask. Laid out like the daily mail, with a plain-text part.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="confirm"/> is not an absolute https URL (http only to loopback).</exception>
+    public static EmailMessage RenderConfirmation(Uri confirm, TimeSpan lifetime)
+    {
+        ArgumentNullException.ThrowIfNull(confirm);
+        RequireHttps(confirm, nameof(confirm));
+        var subject = $"Confirm your subscription to {Title}";
+        var days = $"{lifetime.TotalDays:0} days";
+        var html = new StringBuilder(4096);
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<meta name=\"color-scheme\" content=\"light dark\">\n")
+            .Append("<title>").Append(Encode(subject)).Append("</title>\n")
+            .Append("<style>\n").Append(DarkStyles).Append("\n</style>\n</head>\n")
+            .Append("<body style=\"").Append(BodyStyle).Append("\">\n")
+            .Append("<div class=\"mz-page\" style=\"").Append(WrapperStyle).Append("\">\n")
+            .Append("<div class=\"mz-card\" style=\"").Append(CardStyle).Append("\">\n")
+            .Append("<h1 style=\"").Append(HeadingStyle).Append("\">").Append(Title).Append("</h1>\n")
+            .Append("<p>Please confirm that you want the day's study of the Rambam's Sefer HaMitzvos by email.</p>\n")
+            .Append("<p style=\"margin:16px 0;font-size:17px;\">");
+        Anchor(html, confirm, "Confirm my subscription");
+        html.Append("</p>\n")
+            .Append("<div class=\"mz-footer mz-muted\" style=\"").Append(FooterStyle).Append("\">")
+            .Append("The link works for ").Append(days).Append(". If you did not ask for this, ignore this email: nothing will be sent.")
+            .Append("</div>\n</div>\n</div>\n</body>\n</html>\n");
+        var text = $"{Title}\n\nPlease confirm that you want the day's study of the Rambam's Sefer HaMitzvos by email:\n\n"
+            + $"{confirm.AbsoluteUri}\n\nThe link works for {days}. If you did not ask for this, ignore this email: nothing will be sent.\n";
+        return new EmailMessage { Subject = subject, Html = html.ToString(), Text = text };
     }
 
     private static string Subject(DailyContent content)
@@ -233,9 +266,10 @@ public static class EmailRenderer
             ? link.AbsoluteUri
             : throw new InvalidOperationException($"The content link '{link}' is not a web address.");
 
+    // Recipients' links are https; plain http only to this machine, where a local server has no certificate.
     private static void RequireHttps(Uri link, string parameter)
     {
-        if (!link.IsAbsoluteUri || link.Scheme != Uri.UriSchemeHttps)
+        if (!link.IsAbsoluteUri || !(link.Scheme == Uri.UriSchemeHttps || (link.Scheme == Uri.UriSchemeHttp && link.IsLoopback)))
         {
             throw new ArgumentException($"Email links must be absolute https URLs, not '{link}'.", parameter);
         }

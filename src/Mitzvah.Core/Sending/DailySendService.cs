@@ -53,6 +53,9 @@ public sealed partial class DailySendService
     /// <summary>Failures not retried for the date: the ledger item is failed permanently (the subscriber only for the first two).</summary>
     private static readonly SendFailureKind[] FinalForTheDay = [SendFailureKind.OptedOut, SendFailureKind.InvalidNumber, SendFailureKind.NotDeliveredToday];
 
+    /// <summary>WhatsApp failures after which a fallback recipient gets the day's mail: WhatsApp will not carry it today.</summary>
+    private static readonly SendFailureKind[] FallbackKinds = [SendFailureKind.NotDeliveredToday, SendFailureKind.TemplateRequired, SendFailureKind.InvalidNumber];
+
     private readonly DeliveryPlanner _planner;
     private readonly DailyMessageComposer _composer;
     private readonly StudyClock _clock;
@@ -65,6 +68,7 @@ public sealed partial class DailySendService
     private readonly DeliveryReporter _reporter;
     private readonly SendSchedule _schedule;
     private readonly ScheduleOptions _scheduleDefaults;
+    private readonly DailyMail? _mail;
 
     /// <summary>Creates the service.</summary>
     public DailySendService(
@@ -79,7 +83,8 @@ public sealed partial class DailySendService
         IOptions<ScheduleOptions> scheduleOptions,
         ILogger<DailySendService> logger,
         DeliveryReporter reporter,
-        SendSchedule schedule)
+        SendSchedule schedule,
+        DailyMail? mail = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(scheduleOptions);
@@ -95,6 +100,7 @@ public sealed partial class DailySendService
         _reporter = reporter;
         _schedule = schedule;
         _scheduleDefaults = scheduleOptions.Value;
+        _mail = mail;
     }
 
     /// <summary>Runs once for <paramref name="request"/> and returns what happened.</summary>
@@ -171,7 +177,10 @@ public sealed partial class DailySendService
             request.TestRecipient is null && (!tick || _schedule.IsOperatorsDailyTick(at)) ? await ReportPreviousAsync(date, cancellationToken).ConfigureAwait(false) : null,
             tick ? at : null,
             tally.Missed,
-            tally.Rescheduled);
+            tally.Rescheduled,
+            tally.MailSent,
+            tally.MailFailed,
+            tally.MailFallbacks);
         if (summary.StoppedAtDeadline)
         {
             LogStoppedAtDeadline(_logger, summary.Remaining);
@@ -360,7 +369,50 @@ public sealed partial class DailySendService
     /// Serves one recipient through the ledger. Returns whether the date is settled for them (sent, found sent, or
     /// failed for the day), so that a tick moves them on; false leaves them due for a later tick.
     /// </summary>
+    /// <summary>
+    /// Serves one recipient on its channels (<see cref="Recipient.Channel"/>): WhatsApp through the ledger, then the
+    /// mail where the channel includes email, or for a fallback recipient where the day's WhatsApp message failed in a
+    /// way another channel can answer. Returns whether the date is settled on every channel, so a tick moves them on.
+    /// </summary>
     private async Task<bool> ServeAsync(Recipient recipient, DailyMessage message, Tally tally, AdaptiveLimit limit, DateTimeOffset? stopAt, CancellationToken cancellationToken)
+    {
+        var (settled, fallbackDue) = (true, false);
+        if (AddressKey.PhoneOf(recipient.Phone) is not null && recipient.Channel != DeliveryChannel.Email)
+        {
+            (settled, fallbackDue) = await ServeWhatsAppAsync(recipient, message, tally, limit, stopAt, cancellationToken).ConfigureAwait(false);
+        }
+
+        MessageForm? mailForm = recipient.Channel switch
+        {
+            DeliveryChannel.Email or DeliveryChannel.Both => MessageForm.Email,
+            DeliveryChannel.Fallback when fallbackDue => MessageForm.FallbackEmail,
+            _ => null,
+        };
+        if (mailForm is not { } form || recipient.Email is not { } address || _mail is not { IsEnabled: true } mail)
+        {
+            return settled;
+        }
+
+        var delivery = await mail.ServeAsync(recipient.Phone, address, message, form, cancellationToken).ConfigureAwait(false);
+        switch (delivery)
+        {
+            case MailDelivery.Sent:
+                Interlocked.Increment(ref tally.MailSent);
+                if (form == MessageForm.FallbackEmail)
+                {
+                    Interlocked.Increment(ref tally.MailFallbacks);
+                }
+
+                break;
+            case MailDelivery.Failed or MailDelivery.Retry:
+                Interlocked.Increment(ref tally.MailFailed);
+                break;
+        }
+
+        return settled && delivery is not (MailDelivery.Retry or MailDelivery.InProgressElsewhere);
+    }
+
+    private async Task<(bool Settled, bool FallbackDue)> ServeWhatsAppAsync(Recipient recipient, DailyMessage message, Tally tally, AdaptiveLimit limit, DateTimeOffset? stopAt, CancellationToken cancellationToken)
     {
         var phone = recipient.Phone;
         var claim = await _ledger.TryClaimAsync(message.Date, phone, _time.GetUtcNow(), _options.Lease, cancellationToken).ConfigureAwait(false);
@@ -371,14 +423,14 @@ public sealed partial class DailySendService
             {
                 case DeliveryState.Sent:
                     Interlocked.Increment(ref tally.AlreadySent);
-                    return true;
+                    return (true, false);
                 case DeliveryState.Failed:
-                    // Failed for good for the date in an earlier run.
+                    // Failed for good for the date in an earlier run, whose fallback mail the ledger keeps to once.
                     Interlocked.Increment(ref tally.Failed);
-                    return true;
+                    return (true, true);
                 default:
                     Interlocked.Increment(ref tally.InProgressElsewhere);
-                    return false;
+                    return (false, false);
             }
         }
 
@@ -390,7 +442,7 @@ public sealed partial class DailySendService
             if (!known && IsStopping(tally, stopAt))
             {
                 await LeaveForLaterRunAsync(phone, message, claim, tally, cancellationToken).ConfigureAwait(false);
-                return false;
+                return (false, false);
             }
 
             if (!known)
@@ -398,7 +450,7 @@ public sealed partial class DailySendService
                 // Sending now could duplicate a message the provider already took; a later run asks again.
                 await _ledger.MarkFailedAsync(message.Date, phone, claim.ClaimId, "lookup-failed", permanent: false, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
                 Interlocked.Increment(ref tally.Failed);
-                return false;
+                return (false, false);
             }
 
             if (found is not null)
@@ -408,7 +460,7 @@ public sealed partial class DailySendService
                 await _ledger.MarkSentAsync(message.Date, phone, claim.ClaimId, found, _time.GetUtcNow(), foundForm, foundOutside, cancellationToken).ConfigureAwait(false);
                 LogFoundEarlierSend(_logger, PhoneMask.Mask(phone), claim.Attempts);
                 Interlocked.Increment(ref tally.AlreadySent);
-                return true;
+                return (true, false);
             }
         }
 
@@ -422,7 +474,7 @@ public sealed partial class DailySendService
         if (cutShort)
         {
             await LeaveForLaterRunAsync(phone, message, claim, tally, cancellationToken).ConfigureAwait(false);
-            return false;
+            return (false, false);
         }
 
         var now = _time.GetUtcNow();
@@ -434,7 +486,7 @@ public sealed partial class DailySendService
             }
 
             Interlocked.Increment(ref tally.Sent);
-            return true;
+            return (true, false);
         }
 
         if (outcome.Failure == SendFailureKind.MessagingLimit)
@@ -447,7 +499,7 @@ public sealed partial class DailySendService
                 LogMessagingLimit(_logger, outcome.ErrorCode, outcome.Detail);
             }
 
-            return false;
+            return (false, false);
         }
 
         // Permanent in the ledger means "not again for this date"; only opt-outs and invalid numbers change the subscriber.
@@ -457,7 +509,7 @@ public sealed partial class DailySendService
 
         // Transient failures that ran out of attempts stay due and are retried next tick, within the day; a missing
         // template would fail the same way every tick, so that waits for the next date (or a manual date run).
-        return permanent || outcome.Failure == SendFailureKind.TemplateRequired;
+        return (permanent || outcome.Failure == SendFailureKind.TemplateRequired, FallbackKinds.Contains(outcome.Failure.Value));
     }
 
     /// <summary>Releases a claim whose retries the deadline cut short: failed, not permanently, so the next run takes it at once.</summary>
@@ -650,6 +702,9 @@ public sealed partial class DailySendService
     private sealed class Tally
     {
         public long Eligible;
+        public long MailSent;
+        public long MailFailed;
+        public long MailFallbacks;
         public long Done;
         public long Sent;
         public long AlreadySent;

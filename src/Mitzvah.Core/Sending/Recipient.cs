@@ -5,8 +5,14 @@ namespace Mitzvah.Core.Sending;
 /// <summary>One recipient of the daily message, as <see cref="IRecipientSource"/> lists it.</summary>
 public sealed record Recipient
 {
-    /// <summary>The recipient's number, E.164.</summary>
+    /// <summary>The recipient's key (<see cref="AddressKey"/>): its WhatsApp number in E.164, or an email-only subscriber's mailto key.</summary>
     public required string Phone { get; init; }
+
+    /// <summary>The confirmed, deliverable address the daily mail may go to (<see cref="Subscriber.DeliverableEmail"/>), or <see langword="null"/>.</summary>
+    public string? Email { get; init; }
+
+    /// <summary>The channels that apply (<see cref="Subscriber.EffectiveChannel"/>); WhatsApp for a listed number.</summary>
+    public DeliveryChannel Channel { get; init; } = DeliveryChannel.WhatsApp;
 
     /// <summary>
     /// When the recipient last wrote to us, which opens WhatsApp's 24-hour window; <see langword="null"/> when never,

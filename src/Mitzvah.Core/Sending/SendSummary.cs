@@ -54,6 +54,9 @@ namespace Mitzvah.Core.Sending;
 /// Tick: due recipients moved to their next send moment without a message now: not yet their time, a rest day in
 /// their calendar, or paused.
 /// </param>
+/// <param name="MailSent">Daily mails accepted by the mail server in this run (fallbacks included).</param>
+/// <param name="MailFailed">Daily mails that failed in this run, for the day or for now.</param>
+/// <param name="MailFallbacks">Of <paramref name="MailSent"/>, those sent because the day's WhatsApp message failed.</param>
 public sealed record SendSummary(
     DateOnly StudyDate,
     bool Send,
@@ -79,7 +82,10 @@ public sealed record SendSummary(
     DeliveryReport? Previous = null,
     DateTimeOffset? TickAt = null,
     long Missed = 0,
-    long Rescheduled = 0)
+    long Rescheduled = 0,
+    long MailSent = 0,
+    long MailFailed = 0,
+    long MailFallbacks = 0)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

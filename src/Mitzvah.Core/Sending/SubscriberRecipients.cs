@@ -56,6 +56,8 @@ public sealed class SubscriberRecipients : IRecipientSource
     private static Recipient ToRecipient(Subscriber subscriber) => new()
     {
         Phone = subscriber.Phone,
+        Email = subscriber.DeliverableEmail,
+        Channel = subscriber.EffectiveChannel,
         LastInboundAt = subscriber.LastInboundAt,
         Preferences = subscriber.Preferences,
         NextSendAt = subscriber.NextSendAt,

@@ -1,0 +1,34 @@
+namespace Mitzvah.Core.Mail;
+
+/// <summary>What Core needs to send and sign mail; the transport's own settings belong to its adapter.</summary>
+public sealed class MailOptions
+{
+    /// <summary>The shortest <see cref="LinkSecret"/> accepted.</summary>
+    public const int MinimumSecretLength = 32;
+
+    /// <summary>Signs confirmation and unsubscribe links (<c>MAIL_LINK_SECRET</c>); required where mail can be sent.</summary>
+    public string? LinkSecret { get; set; }
+
+    /// <summary>
+    /// The mailbox of the <c>mailto:</c> unsubscribe link: the address of <c>MAIL_FROM</c>. Mail clients that prefer
+    /// it send their request there, for the operator to act on; the https link works at once.
+    /// </summary>
+    public string? UnsubscribeMailbox { get; set; }
+
+    /// <summary>How long a confirmation link stays valid.</summary>
+    public TimeSpan ConfirmationLifetime { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>The address part of a <c>MAIL_FROM</c> value (<c>Name &lt;a@b.c&gt;</c> or <c>a@b.c</c>), or <see langword="null"/>.</summary>
+    public static string? AddressOf(string? from)
+    {
+        if (string.IsNullOrWhiteSpace(from))
+        {
+            return null;
+        }
+
+        var open = from.LastIndexOf('<');
+        var close = from.LastIndexOf('>');
+        var address = open >= 0 && close > open ? from[(open + 1)..close] : from;
+        return EmailAddress.IsValid(address.Trim()) ? EmailAddress.Normalize(address) : null;
+    }
+}
