@@ -47,7 +47,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public async Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         var nowText = SqliteDatabase.FormatTimestamp(now);
         var leaseText = SqliteDatabase.FormatTimestamp(now + lease);
@@ -104,7 +104,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
         bool outsideWindow = false,
         CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
@@ -115,7 +115,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     /// <remarks>One <c>UPDATE … RETURNING</c> whose WHERE is the resend condition, so of concurrent calls one writes.</remarks>
     public async Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
 
@@ -150,7 +150,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
 
@@ -164,7 +164,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     /// </remarks>
     public async Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
         using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
@@ -192,7 +192,7 @@ public sealed class SqliteDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public async Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))

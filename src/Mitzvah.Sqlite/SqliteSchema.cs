@@ -120,6 +120,16 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_subscribers_due ON subscribers (next_send_at, phone)
             WHERE status = 'opted_in' AND unreachable_since IS NULL AND next_send_at IS NOT NULL;
         """,
+
+        // 7: email subscribers. A WhatsApp subscriber's linked address with its confirmation and undeliverable mark,
+        // and the channel choice; NULL for every existing row: no address, channels as before. An email-only
+        // subscriber is keyed by its address (mailto:...) and needs no column of its own.
+        """
+        ALTER TABLE subscribers ADD COLUMN email TEXT;
+        ALTER TABLE subscribers ADD COLUMN email_confirmed_at TEXT;
+        ALTER TABLE subscribers ADD COLUMN email_undeliverable_at TEXT;
+        ALTER TABLE subscribers ADD COLUMN channel_choice TEXT;
+        """,
     ];
 
     /// <summary>Migrates the file to <see cref="CurrentVersion"/>; does nothing when it is there already.</summary>

@@ -14,9 +14,11 @@ namespace Mitzvah.Sqlite;
 /// of one phone linearizable, also across processes that share the file.
 /// </para>
 /// <para>
-/// Timestamps are stored as ISO-8601 UTC text with milliseconds; finer fractions are dropped. Delivery preferences are
-/// nullable columns of <c>subscribers</c> (NULL: the operator's default) in the shared text forms of
-/// <see cref="PreferenceNames"/>. The file's schema version is migrated forward on first use (see the schema steps).
+/// Timestamps are stored as ISO-8601 UTC text with milliseconds; finer fractions are dropped. Delivery preferences,
+/// the channel choice among them, are nullable columns of <c>subscribers</c> (NULL: the operator's default) in the
+/// shared text forms of <see cref="PreferenceNames"/>. Keys are <see cref="AddressKey"/>s; a number's linked email
+/// address and its state are three more nullable columns. The file's schema version is migrated forward on first use
+/// (see the schema steps).
 /// </para>
 /// <para>
 /// The send tick's due index is the partial index <c>ix_subscribers_due</c> on (<c>next_send_at</c>, phone) of the
@@ -30,7 +32,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     private const int MaxPageSize = 1000;
     private const string SubscriberColumns =
         "phone, channel, status, purpose, source, evidence, created_at, updated_at, version, time_zone, send_time, calendar, paused_until, "
-        + "last_inbound_at, unreachable_since, unreachable_error_code, next_send_at";
+        + "last_inbound_at, unreachable_since, unreachable_error_code, next_send_at, email, email_confirmed_at, email_undeliverable_at, channel_choice";
 
     /// <summary>
     /// The due listing. Its first condition is written exactly as <c>ix_subscribers_due</c>'s, so the partial index
@@ -69,7 +71,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public async Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -82,7 +84,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     public async Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         var status = change.Status.ToName();
         var source = change.Source.ToName();
@@ -108,8 +110,8 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                 var updated = new Subscriber
                 {
                     Phone = change.Phone,
-                    Addresses = current?.Addresses ?? SubscriberAddresses.ForWhatsApp(change.Phone),
-                    Channel = ConsentNames.WhatsAppChannel,
+                    Addresses = current?.Addresses ?? SubscriberAddresses.ForKey(change.Phone, storedEmail: null),
+                    Channel = current?.Channel ?? (AddressKey.IsEmail(change.Phone) ? ConsentNames.EmailChannel : ConsentNames.WhatsAppChannel),
                     Status = change.Status,
                     Purpose = ConsentNames.DailyMitzvotPurpose,
                     Source = change.Source,
@@ -122,15 +124,17 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                     UnreachableSince = current?.UnreachableSince,
                     UnreachableErrorCode = current?.UnreachableErrorCode,
                     NextSendAt = ConsentRules.NextSendAtAfter(current, change, storedAt),
+                    EmailConfirmedAt = current?.EmailConfirmedAt,
+                    EmailUndeliverableAt = current?.EmailUndeliverableAt,
                 };
 
                 using var command = connection.CreateCommand();
                 command.Transaction = transaction;
                 command.CommandText = """
                     INSERT INTO subscribers (phone, channel, status, purpose, source, evidence, created_at, updated_at, version,
-                        time_zone, send_time, calendar, paused_until, next_send_at)
+                        time_zone, send_time, calendar, paused_until, channel_choice, next_send_at)
                     VALUES (@phone, @channel, @status, @purpose, @source, @evidence, @at, @at, @version,
-                        @zone, @time, @calendar, @paused, @next)
+                        @zone, @time, @calendar, @paused, @choice, @next)
                     ON CONFLICT (phone) DO UPDATE SET
                         status = excluded.status,
                         source = excluded.source,
@@ -165,7 +169,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         return ChangeKnownAsync(
             change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), cancellationToken);
     }
@@ -180,15 +184,31 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         return ChangeKnownAsync(
             change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), cancellationToken);
     }
 
+    /// <inheritdoc />
+    /// <remarks>Like a consent change: one <c>BEGIN IMMEDIATE</c> transaction that reads the row, updates it and appends the entry.</remarks>
+    public Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
+        if (!AddressKey.IsValid(AddressKey.MailPrefix + change.Address))
+        {
+            throw new ArgumentException("The address must be a normalised email address, e.g. dina@example.org.", nameof(change));
+        }
+
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        return ChangeKnownAsync(
+            change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), cancellationToken);
+    }
+
     /// <summary>
-    /// A change of a known subscriber that keeps its status (delivery state, preferences): one <c>BEGIN IMMEDIATE</c>
+    /// A change of a known subscriber that keeps its status (delivery state, preferences, email): one <c>BEGIN IMMEDIATE</c>
     /// transaction that reads the row, writes what <paramref name="apply"/> returns and appends its history entry.
     /// </summary>
     private async Task<ConsentChangeResult?> ChangeKnownAsync(
@@ -220,7 +240,8 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                     UPDATE subscribers
                     SET source = @source, evidence = @evidence, updated_at = @at, version = @version,
                         unreachable_since = @since, unreachable_error_code = @code,
-                        time_zone = @zone, send_time = @time, calendar = @calendar, paused_until = @paused, next_send_at = @next
+                        time_zone = @zone, send_time = @time, calendar = @calendar, paused_until = @paused, channel_choice = @choice,
+                        next_send_at = @next, email = @email, email_confirmed_at = @confirmed, email_undeliverable_at = @undeliverable
                     WHERE phone = @phone;
 
                     INSERT INTO consent_history (phone, version, status, source, evidence, recorded_at)
@@ -236,6 +257,9 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                 command.Parameters.AddWithValue("@code", (object?)updated.UnreachableErrorCode ?? DBNull.Value);
                 AddPreferences(command, updated.Preferences);
                 command.Parameters.AddWithValue("@next", TimestampOrNull(updated.NextSendAt));
+                command.Parameters.AddWithValue("@email", StoredEmail(updated));
+                command.Parameters.AddWithValue("@confirmed", TimestampOrNull(updated.EmailConfirmedAt));
+                command.Parameters.AddWithValue("@undeliverable", TimestampOrNull(updated.EmailUndeliverableAt));
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
 
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -288,7 +312,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     /// <remarks>One <c>UPDATE</c> conditioned with <c>IS</c>, which also matches an absent time to <see langword="null"/>.</remarks>
     public async Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
 
         using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -307,7 +331,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     /// <remarks>One <c>UPDATE</c> conditioned on the stored time being absent or earlier (ISO text compares in time order).</remarks>
     public async Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
 
         using var turn = await _database.EnterWriteAsync(cancellationToken).ConfigureAwait(false);
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
@@ -395,7 +419,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
 
         var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using (connection.ConfigureAwait(false))
@@ -448,7 +472,12 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
         command.Parameters.AddWithValue("@time", preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : DBNull.Value);
         command.Parameters.AddWithValue("@calendar", preferences.Calendar is { } calendar ? calendar.ToName() : DBNull.Value);
         command.Parameters.AddWithValue("@paused", preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : DBNull.Value);
+        command.Parameters.AddWithValue("@choice", preferences.Channel is { } channel ? channel.ToName() : DBNull.Value);
     }
+
+    // An email key's address is the key itself (SubscriberAddresses.ForKey): only a number's linked address is a column.
+    private static object StoredEmail(Subscriber subscriber) =>
+        AddressKey.IsEmail(subscriber.Phone) ? DBNull.Value : (object?)subscriber.Addresses.Email ?? DBNull.Value;
 
     private static object TimestampOrNull(DateTimeOffset? value) =>
         value is { } instant ? SqliteDatabase.FormatTimestamp(instant) : DBNull.Value;
@@ -456,7 +485,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     private static Subscriber ReadSubscriber(SqliteDataReader reader) => new()
     {
         Phone = reader.GetString(0),
-        Addresses = SubscriberAddresses.ForWhatsApp(reader.GetString(0)),
+        Addresses = SubscriberAddresses.ForKey(reader.GetString(0), reader.IsDBNull(17) ? null : reader.GetString(17)),
         Channel = reader.GetString(1),
         Status = ConsentNames.ParseStatus(reader.GetString(2)),
         Purpose = reader.GetString(3),
@@ -471,10 +500,13 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
             SendTime = reader.IsDBNull(10) ? null : PreferenceNames.ParseSendTime(reader.GetString(10)),
             Calendar = reader.IsDBNull(11) ? null : PreferenceNames.ParseCalendar(reader.GetString(11)),
             PausedUntil = reader.IsDBNull(12) ? null : PreferenceNames.ParseDate(reader.GetString(12)),
+            Channel = reader.IsDBNull(20) ? null : PreferenceNames.ParseChannel(reader.GetString(20)),
         },
         LastInboundAt = reader.IsDBNull(13) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(13)),
         UnreachableSince = reader.IsDBNull(14) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(14)),
         UnreachableErrorCode = reader.IsDBNull(15) ? null : reader.GetString(15),
         NextSendAt = reader.IsDBNull(16) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(16)),
+        EmailConfirmedAt = reader.IsDBNull(18) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(18)),
+        EmailUndeliverableAt = reader.IsDBNull(19) ? null : SqliteDatabase.ParseTimestamp(reader.GetString(19)),
     };
 }

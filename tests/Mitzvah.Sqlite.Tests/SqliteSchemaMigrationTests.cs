@@ -102,6 +102,16 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         CREATE INDEX IF NOT EXISTS ix_rate_limits_expires_at ON rate_limits (expires_at);
         """;
 
+    /// <summary>Step 6 as it was released (a frozen copy), which after steps 2-5 and with <c>user_version</c> 6 makes a version-6 file.</summary>
+    private const string Version6Step = """
+        ALTER TABLE subscribers ADD COLUMN next_send_at TEXT;
+
+        UPDATE subscribers SET next_send_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE status = 'opted_in';
+
+        CREATE INDEX IF NOT EXISTS ix_subscribers_due ON subscribers (next_send_at, phone)
+            WHERE status = 'opted_in' AND unreachable_since IS NULL AND next_send_at IS NOT NULL;
+        """;
+
     /// <summary>
     /// Rows a version-5 file holds beside <see cref="UnversionedRows"/>: an opted-in number marked unreachable, one
     /// pending and one more opted in with preferences.
@@ -252,10 +262,10 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(DeliveryState.Claimed, claimed?.State);
         Assert.Null(claimed?.MessageId);
 
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
         Assert.Equal(
             ["phone", "channel", "status", "purpose", "source", "evidence", "created_at", "updated_at", "version", "time_zone", "send_time", "calendar", "paused_until",
-                "last_inbound_at", "unreachable_since", "unreachable_error_code", "next_send_at"],
+                "last_inbound_at", "unreachable_since", "unreachable_error_code", "next_send_at", "email", "email_confirmed_at", "email_undeliverable_at", "channel_choice"],
             await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
 
@@ -280,7 +290,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.True(marked?.Changed);
         Assert.Empty((await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
         Assert.True((await limiter.TryAcquireAsync("web-optin", "203.0.113.7", 1, TimeSpan.FromHours(1), At("2025-03-01T16:00:00.000Z"))).Allowed);
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -321,7 +331,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal(
             before! with { DeliveryStatus = DeliveryStatus.Delivered, DeliveryStatusAt = At("2025-02-09T16:00:09.000Z"), UpdatedAt = At("2025-02-09T16:00:09.000Z") },
             await ledger.GetAsync(day, TestPhones.Alice));
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("delivery_status", await SqliteFile.ColumnsAsync(path, "deliveries"));
     }
 
@@ -349,7 +359,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Equal("SMaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", sent.MessageId);
         Assert.True(recorded);
         Assert.Equal(bob with { LastInboundAt = At("2025-03-01T08:00:00.000Z") }, await store.GetAsync(TestPhones.Bob));
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -376,7 +386,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         Assert.Null((await store.GetAsync(TestPhones.Alice))?.NextSendAt);
         Assert.Null((await store.GetAsync("+15550000104"))?.NextSendAt);
         Assert.Equal((ConsentStatus.OptedIn, 2L, "63024"), (unreachable!.Status, unreachable.Version, unreachable.UnreachableErrorCode));
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("next_send_at", await SqliteFile.ColumnsAsync(path, "subscribers"));
 
         // The unreachable one becomes due when its mark is cleared, like any cleared mark.
@@ -389,13 +399,51 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_6_file_reads_without_email_state_and_takes_email_changes_and_email_subscribers()
+    {
+        var path = await CreateUnversionedFileAsync();
+        await using (var connection = await SqliteFile.OpenAsync(path))
+        {
+            await SqliteFile.ExecuteAsync(
+                connection, Version2Step + Version3Step + Version4Step + Version5Step + Version5Rows + Version6Step + "PRAGMA user_version = 6;");
+        }
+
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var bob = await store.GetAsync(TestPhones.Bob);
+        var withPreferences = await store.GetAsync("+15550000105");
+        var linked = await store.ChangeEmailAsync(new EmailChange(
+            TestPhones.Bob, EmailChangeKind.Link, "dina@example.org", ConsentSource.WebForm, WebEvidence, At("2025-03-01T08:00:00.000Z"), DeliveryChannel.Both));
+        var emailOnly = await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(AddressKey.ForEmail("eli@example.org")).At(At("2025-03-01T09:00:00.000Z")).Build());
+
+        Assert.Equal(new SubscriberAddresses { WhatsApp = TestPhones.Bob }, bob!.Addresses);
+        Assert.Equal((null, null, null), (bob.EmailConfirmedAt, bob.EmailUndeliverableAt, bob.Preferences.Channel));
+        Assert.Equal(DeliveryChannel.WhatsApp, bob.EffectiveChannel);
+        Assert.Equal(new DeliveryPreferences { TimeZone = "Asia/Jerusalem", SendTime = new TimeOnly(6, 45), Calendar = FestivalCalendar.Israel }, withPreferences!.Preferences);
+        Assert.Equal(
+            bob with
+            {
+                Addresses = new SubscriberAddresses { WhatsApp = TestPhones.Bob, Email = "dina@example.org" },
+                Preferences = new DeliveryPreferences { Channel = DeliveryChannel.Both },
+                Evidence = WebEvidence with { Email = "dina@example.org", EmailState = ConsentNames.EmailLinked },
+                UpdatedAt = At("2025-03-01T08:00:00.000Z"),
+                Version = 2,
+                NextSendAt = At("2025-03-01T08:00:00.000Z"),
+            },
+            await store.GetAsync(TestPhones.Bob));
+        Assert.True(linked?.Changed);
+        Assert.Equal((ConsentNames.EmailChannel, "eli@example.org"), (emailOnly.Subscriber.Channel, emailOnly.Subscriber.Addresses.Email));
+        Assert.Equal(emailOnly.Subscriber, await store.GetAsync(AddressKey.ForEmail("eli@example.org")));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
+    }
+
+    [Fact]
     public async Task A_new_file_is_created_at_the_current_version()
     {
         var path = _directory.NewDatabasePath();
 
         await new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).CountAsync(ConsentStatus.OptedIn);
 
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
         Assert.Contains("paused_until", await SqliteFile.ColumnsAsync(path, "subscribers"));
         Assert.Contains("last_inbound_at", await SqliteFile.ColumnsAsync(path, "subscribers"));
     }
@@ -412,7 +460,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         var second = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
 
         Assert.Equal(stored, await second.GetAsync(TestPhones.Alice));
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -424,7 +472,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
             new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path }).GetAsync(TestPhones.Alice))));
 
         Assert.All(read, subscriber => Assert.Equal(2, subscriber?.Version));
-        Assert.Equal(6, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
     }
 
     [Fact]
@@ -434,7 +482,7 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
         await using (var connection = await SqliteFile.OpenAsync(path))
         {
             await SqliteFile.ExecuteAsync(connection, UnversionedSchema.Replace("PRAGMA journal_mode = WAL;", string.Empty, StringComparison.Ordinal));
-            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 7;");
+            await SqliteFile.ExecuteAsync(connection, "PRAGMA user_version = 8;");
         }
 
         var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
@@ -442,10 +490,10 @@ public sealed class SqliteSchemaMigrationTests : IDisposable
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => store.GetAsync(TestPhones.Alice));
         await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.ListAsync(new DateOnly(2025, 2, 9)));
-        Assert.Contains("schema version 7", error.Message, StringComparison.Ordinal);
-        Assert.Contains("up to 6", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 8", error.Message, StringComparison.Ordinal);
+        Assert.Contains("up to 7", error.Message, StringComparison.Ordinal);
         Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        Assert.Equal(7, await SqliteFile.UserVersionAsync(path));
+        Assert.Equal(8, await SqliteFile.UserVersionAsync(path));
         Assert.DoesNotContain("time_zone", await SqliteFile.ColumnsAsync(path, "subscribers"));
         await using var check = await SqliteFile.OpenAsync(path);
         Assert.Equal(["delete"], await SqliteFile.QueryStringsAsync(check, "PRAGMA journal_mode;"));

@@ -98,6 +98,34 @@ public sealed class SqliteSubscriberStoreFileTests : IDisposable
     }
 
     [Fact]
+    public async Task Email_state_and_the_channel_choice_are_nullable_columns_and_an_email_key_is_the_phone_column()
+    {
+        var path = _directory.NewDatabasePath();
+        var store = new SqliteSubscriberStore(new SqliteStoreOptions { DatabasePath = path });
+        var at = ConsentChangeBuilder.DefaultAt;
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(at).Build());
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(AddressKey.ForEmail("eli@example.org")).At(at).Build());
+        const string Row = "SELECT channel, email, email_confirmed_at, email_undeliverable_at, channel_choice FROM subscribers ORDER BY phone;";
+        var evidence = new ConsentEvidence(Actor: "ops");
+
+        await using var connection = await SqliteFile.OpenAsync(path);
+        var joined = await SqliteFile.QueryStringsAsync(connection, Row);
+        await store.ChangeEmailAsync(new EmailChange(TestPhones.Alice, EmailChangeKind.Link, "dina@example.org", ConsentSource.Admin, evidence, at.AddHours(1), DeliveryChannel.Fallback));
+        await store.ChangeEmailAsync(new EmailChange(TestPhones.Alice, EmailChangeKind.Confirm, "dina@example.org", ConsentSource.Admin, evidence, at.AddHours(2)));
+        await store.ChangeEmailAsync(new EmailChange(TestPhones.Alice, EmailChangeKind.Undeliverable, "dina@example.org", ConsentSource.Delivery, evidence, at.AddHours(3)));
+        await store.ChangeEmailAsync(new EmailChange(AddressKey.ForEmail("eli@example.org"), EmailChangeKind.Undeliverable, "eli@example.org", ConsentSource.Delivery, evidence, at.AddHours(3)));
+        var changed = await SqliteFile.QueryStringsAsync(connection, Row);
+
+        Assert.Equal(["whatsapp", null, null, null, null, "email", null, null, null, null], joined);
+        Assert.Equal(
+            ["whatsapp", "dina@example.org", "2025-03-01T16:30:15.123Z", "2025-03-01T17:30:15.123Z", "fallback", "email", null, null, "2025-03-01T17:30:15.123Z", null],
+            changed);
+        Assert.Equal(
+            [TestPhones.Alice, "mailto:eli@example.org"],
+            await SqliteFile.QueryStringsAsync(connection, "SELECT phone FROM subscribers ORDER BY phone;"));
+    }
+
+    [Fact]
     public async Task Next_send_times_are_utc_millisecond_text_and_a_preference_change_is_a_history_entry()
     {
         var path = _directory.NewDatabasePath();

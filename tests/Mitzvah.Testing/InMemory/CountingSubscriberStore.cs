@@ -29,6 +29,8 @@ public sealed class CountingSubscriberStore(ISubscriberStore inner) : ISubscribe
 
     public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default) => inner.SetPreferencesAsync(change, cancellationToken);
 
+    public Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default) => inner.ChangeEmailAsync(change, cancellationToken);
+
     public async Task<SubscriberPage> ListDueAsync(DateTimeOffset at, string? continuationToken, int pageSize, CancellationToken cancellationToken = default)
     {
         var page = await inner.ListDueAsync(at, continuationToken, pageSize, cancellationToken).ConfigureAwait(false);

@@ -8,7 +8,7 @@ namespace Mitzvah.Testing.InMemory;
 /// <remarks>
 /// <para>
 /// Passes the delivery ledger contract suite: one item per (study date, phone), claims and marks conditioned exactly
-/// as the port documents, phone numbers checked as E.164, timestamps kept to the millisecond in UTC. The lease check
+/// as the port documents, keys checked as <see cref="AddressKey"/>s (a number or a mail key), timestamps kept to the millisecond in UTC. The lease check
 /// compares the <c>now</c> the caller passes, so a test moves leases along with its fake clock.
 /// </para>
 /// <para>Thread-safe: every operation runs under one lock, so each item changes atomically and one of any number of
@@ -22,7 +22,7 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         cancellationToken.ThrowIfCancellationRequested();
         var at = ToStoredTime(now);
@@ -55,7 +55,7 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
         bool outsideWindow = false,
         CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         cancellationToken.ThrowIfCancellationRequested();
@@ -72,7 +72,7 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         cancellationToken.ThrowIfCancellationRequested();
@@ -93,7 +93,7 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
         cancellationToken.ThrowIfCancellationRequested();
@@ -109,7 +109,7 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
@@ -130,7 +130,7 @@ public sealed class InMemoryDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {

@@ -5,7 +5,7 @@ namespace Mitzvah.Testing.InMemory;
 /// <summary>Subscribers and their consent history in memory, for unit tests of the services that use a store.</summary>
 /// <remarks>
 /// <para>
-/// Passes the store contract suite, so it behaves as the persistent stores do: numbers are checked as E.164, pages
+/// Passes the store contract suite, so it behaves as the persistent stores do: keys are checked as <see cref="AddressKey"/>s, pages
 /// are in phone order with a <see cref="PhoneCursor"/> token, and timestamps keep their instant to the millisecond in
 /// UTC (finer fractions are dropped, as every store drops them).
 /// </para>
@@ -28,7 +28,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -40,7 +40,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         cancellationToken.ThrowIfCancellationRequested();
         var at = ToStoredTime(change.At);
@@ -53,12 +53,14 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
                 return Task.FromResult(new ConsentChangeResult(current, Changed: false, PreviousStatus: current.Status));
             }
 
-            var updated = NewSubscriber(change, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, ConsentRules.PreferencesAfter(current, change)) with
+            var updated = NewSubscriber(change, current?.Addresses.Email, current?.CreatedAt ?? at, at, (current?.Version ?? 0) + 1, ConsentRules.PreferencesAfter(current, change)) with
             {
                 NextSendAt = ConsentRules.NextSendAtAfter(current, change, at),
                 LastInboundAt = current?.LastInboundAt,
                 UnreachableSince = current?.UnreachableSince,
                 UnreachableErrorCode = current?.UnreachableErrorCode,
+                EmailConfirmedAt = current?.EmailConfirmedAt,
+                EmailUndeliverableAt = current?.EmailUndeliverableAt,
             };
             _subscribers[change.Phone] = updated;
             if (!_history.TryGetValue(change.Phone, out var entries))
@@ -76,7 +78,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(ChangeKnown(change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at)));
     }
@@ -131,7 +133,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
@@ -144,8 +146,23 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(ChangeKnown(change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at)));
+    }
+
+    /// <inheritdoc />
+    public Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
+        if (!AddressKey.IsValid(AddressKey.MailPrefix + change.Address))
+        {
+            throw new ArgumentException("The address must be a normalised email address, e.g. dina@example.org.", nameof(change));
+        }
+
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(ChangeKnown(change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at)));
@@ -173,7 +190,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         cancellationToken.ThrowIfCancellationRequested();
         var expectedStored = expected is { } value ? ToStoredTime(value) : (DateTimeOffset?)null;
         lock (_gate)
@@ -191,7 +208,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         cancellationToken.ThrowIfCancellationRequested();
         var stored = ToStoredTime(at);
         lock (_gate)
@@ -235,11 +252,11 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
 
     /// <summary>The one place a <see cref="Subscriber"/> is built.</summary>
     private static Subscriber NewSubscriber(
-        ConsentChange change, DateTimeOffset createdAt, DateTimeOffset updatedAt, long version, DeliveryPreferences preferences) => new()
+        ConsentChange change, string? storedEmail, DateTimeOffset createdAt, DateTimeOffset updatedAt, long version, DeliveryPreferences preferences) => new()
     {
         Phone = change.Phone,
-        Addresses = SubscriberAddresses.ForWhatsApp(change.Phone),
-        Channel = ConsentNames.WhatsAppChannel,
+        Addresses = SubscriberAddresses.ForKey(change.Phone, storedEmail),
+        Channel = AddressKey.IsEmail(change.Phone) ? ConsentNames.EmailChannel : ConsentNames.WhatsAppChannel,
         Status = change.Status,
         Purpose = ConsentNames.DailyMitzvotPurpose,
         Source = change.Source,
