@@ -111,7 +111,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
                 {
                     Phone = change.Phone,
                     Addresses = current?.Addresses ?? SubscriberAddresses.ForKey(change.Phone, storedEmail: null),
-                    Channel = current?.Channel ?? (AddressKey.IsEmail(change.Phone) ? ConsentNames.EmailChannel : ConsentNames.WhatsAppChannel),
+                    Channel = current?.Channel ?? AddressKey.ConsentChannelOf(change.Phone),
                     Status = change.Status,
                     Purpose = ConsentNames.DailyMitzvotPurpose,
                     Source = change.Source,
@@ -197,10 +197,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     {
         ArgumentNullException.ThrowIfNull(change);
         AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
-        if (!AddressKey.IsValid(AddressKey.MailPrefix + change.Address))
-        {
-            throw new ArgumentException("The address must be a normalised email address, e.g. dina@example.org.", nameof(change));
-        }
+        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
 
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         return ChangeKnownAsync(

@@ -158,10 +158,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     {
         ArgumentNullException.ThrowIfNull(change);
         AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
-        if (!AddressKey.IsValid(AddressKey.MailPrefix + change.Address))
-        {
-            throw new ArgumentException("The address must be a normalised email address, e.g. dina@example.org.", nameof(change));
-        }
+        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
 
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         cancellationToken.ThrowIfCancellationRequested();
@@ -256,7 +253,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     {
         Phone = change.Phone,
         Addresses = SubscriberAddresses.ForKey(change.Phone, storedEmail),
-        Channel = AddressKey.IsEmail(change.Phone) ? ConsentNames.EmailChannel : ConsentNames.WhatsAppChannel,
+        Channel = AddressKey.ConsentChannelOf(change.Phone),
         Status = change.Status,
         Purpose = ConsentNames.DailyMitzvotPurpose,
         Source = change.Source,
