@@ -30,6 +30,9 @@ internal static class CliServices
 
     public const string DefaultOutbox = "outbox";
 
+    /// <summary>The port <c>mitzvah serve</c> listens on by default.</summary>
+    public const int DefaultPort = 7071;
+
     /// <summary>
     /// Core, Twilio, SMTP and the SQLite store. Messages go through Twilio when <c>TWILIO_ACCOUNT_SID</c> is set, else to
     /// the outbox folder (<paramref name="outbox"/>, else <c>MITZVAH_OUTBOX</c>, else <c>./outbox</c>); mails go through
@@ -59,6 +62,13 @@ internal static class CliServices
         }
 
         services.AddMitzvahCore(configuration);
+        services.PostConfigure<MailOptions>(options =>
+        {
+            // Mail links work without settings here: signed with a secret kept beside the database, pointing at the
+            // local server (its real address once it listens: LocalServer).
+            options.LinkSecret ??= LocalMailSecret.ReadOrCreate(databasePath);
+            options.LinkBaseUrl ??= new Uri($"http://127.0.0.1:{DefaultPort}/");
+        });
         services.AddMitzvahTwilio(configuration);
         services.AddMitzvahSmtp(configuration);
         services.AddMitzvahSqlite(databasePath);

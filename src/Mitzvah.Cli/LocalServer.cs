@@ -8,7 +8,10 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Mitzvah.Core;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Mail;
 using Mitzvah.Core.Endpoints;
 
 namespace Mitzvah.Cli;
@@ -63,6 +66,12 @@ internal sealed partial class LocalServer : IAsyncDisposable
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var server = new LocalServer(app, new Uri(address.Replace("[::1]", "127.0.0.1", StringComparison.Ordinal)));
+        if (configuration.Text(SettingNames.PublicConsentUrl) is null)
+        {
+            // Without a public address the links in mails point here; the port is known only now (0 picks one).
+            app.Services.GetRequiredService<IOptions<MailOptions>>().Value.LinkBaseUrl = server.BaseAddress;
+        }
+
         var webhook = app.Services.GetRequiredService<IInboundWebhook>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Mitzvah.Cli.Serve");
         LogStarted(logger, server.ConsentUrl, server.BaseAddress, databasePath);

@@ -50,6 +50,7 @@ public static class ServiceCollectionExtensions
         {
             options.LinkSecret = configuration.Text(SettingNames.MailLinkSecret);
             options.UnsubscribeMailbox = MailOptions.AddressOf(configuration.Text(SettingNames.MailFrom));
+            options.LinkBaseUrl = configuration.HttpUrl(SettingNames.PublicConsentUrl);
         });
         services.TryAddSingleton<IRecipientSource>(provider => provider.GetService<ISubscriberStore>() is { } store
             ? new SubscriberRecipients(store)

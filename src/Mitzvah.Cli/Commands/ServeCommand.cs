@@ -12,7 +12,7 @@ internal static class ServeCommand
         var port = new Option<int>("--port")
         {
             Description = "TCP port on 127.0.0.1 (0 picks a free one).",
-            DefaultValueFactory = _ => 7071,
+            DefaultValueFactory = _ => CliServices.DefaultPort,
             CustomParser = result =>
             {
                 var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : string.Empty;

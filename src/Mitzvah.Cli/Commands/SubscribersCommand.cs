@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Mail;
 
 namespace Mitzvah.Cli.Commands;
 
@@ -25,6 +26,7 @@ internal static class SubscribersCommand
         command.Subcommands.Add(Change("add", "Subscribe a number (recorded as an admin change). A number that unsubscribed itself needs --force.", ConsentStatus.OptedIn, stdout, stderr, database));
         command.Subcommands.Add(Change("remove", "Unsubscribe a number (recorded as an admin change).", ConsentStatus.OptedOut, stdout, stderr, database));
         command.Subcommands.Add(Set(stdout, stderr, database));
+        command.Subcommands.Add(AddEmail(stdout, stderr, database));
         command.Subcommands.Add(Import(stdout, stderr, database));
         command.Subcommands.Add(History(stdout, stderr, database));
         return command;
@@ -94,6 +96,10 @@ internal static class SubscribersCommand
                     zone = preferences.TimeZone,
                     sendTime = PreferenceNames.FormatSendTime(preferences.SendTime),
                     calendar = preferences.Calendar.ToName(),
+                    channel = subscriber.EffectiveChannel.ToName(),
+                    email = subscriber.Addresses.Email,
+                    emailConfirmed = subscriber.Addresses.Email is null ? (bool?)null : subscriber.IsEmailConfirmed,
+                    emailUndeliverable = subscriber.EmailUndeliverableAt is not null,
                 },
                 Json)!.AsObject();
 
@@ -163,6 +169,62 @@ internal static class SubscribersCommand
             }
 
             return MitzvahCli.Success;
+        });
+        return command;
+    }
+
+    private static Command AddEmail(TextWriter stdout, TextWriter stderr, Option<string?> database)
+    {
+        var address = new Argument<string>("address") { Description = "Email address, e.g. dina@example.org." };
+        var phone = new Option<string?>("--phone") { Description = "Link the address to this subscribed number (channel both) instead of an email-only subscription." };
+        var channel = new Option<string?>("--channel") { Description = "With --phone: both (default) or fallback (mail only when WhatsApp cannot deliver)." };
+        var command = new Command("add-email", "Send an address its confirmation link (double opt-in); it gets the daily mail once the link is opened.") { address, phone, channel };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var given = parse.GetValue(address) ?? string.Empty;
+            if (EmailAddress.Problem(given.Trim()) is { } problem)
+            {
+                throw new CliUsageException(problem);
+            }
+
+            DeliveryChannel? chosen = null;
+            if (parse.GetValue(channel) is { } name)
+            {
+                try
+                {
+                    chosen = PreferenceNames.ParseChannel(name);
+                }
+                catch (FormatException ex)
+                {
+                    throw new CliUsageException(ex.Message);
+                }
+
+                if (chosen is not (DeliveryChannel.Both or DeliveryChannel.Fallback) || parse.GetValue(phone) is null)
+                {
+                    throw new CliUsageException("--channel is both or fallback, and goes with --phone.");
+                }
+            }
+
+            await using var services = Services(parse, database, stderr);
+            var number = parse.GetValue(phone) is { } raw ? Normalize(services, raw) : null;
+            var request = new EmailSubscribeRequest(given, number, chosen, null, ConsentSource.Admin, new ConsentEvidence(Actor: Actor));
+            var (outcome, _) = await services.GetRequiredService<EmailSubscriptions>().SubscribeAsync(request, cancellationToken).ConfigureAwait(false);
+            var masked = EmailAddress.Normalize(given);
+            switch (outcome)
+            {
+                case EmailSubscribeOutcome.ConfirmationSent:
+                    await stdout.WriteLineAsync($"Confirmation link sent to {masked}; the daily mail starts once it is opened.").ConfigureAwait(false);
+                    return MitzvahCli.Success;
+                case EmailSubscribeOutcome.AlreadyConfirmed:
+                    await stdout.WriteLineAsync($"{masked} is confirmed already; nothing changed.").ConfigureAwait(false);
+                    return MitzvahCli.Success;
+                case EmailSubscribeOutcome.UnknownPhone:
+                    await stderr.WriteLineAsync($"mitzvah: {number} is not subscribed; add it first (subscribers add {number}).").ConfigureAwait(false);
+                    return MitzvahCli.Failure;
+                default:
+                    await stderr.WriteLineAsync($"mitzvah: {masked} is recorded, but its confirmation mail could not be sent now; run this again to resend it.").ConfigureAwait(false);
+                    return MitzvahCli.Failure;
+            }
         });
         return command;
     }

@@ -86,6 +86,15 @@ public sealed record DeliveryReport
     /// </summary>
     public required IReadOnlyDictionary<string, long> MarketingNotDeliveredByCountry { get; init; }
 
+    /// <summary>Daily mails the mail server accepted (fallbacks included).</summary>
+    public long MailSent { get; init; }
+
+    /// <summary>Daily mails that failed: refused for good, by the sender's settings, or for now and not sent since.</summary>
+    public long MailFailed { get; init; }
+
+    /// <summary>Of <see cref="MailSent"/>, those sent because the day's WhatsApp message to a fallback subscriber failed.</summary>
+    public long MailFallbacks { get; init; }
+
     /// <summary><see cref="Delivered"/> per <see cref="Accepted"/>, from 0 to 1; <see langword="null"/> when nothing was accepted.</summary>
     public double? DeliveredRatio => Accepted == 0 ? null : (double)Delivered / Accepted;
 
@@ -94,11 +103,21 @@ public sealed record DeliveryReport
     {
         ArgumentNullException.ThrowIfNull(records);
         long accepted = 0, delivered = 0, read = 0, failed = 0, pending = 0, inProgress = 0, missed = 0;
-        long template = 0, freeform = 0, resent = 0, outsideWindow = 0;
+        long template = 0, freeform = 0, resent = 0, outsideWindow = 0, mailSent = 0, mailFailed = 0, mailFallbacks = 0;
         var errors = new SortedDictionary<string, long>(StringComparer.Ordinal);
         var marketing = new SortedDictionary<string, long>(StringComparer.Ordinal);
         foreach (var record in records)
         {
+            // Mail has its own counts: WhatsApp's statuses, forms and error codes are not its.
+            if (AddressKey.IsEmail(record.Phone) && record.ErrorCode != DeliveryNames.MissedErrorCode)
+            {
+                mailSent += record.State == DeliveryState.Sent ? 1 : 0;
+                mailFailed += record.State == DeliveryState.Failed ? 1 : 0;
+                mailFallbacks += record is { State: DeliveryState.Sent, Form: MessageForm.FallbackEmail } ? 1 : 0;
+                inProgress += record.State == DeliveryState.Claimed ? 1 : 0;
+                continue;
+            }
+
             string? errorCode = null;
             switch (record.State)
             {
@@ -168,6 +187,9 @@ public sealed record DeliveryReport
             OutsideWindow = outsideWindow,
             Errors = errors,
             MarketingNotDeliveredByCountry = marketing,
+            MailSent = mailSent,
+            MailFailed = mailFailed,
+            MailFallbacks = mailFallbacks,
         };
     }
 
@@ -206,6 +228,12 @@ public sealed record DeliveryReport
         foreach (var (code, count) in Errors)
         {
             Row(text, $"  error {code}", count);
+        }
+
+        if (MailSent + MailFailed > 0)
+        {
+            Row(text, "mail sent", MailSent, MailFallbacks > 0 ? $"{MailFallbacks} as the fallback after a failed WhatsApp message" : null);
+            Row(text, "mail failed", MailFailed);
         }
 
         if (MarketingNotDeliveredByCountry.Count > 0)

@@ -56,7 +56,7 @@ public sealed partial class EmailSubscriptions
     }
 
     /// <summary>Whether mail can be sent and links signed here; without it, sign-ups are refused.</summary>
-    public bool IsEnabled => _subscribers is not null && _sender is not null && _signer.IsEnabled && _consent.PublicConsentUrl is not null;
+    public bool IsEnabled => _subscribers is not null && _sender is not null && _signer.IsEnabled && _mail.LinkBaseUrl is not null;
 
     /// <summary>Why email is not available, for a 503 answer.</summary>
     public static string NotAvailable => "Email subscriptions are not available on this service yet; please subscribe on WhatsApp.";
@@ -266,7 +266,7 @@ public sealed partial class EmailSubscriptions
     }
 
     private Uri Link(string path, string token) =>
-        new(_consent.PublicConsentUrl ?? throw new InvalidOperationException(NotAvailable), $"{path}?token={token}");
+        new(_mail.LinkBaseUrl ?? throw new InvalidOperationException(NotAvailable), $"{path}?token={token}");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Email {Address} confirmed (version {Version})")]
     private static partial void LogConfirmed(ILogger logger, string address, long version);

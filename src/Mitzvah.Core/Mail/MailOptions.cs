@@ -15,6 +15,12 @@ public sealed class MailOptions
     /// </summary>
     public string? UnsubscribeMailbox { get; set; }
 
+    /// <summary>
+    /// Where the links in mails point (their path is Core's route): <c>PUBLIC_CONSENT_URL</c>'s site, or a host's
+    /// own address where that is not set (the local server). <see langword="null"/>: mail cannot be sent.
+    /// </summary>
+    public Uri? LinkBaseUrl { get; set; }
+
     /// <summary>How long a confirmation link stays valid.</summary>
     public TimeSpan ConfirmationLifetime { get; set; } = TimeSpan.FromDays(7);
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Mitzvah.Core.Consent;
 
 namespace Mitzvah.Core.Mail;
 
@@ -30,7 +29,7 @@ internal sealed class MailOptionsValidator : IValidateOptions<MailOptions>
                 problems.Add($"{SettingNames.MailLinkSecret} must be set (at least {MailOptions.MinimumSecretLength} characters) to sign the links in mails.");
             }
 
-            if (_services.GetService<IOptions<ConsentOptions>>()?.Value.PublicConsentUrl is null)
+            if (options.LinkBaseUrl is null)
             {
                 problems.Add($"{SettingNames.PublicConsentUrl} must be set: the confirmation and unsubscribe links in mails point to it.");
             }
