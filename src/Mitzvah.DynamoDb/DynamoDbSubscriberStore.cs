@@ -299,11 +299,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     {
         ArgumentNullException.ThrowIfNull(change);
         AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
-        if (!AddressKey.IsValid(AddressKey.MailPrefix + change.Address))
-        {
-            throw new ArgumentException("The address must be a valid email address, trimmed and in lower case.", nameof(change));
-        }
-
+        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(new DeliveryPreferences { Channel = change.Channel }, nameof(change));
         _ = change.Source.ToName();
@@ -654,7 +650,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 Addresses = email is not null || current is null
                     ? SubscriberAddresses.ForKey(entry.Phone, email?.Address)
                     : current.Addresses,
-                Channel = SubscriberItems.ConsentChannelOf(entry.Phone),
+                Channel = AddressKey.ConsentChannelOf(entry.Phone),
                 Status = entry.Status,
                 Purpose = ConsentNames.DailyMitzvotPurpose,
                 Source = entry.Source,

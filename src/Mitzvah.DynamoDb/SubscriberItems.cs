@@ -22,7 +22,7 @@ internal static class SubscriberItems
         {
             Phone = phone,
             Addresses = SubscriberAddresses.ForKey(phone, email.Address),
-            Channel = ItemValues.Text(item, AttributeNames.Channel) ?? ConsentChannelOf(phone),
+            Channel = ItemValues.Text(item, AttributeNames.Channel) ?? AddressKey.ConsentChannelOf(phone),
             Status = ReadStatus(item, phone),
             Purpose = ItemValues.Text(item, AttributeNames.Purpose) ?? ConsentNames.DailyMitzvotPurpose,
             Source = ReadSource(ItemValues.Text(item, AttributeNames.Source)),
@@ -39,9 +39,6 @@ internal static class SubscriberItems
             EmailUndeliverableAt = email.UndeliverableAt,
         };
     }
-
-    /// <summary>The consent channel an item of <paramref name="key"/> is created with.</summary>
-    public static string ConsentChannelOf(string key) => AddressKey.IsEmail(key) ? ConsentNames.EmailChannel : ConsentNames.WhatsAppChannel;
 
     /// <summary>
     /// Optional attributes (<see cref="PreferenceAttributes"/>, <see cref="EmailAttributes"/>) as <c>SET</c> (names

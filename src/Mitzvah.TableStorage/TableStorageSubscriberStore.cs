@@ -173,7 +173,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
             {
                 Phone = change.Phone,
                 Addresses = current?.Addresses ?? SubscriberAddresses.ForKey(change.Phone, storedEmail: null),
-                Channel = AddressKey.IsEmail(change.Phone) ? ConsentNames.EmailChannel : ConsentNames.WhatsAppChannel,
+                Channel = AddressKey.ConsentChannelOf(change.Phone),
                 Status = change.Status,
                 Purpose = ConsentNames.DailyMitzvotPurpose,
                 Source = change.Source,
@@ -306,11 +306,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     {
         ArgumentNullException.ThrowIfNull(change);
         AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
-        if (!AddressKey.IsValid(AddressKey.MailPrefix + change.Address))
-        {
-            throw new ArgumentException("The address must be a valid email address, trimmed and in lower case.", nameof(change));
-        }
-
+        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(new DeliveryPreferences { Channel = change.Channel }, nameof(change));
         _ = change.Source.ToName();
