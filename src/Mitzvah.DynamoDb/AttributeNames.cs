@@ -25,6 +25,17 @@ internal static class AttributeNames
     public const string Calendar = "calendar";
     public const string PausedUntil = "paused_until";
 
+    /// <summary>The channel choice (<see cref="Mitzvah.Core.Consent.DeliveryPreferences.Channel"/>); not <see cref="Channel"/>, the consent's channel.</summary>
+    public const string DeliveryChannel = "delivery_channel";
+
+    /// <summary>
+    /// A WhatsApp subscriber's linked address (an email key's address is its key), and when it was confirmed or
+    /// refused; all optional, absent on items written before email subscribers.
+    /// </summary>
+    public const string Email = "email";
+    public const string EmailConfirmedAt = "email_confirmed_at";
+    public const string EmailUndeliverableAt = "email_undeliverable_at";
+
     /// <summary>The subscriber's last inbound message (optional; absent: never recorded).</summary>
     public const string LastInboundAt = "last_inbound_at";
 

@@ -16,7 +16,10 @@ internal static class DueKeys
 
     public static string For(long unixMilliseconds, string phone) => Time(unixMilliseconds) + "#" + phone;
 
-    /// <summary>The greatest key of time <paramref name="at"/>: phones are <c>+</c> and digits, which sort before <c>~</c>.</summary>
+    /// <summary>
+    /// The greatest key of time <paramref name="at"/>: keys start with the <c>+</c> of a number or the <c>m</c> of
+    /// <c>mailto:</c>, which sort before <c>~</c>.
+    /// </summary>
     public static string UpTo(DateTimeOffset at) => Time(at.ToUnixTimeMilliseconds()) + "#~";
 
     private static string Time(long unixMilliseconds) =>

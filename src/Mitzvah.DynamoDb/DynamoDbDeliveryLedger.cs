@@ -11,7 +11,8 @@ namespace Mitzvah.DynamoDb;
 /// <summary>The delivery ledger in DynamoDB: one item per (study date, phone), one conditional write per operation.</summary>
 /// <remarks>
 /// <para>
-/// The table is keyed by <c>study_date</c> (<c>yyyy-MM-dd</c>) and <c>phone</c>. A claim is one UpdateItem whose
+/// The table is keyed by <c>study_date</c> (<c>yyyy-MM-dd</c>) and <c>phone</c>, which holds the delivery's
+/// <see cref="AddressKey"/>: the number, or for a mail <c>mailto:</c> and the address. A claim is one UpdateItem whose
 /// condition is the claim rule (no item, a transient failure, or a lapsed lease) and which returns the new item; a
 /// mark is one UpdateItem conditioned on state and claim id. DynamoDB applies each conditional write atomically, so
 /// of concurrent claims exactly one wins; a failed condition means <see langword="null"/> or <see langword="false"/>.
@@ -22,14 +23,14 @@ namespace Mitzvah.DynamoDb;
 /// table's time-to-live, which the deployment template enables.
 /// </para>
 /// <para>
-/// The optional <c>message_form</c> ("freeform"/"template"), <c>resent_as_template</c> and <c>outside_window</c>
-/// (booleans) read as absent/false on items written before them; they need no new schema version, as earlier code
-/// only updates items and leaves attributes it does not name.
+/// The optional <c>message_form</c> (<see cref="DeliveryNames.ToName(MessageForm)"/>), <c>resent_as_template</c> and
+/// <c>outside_window</c> (booleans) read as absent/false on items written before them; they need no new schema
+/// version, as earlier code only updates items and leaves attributes it does not name.
 /// </para>
 /// <para>
-/// Every write sets <c>schema_version</c> = 2 too. An item of a later version, written by newer code, is left alone:
-/// this code's claims and marks are conditioned on the item not being newer (so they return <see langword="null"/> or
-/// <see langword="false"/>), and reading one throws <see cref="InvalidOperationException"/>.
+/// Every write sets <c>schema_version</c> = 3 too (<see cref="ItemSchema"/>). An item of a later version, written by
+/// newer code, is left alone: this code's claims and marks are conditioned on the item not being newer (so they
+/// return <see langword="null"/> or <see langword="false"/>), and reading one throws <see cref="InvalidOperationException"/>.
 /// </para>
 /// </remarks>
 public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
@@ -66,7 +67,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public async Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
 
         var request = new UpdateItemRequest
@@ -127,7 +128,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
         bool outsideWindow = false,
         CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
@@ -153,7 +154,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
     /// <remarks>One UpdateItem whose condition is the resend rule; DynamoDB applies it atomically, so one of concurrent calls wins.</remarks>
     public async Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
 
@@ -209,7 +210,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
 
@@ -230,7 +231,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
     /// </remarks>
     public async Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
         var values = new Dictionary<string, AttributeValue>
@@ -279,7 +280,7 @@ public sealed class DynamoDbDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public async Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
 
         var response = await _client.GetItemAsync(
             new GetItemRequest { TableName = _table, Key = Key(studyDate, phone), ConsistentRead = true },

@@ -1,7 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
-using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 
 namespace Mitzvah.DynamoDb;
@@ -9,9 +8,10 @@ namespace Mitzvah.DynamoDb;
 /// <summary>Subscribers and their consent history in DynamoDB, with single-item conditional writes only.</summary>
 /// <remarks>
 /// <para>
-/// Tables (see <see cref="DynamoDbTables"/>): subscribers keyed by <c>phone</c>, with the original deployment's
-/// attributes (<c>consent_status</c>, <c>channel</c>, <c>source</c>, <c>evidence</c>, <c>timestamp_iso</c>) plus
-/// <c>purpose</c>, <c>created_at</c> and <c>version</c>; consent history keyed by (<c>phone</c>, <c>version</c>).
+/// Tables (see <see cref="DynamoDbTables"/>): subscribers keyed by <c>phone</c> (an <see cref="AddressKey"/>), with
+/// the original deployment's attributes (<c>consent_status</c>, <c>channel</c>, <c>source</c>, <c>evidence</c>,
+/// <c>timestamp_iso</c>) plus <c>purpose</c>, <c>created_at</c> and <c>version</c>; consent history keyed by
+/// (<c>phone</c>, <c>version</c>).
 /// Subscribers that are opted in and not marked unreachable (the recipients) carry <c>opted_in = "1"</c>, the key of
 /// the sparse index <c>opted-in-index</c>, so listing and counting them is a Query of that index. Other statuses are
 /// found by a filtered Scan, which is meant for operators only.
@@ -40,13 +40,16 @@ namespace Mitzvah.DynamoDb;
 /// <see cref="GetHistoryAsync"/> leaves the entry out.
 /// </para>
 /// <para>
-/// Delivery preferences are the optional attributes <c>time_zone</c>, <c>send_time</c>, <c>calendar</c> and
-/// <c>paused_until</c> (absent: the operator's default). <see cref="SetPreferencesAsync"/> and the first entry of a new
-/// number set them, and their history items carry the preferences under the same names, so that completing a dead
-/// writer's entry writes them too. <c>next_send_at</c> and <c>due_key</c> are, like <c>last_inbound_at</c>, optional
-/// attributes that earlier code ignores and keeps, so they need no new schema version. Every
-/// item this version writes carries <c>schema_version</c> = 2; items without it, written earlier, read with the
-/// attributes they lack defaulted, and items of a later version are refused: reading one throws
+/// Delivery preferences are the optional attributes <c>time_zone</c>, <c>send_time</c>, <c>calendar</c>,
+/// <c>paused_until</c> and <c>delivery_channel</c> (absent: the operator's default). <see cref="SetPreferencesAsync"/>
+/// and the first entry of a new number set them, and their history items carry the preferences under the same names,
+/// so that completing a dead writer's entry writes them too. The email state is likewise optional: <c>email</c> (a
+/// WhatsApp subscriber's linked address; an email key's address is its key), <c>email_confirmed_at</c> and
+/// <c>email_undeliverable_at</c>, set by <see cref="ChangeEmailAsync"/>, whose history items carry it and the
+/// preferences. <c>next_send_at</c> and <c>due_key</c> are, like <c>last_inbound_at</c>, optional attributes that
+/// earlier code ignores and keeps, so they need no new schema version. Every item this version writes carries
+/// <c>schema_version</c> = 3 (<see cref="ItemSchema"/>); items without it, written earlier, read with the attributes
+/// they lack defaulted, and items of a later version are refused: reading one throws
 /// <see cref="InvalidOperationException"/>, and no write replaces one.
 /// </para>
 /// <para>
@@ -118,7 +121,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public async Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         return await ReadAsync(phone, cancellationToken).ConfigureAwait(false);
     }
 
@@ -126,7 +129,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     public async Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         // Undefined enum values fail here, before anything is written.
         _ = change.Status.ToName();
@@ -170,13 +173,13 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         }
 
         throw new InvalidOperationException(
-            $"The consent of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; nothing was recorded.");
+            $"The consent of {AddressKey.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; nothing was recorded.");
     }
 
     /// <inheritdoc />
     public async Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
 
         var request = new UpdateItemRequest
         {
@@ -217,12 +220,11 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         return ChangeKnownAsync(
             change.Phone,
             current => ConsentRules.Writes(current, change),
             current => ConsentRules.Apply(current, change, Timestamps.Truncate(change.At)),
-            entryCarriesPreferences: false,
             "its delivery state was not recorded",
             cancellationToken);
     }
@@ -274,7 +276,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         _ = change.Source.ToName();
@@ -282,21 +284,48 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             change.Phone,
             current => ConsentRules.Writes(current, change),
             current => ConsentRules.Apply(current, change, Timestamps.Truncate(change.At)),
-            entryCarriesPreferences: true,
             "its preferences were not set",
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The same two writes as a preference change: the email-change entry, carrying the email state and the
+    /// preferences it leaves (a link may choose the channel, a removal resets it), claims version <c>v + 1</c>, then the
+    /// item takes it (the email attributes, the channel, source, evidence, and <c>next_send_at</c> where the change
+    /// makes the subscriber due; the status as it is).
+    /// </remarks>
+    public Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        DeliveryPreferences.ThrowIfInvalid(new DeliveryPreferences { Channel = change.Channel }, nameof(change));
+        _ = change.Source.ToName();
+        if (!Enum.IsDefined(change.Kind))
+        {
+            throw new ArgumentException($"{change.Kind} is not an email change.", nameof(change));
+        }
+
+        return ChangeKnownAsync(
+            change.Phone,
+            current => ConsentRules.Writes(current, change),
+            current => ConsentRules.Apply(current, change, Timestamps.Truncate(change.At)),
+            "its email change was not recorded",
             cancellationToken);
     }
 
     /// <summary>
     /// A change of a known subscriber that keeps its status, by the two writes of a consent change: its entry (what
     /// <c>apply</c> makes of the current item) claims version <c>v + 1</c>, then the item takes it. A preference
-    /// change's entry carries the preferences, so that a writer that died is completed with them.
+    /// change's entry carries the preferences, an email change's the preferences and the email state, so that a writer
+    /// that died is completed with them.
     /// </summary>
     private async Task<ConsentChangeResult?> ChangeKnownAsync(
         string phone,
         Func<Subscriber, bool> writes,
         Func<Subscriber, Subscriber> apply,
-        bool entryCarriesPreferences,
         string notRecorded,
         CancellationToken cancellationToken)
     {
@@ -322,9 +351,11 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             }
 
             var wanted = apply(current);
+            var entry = new ConsentHistoryEntry(phone, wanted.Version, wanted.Status, wanted.Source, wanted.Evidence, wanted.UpdatedAt);
             var claim = new HistoryItem(
-                new ConsentHistoryEntry(phone, wanted.Version, wanted.Status, wanted.Source, wanted.Evidence, wanted.UpdatedAt),
-                entryCarriesPreferences ? wanted.Preferences : null);
+                entry,
+                entry.IsPreferenceChange || entry.IsEmailChange ? wanted.Preferences : null,
+                entry.IsEmailChange ? StoredEmail.Of(wanted) : null);
             if (!await TryClaimVersionAsync(claim, cancellationToken).ConfigureAwait(false))
             {
                 continue;
@@ -335,7 +366,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         }
 
         throw new InvalidOperationException(
-            $"The subscriber item of {PhoneMask.Mask(phone)} changed concurrently {MaxAttempts} times in a row; {notRecorded}.");
+            $"The subscriber item of {AddressKey.Mask(phone)} changed concurrently {MaxAttempts} times in a row; {notRecorded}.");
     }
 
     /// <inheritdoc />
@@ -398,7 +429,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     /// </remarks>
     public async Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         var next = Timestamps.Truncate(nextSendAt);
         var values = new Dictionary<string, AttributeValue>
         {
@@ -518,7 +549,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     /// </remarks>
     public async Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
 
         var subscriber = await ReadAsync(phone, cancellationToken).ConfigureAwait(false);
         if (subscriber is null || subscriber.Version == 0)
@@ -570,7 +601,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
     {
         var response = await _client.QueryAsync(HistoryQuery(phone, "=", version), cancellationToken).ConfigureAwait(false);
         return response.Items is { Count: > 0 } items
-            ? new HistoryItem(SubscriberItems.ReadHistoryEntry(items[0]), SubscriberItems.ReadPreferences(items[0]))
+            ? new HistoryItem(SubscriberItems.ReadHistoryEntry(items[0]), SubscriberItems.ReadPreferences(items[0]), SubscriberItems.ReadEmail(items[0]))
             : null;
     }
 
@@ -583,7 +614,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 new PutItemRequest
                 {
                     TableName = _historyTable,
-                    Item = SubscriberItems.WriteHistoryEntry(claim.Entry, claim.Preferences),
+                    Item = SubscriberItems.WriteHistoryEntry(claim.Entry, claim.Preferences, claim.Email),
                     ConditionExpression = "attribute_not_exists(#phone)",
                     ExpressionAttributeNames = new() { ["#phone"] = AttributeNames.Phone },
                 },
@@ -608,14 +639,18 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             var version = current?.Version ?? 0;
             var state = ConsentRules.DeliveryStateOf(entry) ?? (current?.UnreachableSince, current?.UnreachableErrorCode);
 
-            // The preferences the entry sets: the first entry of a new number and a preference change carry them.
-            var preferences = current is null || entry.IsPreferenceChange ? claim.Preferences : null;
+            // What the entry sets: the first entry of a new number and a preference or email change carry the
+            // preferences, an email change the email state.
+            var preferences = current is null || entry.IsPreferenceChange || entry.IsEmailChange ? claim.Preferences : null;
+            var email = entry.IsEmailChange ? claim.Email ?? new StoredEmail(null, null, null) : null;
             var setsNext = SetsNextSendAt(entry);
             var applied = new Subscriber
             {
                 Phone = entry.Phone,
-                Addresses = current?.Addresses ?? SubscriberAddresses.ForWhatsApp(entry.Phone),
-                Channel = ConsentNames.WhatsAppChannel,
+                Addresses = email is not null || current is null
+                    ? SubscriberAddresses.ForKey(entry.Phone, email?.Address)
+                    : current.Addresses,
+                Channel = AddressKey.ConsentChannelOf(entry.Phone),
                 Status = entry.Status,
                 Purpose = ConsentNames.DailyMitzvotPurpose,
                 Source = entry.Source,
@@ -627,6 +662,8 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
                 UnreachableSince = state.Since,
                 UnreachableErrorCode = state.ErrorCode,
                 NextSendAt = setsNext ? entry.RecordedAt : current?.NextSendAt,
+                EmailConfirmedAt = email is not null ? email.ConfirmedAt : current?.EmailConfirmedAt,
+                EmailUndeliverableAt = email is not null ? email.UndeliverableAt : current?.EmailUndeliverableAt,
             };
             if (version >= entry.Version)
             {
@@ -636,13 +673,13 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             if (version != entry.Version - 1)
             {
                 throw new InvalidOperationException(
-                    $"The consent history of {PhoneMask.Mask(entry.Phone)} holds version {entry.Version} while the subscriber is at version {version}.");
+                    $"The consent history of {AddressKey.Mask(entry.Phone)} holds version {entry.Version} while the subscriber is at version {version}.");
             }
 
             try
             {
                 // The item as written: what unversioned writes set since current was read (the inbound time, a tick's move) shows.
-                var response = await _client.UpdateItemAsync(UpdateRequest(current, applied, preferences, setsNext), cancellationToken).ConfigureAwait(false);
+                var response = await _client.UpdateItemAsync(UpdateRequest(current, applied, preferences, email, setsNext), cancellationToken).ConfigureAwait(false);
                 return SubscriberItems.ReadSubscriber(response.Attributes);
             }
             catch (ConditionalCheckFailedException)
@@ -652,20 +689,24 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             }
         }
 
-        throw new InvalidOperationException($"The subscriber item of {PhoneMask.Mask(entry.Phone)} kept changing; version {entry.Version} was not applied.");
+        throw new InvalidOperationException($"The subscriber item of {AddressKey.Mask(entry.Phone)} kept changing; version {entry.Version} was not applied.");
     }
 
     /// <summary>
     /// Whether the change an entry records sets <see cref="Subscriber.NextSendAt"/> to its time, as
-    /// <see cref="ConsentRules"/> decides: an opt-in, a cleared mark and a preference change do; other consent changes
-    /// and a mark keep it (and leave the item's time unnamed, so that a tick's move meanwhile is not undone).
+    /// <see cref="ConsentRules"/> decides: an opt-in, a cleared mark, a preference change, and linking or confirming
+    /// the address of an opted-in subscriber do; other changes keep it (and leave the item's time unnamed, so that a
+    /// tick's move meanwhile is not undone).
     /// </summary>
     private static bool SetsNextSendAt(ConsentHistoryEntry entry) =>
         entry.IsPreferenceChange
         || entry.Evidence.DeliveryState == ConsentNames.Reachable
-        || (!entry.IsDeliveryStateChange && entry.Status == ConsentStatus.OptedIn);
+        || (entry.Status == ConsentStatus.OptedIn && (entry.IsEmailChange
+            ? entry.Evidence.EmailState is ConsentNames.EmailLinked or ConsentNames.EmailConfirmed
+            : !entry.IsDeliveryStateChange));
 
-    private UpdateItemRequest UpdateRequest(Subscriber? current, Subscriber applied, DeliveryPreferences? preferences, bool setsNextSendAt)
+    private UpdateItemRequest UpdateRequest(
+        Subscriber? current, Subscriber applied, DeliveryPreferences? preferences, StoredEmail? email, bool setsNextSendAt)
     {
         var names = new Dictionary<string, string>(WriteNames);
         var values = new Dictionary<string, AttributeValue>
@@ -681,7 +722,8 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             [ItemSchema.Value] = ItemSchema.CurrentValue,
         };
 
-        // Preferences and the next send time are named only by the entries that set them; others leave them as they are.
+        // Preferences, the email state and the next send time are named only by the entries that set them; others
+        // leave them as they are.
         var update = "SET #status = :status, #channel = :channel, #purpose = :purpose, #source = :source, "
             + $"#evidence = :evidence, #ts = :ts, #created = :created, #version = :version, {ItemSchema.Name} = {ItemSchema.Value}";
         var remove = new List<string>();
@@ -694,12 +736,11 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             values[":dueKey"] = new AttributeValue { S = DueKeys.For(next, applied.Phone) };
         }
 
-        if (preferences is not null)
-        {
-            var (set, unset) = SubscriberItems.WritePreferences(preferences, names, values);
-            update += string.Concat(set.Select(assignment => ", " + assignment));
-            remove.AddRange(unset);
-        }
+        var optional = (preferences is null ? [] : SubscriberItems.PreferenceAttributes(preferences))
+            .Concat(email is null ? [] : SubscriberItems.EmailAttributes(email));
+        var (set, unset) = SubscriberItems.WriteOptional(optional, names, values);
+        update += string.Concat(set.Select(assignment => ", " + assignment));
+        remove.AddRange(unset);
 
         if (applied.UnreachableSince is { } since)
         {
@@ -818,6 +859,6 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         ConsistentRead = true,
     };
 
-    /// <summary>A history entry with the preferences its item carries (the operator's defaults where it carries none).</summary>
-    private sealed record HistoryItem(ConsentHistoryEntry Entry, DeliveryPreferences? Preferences);
+    /// <summary>A history entry with the preferences and email state its item carries (read back: none where it carries none).</summary>
+    private sealed record HistoryItem(ConsentHistoryEntry Entry, DeliveryPreferences? Preferences, StoredEmail? Email = null);
 }

@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using Mitzvah.Core;
+using Mitzvah.Core.Consent;
 
 namespace Mitzvah.DynamoDb;
 
@@ -12,6 +12,10 @@ namespace Mitzvah.DynamoDb;
 /// <item>1: items without <c>schema_version</c>: those written before it existed, the original deployment's included.</item>
 /// <item>2: subscriber items may carry the delivery preferences <c>time_zone</c>, <c>send_time</c>, <c>calendar</c>
 /// and <c>paused_until</c>; every write sets <c>schema_version</c>.</item>
+/// <item>3: subscribers may be keyed by an email key (<see cref="Mitzvah.Core.Consent.AddressKey"/>) and carry the email
+/// state (<c>email</c>, <c>email_confirmed_at</c>, <c>email_undeliverable_at</c>) and the channel choice
+/// <c>delivery_channel</c>; ledger items may be keyed by an email key and have the email message forms. Earlier code
+/// would send such subscribers WhatsApp messages, so it must not read them.</item>
 /// </list>
 /// Items of an earlier version are read with the attributes they lack defaulted, and take the current version at
 /// their next write. Items of a later version were written by newer code: reading one throws, and every conditional
@@ -19,7 +23,7 @@ namespace Mitzvah.DynamoDb;
 /// </remarks>
 internal static class ItemSchema
 {
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>Names <see cref="AttributeNames.SchemaVersion"/> in expressions.</summary>
     public const string Name = "#schema";
@@ -40,7 +44,7 @@ internal static class ItemSchema
         if (version > CurrentVersion)
         {
             throw new InvalidOperationException(
-                $"The {kind} item of {PhoneMask.Mask(phone)} has schema version {version}, but this version of Mitzvah knows versions up to {CurrentVersion}. "
+                $"The {kind} item of {AddressKey.Mask(phone)} has schema version {version}, but this version of Mitzvah knows versions up to {CurrentVersion}. "
                 + "It was written by a newer Mitzvah, which must serve this table.");
         }
     }

@@ -45,7 +45,7 @@ internal static class ListToken
                 && root.TryGetProperty(AfterProperty, out var after)
                 && after.ValueKind == JsonValueKind.String
                 && after.GetString() is { } phone
-                && E164.IsValid(phone))
+                && AddressKey.IsValid(phone))
             {
                 return phone;
             }

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
-using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 
 namespace Mitzvah.DynamoDb;
@@ -18,11 +17,12 @@ internal static class SubscriberItems
         var phone = ItemValues.Text(item, AttributeNames.Phone) ?? throw new FormatException("A subscriber item has no phone.");
         ItemSchema.ThrowIfNewer(item, "subscriber", phone);
         var updatedAt = Instant(item, AttributeNames.TimestampIso) ?? Instant(item, AttributeNames.CreatedAt) ?? DateTimeOffset.UnixEpoch;
+        var email = ReadEmail(item);
         return new Subscriber
         {
             Phone = phone,
-            Addresses = SubscriberAddresses.ForWhatsApp(phone),
-            Channel = ItemValues.Text(item, AttributeNames.Channel) ?? ConsentNames.WhatsAppChannel,
+            Addresses = SubscriberAddresses.ForKey(phone, email.Address),
+            Channel = ItemValues.Text(item, AttributeNames.Channel) ?? AddressKey.ConsentChannelOf(phone),
             Status = ReadStatus(item, phone),
             Purpose = ItemValues.Text(item, AttributeNames.Purpose) ?? ConsentNames.DailyMitzvotPurpose,
             Source = ReadSource(ItemValues.Text(item, AttributeNames.Source)),
@@ -35,26 +35,26 @@ internal static class SubscriberItems
             UnreachableSince = Instant(item, AttributeNames.UnreachableSince),
             UnreachableErrorCode = ItemValues.Text(item, AttributeNames.UnreachableErrorCode),
             NextSendAt = ItemValues.Number(item, AttributeNames.NextSendAt) is { } next ? DateTimeOffset.FromUnixTimeMilliseconds(next) : null,
+            EmailConfirmedAt = email.ConfirmedAt,
+            EmailUndeliverableAt = email.UndeliverableAt,
         };
     }
 
     /// <summary>
-    /// The preference attributes, as <c>SET</c> (names and values) and <c>REMOVE</c> (names) parts of an update
-    /// expression: an unset preference is removed, so that it reads as the operator's default.
+    /// Optional attributes (<see cref="PreferenceAttributes"/>, <see cref="EmailAttributes"/>) as <c>SET</c> (names
+    /// and values) and <c>REMOVE</c> (names) parts of an update expression: an unset one is removed, so that it reads
+    /// as absent (for a preference, the operator's default).
     /// </summary>
-    public static (List<string> Set, List<string> Remove) WritePreferences(
-        DeliveryPreferences preferences, Dictionary<string, string> names, Dictionary<string, AttributeValue> values)
+    public static (List<string> Set, List<string> Remove) WriteOptional(
+        IEnumerable<(string Attribute, string? Text)> attributes, Dictionary<string, string> names, Dictionary<string, AttributeValue> values)
     {
         var set = new List<string>();
         var remove = new List<string>();
-        Assign("#zone", AttributeNames.TimeZone, preferences.TimeZone);
-        Assign("#time", AttributeNames.SendTime, preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : null);
-        Assign("#calendar", AttributeNames.Calendar, preferences.Calendar?.ToName());
-        Assign("#paused", AttributeNames.PausedUntil, preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : null);
-        return (set, remove);
-
-        void Assign(string name, string attribute, string? text)
+        foreach (var (attribute, text) in attributes)
         {
+            // Attribute names are lower-case words joined by '_': without it they make unique placeholders.
+            var placeholder = attribute.Replace("_", string.Empty, StringComparison.Ordinal);
+            var name = "#" + placeholder;
             names[name] = attribute;
             if (text is null)
             {
@@ -62,12 +62,31 @@ internal static class SubscriberItems
             }
             else
             {
-                var value = ":" + name[1..];
-                values[value] = new AttributeValue { S = text };
-                set.Add($"{name} = {value}");
+                values[":" + placeholder] = new AttributeValue { S = text };
+                set.Add($"{name} = :{placeholder}");
             }
         }
+
+        return (set, remove);
     }
+
+    /// <summary>The preference attributes, <see langword="null"/> for a preference not chosen.</summary>
+    public static (string Attribute, string? Text)[] PreferenceAttributes(DeliveryPreferences preferences) =>
+    [
+        (AttributeNames.TimeZone, preferences.TimeZone),
+        (AttributeNames.SendTime, preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : null),
+        (AttributeNames.Calendar, preferences.Calendar?.ToName()),
+        (AttributeNames.PausedUntil, preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : null),
+        (AttributeNames.DeliveryChannel, preferences.Channel?.ToName()),
+    ];
+
+    /// <summary>The email attributes, <see langword="null"/> where the state has none.</summary>
+    public static (string Attribute, string? Text)[] EmailAttributes(StoredEmail email) =>
+    [
+        (AttributeNames.Email, email.Address),
+        (AttributeNames.EmailConfirmedAt, email.ConfirmedAt is { } confirmed ? Timestamps.ToText(confirmed) : null),
+        (AttributeNames.EmailUndeliverableAt, email.UndeliverableAt is { } refused ? Timestamps.ToText(refused) : null),
+    ];
 
     /// <exception cref="InvalidOperationException">The item is of a later schema version (<see cref="ItemSchema"/>).</exception>
     public static ConsentHistoryEntry ReadHistoryEntry(Dictionary<string, AttributeValue> item)
@@ -76,7 +95,7 @@ internal static class SubscriberItems
         ItemSchema.ThrowIfNewer(item, "consent history", phone);
         return new ConsentHistoryEntry(
             phone,
-            ItemValues.Number(item, AttributeNames.Version) ?? throw new FormatException($"A consent history item of {PhoneMask.Mask(phone)} has no version."),
+            ItemValues.Number(item, AttributeNames.Version) ?? throw new FormatException($"A consent history item of {AddressKey.Mask(phone)} has no version."),
             ReadStatus(item, phone),
             ReadSource(ItemValues.Text(item, AttributeNames.Source)),
             ReadEvidence(item.GetValueOrDefault(AttributeNames.Evidence)),
@@ -84,11 +103,12 @@ internal static class SubscriberItems
     }
 
     /// <summary>
-    /// The history item of <paramref name="entry"/>; with <paramref name="preferences"/> (a preference change, or the
-    /// first entry of a new number) it also carries the preferences the entry sets, under the subscriber's attribute
-    /// names, so that whoever completes the entry writes them (<see cref="ReadPreferences"/> reads them back).
+    /// The history item of <paramref name="entry"/>; with <paramref name="preferences"/> (a preference or email change,
+    /// or the first entry of a new number) it also carries the preferences the entry sets, and with
+    /// <paramref name="email"/> (an email change) the email state, under the subscriber's attribute names, so that
+    /// whoever completes the entry writes them (<see cref="ReadPreferences"/> and <see cref="ReadEmail"/> read them back).
     /// </summary>
-    public static Dictionary<string, AttributeValue> WriteHistoryEntry(ConsentHistoryEntry entry, DeliveryPreferences? preferences)
+    public static Dictionary<string, AttributeValue> WriteHistoryEntry(ConsentHistoryEntry entry, DeliveryPreferences? preferences, StoredEmail? email)
     {
         var item = new Dictionary<string, AttributeValue>
         {
@@ -100,33 +120,33 @@ internal static class SubscriberItems
             [AttributeNames.TimestampIso] = new AttributeValue { S = Timestamps.ToText(entry.RecordedAt) },
             [AttributeNames.SchemaVersion] = ItemSchema.CurrentValue,
         };
-        if (preferences is not null)
-        {
-            Put(AttributeNames.TimeZone, preferences.TimeZone);
-            Put(AttributeNames.SendTime, preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : null);
-            Put(AttributeNames.Calendar, preferences.Calendar?.ToName());
-            Put(AttributeNames.PausedUntil, preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : null);
-        }
-
-        return item;
-
-        void Put(string name, string? text)
+        var carried = (preferences is null ? [] : PreferenceAttributes(preferences)).Concat(email is null ? [] : EmailAttributes(email));
+        foreach (var (attribute, text) in carried)
         {
             if (text is not null)
             {
-                item[name] = new AttributeValue { S = text };
+                item[attribute] = new AttributeValue { S = text };
             }
         }
+
+        return item;
     }
 
-    /// <summary>The preference attributes of a subscriber or history item; absent ones (every item before schema version 2) are the operator's defaults.</summary>
+    /// <summary>The preference attributes of a subscriber or history item; absent ones (every item before schema version 2; the channel before 3) are the operator's defaults.</summary>
     public static DeliveryPreferences ReadPreferences(Dictionary<string, AttributeValue> item) => new()
     {
         TimeZone = ItemValues.Text(item, AttributeNames.TimeZone),
         SendTime = ItemValues.Text(item, AttributeNames.SendTime) is { } time ? PreferenceNames.ParseSendTime(time) : null,
         Calendar = ItemValues.Text(item, AttributeNames.Calendar) is { } calendar ? PreferenceNames.ParseCalendar(calendar) : null,
         PausedUntil = ItemValues.Text(item, AttributeNames.PausedUntil) is { } paused ? PreferenceNames.ParseDate(paused) : null,
+        Channel = ItemValues.Text(item, AttributeNames.DeliveryChannel) is { } channel ? PreferenceNames.ParseChannel(channel) : null,
     };
+
+    /// <summary>The email attributes of a subscriber or history item; absent ones (every item before schema version 3) are none.</summary>
+    public static StoredEmail ReadEmail(Dictionary<string, AttributeValue> item) => new(
+        ItemValues.Text(item, AttributeNames.Email),
+        Instant(item, AttributeNames.EmailConfirmedAt),
+        Instant(item, AttributeNames.EmailUndeliverableAt));
 
     private static DateTimeOffset? Instant(Dictionary<string, AttributeValue> item, string name) =>
         ItemValues.Text(item, name) is { Length: > 0 } text ? Timestamps.Parse(text) : null;
@@ -134,7 +154,7 @@ internal static class SubscriberItems
     private static ConsentStatus ReadStatus(Dictionary<string, AttributeValue> item, string phone) =>
         ItemValues.Text(item, AttributeNames.ConsentStatus) is { } name
             ? ConsentNames.ParseStatus(name.Trim().ToLowerInvariant())
-            : throw new FormatException($"The item of {PhoneMask.Mask(phone)} has no consent_status.");
+            : throw new FormatException($"The item of {AddressKey.Mask(phone)} has no consent_status.");
 
     /// <summary>Our names, a few plain names the original deployment may have used, else <see cref="ConsentSource.Admin"/>.</summary>
     private static ConsentSource ReadSource(string? name) => name?.Trim().ToLowerInvariant() switch

@@ -8,7 +8,8 @@ namespace Mitzvah.TableStorage;
 
 /// <summary>The due index entities that sit beside the subscribers in their one partition, and the listing's tokens.</summary>
 /// <remarks>
-/// An index entity's RowKey is <c>~due~{milliseconds:D15}~{phone}</c>: "~" sorts after the "+" of every phone, and
+/// An index entity's RowKey is <c>~due~{milliseconds:D15}~{phone}</c>, the phone an <see cref="AddressKey"/>: "~" sorts
+/// after the "+" of every number and the "m" of every <c>mailto:</c> key (whose addresses hold no "~"), and
 /// fixed-width milliseconds since the Unix epoch sort as numbers, so a RowKey range is a (time, phone) range. Fifteen
 /// digits reach the year 33658; instants before 1970 share 0. The entity has no <c>Status</c>, <c>UnreachableSince</c>
 /// or other subscriber property, so no subscriber listing or count ever matches it.
@@ -69,7 +70,7 @@ internal static class DueIndex
         && key.StartsWith(Prefix, StringComparison.Ordinal)
         && key.AsSpan(Prefix.Length, DigitCount).ContainsAnyExceptInRange('0', '9') is false
         && key[Prefix.Length + DigitCount] == '~'
-        && E164.IsValid(PhoneOf(key));
+        && AddressKey.IsValid(PhoneOf(key));
 
     private static long Milliseconds(DateTimeOffset at) => Math.Clamp(at.ToUnixTimeMilliseconds(), 0, MaxMilliseconds);
 }

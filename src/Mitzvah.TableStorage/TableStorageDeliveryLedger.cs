@@ -12,8 +12,8 @@ namespace Mitzvah.TableStorage;
 /// <remarks>
 /// <para>
 /// One entity per (study date, phone) in <c>{prefix}Deliveries</c>: PartitionKey the study date (<c>yyyy-MM-dd</c>),
-/// RowKey the phone number, so a day's summary is one partition query. Every operation reads the entity with its ETag,
-/// decides, and makes one conditional write: an insert when there is no entity (409 if another run inserted first), a
+/// RowKey the phone number or email key (<see cref="AddressKey"/>), so a day's summary is one partition query. Every
+/// operation reads the entity with its ETag, decides, and makes one conditional write: an insert when there is no entity (409 if another run inserted first), a
 /// replace with <c>If-Match</c> otherwise (412 if the entity changed since the read). A run that loses re-reads and
 /// decides again on what the winner wrote, so of concurrent claims of one item exactly one wins, and a mark never
 /// overwrites a claim it does not hold.
@@ -61,7 +61,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public async Task<DeliveryRecord?> TryClaimAsync(DateOnly studyDate, string phone, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         var at = TableValues.ToUtcMilliseconds(now);
         var leaseExpiresAt = TableValues.ToUtcMilliseconds(now + lease);
@@ -106,7 +106,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     /// <remarks>Reads, checks the resend rule, and replaces with <c>If-Match</c>; of concurrent calls only one write matches the ETag read.</remarks>
     public async Task<DeliveryRecord?> TryClaimResendAsync(DateOnly studyDate, string phone, string messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lease, TimeSpan.Zero);
         var at = TableValues.ToUtcMilliseconds(now);
@@ -158,7 +158,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
         bool outsideWindow = false,
         CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
 
@@ -182,7 +182,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public Task<bool> MarkFailedAsync(DateOnly studyDate, string phone, string claimId, string errorCode, bool permanent, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(claimId);
         ArgumentException.ThrowIfNullOrWhiteSpace(errorCode);
 
@@ -201,7 +201,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     /// </remarks>
     public async Task<bool> RecordStatusAsync(DateOnly studyDate, string phone, string messageId, DeliveryStatus status, string? errorCode, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         ArgumentException.ThrowIfNullOrWhiteSpace(messageId);
         var stored = TableValues.ToUtcMilliseconds(at);
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
@@ -233,7 +233,7 @@ public sealed class TableStorageDeliveryLedger : IDeliveryLedger
     /// <inheritdoc />
     public async Task<DeliveryRecord?> GetAsync(DateOnly studyDate, string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
         var entity = await ReadAsync(studyDate, phone, cancellationToken).ConfigureAwait(false);

@@ -10,7 +10,7 @@ namespace Mitzvah.TableStorage;
 /// <remarks>
 /// <para>
 /// <b>Subscribers</b> (<c>{prefix}Subscribers</c>): every subscriber is one entity with PartitionKey
-/// <c>"subscriber"</c>, RowKey the phone number and the status as a plain <c>Status</c> property. The key never
+/// <c>"subscriber"</c>, RowKey the phone number (or email key) and the status as a plain <c>Status</c> property. The key never
 /// changes with the status, because moving an entity between partitions takes two writes that cannot be made atomic,
 /// and the subscriber entity is then the single place where a change becomes visible. Listing a status is a range
 /// query on that one partition, ordered by RowKey, with <c>Status eq '…'</c> evaluated by the service: rows with
@@ -51,16 +51,21 @@ namespace Mitzvah.TableStorage;
 /// so status and history never disagree, even while a change is in flight.
 /// </para>
 /// <para>
-/// <b>Preferences</b> are the optional string properties <c>TimeZone</c>, <c>SendTime</c>, <c>Calendar</c> and
-/// <c>PausedUntil</c> of the subscriber entity (absent: the operator's default). A preference change is versioned and
-/// recorded in the history like a delivery-state change.
+/// <b>Preferences</b> are the optional string properties <c>TimeZone</c>, <c>SendTime</c>, <c>Calendar</c>,
+/// <c>PausedUntil</c> and <c>DeliveryChannel</c> of the subscriber entity (absent: the operator's default). A
+/// preference change is versioned and recorded in the history like a delivery-state change. <b>Email</b>: RowKeys are
+/// <see cref="AddressKey"/>s, so an email-only subscriber's RowKey is <c>mailto:</c> and its address (which sorts
+/// between the numbers' <c>+</c> and the index's <c>~</c>); a WhatsApp subscriber's linked address is the optional
+/// <c>Email</c>, and <c>EmailConfirmedAt</c> and <c>EmailUndeliverableAt</c> its state. An email change is versioned
+/// like a preference change.
 /// </para>
 /// <para>
-/// <b>Schema versions</b>: every entity this version writes carries <c>SchemaVersion</c> = 3 (absent: 1; 2 added the
-/// preferences; 3 <c>NextSendAt</c> and the due index). Entities of an earlier version read with what they lack
-/// defaulted, and an entity of a later version is refused (reading it throws <see cref="InvalidOperationException"/>),
-/// so that a replace never drops properties this version does not know; earlier code likewise refuses version 3
-/// entities, so it cannot drop their <c>NextSendAt</c>. Subscribers written before version 3 have no index entity: the
+/// <b>Schema versions</b>: every entity this version writes carries <c>SchemaVersion</c> = 4 (absent: 1; 2 added the
+/// preferences; 3 <c>NextSendAt</c> and the due index; 4 email keys, the email properties and <c>DeliveryChannel</c>).
+/// Entities of an earlier version read with what they lack defaulted, and an entity of a later version is refused
+/// (reading it throws <see cref="InvalidOperationException"/>), so that a replace never drops properties this version
+/// does not know; earlier code likewise refuses entities of a version it does not know, so it cannot drop their
+/// <c>NextSendAt</c> or email state. Subscribers written before version 3 have no index entity: the
 /// first <see cref="ListDueAsync"/> of each store instance reads the marker entity <c>~migration~due-index</c> (one
 /// point read) and, only while it is missing, gives every opted-in, reachable subscriber without a <c>NextSendAt</c>
 /// the tick's time and its index entity (one pass over the opted-in rows), then writes the marker. A subscribers
@@ -95,6 +100,14 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     private const string SendTime = "SendTime";
     private const string Calendar = "Calendar";
     private const string PausedUntil = "PausedUntil";
+
+    // The channel choice; Channel is the consent's channel.
+    private const string DeliveryChannel = "DeliveryChannel";
+
+    // A WhatsApp subscriber's linked address (an email key's address is its RowKey), and when it was confirmed or refused.
+    private const string Email = "Email";
+    private const string EmailConfirmedAt = "EmailConfirmedAt";
+    private const string EmailUndeliverableAt = "EmailUndeliverableAt";
     private const string LastInboundAt = "LastInboundAt";
     private const string UnreachableSince = "UnreachableSince";
     private const string UnreachableErrorCode = "UnreachableErrorCode";
@@ -126,7 +139,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public async Task<Subscriber?> GetAsync(string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
         var entity = await ReadSubscriberAsync(phone, cancellationToken).ConfigureAwait(false);
@@ -137,7 +150,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     public async Task<ConsentChangeResult> RecordConsentAsync(ConsentChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         var at = TableValues.ToUtcMilliseconds(change.At);
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
@@ -159,8 +172,8 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
             var updated = new Subscriber
             {
                 Phone = change.Phone,
-                Addresses = current?.Addresses ?? SubscriberAddresses.ForWhatsApp(change.Phone),
-                Channel = ConsentNames.WhatsAppChannel,
+                Addresses = current?.Addresses ?? SubscriberAddresses.ForKey(change.Phone, storedEmail: null),
+                Channel = AddressKey.ConsentChannelOf(change.Phone),
                 Status = change.Status,
                 Purpose = ConsentNames.DailyMitzvotPurpose,
                 Source = change.Source,
@@ -175,6 +188,8 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
                 LastInboundAt = current?.LastInboundAt,
                 UnreachableSince = current?.UnreachableSince,
                 UnreachableErrorCode = current?.UnreachableErrorCode,
+                EmailConfirmedAt = current?.EmailConfirmedAt,
+                EmailUndeliverableAt = current?.EmailUndeliverableAt,
             };
             if (!await TryWriteAsync(entity, current, updated, cancellationToken).ConfigureAwait(false))
             {
@@ -196,7 +211,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// </remarks>
     public async Task<bool> RecordInboundAsync(string phone, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         var stored = TableValues.ToUtcMilliseconds(at);
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
@@ -233,7 +248,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult?> RecordReachabilityAsync(ReachabilityChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         return ChangeKnownAsync(
             change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), "delivery-state", cancellationToken);
     }
@@ -274,11 +289,34 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     public Task<ConsentChangeResult?> SetPreferencesAsync(PreferenceChange change, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(change);
-        E164.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
         DeliveryPreferences.ThrowIfInvalid(change.Preferences, nameof(change));
         ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
         return ChangeKnownAsync(
             change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), "preference", cancellationToken);
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Like a preference change: version n + 1 of the subscriber (<see cref="ConsentRules.Apply(Subscriber, EmailChange, DateTimeOffset)"/>,
+    /// the email properties and the channel choice as it leaves them) with <c>If-Match</c>, with the move of its index
+    /// entity, then history entry n + 1 derived from it; a lost race (412) reads again and decides again.
+    /// </remarks>
+    public Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
+        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
+        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        DeliveryPreferences.ThrowIfInvalid(new DeliveryPreferences { Channel = change.Channel }, nameof(change));
+        _ = change.Source.ToName();
+        if (!Enum.IsDefined(change.Kind))
+        {
+            throw new ArgumentException($"{change.Kind} is not an email change.", nameof(change));
+        }
+
+        return ChangeKnownAsync(
+            change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), "email", cancellationToken);
     }
 
     /// <summary>
@@ -391,7 +429,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// </remarks>
     public async Task<bool> SetNextSendAtAsync(string phone, DateTimeOffset? expected, DateTimeOffset nextSendAt, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         var expectedStored = expected is { } value ? TableValues.ToUtcMilliseconds(value) : (DateTimeOffset?)null;
         var stored = TableValues.ToUtcMilliseconds(nextSendAt);
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
@@ -480,7 +518,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public async Task<IReadOnlyList<ConsentHistoryEntry>> GetHistoryAsync(string phone, CancellationToken cancellationToken = default)
     {
-        E164.ThrowIfInvalid(phone, nameof(phone));
+        AddressKey.ThrowIfInvalid(phone, nameof(phone));
         await _provisioner.EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
 
         var entity = await ReadSubscriberAsync(phone, cancellationToken).ConfigureAwait(false);
@@ -714,6 +752,22 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         SetIfPresent(entity, SendTime, preferences.SendTime is { } time ? PreferenceNames.FormatSendTime(time) : null);
         SetIfPresent(entity, Calendar, preferences.Calendar?.ToName());
         SetIfPresent(entity, PausedUntil, preferences.PausedUntil is { } paused ? PreferenceNames.FormatDate(paused) : null);
+        SetIfPresent(entity, DeliveryChannel, preferences.Channel?.ToName());
+        if (!AddressKey.IsEmail(subscriber.Phone))
+        {
+            SetIfPresent(entity, Email, subscriber.Addresses.Email);
+        }
+
+        if (subscriber.EmailConfirmedAt is { } confirmed)
+        {
+            entity[EmailConfirmedAt] = confirmed;
+        }
+
+        if (subscriber.EmailUndeliverableAt is { } refused)
+        {
+            entity[EmailUndeliverableAt] = refused;
+        }
+
         if (subscriber.LastInboundAt is { } inbound)
         {
             entity[LastInboundAt] = inbound;
@@ -748,7 +802,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
         return new Subscriber
         {
             Phone = entity.RowKey,
-            Addresses = SubscriberAddresses.ForWhatsApp(entity.RowKey),
+            Addresses = SubscriberAddresses.ForKey(entity.RowKey, entity.GetString(Email)),
             Channel = TableValues.RequiredString(entity, Channel),
             Status = ConsentNames.ParseStatus(TableValues.RequiredString(entity, Status)),
             Purpose = TableValues.RequiredString(entity, Purpose),
@@ -765,6 +819,9 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
                 SendTime = entity.GetString(SendTime) is { } time ? PreferenceNames.ParseSendTime(time) : null,
                 Calendar = entity.GetString(Calendar) is { } calendar ? PreferenceNames.ParseCalendar(calendar) : null,
                 PausedUntil = entity.GetString(PausedUntil) is { } paused ? PreferenceNames.ParseDate(paused) : null,
+
+                // And before schema version 4 this and the email properties.
+                Channel = entity.GetString(DeliveryChannel) is { } channel ? PreferenceNames.ParseChannel(channel) : null,
             },
             LastInboundAt = entity.GetDateTimeOffset(LastInboundAt) is { } inbound ? TableValues.ToUtcMilliseconds(inbound) : null,
             UnreachableSince = entity.GetDateTimeOffset(UnreachableSince),
@@ -772,6 +829,8 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
 
             // Entities written before schema version 3 have none until the backfill gives them one.
             NextSendAt = entity.GetDateTimeOffset(NextSendAt) is { } next ? TableValues.ToUtcMilliseconds(next) : null,
+            EmailConfirmedAt = entity.GetDateTimeOffset(EmailConfirmedAt) is { } confirmed ? TableValues.ToUtcMilliseconds(confirmed) : null,
+            EmailUndeliverableAt = entity.GetDateTimeOffset(EmailUndeliverableAt) is { } refused ? TableValues.ToUtcMilliseconds(refused) : null,
         };
     }
 

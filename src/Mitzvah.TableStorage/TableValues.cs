@@ -16,10 +16,11 @@ internal static class TableValues
 
     /// <summary>
     /// The schema version of the subscribers and consent history tables: 3, subscriber entities carry
-    /// <c>NextSendAt</c> and the subscribers partition holds due index entities beside them. The ledger stays at
-    /// <see cref="SchemaVersion"/>.
+    /// <c>NextSendAt</c> and the subscribers partition holds due index entities beside them; 4, subscribers may be keyed
+    /// by an email key and carry the email state and the channel choice. The ledger stays at <see cref="SchemaVersion"/>:
+    /// it gained values (email keys and forms), no properties a replace could drop.
     /// </summary>
-    public const int SubscriberSchemaVersion = 3;
+    public const int SubscriberSchemaVersion = 4;
 
     public const string SchemaVersionProperty = "SchemaVersion";
 

@@ -30,7 +30,7 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
         Assert.Equal("2025-03-02T18:05:00.005Z", item["lease_expires_at"].S);
         Assert.Equal("2025-03-02T18:00:00.005Z", item["updated_at"].S);
         Assert.Equal(new DateTimeOffset(2025, 5, 31, 0, 0, 0, TimeSpan.Zero).ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), item["expires_at"].N);
-        Assert.Equal("2", item["schema_version"].N);
+        Assert.Equal("3", item["schema_version"].N);
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
         };
         Assert.Equal([sent, sent with { Phone = TestPhones.Bob, State = DeliveryState.Failed, MessageId = null, ErrorCode = "20429" }], records);
         Assert.Equal(3, retry?.Attempts);
-        Assert.Equal("2", (await GetAsync(options, "2025-02-09", TestPhones.Bob))["schema_version"].N);
+        Assert.Equal("3", (await GetAsync(options, "2025-02-09", TestPhones.Bob))["schema_version"].N);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
         var options = await dynalite.CreateTablesAsync();
         var ledger = new DynamoDbDeliveryLedger(dynalite.Client, options);
         var item = Unversioned("2025-02-09", TestPhones.Alice, "claimed", null, null, permanent: false);
-        item["schema_version"] = new AttributeValue { N = "3" };
+        item["schema_version"] = new AttributeValue { N = "4" };
         await PutAsync(options, item);
         var afterLease = new DateTimeOffset(2025, 2, 9, 17, 0, 0, TimeSpan.Zero);
 
@@ -108,10 +108,32 @@ public sealed class DynamoDbDeliveryLedgerItemTests(DynaliteFixture dynalite)
         Assert.Null(claim);
         Assert.False(marked);
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => ledger.GetAsync(new DateOnly(2025, 2, 9), TestPhones.Alice));
-        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
         var stored = await GetAsync(options, "2025-02-09", TestPhones.Alice);
         Assert.Equal("claimed", stored["state"].S);
         Assert.Equal("2", stored["attempts"].N);
+    }
+
+    [Fact]
+    public async Task A_mail_is_keyed_by_its_email_key_with_the_email_form()
+    {
+        const string dina = "mailto:dina@example.org";
+        var options = await dynalite.CreateTablesAsync();
+        var ledger = new DynamoDbDeliveryLedger(dynalite.Client, options);
+        var day = new DateOnly(2025, 3, 2);
+        var now = new DateTimeOffset(2025, 3, 2, 12, 0, 0, TimeSpan.Zero);
+
+        var claim = await ledger.TryClaimAsync(day, dina, now, TimeSpan.FromMinutes(5));
+        var sent = await ledger.MarkSentAsync(day, dina, claim!.ClaimId, "<20250302120000.abc@example.org>", now, MessageForm.FallbackEmail);
+        var item = await GetAsync(options, "2025-03-02", dina);
+        var record = await ledger.GetAsync(day, dina);
+
+        Assert.True(sent);
+        Assert.Equal("email-fallback", item["message_form"].S);
+        Assert.Equal("sent", item["state"].S);
+        Assert.Equal(dina, record?.Phone);
+        Assert.Equal(MessageForm.FallbackEmail, record?.Form);
+        await Assert.ThrowsAsync<ArgumentException>(() => ledger.TryClaimAsync(day, "mailto:Dina@example.org", now, TimeSpan.FromMinutes(5)));
     }
 
     /// <summary>A ledger item exactly as this ledger wrote it before items carried <c>schema_version</c>.</summary>

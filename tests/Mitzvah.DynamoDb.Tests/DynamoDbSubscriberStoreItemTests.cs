@@ -10,6 +10,8 @@ namespace Mitzvah.DynamoDb.Tests;
 [Collection(SharedDynalite.Name)]
 public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
 {
+    private const string Dina = "mailto:dina@example.org";
+
     private static readonly DateTimeOffset LegacyAt = new(2024, 5, 1, 12, 34, 56, 789, TimeSpan.Zero);
 
     private IAmazonDynamoDB Client => dynalite.Client;
@@ -260,7 +262,7 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         Assert.Equal(4, updated?.Version);
         Assert.Equal(5, optOut.Subscriber.Version);
         Assert.Equal(preferences, optOut.Subscriber.Preferences);
-        Assert.Equal("2", (await GetRawAsync(options, TestPhones.Alice))["schema_version"].N);
+        Assert.Equal("3", (await GetRawAsync(options, TestPhones.Alice))["schema_version"].N);
         var history = await store.GetHistoryAsync(TestPhones.Alice);
         Assert.Equal([1L, 2L, 3L, 4L, 5L], history.Select(entry => entry.Version));
         Assert.True(history[3].IsPreferenceChange);
@@ -284,7 +286,7 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         var narrowed = await GetRawAsync(options, TestPhones.Alice);
         var history = await RawHistoryAsync(options, TestPhones.Alice);
 
-        Assert.Equal("2", created["schema_version"].N);
+        Assert.Equal("3", created["schema_version"].N);
         Assert.DoesNotContain(created.Keys, key => key is "time_zone" or "send_time" or "calendar" or "paused_until");
         Assert.Equal(["Asia/Jerusalem", "06:05", "israel", "2025-04-21"], new[] { "time_zone", "send_time", "calendar", "paused_until" }.Select(key => chosen[key].S));
         Assert.Equal("2", chosen["version"].N);
@@ -292,7 +294,7 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         Assert.Equal("diaspora", narrowed["calendar"].S);
         Assert.Equal("3", narrowed["version"].N);
         Assert.DoesNotContain(narrowed.Keys, key => key is "time_zone" or "send_time" or "paused_until");
-        Assert.Equal(["2", "2", "2"], history.Select(entry => entry["schema_version"].N));
+        Assert.Equal(["3", "3", "3"], history.Select(entry => entry["schema_version"].N));
 
         // Each preference entry carries the preferences it sets, so that completing it needs nothing else.
         Assert.DoesNotContain(history[0].Keys, key => key is "time_zone" or "send_time" or "calendar" or "paused_until");
@@ -401,7 +403,7 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
             ["created_at"] = new AttributeValue { S = "2025-01-05T09:00:00.000Z" },
             ["version"] = new AttributeValue { N = "1" },
             ["opted_in"] = new AttributeValue { S = "1" },
-            ["schema_version"] = new AttributeValue { N = "3" },
+            ["schema_version"] = new AttributeValue { N = "4" },
             ["email"] = new AttributeValue { S = "alice@example.org" },
         };
         await Client.PutItemAsync(new PutItemRequest { TableName = options.SubscribersTable, Item = item });
@@ -411,12 +413,169 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { TimeZone = "UTC" }));
         Assert.False(await store.SetNextSendAtAsync(TestPhones.Alice, null, ConsentChangeBuilder.DefaultAt));
 
-        Assert.Contains("schema version 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain(TestPhones.Alice, error.Message, StringComparison.Ordinal);
         var stored = await GetRawAsync(options, TestPhones.Alice);
         Assert.Equal(item.Keys.Order(StringComparer.Ordinal), stored.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("opted_in", stored["consent_status"].S);
+        Assert.Equal("4", stored["schema_version"].N);
+    }
+
+    [Fact]
+    public async Task An_email_key_is_stored_under_its_key_with_the_email_channel_and_its_state_as_optional_attributes()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var optIn = ConsentChangeBuilder.OptIn(Dina).Build();
+
+        await store.RecordConsentAsync(optIn);
+        var joined = await GetRawAsync(options, Dina);
+        var refused = await store.ChangeEmailAsync(EmailChangeOf(Dina, EmailChangeKind.Undeliverable, "dina@example.org", optIn.At.AddHours(1)));
+        var chosen = await store.SetPreferencesAsync(Dina, new DeliveryPreferences { Channel = DeliveryChannel.Email });
+        var changed = await GetRawAsync(options, Dina);
+        var read = await store.GetAsync(Dina);
+
+        Assert.Equal("email", joined["channel"].S);
+        Assert.Equal("3", joined["schema_version"].N);
+        Assert.Equal($"{optIn.At.ToUnixTimeMilliseconds():D15}#{Dina}", joined["due_key"].S);
+        Assert.DoesNotContain(joined.Keys, key => key is "email" or "email_confirmed_at" or "email_undeliverable_at" or "delivery_channel");
+        Assert.True(refused?.Changed);
+        Assert.Equal("2025-03-01T15:30:15.123Z", changed["email_undeliverable_at"].S);
+        Assert.Equal("email", changed["delivery_channel"].S);
+        Assert.False(changed.ContainsKey("email"));
+        Assert.Equal(new SubscriberAddresses { Email = "dina@example.org" }, read?.Addresses);
+        Assert.Equal("email", read?.Channel);
+        Assert.Equal(optIn.At.AddHours(1), read?.EmailUndeliverableAt);
+        Assert.Equal(DeliveryChannel.Email, read?.Preferences.Channel);
+        Assert.Equal(chosen, read);
+        Assert.Equal([read!], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
+        Assert.Equal([read!], (await store.ListDueAsync(PreferenceChanges.DefaultAt, null, 10)).Items);
+    }
+
+    [Fact]
+    public async Task Linking_confirming_and_removing_an_address_write_its_attributes_and_consent_changes_keep_them()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var at = ConsentChangeBuilder.DefaultAt;
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).Build());
+
+        var linked = await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Alice, EmailChangeKind.Link, "alice@example.org", at.AddHours(1), DeliveryChannel.Both));
+        var linkedItem = await GetRawAsync(options, TestPhones.Alice);
+        await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Alice, EmailChangeKind.Confirm, "alice@example.org", at.AddHours(2)));
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(at.AddHours(3)).Build());
+        var optedOutItem = await GetRawAsync(options, TestPhones.Alice);
+        var removed = await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Alice, EmailChangeKind.Remove, "alice@example.org", at.AddHours(4)));
+        var removedItem = await GetRawAsync(options, TestPhones.Alice);
+        var history = await RawHistoryAsync(options, TestPhones.Alice);
+
+        Assert.Equal(["alice@example.org", "both"], new[] { linkedItem["email"].S, linkedItem["delivery_channel"].S });
+        Assert.False(linkedItem.ContainsKey("email_confirmed_at"));
+        Assert.Equal(at.AddHours(1).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture), linkedItem["next_send_at"].N);
+        Assert.True(linked?.Changed);
+        Assert.Equal(DeliveryChannel.Both, linked?.Subscriber.Preferences.Channel);
+        Assert.Equal(new SubscriberAddresses { WhatsApp = TestPhones.Alice, Email = "alice@example.org" }, optOut.Subscriber.Addresses);
+        Assert.Equal(at.AddHours(2), optOut.Subscriber.EmailConfirmedAt);
+        Assert.Equal(DeliveryChannel.Both, optOut.Subscriber.Preferences.Channel);
+        Assert.Equal("2025-03-01T16:30:15.123Z", optedOutItem["email_confirmed_at"].S);
+        Assert.True(removed?.Changed);
+        Assert.Equal(ConsentStatus.OptedOut, removed?.Subscriber.Status);
+        Assert.DoesNotContain(removedItem.Keys, key => key is "email" or "email_confirmed_at" or "email_undeliverable_at" or "delivery_channel");
+
+        // Each email entry carries the state it sets, so that completing it needs nothing else; consent entries carry none.
+        Assert.Equal(["alice@example.org", "both"], new[] { history[1]["email"].S, history[1]["delivery_channel"].S });
+        Assert.Equal("2025-03-01T16:30:15.123Z", history[2]["email_confirmed_at"].S);
+        Assert.DoesNotContain(history[3].Keys, key => key is "email" or "email_confirmed_at" or "delivery_channel");
+        Assert.DoesNotContain(history[4].Keys, key => key is "email" or "email_confirmed_at" or "delivery_channel");
+    }
+
+    [Fact]
+    public async Task An_email_change_whose_writer_died_is_completed_with_its_email_state_by_the_next_change()
+    {
+        var (store, options) = await CreateStoreAsync();
+        var optIn = ConsentChangeBuilder.OptIn(TestPhones.Alice).Build();
+        await store.RecordConsentAsync(optIn);
+        var linkedAt = optIn.At.AddMinutes(1);
+        var evidence = new ConsentEvidence(IpAddress: "203.0.113.9", Email: "alice@example.org", EmailState: "linked");
+        await Client.PutItemAsync(new PutItemRequest
+        {
+            TableName = options.ConsentHistoryTable,
+            Item = new()
+            {
+                ["phone"] = new AttributeValue { S = TestPhones.Alice },
+                ["version"] = new AttributeValue { N = "2" },
+                ["consent_status"] = new AttributeValue { S = "opted_in" },
+                ["source"] = new AttributeValue { S = "web_form" },
+                ["evidence"] = new AttributeValue { S = evidence.ToJson() },
+                ["timestamp_iso"] = new AttributeValue { S = "2025-03-01T14:31:15.123Z" },
+                ["schema_version"] = new AttributeValue { N = "3" },
+                ["email"] = new AttributeValue { S = "alice@example.org" },
+                ["delivery_channel"] = new AttributeValue { S = "fallback" },
+            },
+        });
+
+        var hidden = await store.GetAsync(TestPhones.Alice);
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(optIn.At.AddMinutes(2)).Build());
+
+        Assert.Null(hidden?.Addresses.Email);
+        Assert.Equal(3, optOut.Subscriber.Version);
+        Assert.Equal("alice@example.org", optOut.Subscriber.Addresses.Email);
+        Assert.Null(optOut.Subscriber.EmailConfirmedAt);
+        Assert.Equal(DeliveryChannel.Fallback, optOut.Subscriber.Preferences.Channel);
+        Assert.Equal(linkedAt, optOut.Subscriber.NextSendAt);
+        Assert.Equal(optOut.Subscriber, await store.GetAsync(TestPhones.Alice));
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal([false, true, false], history.Select(entry => entry.IsEmailChange));
+        Assert.Equal(new ConsentHistoryEntry(TestPhones.Alice, 2, ConsentStatus.OptedIn, ConsentSource.WebForm, evidence, linkedAt), history[1]);
+    }
+
+    [Fact]
+    public async Task Items_written_before_email_subscribers_read_without_an_address_and_with_the_default_channel()
+    {
+        var (store, options) = await CreateStoreAsync();
+        await PutUnversionedAsync(options, new ConsentEvidence(Keyword: "START"));
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+        var linked = await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Alice, EmailChangeKind.Link, "alice@example.org", PreferenceChanges.DefaultAt));
+
+        Assert.Equal(new SubscriberAddresses { WhatsApp = TestPhones.Alice }, subscriber?.Addresses);
+        Assert.Null(subscriber?.Preferences.Channel);
+        Assert.Equal(DeliveryChannel.WhatsApp, subscriber?.EffectiveChannel);
+        Assert.Null(subscriber?.EmailConfirmedAt);
+        Assert.Null(subscriber?.EmailUndeliverableAt);
+        Assert.Null(subscriber?.DeliverableEmail);
+        Assert.Equal(4, linked?.Subscriber.Version);
+        Assert.Equal("alice@example.org", linked?.Subscriber.Addresses.Email);
+        var stored = await GetRawAsync(options, TestPhones.Alice);
         Assert.Equal("3", stored["schema_version"].N);
+        Assert.Equal("whatsapp", stored["channel"].S);
+    }
+
+    [Fact]
+    public async Task Email_keys_page_through_the_listing_and_bad_keys_or_addresses_write_nothing()
+    {
+        var (store, _) = await CreateStoreAsync();
+        string[] keys = ["mailto:dina@example.org", "mailto:eli@example.org", "mailto:fay@example.org"];
+        foreach (var key in keys)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(key).Build());
+        }
+
+        var listed = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await store.ListAsync(ConsentStatus.OptedIn, token, 1);
+            listed.AddRange(page.Items.Select(item => item.Phone));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(keys, listed.Order(StringComparer.Ordinal));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.GetAsync("mailto:Dina@example.org"));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptIn("mailto:nobody").Build()));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ChangeEmailAsync(EmailChangeOf(keys[0], EmailChangeKind.Undeliverable, "Dina@Example.org", PreferenceChanges.DefaultAt)));
+        Assert.Equal(1, (await store.GetAsync(keys[0]))?.Version);
+        Assert.Null(await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Bob, EmailChangeKind.Link, "bob@example.org", PreferenceChanges.DefaultAt)));
+        Assert.Null(await store.GetAsync(TestPhones.Bob));
     }
 
     /// <summary>
@@ -486,6 +645,9 @@ public sealed class DynamoDbSubscriberStoreItemTests(DynaliteFixture dynalite)
         });
         return orphan;
     }
+
+    private static EmailChange EmailChangeOf(string key, EmailChangeKind kind, string address, DateTimeOffset at, DeliveryChannel? channel = null) =>
+        new(key, kind, address, ConsentSource.WebForm, new ConsentEvidence(IpAddress: "203.0.113.9"), at, channel);
 
     private async Task<(DynamoDbSubscriberStore Store, DynamoDbOptions Options)> CreateStoreAsync()
     {

@@ -39,6 +39,25 @@ public sealed class TableStorageDeliveryLedgerStorageTests(AzuriteFixture azurit
     }
 
     [Fact]
+    public async Task A_mail_is_keyed_by_its_email_key_with_the_email_form()
+    {
+        const string dina = "mailto:dina@example.org";
+        var ledger = new TableStorageDeliveryLedger(azurite.CreateServiceClient(), _prefix);
+        var claim = await ledger.TryClaimAsync(Day, dina, T0, TimeSpan.FromMinutes(5));
+        var sent = await ledger.MarkSentAsync(Day, dina, claim!.ClaimId, "<20250302120000.abc@example.org>", T0, MessageForm.Email);
+
+        var entity = (await Deliveries().GetEntityAsync<TableEntity>("2025-03-02", dina)).Value;
+        var record = await ledger.GetAsync(Day, dina);
+
+        Assert.True(sent);
+        Assert.Equal("email", entity.GetString("MessageForm"));
+        Assert.Equal("sent", entity.GetString("State"));
+        Assert.Equal(dina, record?.Phone);
+        Assert.Equal(MessageForm.Email, record?.Form);
+        await Assert.ThrowsAsync<ArgumentException>(() => ledger.TryClaimAsync(Day, "mailto:Dina@example.org", T0, TimeSpan.FromMinutes(5)));
+    }
+
+    [Fact]
     public async Task The_form_and_the_resend_are_stored_as_named_properties()
     {
         var ledger = new TableStorageDeliveryLedger(azurite.CreateServiceClient(), _prefix);

@@ -173,7 +173,7 @@ public sealed partial class TableStorageDueIndexTests(AzuriteFixture azurite) : 
         Assert.All(page.Items, subscriber => Assert.Equal(stored, subscriber.NextSendAt));
         Assert.Equal(before! with { NextSendAt = stored }, page.Items[1]);
         Assert.Equal([Key(stored, "+15550000001"), Key(stored, "+15550000002")], await IndexKeysAsync());
-        Assert.Equal(3, (await table.GetEntityAsync<TableEntity>("subscriber", "+15550000001")).Value.GetInt32("SchemaVersion"));
+        Assert.Equal(4, (await table.GetEntityAsync<TableEntity>("subscriber", "+15550000001")).Value.GetInt32("SchemaVersion"));
         Assert.Null((await store.GetAsync("+15550000003"))?.NextSendAt);
         Assert.Null((await store.GetAsync("+15550000004"))?.NextSendAt);
         Assert.True((await table.GetEntityIfExistsAsync<TableEntity>("subscriber", "~migration~due-index")).HasValue);

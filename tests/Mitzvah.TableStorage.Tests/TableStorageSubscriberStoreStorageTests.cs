@@ -12,6 +12,8 @@ namespace Mitzvah.TableStorage.Tests;
 [Collection(SharedAzurite.Name)]
 public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azurite) : IAsyncLifetime
 {
+    private const string Dina = "mailto:dina@example.org";
+
     private static readonly DateTimeOffset T0 = ConsentChangeBuilder.DefaultAt;
 
     private readonly string _prefix = AzuriteFixture.NewPrefix();
@@ -222,7 +224,7 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
         Assert.Equal([1L, 2L, 3L, 4L], history.Select(entry => entry.Version));
         Assert.Equal([false, false, true, false], history.Select(entry => entry.IsPreferenceChange));
         var entity = (await Table("Subscribers").GetEntityAsync<TableEntity>("subscriber", TestPhones.Alice)).Value;
-        Assert.Equal(3, entity.GetInt32("SchemaVersion"));
+        Assert.Equal(4, entity.GetInt32("SchemaVersion"));
     }
 
     [Fact]
@@ -244,7 +246,7 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
         var history = (await Table("ConsentHistory").GetEntityAsync<TableEntity>(TestPhones.Alice, "0000000001")).Value;
 
         string[] preferenceProperties = ["TimeZone", "SendTime", "Calendar", "PausedUntil"];
-        Assert.Equal(3, created.GetInt32("SchemaVersion"));
+        Assert.Equal(4, created.GetInt32("SchemaVersion"));
         Assert.Equal(created.GetDateTimeOffset("UpdatedAt"), created.GetDateTimeOffset("NextSendAt"));
         Assert.DoesNotContain(created.Keys, key => preferenceProperties.Contains(key));
         Assert.Equal(["Asia/Jerusalem", "06:05", "israel", "2025-04-21"], preferenceProperties.Select(chosen.GetString));
@@ -253,7 +255,108 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
         Assert.Equal(PreferenceChanges.DefaultAt, chosen.GetDateTimeOffset("NextSendAt"));
         Assert.Equal("diaspora", narrowed.GetString("Calendar"));
         Assert.DoesNotContain(narrowed.Keys, key => key is "TimeZone" or "SendTime" or "PausedUntil");
-        Assert.Equal(3, history.GetInt32("SchemaVersion"));
+        Assert.Equal(4, history.GetInt32("SchemaVersion"));
+    }
+
+    [Fact]
+    public async Task An_email_key_is_the_row_key_with_the_email_channel_and_its_state_as_optional_properties()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(Dina).Build());
+        var joined = await GetEntityAsync(Dina);
+        var refused = await store.ChangeEmailAsync(EmailChangeOf(Dina, EmailChangeKind.Undeliverable, "dina@example.org", T0.AddHours(1)));
+        var chosen = await store.SetPreferencesAsync(Dina, new DeliveryPreferences { Channel = DeliveryChannel.Email });
+        var changed = await GetEntityAsync(Dina);
+        var read = await store.GetAsync(Dina);
+
+        Assert.Equal("email", joined.GetString("Channel"));
+        Assert.Equal(4, joined.GetInt32("SchemaVersion"));
+        Assert.DoesNotContain(joined.Keys, key => key is "Email" or "EmailConfirmedAt" or "EmailUndeliverableAt" or "DeliveryChannel");
+        Assert.True(refused?.Changed);
+        Assert.Equal(T0.AddHours(1), changed.GetDateTimeOffset("EmailUndeliverableAt"));
+        Assert.Equal("email", changed.GetString("DeliveryChannel"));
+        Assert.False(changed.ContainsKey("Email"));
+        Assert.Equal(new SubscriberAddresses { Email = "dina@example.org" }, read?.Addresses);
+        Assert.Equal(T0.AddHours(1), read?.EmailUndeliverableAt);
+        Assert.Equal(DeliveryChannel.Email, read?.Preferences.Channel);
+        Assert.Equal(chosen, read);
+        Assert.Equal([read!], (await store.ListAsync(ConsentStatus.OptedIn, null, 10)).Items);
+        Assert.Equal([read!], (await store.ListDueAsync(PreferenceChanges.DefaultAt, null, 10)).Items);
+        var index = await CountRowsAsync(Table("Subscribers"), $"RowKey eq '~due~{PreferenceChanges.DefaultAt.ToUnixTimeMilliseconds():D15}~{Dina}'");
+        Assert.Equal(1, index);
+        Assert.Equal([1L, 2L, 3L], (await store.GetHistoryAsync(Dina)).Select(entry => entry.Version));
+        Assert.Equal(3, await CountRowsAsync(Table("ConsentHistory"), $"PartitionKey eq '{Dina}'"));
+    }
+
+    [Fact]
+    public async Task Linking_confirming_and_removing_an_address_write_its_properties_and_consent_changes_keep_them()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(TestPhones.Alice).At(T0).Build());
+
+        var linked = await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Alice, EmailChangeKind.Link, "alice@example.org", T0.AddHours(1), DeliveryChannel.Both));
+        var linkedEntity = await GetSubscriberEntityAsync();
+        await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Alice, EmailChangeKind.Confirm, "alice@example.org", T0.AddHours(2)));
+        var optOut = await store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).At(T0.AddHours(3)).Build());
+        var optedOutEntity = await GetSubscriberEntityAsync();
+        var removed = await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Alice, EmailChangeKind.Remove, "alice@example.org", T0.AddHours(4)));
+        var removedEntity = await GetSubscriberEntityAsync();
+
+        Assert.True(linked?.Changed);
+        Assert.Equal(["alice@example.org", "both"], new[] { linkedEntity.GetString("Email"), linkedEntity.GetString("DeliveryChannel") });
+        Assert.False(linkedEntity.ContainsKey("EmailConfirmedAt"));
+        Assert.Equal(T0.AddHours(1), linkedEntity.GetDateTimeOffset("NextSendAt"));
+        Assert.Equal(new SubscriberAddresses { WhatsApp = TestPhones.Alice, Email = "alice@example.org" }, optOut.Subscriber.Addresses);
+        Assert.Equal(T0.AddHours(2), optOut.Subscriber.EmailConfirmedAt);
+        Assert.Equal(DeliveryChannel.Both, optOut.Subscriber.Preferences.Channel);
+        Assert.Equal(T0.AddHours(2), optedOutEntity.GetDateTimeOffset("EmailConfirmedAt"));
+        Assert.Equal("alice@example.org", optedOutEntity.GetString("Email"));
+        Assert.True(removed?.Changed);
+        Assert.Equal(ConsentStatus.OptedOut, removed?.Subscriber.Status);
+        Assert.DoesNotContain(removedEntity.Keys, key => key is "Email" or "EmailConfirmedAt" or "EmailUndeliverableAt" or "DeliveryChannel");
+        Assert.Equal(removed?.Subscriber, await store.GetAsync(TestPhones.Alice));
+        var history = await store.GetHistoryAsync(TestPhones.Alice);
+        Assert.Equal([false, true, true, false, true], history.Select(entry => entry.IsEmailChange));
+        Assert.Equal(["linked", "confirmed", "removed"], history.Where(entry => entry.IsEmailChange).Select(entry => entry.Evidence.EmailState));
+    }
+
+    [Fact]
+    public async Task Entities_written_before_email_subscribers_read_without_an_address_and_with_the_default_channel()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.CountAsync(ConsentStatus.OptedIn); // creates the tables
+        await PutUnversionedAsync(new ConsentEvidence(Keyword: "STOP"));
+
+        var subscriber = await store.GetAsync(TestPhones.Alice);
+        var linked = await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Alice, EmailChangeKind.Link, "alice@example.org", T0.AddDays(2)));
+
+        Assert.Equal(new SubscriberAddresses { WhatsApp = TestPhones.Alice }, subscriber?.Addresses);
+        Assert.Null(subscriber?.Preferences.Channel);
+        Assert.Equal(DeliveryChannel.WhatsApp, subscriber?.EffectiveChannel);
+        Assert.Null(subscriber?.EmailConfirmedAt);
+        Assert.Null(subscriber?.EmailUndeliverableAt);
+        Assert.Null(subscriber?.DeliverableEmail);
+        Assert.Equal(3, linked?.Subscriber.Version);
+        var entity = await GetSubscriberEntityAsync();
+        Assert.Equal(4, entity.GetInt32("SchemaVersion"));
+        Assert.Equal("alice@example.org", entity.GetString("Email"));
+        Assert.Equal("whatsapp", entity.GetString("Channel"));
+    }
+
+    [Fact]
+    public async Task Bad_email_keys_and_addresses_write_nothing_and_unknown_keys_are_not_recorded()
+    {
+        var store = new TableStorageSubscriberStore(azurite.CreateServiceClient(), _prefix);
+        await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(Dina).Build());
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.GetAsync("mailto:Dina@example.org"));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptIn("mailto:nobody").Build()));
+        await Assert.ThrowsAsync<ArgumentException>(() => store.ChangeEmailAsync(EmailChangeOf(Dina, EmailChangeKind.Undeliverable, "Dina@Example.org", T0.AddHours(1))));
+        Assert.Null(await store.ChangeEmailAsync(EmailChangeOf(TestPhones.Bob, EmailChangeKind.Link, "bob@example.org", T0.AddHours(1))));
+
+        Assert.Equal(1, (await store.GetAsync(Dina))?.Version);
+        Assert.Null(await store.GetAsync(TestPhones.Bob));
+        Assert.Equal(1, await CountRowsAsync(Table("ConsentHistory"), null));
     }
 
     [Fact]
@@ -271,7 +374,7 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
             ["CreatedAt"] = T0,
             ["UpdatedAt"] = T0,
             ["Version"] = 1L,
-            ["SchemaVersion"] = 4,
+            ["SchemaVersion"] = 5,
             ["Email"] = "alice@example.org",
         };
         await Table("Subscribers").AddEntityAsync(newer);
@@ -280,11 +383,11 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.RecordConsentAsync(ConsentChangeBuilder.OptOut(TestPhones.Alice).Build()));
         await Assert.ThrowsAsync<InvalidOperationException>(() => store.SetPreferencesAsync(TestPhones.Alice, new DeliveryPreferences { TimeZone = "UTC" }));
 
-        Assert.Contains("schema version 4", error.Message, StringComparison.Ordinal);
+        Assert.Contains("schema version 5", error.Message, StringComparison.Ordinal);
         var stored = await GetSubscriberEntityAsync();
         Assert.Equal("alice@example.org", stored.GetString("Email"));
         Assert.Equal("opted_in", stored.GetString("Status"));
-        Assert.Equal(4, stored.GetInt32("SchemaVersion"));
+        Assert.Equal(5, stored.GetInt32("SchemaVersion"));
     }
 
     [Fact]
@@ -314,8 +417,13 @@ public sealed class TableStorageSubscriberStoreStorageTests(AzuriteFixture azuri
 
     private TableClient Table(string suffix) => azurite.CreateServiceClient().GetTableClient(_prefix + suffix);
 
-    private async Task<TableEntity> GetSubscriberEntityAsync() =>
-        (await Table("Subscribers").GetEntityAsync<TableEntity>("subscriber", TestPhones.Alice)).Value;
+    private async Task<TableEntity> GetSubscriberEntityAsync() => await GetEntityAsync(TestPhones.Alice);
+
+    private async Task<TableEntity> GetEntityAsync(string key) =>
+        (await Table("Subscribers").GetEntityAsync<TableEntity>("subscriber", key)).Value;
+
+    private static EmailChange EmailChangeOf(string key, EmailChangeKind kind, string address, DateTimeOffset at, DeliveryChannel? channel = null) =>
+        new(key, kind, address, ConsentSource.WebForm, new ConsentEvidence(IpAddress: "203.0.113.9"), at, channel);
 
     /// <summary>
     /// A subscriber and its history exactly as this store wrote them before entities carried <c>SchemaVersion</c>:
