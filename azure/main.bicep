@@ -57,6 +57,38 @@ param windowMarginMinutes int = 60
 @maxValue(10000)
 param webOptInsPerHour int = 5
 
+@description('SMTP relay of Azure Communication Services Email.')
+param smtpHost string = 'smtp.azurecomm.net'
+
+@description('SMTP port of the relay: 587 with STARTTLS.')
+@minValue(1)
+@maxValue(65535)
+param smtpPort int = 587
+
+@description('starttls (port 587) or tls (TLS from the first byte); the relay refuses unencrypted mail.')
+@allowed([
+  'starttls'
+  'tls'
+])
+param smtpSecurity string = 'starttls'
+
+@description('The Communication Services SMTP username (<resource>.<Entra application id>.<tenant id>, or the SMTP Username resource\'s name); empty leaves email off.')
+param smtpUsername string = ''
+
+@description('The client secret of the Entra application behind the SMTP username. Stored in Key Vault.')
+@secure()
+param smtpPassword string = ''
+
+@description('The sender: a MailFrom address of the Communication Services email domain, e.g. Daily Mitzvah <DoNotReply@example.org>.')
+param mailFrom string = ''
+
+@description('Mails per second handed to the relay (a decimal number). The default 0.5 is the relay\'s initial quota of 30 a minute; it also allows only 100 an hour until Azure support raises it.')
+param mailRatePerSecond string = '0.5'
+
+@description('Secret that signs the confirmation and unsubscribe links in mails: at least 32 characters (e.g. openssl rand -hex 32). Stored in Key Vault.')
+@secure()
+param mailLinkSecret string = ''
+
 @description('How many messages the daily run sends in parallel.')
 @minValue(1)
 @maxValue(32)
@@ -86,6 +118,8 @@ var functionAppName = '${prefix}-func-${token}'
 var storageAccountName = take('${prefix}${token}', 24)
 var keyVaultName = take('${prefix}-kv-${token}', 24)
 var deploymentContainerName = 'app-package'
+// The relay needs a login, so email is on exactly when an SMTP username is given.
+var sendsMail = !empty(smtpUsername)
 // The app's table store names its tables AZURE_TABLES_PREFIX + Subscribers / ConsentHistory / Deliveries. It
 // creates missing tables itself; declaring them here keeps that off the first request after a deployment.
 var tablePrefix = 'Mitzvah'
@@ -204,6 +238,20 @@ resource keyVault 'Microsoft.KeyVault/vaults@2024-11-01' = {
     name: 'send-token'
     properties: {
       value: sendToken
+    }
+  }
+
+  resource smtpPasswordSecret 'secrets' = if (sendsMail) {
+    name: 'smtp-password'
+    properties: {
+      value: smtpPassword
+    }
+  }
+
+  resource mailLinkSecretSecret 'secrets' = if (sendsMail) {
+    name: 'mail-link-secret'
+    properties: {
+      value: mailLinkSecret
     }
   }
 }
@@ -334,6 +382,15 @@ resource appSettings 'Microsoft.Web/sites/config@2024-11-01' = {
     MITZVAH_TIME_ZONE: timeZone
     MITZVAH_SEND_TIME: sendTime
     MITZVAH_SEND_CONCURRENCY: string(sendConcurrency)
+    // Without an SMTP username these are empty, which the app reads as unset: no mail is sent.
+    SMTP_HOST: sendsMail ? smtpHost : ''
+    SMTP_PORT: string(smtpPort)
+    SMTP_SECURITY: smtpSecurity
+    SMTP_USERNAME: smtpUsername
+    SMTP_PASSWORD: sendsMail ? '@Microsoft.KeyVault(SecretUri=${keyVault::smtpPasswordSecret!.properties.secretUri})' : ''
+    MAIL_FROM: mailFrom
+    MAIL_RATE_PER_SECOND: mailRatePerSecond
+    MAIL_LINK_SECRET: sendsMail ? '@Microsoft.KeyVault(SecretUri=${keyVault::mailLinkSecretSecret!.properties.secretUri})' : ''
   }
   dependsOn: [
     blobDataOwner

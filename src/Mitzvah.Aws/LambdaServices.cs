@@ -10,13 +10,14 @@ using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
 using Mitzvah.Core.Logging;
 using Mitzvah.DynamoDb;
+using Mitzvah.Smtp;
 using Mitzvah.Twilio;
 
 namespace Mitzvah.Aws;
 
 /// <summary>
-/// The Lambda functions' composition root: Core, Twilio and DynamoDB, configured from environment variables and
-/// validated once at cold start.
+/// The Lambda functions' composition root: Core, Twilio, SMTP (when <c>SMTP_HOST</c> is set) and DynamoDB, configured
+/// from environment variables and validated once at cold start.
 /// </summary>
 /// <remarks>
 /// Without <c>SUBSCRIBERS_TABLE</c>, the daily run sends to the <c>RECIPIENTS</c> list (as the original deployment
@@ -43,6 +44,9 @@ internal static class LambdaServices
 
         services.AddMitzvahCore(configuration);
         services.AddMitzvahTwilio(configuration);
+        // Both functions may send mail (confirmations, unsubscribes, the fallbacks status callbacks trigger), so both
+        // fail their cold start on a bad SMTP setting.
+        services.AddMitzvahSmtp(configuration);
         if (!withSubscribers)
         {
             // No subscriber store, so nothing to record consent in: only the daily run works in this mode.

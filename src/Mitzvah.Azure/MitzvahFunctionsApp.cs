@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Mitzvah.Core;
+using Mitzvah.Smtp;
 using Mitzvah.TableStorage;
 using Mitzvah.Twilio;
 using OpenTelemetry.Resources;
@@ -20,12 +21,14 @@ public static class MitzvahFunctionsApp
     public const string ApplicationInsightsConnectionStringSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
 
     /// <summary>
-    /// Adds Core, the Table Storage store and ledger, and the Twilio adapters, all read from the flat app settings,
-    /// with every setting the app can check without calling a service validated when the host starts.
+    /// Adds Core, the Table Storage store and ledger, the Twilio adapters and (when <c>SMTP_HOST</c> is set) the SMTP
+    /// mail sender, all read from the flat app settings, with every setting the app can check without calling a
+    /// service validated when the host starts.
     /// </summary>
     /// <remarks>
     /// Missing Twilio credentials do not stop the start: the consent endpoint still serves the web form and refuses
-    /// webhooks, and <c>/api/health</c> reports what is missing. Values that are present but malformed do stop it.
+    /// webhooks, and <c>/api/health</c> reports what is missing. Values that are present but malformed (a bad SMTP
+    /// setting among them) do stop it, naming the setting.
     /// </remarks>
     /// <exception cref="OptionsValidationException">The Table Storage settings are missing or conflicting.</exception>
     public static IServiceCollection ConfigureServices(IServiceCollection services, IConfiguration configuration)
@@ -33,7 +36,7 @@ public static class MitzvahFunctionsApp
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        services.AddMitzvahCore(configuration).AddMitzvahTableStorage(configuration).AddMitzvahTwilio(configuration);
+        services.AddMitzvahCore(configuration).AddMitzvahTableStorage(configuration).AddMitzvahTwilio(configuration).AddMitzvahSmtp(configuration);
 
         services.AddOptions<FunctionsAppOptions>()
             .Configure(options => options.DailySchedule = configuration.Text(DailyScheduleSetting))

@@ -13,6 +13,20 @@ public sealed class AwsStandIns : IAsyncLifetime
 {
     public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
     public const string SendToken = "send-token-0123456789abcdef";
+
+    // Mail through SES's SMTP interface, as the template configures it.
+    private static readonly Dictionary<string, string> SesSmtp = new()
+    {
+        ["SMTP_HOST"] = "email-smtp.us-east-1.amazonaws.com",
+        ["SMTP_PORT"] = "587",
+        ["SMTP_SECURITY"] = "starttls",
+        ["SMTP_USERNAME"] = "AKIAIOSFODNN7EXAMPLE",
+        ["SMTP_PASSWORD"] = "smtp-password-derived-from-the-secret-key",
+        ["MAIL_FROM"] = "Daily Mitzvah <mitzvah@example.org>",
+        ["MAIL_RATE_PER_SECOND"] = "1",
+        ["MAIL_LINK_SECRET"] = "mail-link-secret-0123456789abcdef0123456789",
+    };
+
     private NodeServer? _dynalite;
     private NodeServer? _prism;
     private AmazonDynamoDBClient? _client;
@@ -68,6 +82,21 @@ public sealed class AwsStandIns : IAsyncLifetime
             ["TWILIO_API_BASE_URL"] = TwilioUrl.ToString(),
             ["SEND_TOKEN"] = sendToken,
         };
+        return environment;
+    }
+
+    /// <summary>
+    /// <see cref="NewEnvironmentAsync"/> plus SES SMTP settings. Nothing connects at cold start, so no server needs
+    /// to be behind them.
+    /// </summary>
+    public async Task<Dictionary<string, string?>> NewEnvironmentWithMailAsync()
+    {
+        var environment = await NewEnvironmentAsync();
+        foreach (var (name, value) in SesSmtp)
+        {
+            environment[name] = value;
+        }
+
         return environment;
     }
 

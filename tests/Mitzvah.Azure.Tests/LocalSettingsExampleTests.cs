@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Mitzvah.Core;
+using Mitzvah.Smtp;
 using Mitzvah.TableStorage;
 using Mitzvah.Testing.StandIns;
 
@@ -16,6 +17,7 @@ public sealed class LocalSettingsExampleTests
     public static TheoryData<string> AppSettings()
     {
         var names = typeof(SettingNames).GetFields(BindingFlags.Public | BindingFlags.Static)
+            .Concat(typeof(SmtpSettingNames).GetFields(BindingFlags.Public | BindingFlags.Static))
             .Select(field => (string)field.GetRawConstantValue()!)
             // DynamoDB, the CLI's outbox and the RECIPIENTS fallback do not apply to the Function app.
             .Except(["SUBSCRIBERS_TABLE", "CONSENT_HISTORY_TABLE", "DELIVERIES_TABLE", "MITZVAH_OUTBOX", "RECIPIENTS"])

@@ -4,7 +4,9 @@ using Microsoft.Extensions.Options;
 using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Mail;
 using Mitzvah.Core.Sending;
+using Mitzvah.Smtp;
 using Mitzvah.TableStorage;
 using Mitzvah.Twilio;
 
@@ -84,6 +86,35 @@ public sealed class MitzvahFunctionsAppTests
     }
 
     [Fact]
+    public async Task With_SMTP_HOST_mail_goes_through_the_SMTP_sender_and_without_it_not()
+    {
+        var withMail = WithCommunicationServicesMail(TestSettings.Offline());
+        var withoutMail = TestSettings.Offline();
+
+        await using var mailing = await FunctionAppHarness.StartAsync(withMail);
+        await using var silent = await FunctionAppHarness.StartAsync(withoutMail);
+
+        Assert.IsType<SmtpMailSender>(mailing.Services.GetService<IMailSender>());
+        Assert.IsNotType<SmtpMailSender>(silent.Services.GetService<IMailSender>());
+    }
+
+    [Theory]
+    [InlineData(SmtpSettingNames.SmtpPort, "abc")]
+    [InlineData(SmtpSettingNames.SmtpSecurity, "ssl3")]
+    [InlineData(SmtpSettingNames.MailFrom, "Daily Mitzvah")]
+    [InlineData(SmtpSettingNames.SmtpPassword, "")]
+    [InlineData(SmtpSettingNames.MailRatePerSecond, "fast")]
+    public async Task A_bad_SMTP_setting_stops_the_start_with_a_message_naming_it(string name, string value)
+    {
+        var settings = WithCommunicationServicesMail(TestSettings.Offline());
+        settings[name] = value;
+
+        var exception = await Assert.ThrowsAnyAsync<Exception>(async () => await (await FunctionAppHarness.StartAsync(settings)).DisposeAsync());
+
+        Assert.Contains(name, Messages(exception), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Both_table_settings_fail_the_composition_naming_both()
     {
         var settings = TestSettings.Offline();
@@ -122,6 +153,20 @@ public sealed class MitzvahFunctionsAppTests
         Assert.True(result.Failed);
         Assert.Contains(MitzvahFunctionsApp.DailyScheduleSetting, result.FailureMessage, StringComparison.Ordinal);
         Assert.Contains(schedule, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>The mail settings main.bicep gives the app for the Communication Services SMTP relay (secrets resolved).</summary>
+    private static Dictionary<string, string?> WithCommunicationServicesMail(Dictionary<string, string?> settings)
+    {
+        settings[SmtpSettingNames.SmtpHost] = "smtp.azurecomm.net";
+        settings[SmtpSettingNames.SmtpPort] = "587";
+        settings[SmtpSettingNames.SmtpSecurity] = "starttls";
+        settings[SmtpSettingNames.SmtpUsername] = "mitzvah-acs.00000000-0000-0000-0000-000000000001.00000000-0000-0000-0000-000000000002";
+        settings[SmtpSettingNames.SmtpPassword] = "entra-application-client-secret";
+        settings[SmtpSettingNames.MailFrom] = "Daily Mitzvah <DoNotReply@mitzvah.example.org>";
+        settings[SmtpSettingNames.MailRatePerSecond] = "0.5";
+        settings["MAIL_LINK_SECRET"] = "mail-link-secret-0123456789abcdef0123456789";
+        return settings;
     }
 
     private static string Messages(Exception exception) => exception is AggregateException aggregate

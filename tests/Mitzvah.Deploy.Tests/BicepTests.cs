@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Mitzvah.Core;
 using Mitzvah.Core.Sending;
+using Mitzvah.Smtp;
 using Mitzvah.Testing.StandIns;
 using Mitzvah.Twilio;
 
@@ -19,6 +20,9 @@ public sealed partial class BicepTests
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+
+    // Core's signing secret of the links in mails (required whenever SMTP_HOST is set).
+    private const string MailLinkSecret = "MAIL_LINK_SECRET";
 
     private static readonly string AzureFolder = Path.Combine(RepositoryPaths.Root, "azure");
 
@@ -133,6 +137,8 @@ public sealed partial class BicepTests
             "WHATSAPP_TEMPLATE_SID", SettingNames.WebhookToken, SettingNames.SendToken, SettingNames.PublicConsentUrl,
             DailySchedule, SettingNames.TimeZone, "MITZVAH_SEND_CONCURRENCY",
             "WHATSAPP_CONFIRM_TEMPLATE_SID", SettingNames.WindowMarginMinutes, SettingNames.WebOptInsPerHour,
+            SmtpSettingNames.SmtpHost, SmtpSettingNames.SmtpPort, SmtpSettingNames.SmtpSecurity, SmtpSettingNames.SmtpUsername,
+            SmtpSettingNames.SmtpPassword, SmtpSettingNames.MailFrom, SmtpSettingNames.MailRatePerSecond, MailLinkSecret,
         })
         {
             Assert.True(settings.ContainsKey(name), $"app setting {name} is missing");
@@ -174,7 +180,9 @@ public sealed partial class BicepTests
             .Select(parameter => parameter.Name)
             .ToArray();
 
-        Assert.Equal(new[] { "sendToken", "twilioAccountSid", "twilioAuthToken", "webhookToken" }, secureParameters.Order());
+        Assert.Equal(
+            new[] { "mailLinkSecret", "sendToken", "smtpPassword", "twilioAccountSid", "twilioAuthToken", "webhookToken" },
+            secureParameters.Order(StringComparer.Ordinal));
         foreach (var (setting, parameter) in new[]
         {
             (TwilioSettingNames.TwilioAccountSid, "twilioAccountSid"),
@@ -203,6 +211,87 @@ public sealed partial class BicepTests
 
         var vault = SingleResource(template, "Microsoft.KeyVault/vaults").GetProperty("properties");
         Assert.True(vault.GetProperty("enableRbacAuthorization").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Mail_goes_through_the_communication_services_relay_once_an_smtp_username_is_given()
+    {
+        var template = await CompileMainAsync();
+        var settings = AppSettings(template);
+        var parameters = template.GetProperty("parameters");
+
+        Assert.Equal("[not(empty(parameters('smtpUsername')))]", template.GetProperty("variables").GetProperty("sendsMail").GetString());
+        Assert.Equal("[if(variables('sendsMail'), parameters('smtpHost'), '')]", settings[SmtpSettingNames.SmtpHost]);
+        Assert.Equal("[string(parameters('smtpPort'))]", settings[SmtpSettingNames.SmtpPort]);
+        Assert.Equal("[parameters('smtpSecurity')]", settings[SmtpSettingNames.SmtpSecurity]);
+        Assert.Equal("[parameters('smtpUsername')]", settings[SmtpSettingNames.SmtpUsername]);
+        Assert.Equal("[parameters('mailFrom')]", settings[SmtpSettingNames.MailFrom]);
+        Assert.Equal("[parameters('mailRatePerSecond')]", settings[SmtpSettingNames.MailRatePerSecond]);
+        Assert.Equal("smtp.azurecomm.net", parameters.GetProperty("smtpHost").GetProperty("defaultValue").GetString());
+        Assert.Equal(587, parameters.GetProperty("smtpPort").GetProperty("defaultValue").GetInt32());
+        Assert.Equal("starttls", parameters.GetProperty("smtpSecurity").GetProperty("defaultValue").GetString());
+        Assert.Equal(["starttls", "tls"], parameters.GetProperty("smtpSecurity").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal("", parameters.GetProperty("smtpUsername").GetProperty("defaultValue").GetString());
+        Assert.Equal("0.5", parameters.GetProperty("mailRatePerSecond").GetProperty("defaultValue").GetString());
+    }
+
+    [Theory]
+    [InlineData(SmtpSettingNames.SmtpPassword, "smtpPassword", "smtp-password")]
+    [InlineData(MailLinkSecret, "mailLinkSecret", "mail-link-secret")]
+    public async Task Mail_secrets_reach_the_app_as_key_vault_references_only_when_mail_is_on(string setting, string parameter, string secretName)
+    {
+        var template = await CompileMainAsync();
+
+        var value = AppSettings(template)[setting];
+
+        Assert.Equal(
+            $"[if(variables('sendsMail'), format('@Microsoft.KeyVault(SecretUri={{0}})', reference(resourceId('Microsoft.KeyVault/vaults/secrets', variables('keyVaultName'), '{secretName}'), '2024-11-01').secretUri), '')]",
+            value);
+        var secret = Assert.Single(
+            Resources(template, "Microsoft.KeyVault/vaults/secrets"),
+            resource => resource.GetProperty("name").GetString()!.EndsWith($"'{secretName}')]", StringComparison.Ordinal));
+        Assert.Equal("[variables('sendsMail')]", secret.GetProperty("condition").GetString());
+        Assert.Equal($"[parameters('{parameter}')]", secret.GetProperty("properties").GetProperty("value").GetString());
+        Assert.Equal("", template.GetProperty("parameters").GetProperty(parameter).GetProperty("defaultValue").GetString());
+    }
+
+    [Fact]
+    public async Task Parameters_file_takes_the_mail_settings_from_the_environment()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["TWILIO_ACCOUNT_SID"] = "AC-from-environment",
+            ["TWILIO_AUTH_TOKEN"] = "token-from-environment",
+            ["WEBHOOK_TOKEN"] = "webhook-from-environment",
+            ["SEND_TOKEN"] = "send-token-from-environment",
+            ["TWILIO_WHATSAPP_NUMBER"] = "+14155550100",
+            ["SMTP_USERNAME"] = "mitzvah-acs.app-id.tenant-id",
+            ["SMTP_PASSWORD"] = "client-secret-from-environment",
+            ["MAIL_FROM"] = "Daily Mitzvah <DoNotReply@mitzvah.example.org>",
+            ["MAIL_RATE_PER_SECOND"] = "2",
+            ["MAIL_LINK_SECRET"] = "link-secret-from-environment-0123456789",
+        };
+
+        var build = await BicepBuild.BuildParamsAsync(Path.Combine(AzureFolder, "main.bicepparam"), environment);
+
+        Assert.True(build.IsClean, build.Describe());
+        using var output = JsonDocument.Parse(build.Output);
+        using var parametersFile = JsonDocument.Parse(output.RootElement.GetProperty("parametersJson").GetString()!);
+        var parameters = parametersFile.RootElement.GetProperty("parameters");
+        string Value(string name) => parameters.GetProperty(name).GetProperty("value").ToString();
+        Assert.Equal("mitzvah-acs.app-id.tenant-id", Value("smtpUsername"));
+        Assert.Equal("client-secret-from-environment", Value("smtpPassword"));
+        Assert.Equal("Daily Mitzvah <DoNotReply@mitzvah.example.org>", Value("mailFrom"));
+        Assert.Equal("2", Value("mailRatePerSecond"));
+        Assert.Equal("link-secret-from-environment-0123456789", Value("mailLinkSecret"));
+
+        // An unset GitHub secret arrives as an empty variable: the relay's quota stays the rate.
+        environment["MAIL_RATE_PER_SECOND"] = "";
+        var unset = await BicepBuild.BuildParamsAsync(Path.Combine(AzureFolder, "main.bicepparam"), environment);
+        Assert.True(unset.IsClean, unset.Describe());
+        using var unsetOutput = JsonDocument.Parse(unset.Output);
+        using var unsetFile = JsonDocument.Parse(unsetOutput.RootElement.GetProperty("parametersJson").GetString()!);
+        Assert.Equal("0.5", unsetFile.RootElement.GetProperty("parameters").GetProperty("mailRatePerSecond").GetProperty("value").GetString());
     }
 
     [Fact]

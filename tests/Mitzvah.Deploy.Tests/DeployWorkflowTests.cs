@@ -215,6 +215,22 @@ public sealed class DeployWorkflowTests
         Assert.Contains("readEnvironmentVariable('SEND_TOKEN')", parameters, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("SMTP_USERNAME")]
+    [InlineData("SMTP_PASSWORD")]
+    [InlineData("MAIL_FROM")]
+    [InlineData("MAIL_RATE_PER_SECOND")]
+    [InlineData("MAIL_LINK_SECRET")]
+    public void Deploy_azure_passes_the_mail_settings_to_the_parameters_file(string variable)
+    {
+        var steps = Steps(DeployAzure.Value, "deploy");
+        var infra = Assert.Single(steps, s => Yaml.Text(s, "run")?.Contains("az deployment group create", StringComparison.Ordinal) == true);
+
+        Assert.Equal($"${{{{ secrets.{variable} }}}}", Yaml.Text(infra, "env", variable));
+        var parameters = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "azure", "main.bicepparam"));
+        Assert.Contains($"readEnvironmentVariable('{variable}'", parameters, StringComparison.Ordinal);
+    }
+
     private static void AssertDryRunSmokeTest(List<object?> steps)
     {
         var smoke = Assert.Single(steps, s => Yaml.Text(s, "run")?.Contains("aws lambda invoke", StringComparison.Ordinal) == true);

@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using Mitzvah.Aws;
+using Mitzvah.Smtp;
 using Mitzvah.Testing;
 using Mitzvah.Testing.StandIns;
 
@@ -22,9 +23,31 @@ public sealed class SamTemplateTests
         "PUBLIC_CONSENT_URL", "SEND_TOKEN", "MITZVAH_SEND_CONCURRENCY", "MITZVAH_TIME_ZONE", "MITZVAH_SEND_TIME", "MITZVAH_IN_ISRAEL",
         "MITZVAH_SKIP_REST_DAYS", EmbeddedMetrics.NamespaceSetting, LambdaFunctions.SettingName,
         "WHATSAPP_CONFIRM_TEMPLATE_SID", "MITZVAH_WEB_OPTINS_PER_HOUR", "MITZVAH_WINDOW_MARGIN_MINUTES",
+        SmtpSettingNames.SmtpHost, SmtpSettingNames.SmtpPort, SmtpSettingNames.SmtpSecurity, SmtpSettingNames.SmtpUsername,
+        SmtpSettingNames.SmtpPassword, SmtpSettingNames.MailFrom, SmtpSettingNames.MailRatePerSecond, MailLinkSecret,
     };
 
-    private static readonly string[] SecretSettings = ["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WEBHOOK_TOKEN", "SEND_TOKEN"];
+    // Core's signing secret of the links in mails (required whenever SMTP_HOST is set).
+    private const string MailLinkSecret = "MAIL_LINK_SECRET";
+
+    private static readonly string[] SecretSettings =
+    [
+        "TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "WEBHOOK_TOKEN", "SEND_TOKEN",
+        SmtpSettingNames.SmtpUsername, SmtpSettingNames.SmtpPassword, MailLinkSecret,
+    ];
+
+    /// <summary>Each mail setting and the parameter it comes from, when SmtpHost is given.</summary>
+    private static readonly Dictionary<string, string> MailParameters = new(StringComparer.Ordinal)
+    {
+        [SmtpSettingNames.SmtpHost] = "SmtpHost",
+        [SmtpSettingNames.SmtpPort] = "SmtpPort",
+        [SmtpSettingNames.SmtpSecurity] = "SmtpSecurity",
+        [SmtpSettingNames.SmtpUsername] = "SmtpUsername",
+        [SmtpSettingNames.SmtpPassword] = "SmtpPassword",
+        [SmtpSettingNames.MailFrom] = "MailFrom",
+        [SmtpSettingNames.MailRatePerSecond] = "MailRatePerSecond",
+        [MailLinkSecret] = "MailLinkSecret",
+    };
 
     private static SamTemplate Template => SamTemplate.Current;
 
@@ -136,7 +159,7 @@ public sealed class SamTemplateTests
         {
             foreach (var (name, value) in Template.FunctionEnvironment(function).Where(v => SecretSettings.Contains(v.Key)))
             {
-                var parameter = Yaml.RefName(value);
+                var parameter = Yaml.RefName(value) ?? ConditionalRef(value)?.Parameter;
                 Assert.True(parameter is not null, $"{function} {name} must be a Ref to a parameter.");
                 Assert.True(Template.Parameters.ContainsKey(parameter), $"{function} {name} refers to {parameter}, not a parameter.");
                 Assert.True(Yaml.Text(Template.Parameters[parameter], "NoEcho") == "true", $"Parameter {parameter} ({name}) must be NoEcho.");
@@ -145,6 +168,7 @@ public sealed class SamTemplateTests
         }
 
         Assert.True(checkedSecrets >= SecretSettings.Length, "Every secret setting is set on some function.");
+
         foreach (var (name, parameter) in Template.Parameters)
         {
             if (Yaml.Text(parameter, "NoEcho") == "true")
@@ -165,6 +189,77 @@ public sealed class SamTemplateTests
         Assert.Equal("WindowMarginMinutes", Yaml.RefName(bot["MITZVAH_WINDOW_MARGIN_MINUTES"]));
         Assert.Equal("5", Yaml.Text(Yaml.Get(Template.Root, "Parameters", "WebOptInsPerHour"), "Default"));
         Assert.Equal("60", Yaml.Text(Yaml.Get(Template.Root, "Parameters", "WindowMarginMinutes"), "Default"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Functions))]
+    public void Every_mail_setting_reaches_the_function_only_when_SmtpHost_is_given(string function, Type handlerType)
+    {
+        _ = handlerType;
+        var environment = Template.FunctionEnvironment(function);
+
+        foreach (var (setting, parameter) in MailParameters)
+        {
+            Assert.True(environment.ContainsKey(setting), $"{function} lacks {setting}.");
+            var conditional = ConditionalRef(environment[setting]);
+            Assert.True(conditional is not null, $"{function} {setting} must be !If [SendsMail, !Ref {parameter}, !Ref AWS::NoValue].");
+            Assert.Equal(("SendsMail", parameter), conditional);
+            Assert.True(Template.Parameters.ContainsKey(parameter), $"{setting} refers to {parameter}, not a parameter.");
+        }
+
+        // SendsMail: !Not [!Equals [!Ref SmtpHost, ""]]
+        var condition = Yaml.Get(Template.Root, "Conditions", "SendsMail");
+        var equals = Yaml.List(Yaml.Get(Yaml.List(Yaml.Get(condition, "Fn::Not"), "Fn::Not")[0], "Fn::Equals"), "Fn::Equals");
+        Assert.Equal("SmtpHost", Yaml.RefName(equals[0]));
+        Assert.Equal("", equals[1]);
+    }
+
+    [Fact]
+    public void Mail_parameters_default_to_email_off_and_SES_submission_settings()
+    {
+        var parameters = Template.Parameters;
+
+        Assert.Equal("", Yaml.Text(parameters["SmtpHost"], "Default"));
+        Assert.Equal("587", Yaml.Text(parameters["SmtpPort"], "Default"));
+        Assert.Equal("starttls", Yaml.Text(parameters["SmtpSecurity"], "Default"));
+        Assert.Equal("1", Yaml.Text(parameters["MailRatePerSecond"], "Default"));
+        Assert.Contains("email-smtp.<region>.amazonaws.com", Yaml.Text(parameters["SmtpHost"], "Description"), StringComparison.Ordinal);
+
+        // Every value the template allows is one the SMTP adapter accepts.
+        Assert.All(Yaml.Texts(Yaml.Get(parameters["SmtpSecurity"], "AllowedValues")), security => Assert.Contains(security, new[] { "starttls", "tls", "none" }));
+        var host = new System.Text.RegularExpressions.Regex(Yaml.Text(parameters["SmtpHost"], "AllowedPattern")!);
+        Assert.Matches(host, "");
+        Assert.Matches(host, "email-smtp.eu-west-1.amazonaws.com");
+        Assert.DoesNotMatch(host, "smtp://email-smtp.eu-west-1.amazonaws.com");
+        Assert.DoesNotMatch(host, "email-smtp.eu-west-1.amazonaws.com:587");
+        var from = new System.Text.RegularExpressions.Regex(Yaml.Text(parameters["MailFrom"], "AllowedPattern")!);
+        Assert.Matches(from, "");
+        Assert.Matches(from, "Daily Mitzvah <mitzvah@example.org>");
+        Assert.Matches(from, "mitzvah@example.org");
+        Assert.DoesNotMatch(from, "Daily Mitzvah");
+        var secret = new System.Text.RegularExpressions.Regex(Yaml.Text(parameters["MailLinkSecret"], "AllowedPattern")!);
+        Assert.Matches(secret, "");
+        Assert.Matches(secret, new string('k', 32));
+        Assert.DoesNotMatch(secret, new string('k', 31));
+    }
+
+    [Theory]
+    [InlineData("MailFrom")]
+    [InlineData("MailLinkSecret")]
+    [InlineData("SmtpUsername")]
+    [InlineData("SmtpPassword")]
+    public void With_SmtpHost_the_stack_refuses_to_deploy_without_the_other_mail_settings(string required)
+    {
+        var rule = Yaml.Map(Yaml.Get(Template.Root, "Rules", "MailSettings"), "MailSettings");
+        var when = Yaml.List(Yaml.Get(Yaml.List(Yaml.Get(rule, "RuleCondition", "Fn::Not"), "Fn::Not")[0], "Fn::Equals"), "Fn::Equals");
+
+        Assert.Equal("SmtpHost", Yaml.RefName(when[0]));
+        Assert.Equal("", when[1]);
+        Assert.Contains(Yaml.List(rule["Assertions"], "MailSettings.Assertions"), assertion =>
+        {
+            var equals = Yaml.List(Yaml.Get(Yaml.List(Yaml.Get(assertion, "Assert", "Fn::Not"), "Fn::Not")[0], "Fn::Equals"), "Fn::Equals");
+            return Yaml.RefName(equals[0]) == required && equals[1] is "";
+        });
     }
 
     [Fact]
@@ -591,6 +686,15 @@ public sealed class SamTemplateTests
         Assert.Contains("\"period\": 86400", body, StringComparison.Ordinal);
         Assert.Contains("${AWS::StackName}", body, StringComparison.Ordinal);
     }
+
+    /// <summary>(condition, parameter) of <c>!If [condition, !Ref parameter, !Ref AWS::NoValue]</c>, else null.</summary>
+    private static (string Condition, string Parameter)? ConditionalRef(object? value) =>
+        Yaml.Get(value, "Fn::If") is List<object?> { Count: 3 } branches
+            && branches[0] is string condition
+            && Yaml.RefName(branches[1]) is { } parameter
+            && Yaml.RefName(branches[2]) == "AWS::NoValue"
+            ? (condition, parameter)
+            : null;
 
     private static Type ResolveHandlerType(string handler, out string methodName)
     {

@@ -174,6 +174,37 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
         Assert.Equal(0, running.Api.Polls);
     }
 
+    [Theory]
+    [InlineData(LambdaFunctions.Daily)]
+    [InlineData(LambdaFunctions.Consent)]
+    public async Task A_bad_SMTP_PORT_is_posted_as_the_init_error_naming_it_and_no_invocation_is_served(string function)
+    {
+        var environment = await standIns.NewEnvironmentWithMailAsync();
+        environment["SMTP_PORT"] = "abc";
+        await using var running = await StartAsync(function, environment);
+
+        var initError = await running.Api.InitError.WaitAsync(ExitTimeout);
+        var exitCode = await running.Process.WaitForExitAsync(ExitTimeout);
+
+        var error = initError.Json();
+        Assert.Equal("OptionsValidationException", error.GetProperty("errorType").GetString());
+        Assert.Contains("SMTP_PORT 'abc' is not a port number.", error.GetProperty("errorMessage").GetString(), StringComparison.Ordinal);
+        Assert.NotEqual(0, exitCode);
+        Assert.Equal(0, running.Api.Polls);
+    }
+
+    [Fact]
+    public async Task With_SES_SMTP_settings_the_package_starts_and_serves()
+    {
+        // The SMTP adapter and MailKit are in the package and load at cold start; nothing connects until a mail is sent.
+        await using var function = await StartAsync(LambdaFunctions.Consent, await standIns.NewEnvironmentWithMailAsync());
+
+        var page = (await function.InvokeAsync(GetEvent("/"))).Json();
+
+        Assert.Equal(200, page.GetProperty("statusCode").GetInt32());
+        Assert.False(function.Process.HasExited);
+    }
+
     [Fact]
     public async Task A_failed_invocation_is_posted_as_its_error_and_the_next_invocation_is_served()
     {
