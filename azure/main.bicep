@@ -58,7 +58,7 @@ param windowMarginMinutes int = 60
 param webOptInsPerHour int = 5
 
 @description('SMTP relay of Azure Communication Services Email.')
-param smtpHost string = 'smtp.azurecomm.net'
+param smtpHost string = 'smtp.azurecommunication.net'
 
 @description('SMTP port of the relay: 587 with STARTTLS.')
 @minValue(1)

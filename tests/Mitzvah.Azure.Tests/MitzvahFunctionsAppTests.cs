@@ -158,7 +158,7 @@ public sealed class MitzvahFunctionsAppTests
     /// <summary>The mail settings main.bicep gives the app for the Communication Services SMTP relay (secrets resolved).</summary>
     private static Dictionary<string, string?> WithCommunicationServicesMail(Dictionary<string, string?> settings)
     {
-        settings[SmtpSettingNames.SmtpHost] = "smtp.azurecomm.net";
+        settings[SmtpSettingNames.SmtpHost] = "smtp.azurecommunication.net";
         settings[SmtpSettingNames.SmtpPort] = "587";
         settings[SmtpSettingNames.SmtpSecurity] = "starttls";
         settings[SmtpSettingNames.SmtpUsername] = "mitzvah-acs.00000000-0000-0000-0000-000000000001.00000000-0000-0000-0000-000000000002";

@@ -227,7 +227,7 @@ public sealed partial class BicepTests
         Assert.Equal("[parameters('smtpUsername')]", settings[SmtpSettingNames.SmtpUsername]);
         Assert.Equal("[parameters('mailFrom')]", settings[SmtpSettingNames.MailFrom]);
         Assert.Equal("[parameters('mailRatePerSecond')]", settings[SmtpSettingNames.MailRatePerSecond]);
-        Assert.Equal("smtp.azurecomm.net", parameters.GetProperty("smtpHost").GetProperty("defaultValue").GetString());
+        Assert.Equal("smtp.azurecommunication.net", parameters.GetProperty("smtpHost").GetProperty("defaultValue").GetString());
         Assert.Equal(587, parameters.GetProperty("smtpPort").GetProperty("defaultValue").GetInt32());
         Assert.Equal("starttls", parameters.GetProperty("smtpSecurity").GetProperty("defaultValue").GetString());
         Assert.Equal(["starttls", "tls"], parameters.GetProperty("smtpSecurity").GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));

@@ -36,7 +36,7 @@ public static class PhoneCursor
             throw new ArgumentException(NotIssued, nameof(continuationToken), exception);
         }
 
-        return E164.IsValid(phone) ? phone : throw new ArgumentException(NotIssued, nameof(continuationToken));
+        return AddressKey.IsValid(phone) ? phone : throw new ArgumentException(NotIssued, nameof(continuationToken));
     }
 
     /// <summary>

@@ -63,6 +63,41 @@ public abstract partial class SubscriberStoreContract
     }
 
     [Fact]
+    public async Task Listings_page_across_email_keys_with_one_subscriber_a_page()
+    {
+        var store = await CreateStoreAsync();
+        string[] keys = [TestPhones.Alice, AddressKey.ForEmail("ada@example.org"), DinaKey, AddressKey.ForEmail(Eli), TestPhones.Bob];
+        foreach (var key in keys)
+        {
+            await store.RecordConsentAsync(ConsentChangeBuilder.OptIn(key).At(T0).Build());
+        }
+
+        var listed = new List<string>();
+        var due = new List<string>();
+        string? token = null, dueToken = null;
+        do
+        {
+            var page = await store.ListAsync(ConsentStatus.OptedIn, token, 1);
+            listed.AddRange(page.Items.Select(s => s.Phone));
+            token = page.ContinuationToken;
+        }
+        while (token is not null);
+
+        do
+        {
+            var page = await store.ListDueAsync(T0, dueToken, 1);
+            due.AddRange(page.Items.Select(s => s.Phone));
+            dueToken = page.ContinuationToken;
+        }
+        while (dueToken is not null);
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), listed.Order(StringComparer.Ordinal));
+        Assert.Equal(keys.Length, listed.Distinct().Count());
+        Assert.Equal(keys.Order(StringComparer.Ordinal), due.Order(StringComparer.Ordinal));
+        Assert.Equal(keys.Length, due.Distinct().Count());
+    }
+
+    [Fact]
     public async Task An_email_only_subscriber_keeps_its_address_through_an_opt_out()
     {
         var store = await CreateStoreAsync();
