@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Mitzvah.DynamoDb;
 using Mitzvah.Testing.Consent;
+using Mitzvah.Testing.Lambda;
 using Mitzvah.Testing.StandIns;
 
 namespace Mitzvah.Aws.Tests;
@@ -25,6 +26,9 @@ public sealed class AwsStandIns : IAsyncLifetime
         ["MAIL_FROM"] = "Daily Mitzvah <mitzvah@example.org>",
         ["MAIL_RATE_PER_SECOND"] = "1",
         ["MAIL_LINK_SECRET"] = "mail-link-secret-0123456789abcdef0123456789",
+
+        // The links in mails point at the function URL.
+        ["PUBLIC_CONSENT_URL"] = $"https://{FunctionUrlFrontEnd.UrlId}.lambda-url.us-east-1.on.aws/api/consent",
     };
 
     private NodeServer? _dynalite;

@@ -9,6 +9,7 @@ using Mitzvah.Core.Sending;
 using Mitzvah.DynamoDb;
 using Mitzvah.Testing.Consent;
 using Mitzvah.Testing.Lambda;
+using Mitzvah.Testing.StandIns;
 
 namespace Mitzvah.Aws.Tests.Process;
 
@@ -18,7 +19,7 @@ namespace Mitzvah.Aws.Tests.Process;
 /// all, and how it answers the Runtime API.
 /// </summary>
 [Collection(SharedLambdaPackage.Name)]
-public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standIns)
+public sealed partial class LambdaProcessTests(LambdaPackage package, AwsStandIns standIns, MaildevFixture maildev)
 {
     private const string FunctionUrlHost = "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws";
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
@@ -204,6 +205,65 @@ public sealed class LambdaProcessTests(LambdaPackage package, AwsStandIns standI
         Assert.Equal(200, page.GetProperty("statusCode").GetInt32());
         Assert.False(function.Process.HasExited);
     }
+
+    [Fact]
+    public async Task A_reader_signs_up_by_email_confirms_by_the_mailed_link_and_one_click_unsubscribes_through_the_function_url()
+    {
+        var environment = await standIns.NewEnvironmentWithMailAsync();
+        foreach (var (name, value) in maildev.HostSettings())
+        {
+            environment[name] = value;
+        }
+
+        var reader = $"lambda-{Guid.NewGuid():N}@example.org";
+        await using var consent = await StartAsync(LambdaFunctions.Consent, environment);
+        await using var functionUrl = await FunctionUrlFrontEnd.StartAsync(consent.Api, ConsentTimeout);
+        using var http = new HttpClient { BaseAddress = functionUrl.BaseAddress };
+
+        using var signUp = await http.PostAsync(
+            new Uri("/api/consent", UriKind.Relative),
+            new StringContent($"{{\"email\":\"{reader}\",\"consent\":true,\"channel\":\"email\"}}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(signUp.StatusCode == HttpStatusCode.OK, $"{await signUp.Content.ReadAsStringAsync()}\n{consent.Process.Output}");
+        var confirmation = Assert.Single(await maildev.WaitForMailsAsync(mail => MaildevFixture.IsTo(mail, reader)));
+        var confirm = ThroughFrontEnd(MailLink().Match(confirmation.GetProperty("text").GetString()!).Value);
+        using var page = await http.GetAsync(confirm);
+        using var confirmed = await http.PostAsync(confirm, new StringContent("via=page", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Contains("Confirm my subscription", await page.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, confirmed.StatusCode);
+        var key = AddressKey.ForEmail(reader);
+        Assert.Equal(ConsentStatus.OptedIn, (await Store(environment).GetAsync(key))?.Status);
+
+        // The daily function mails the confirmed reader; the mail's List-Unsubscribe link takes a one-click POST.
+        await using (var daily = await StartAsync(LambdaFunctions.Daily, environment))
+        {
+            var run = await daily.InvokeAsync(LambdaEvents.Read("scheduler.json"));
+            Assert.False(run.IsError, run.Body);
+            Assert.Equal(1, run.Json().GetProperty("mailSent").GetInt32());
+        }
+
+        var dailyMail = Assert.Single(await maildev.WaitForMailsAsync(mail => MaildevFixture.IsTo(mail, reader), count: 2), mail => mail.GetProperty("subject").GetString()!.StartsWith("Daily Mitzvah · ", StringComparison.Ordinal));
+        var source = System.Text.RegularExpressions.Regex.Replace(await maildev.SourceAsync(dailyMail.GetProperty("id").GetString()!), @"\r?\n[ \t]+", " ");
+        Assert.Contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click", source, StringComparison.Ordinal);
+        var unsubscribe = ThroughFrontEnd(MailLink().Match(source[source.IndexOf("List-Unsubscribe: <", StringComparison.Ordinal)..]).Value);
+        using var oneClick = await http.PostAsync(unsubscribe, new StringContent("List-Unsubscribe=One-Click", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"));
+
+        Assert.Equal(HttpStatusCode.OK, oneClick.StatusCode);
+        var history = await Store(environment).GetHistoryAsync(key);
+        Assert.Equal((ConsentStatus.OptedOut, "one-click unsubscribe", reader), (history[^1].Status, history[^1].Evidence.Note, history[^1].Evidence.Email));
+        Assert.Empty(consent.Api.ProtocolErrors);
+    }
+
+    // The links in mails name the function URL; the stand-in front end serves the same path and query here.
+    private static Uri ThroughFrontEnd(string link)
+    {
+        Assert.StartsWith($"https://{FunctionUrlHost}/api/", link, StringComparison.Ordinal);
+        return new Uri(new Uri(link).PathAndQuery, UriKind.Relative);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"https://[a-z0-9.-]+/api/(email/confirm|unsubscribe)\?token=[A-Za-z0-9_.-]+")]
+    private static partial System.Text.RegularExpressions.Regex MailLink();
 
     [Fact]
     public async Task A_failed_invocation_is_posted_as_its_error_and_the_next_invocation_is_served()

@@ -40,7 +40,7 @@ public sealed class InMemoryMailSenderTests
     [Fact]
     public void The_token_of_a_link_in_the_text_part_is_found_by_its_path()
     {
-        var mail = Mail("dina@example.org", "Confirm: https://mitzvah.test/email/confirm?token=abc.d-_f\n\nUnsubscribe: https://mitzvah.test/unsubscribe?token=xyz.123\n");
+        var mail = Mail("dina@example.org", "Confirm: https://mitzvah.test/api/email/confirm?token=abc.d-_f\n\nUnsubscribe: https://mitzvah.test/api/unsubscribe?token=xyz.123\n");
 
         Assert.Equal("abc.d-_f", InMemoryMailSender.TokenOf(mail, RoutePaths.EmailConfirm));
         Assert.Equal("xyz.123", InMemoryMailSender.TokenOf(mail, RoutePaths.Unsubscribe));

@@ -308,7 +308,7 @@ public sealed class EmailSubscriptionsTests : IDisposable
 
         var (links, headers) = local.Subscriptions.LinksFor(DinaKey, Dina);
 
-        Assert.StartsWith("http://127.0.0.1:8080/unsubscribe?token=", links.Unsubscribe.AbsoluteUri, StringComparison.Ordinal);
+        Assert.StartsWith("http://127.0.0.1:8080/api/unsubscribe?token=", links.Unsubscribe.AbsoluteUri, StringComparison.Ordinal);
         Assert.Equal($"<{links.Unsubscribe.AbsoluteUri}>", headers["List-Unsubscribe"]);
         Assert.Equal("List-Unsubscribe=One-Click", headers["List-Unsubscribe-Post"]);
     }
