@@ -1,5 +1,7 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Mail;
 
 namespace Mitzvah.Core.Tests.Endpoints;
 
@@ -49,5 +51,31 @@ public sealed class OptInRoutesTests
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("webhookToken").ValueKind);
         Assert.Equal(405, post.StatusCode);
         Assert.Equal("GET, HEAD", post.Headers["Allow"]);
+    }
+
+    [Fact]
+    public async Task The_settings_offer_email_only_where_mail_can_be_sent()
+    {
+        using var withoutMail = new CoreEndpoints();
+        using var withMail = new CoreEndpoints(
+            new Dictionary<string, string?>
+            {
+                ["MAIL_LINK_SECRET"] = "link-secret-0123456789abcdef0123456789",
+                ["PUBLIC_CONSENT_URL"] = "https://mitzvah.test/api/consent",
+            },
+            services => services.AddSingleton<IMailSender, UnusedMailSender>());
+
+        using var off = JsonDocument.Parse((await withoutMail.SendAsync("GET", RoutePaths.OptInConfig)).Body);
+        using var on = JsonDocument.Parse((await withMail.SendAsync("GET", RoutePaths.OptInConfig)).Body);
+
+        Assert.False(off.RootElement.GetProperty("email").GetBoolean());
+        Assert.True(on.RootElement.GetProperty("email").GetBoolean());
+    }
+
+    // Only its presence matters here: reading the settings sends nothing.
+    private sealed class UnusedMailSender : IMailSender
+    {
+        public Task<MailSendOutcome> SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("Reading the opt-in settings must not send mail.");
     }
 }
