@@ -7,36 +7,8 @@ namespace Mitzvah.Cli.Tests;
 /// <summary>The built <c>mitzvah</c> program run as its own process, with settings in its environment.</summary>
 public sealed class CliProcessTests
 {
-    private static ProcessStartInfo StartInfo(IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(typeof(MitzvahCli).Assembly.Location);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        return start;
-    }
-
-    private static async Task<CliRun> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
-    {
-        using var process = Process.Start(StartInfo(environment, args))!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new CliRun(process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<CliRun> RunProcessAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        CliRun.RunProcessAsync(environment.Select(pair => new KeyValuePair<string, string?>(pair.Key, pair.Value)), args);
 
     [Fact]
     public async Task The_program_honours_the_israel_setting_from_its_environment()
@@ -194,7 +166,7 @@ public sealed class CliProcessTests
     {
         var db = Path.Combine(Path.GetTempPath(), $"mitzvah-serve-{Guid.NewGuid():N}.db");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var process = Process.Start(StartInfo(new Dictionary<string, string>(), "serve", "--port", "0", "--db", db))!;
+        using var process = Process.Start(CliRun.StartInfo([], "serve", "--port", "0", "--db", db))!;
         var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
         try
         {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -242,30 +241,16 @@ public sealed class StatusCallbackEndToEndTests : IAsyncLifetime
     }
 
     /// <summary><c>mitzvah send</c> as its own process, configured through its environment as an operator would.</summary>
-    private async Task<CliRun> SendProcessAsync(Dictionary<string, string>? settings = null)
+    private Task<CliRun> SendProcessAsync(Dictionary<string, string>? settings = null)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { typeof(MitzvahCli).Assembly.Location, "send", "--date", SendDay, "--db", Db })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (name, value) in TwilioSettings())
-        {
-            start.Environment[name] = value;
-        }
-
+        var environment = TwilioSettings();
         foreach (var (name, value) in settings ?? [])
         {
-            start.Environment[name] = value;
+            environment[name] = value;
         }
 
-        start.Environment["TWILIO_STATUS_CALLBACK_URL"] = new Uri(Server.BaseAddress, RoutePaths.Status).ToString();
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return new CliRun(process.ExitCode, await stdout, await stderr);
+        environment["TWILIO_STATUS_CALLBACK_URL"] = new Uri(Server.BaseAddress, RoutePaths.Status).ToString();
+        return CliRun.RunProcessAsync(environment, "send", "--date", SendDay, "--db", Db);
     }
 
     private static JsonElement Summary(CliRun run) => JsonDocument.Parse(run.StdoutLines[^1]).RootElement;

@@ -1,3 +1,4 @@
+using Mitzvah.Testing.StandIns;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;

@@ -39,7 +39,7 @@ public static class DueCursor
         var separator = text.IndexOf(' ', StringComparison.Ordinal);
         return separator > 0
             && long.TryParse(text.AsSpan(0, separator), NumberStyles.None, CultureInfo.InvariantCulture, out var milliseconds)
-            && E164.IsValid(text[(separator + 1)..])
+            && AddressKey.IsValid(text[(separator + 1)..])
                 ? (milliseconds, text[(separator + 1)..])
                 : throw new ArgumentException(NotIssued, nameof(continuationToken));
     }

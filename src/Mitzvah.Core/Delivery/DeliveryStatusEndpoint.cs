@@ -157,14 +157,7 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
         {
             LogRecorded(_logger, PhoneMask.Mask(phone), studyDate, status.ToName(), update.ErrorCode);
             await _unreachable.ApplyAsync(studyDate, phone, status, update.ErrorCode, now, cancellationToken).ConfigureAwait(false);
-            if (_fallback is not null && status is DeliveryStatus.Failed or DeliveryStatus.Undelivered
-                && FallbackMail.IsCalledFor(update.Failure, update.ErrorCode, resend is "resent" or "not-resent"))
-            {
-                var mailed = await _fallback.SendAsync(studyDate, phone, cancellationToken).ConfigureAwait(false);
-                return mailed is null ? Answer(applied: true, status.ToName(), resend) : EndpointResponse.JsonBody(200, new { applied = true, status = status.ToName(), resend, fallback = Name(mailed.Value) });
-            }
-
-            return Answer(applied: true, status.ToName(), resend);
+            return Answer(applied: true, status.ToName(), resend, await FallbackAsync(studyDate, phone, update, resend, cancellationToken).ConfigureAwait(false));
         }
 
         // Not applied: only the log needs to know why, so the read happens off the common path.
@@ -181,13 +174,31 @@ public sealed partial class DeliveryStatusEndpoint : IEndpointRoute
             return Answer(applied: false, "stale", resend);
         }
 
+        // A repeated failure tries the fallback again too: a first delivery that died before mailing still mails, and
+        // the mail's ledger item keeps it to once.
         LogNotForward(_logger, PhoneMask.Mask(phone), studyDate, status.ToName(), item.DeliveryStatus?.ToName());
-        return Answer(applied: false, item.DeliveryStatus?.ToName() ?? "unchanged", resend);
+        return Answer(applied: false, item.DeliveryStatus?.ToName() ?? "unchanged", resend, await FallbackAsync(studyDate, phone, update, resend, cancellationToken).ConfigureAwait(false));
     }
 
-    private static EndpointResponse Answer(bool applied, string status, string? resend = null) => resend is null
-        ? EndpointResponse.JsonBody(200, new { applied, status })
-        : EndpointResponse.JsonBody(200, new { applied, status, resend });
+    private static EndpointResponse Answer(bool applied, string status, string? resend = null, string? fallback = null) => (resend, fallback) switch
+    {
+        (null, null) => EndpointResponse.JsonBody(200, new { applied, status }),
+        (_, null) => EndpointResponse.JsonBody(200, new { applied, status, resend }),
+        (null, _) => EndpointResponse.JsonBody(200, new { applied, status, fallback }),
+        _ => EndpointResponse.JsonBody(200, new { applied, status, resend, fallback }),
+    };
+
+    /// <summary>The fallback mail of a failed message that calls for it (<see cref="FallbackMail.IsCalledFor"/>): what happened to it, or <see langword="null"/>.</summary>
+    private async Task<string?> FallbackAsync(DateOnly studyDate, string phone, DeliveryStatusUpdate update, string? resend, CancellationToken cancellationToken)
+    {
+        if (_fallback is null || update.Status is not (DeliveryStatus.Failed or DeliveryStatus.Undelivered)
+            || !FallbackMail.IsCalledFor(update.Failure, update.ErrorCode, resend is "resent" or "not-resent"))
+        {
+            return null;
+        }
+
+        return await _fallback.SendAsync(studyDate, phone, cancellationToken).ConfigureAwait(false) is { } delivery ? Name(delivery) : null;
+    }
 
     private static string Name(MailDelivery delivery) => delivery switch
     {

@@ -93,8 +93,9 @@ public sealed class EmailLinkSigner
         padded += new string('=', (4 - (padded.Length % 4)) % 4);
         try
         {
+            // Only the canonical spelling: base64 ignores a last character's unused bits, which would give one token many.
             bytes = Convert.FromBase64String(padded);
-            return true;
+            return string.Equals(Base64Url(bytes), text, StringComparison.Ordinal);
         }
         catch (FormatException)
         {

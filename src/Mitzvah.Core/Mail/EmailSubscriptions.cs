@@ -67,7 +67,8 @@ public sealed partial class EmailSubscriptions
     public async Task<(EmailSubscribeOutcome Outcome, Subscriber? Subscriber)> SubscribeAsync(EmailSubscribeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (EmailAddress.Problem(request.Address) is { } problem)
+        // Checked as stored (trimmed): a form's stray spaces are not the address's.
+        if (EmailAddress.Problem(request.Address.Trim()) is { } problem)
         {
             throw new ArgumentException(problem, nameof(request));
         }

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using Mitzvah.Core.Consent;
+using Mitzvah.Core.Delivery;
+using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Messages;
+using Mitzvah.Core.Tests.Mail;
+using Mitzvah.Testing.Contracts;
+
+namespace Mitzvah.Core.Tests.Delivery;
+
+/// <summary>The fallback mail a failed status callback sends to a <see cref="DeliveryChannel.Fallback"/> subscriber.</summary>
+public sealed class DeliveryStatusFallbackMailTests : IDisposable
+{
+    private const string Form = "application/x-www-form-urlencoded";
+    private const string NotDelivered = "id=MSG-1&status=failed&error=63049&kind=NotDeliveredToday&to=%2B15550000101";
+    private static readonly DateOnly Day = new(2026, 11, 25);
+    private static readonly string DinaKey = AddressKey.ForEmail(MailEndpoints.Dina);
+    private static readonly KeyValuePair<string, string>[] Signed = [KeyValuePair.Create("X-Test-Signature", "good")];
+    private readonly MailEndpoints _mail = new();
+
+    public void Dispose() => _mail.Dispose();
+
+    [Fact]
+    public async Task A_message_not_delivered_today_sends_the_confirmed_fallback_address_the_days_mail_once()
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        await _mail.LinkedAsync(TestPhones.Alice, DeliveryChannel.Fallback);
+        var confirmation = _mail.Mail.Sends.Count;
+        await SentAsync();
+
+        var first = await CallbackAsync(NotDelivered);
+        var duplicate = await CallbackAsync(NotDelivered);
+
+        Assert.Equal((200, 200), (first.StatusCode, duplicate.StatusCode));
+        Assert.Equal("sent", Json(first).GetProperty("fallback").GetString());
+        Assert.False(Json(duplicate).GetProperty("applied").GetBoolean());
+        var mail = Assert.Single(_mail.Mail.Sends.Skip(confirmation));
+        Assert.Equal(MailEndpoints.Dina, mail.To);
+        Assert.Equal("List-Unsubscribe=One-Click", mail.Headers["List-Unsubscribe-Post"]);
+        var record = await _mail.Core.Ledger.GetAsync(Day, DinaKey);
+        Assert.Equal((DeliveryState.Sent, MessageForm.FallbackEmail), (record?.State, record?.Form));
+        Assert.Equal(DeliveryStatus.Failed, (await _mail.Core.Ledger.GetAsync(Day, TestPhones.Alice))?.DeliveryStatus);
+    }
+
+    [Theory]
+    [InlineData(DeliveryChannel.Both)]
+    [InlineData(DeliveryChannel.WhatsApp)]
+    public async Task Subscribers_not_on_the_fallback_channel_get_no_mail_from_a_failed_callback(DeliveryChannel channel)
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        await _mail.LinkedAsync(TestPhones.Alice, channel);
+        var confirmation = _mail.Mail.Sends.Count;
+        await SentAsync();
+
+        var response = await CallbackAsync(NotDelivered);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.False(Json(response).TryGetProperty("fallback", out _));
+        Assert.Equal(confirmation, _mail.Mail.Sends.Count);
+    }
+
+    [Fact]
+    public async Task An_unconfirmed_fallback_address_gets_no_mail()
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        await _mail.Subscriptions.SubscribeAsync(new Core.Mail.EmailSubscribeRequest(MailEndpoints.Dina, TestPhones.Alice, DeliveryChannel.Fallback, null, ConsentSource.WebForm, MailEndpoints.Browser));
+        await SentAsync();
+
+        var response = await CallbackAsync(NotDelivered);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Single(_mail.Mail.Sends);
+        Assert.Null(await _mail.Core.Ledger.GetAsync(Day, DinaKey));
+    }
+
+    [Fact]
+    public async Task A_failure_reported_after_the_subscribers_day_has_ended_sends_no_late_mail()
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        await _mail.LinkedAsync(TestPhones.Alice, DeliveryChannel.Fallback);
+        var confirmation = _mail.Mail.Sends.Count;
+        await SentAsync();
+
+        // Midnight in Chicago, the operator's zone: 06:00 UTC on Thursday.
+        _mail.Core.Time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
+        var response = await CallbackAsync(NotDelivered);
+
+        Assert.True(Json(response).GetProperty("applied").GetBoolean());
+        Assert.False(Json(response).TryGetProperty("fallback", out _));
+        Assert.Equal(confirmation, _mail.Mail.Sends.Count);
+    }
+
+    [Fact]
+    public async Task A_delivered_callback_sends_no_fallback()
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        await _mail.LinkedAsync(TestPhones.Alice, DeliveryChannel.Fallback);
+        var confirmation = _mail.Mail.Sends.Count;
+        await SentAsync();
+
+        await CallbackAsync("id=MSG-1&status=delivered&to=%2B15550000101");
+
+        Assert.Equal(confirmation, _mail.Mail.Sends.Count);
+    }
+
+    private async Task SentAsync()
+    {
+        var now = _mail.Core.Time.GetUtcNow();
+        var claim = await _mail.Core.Ledger.TryClaimAsync(Day, TestPhones.Alice, now, TimeSpan.FromMinutes(5));
+        Assert.True(await _mail.Core.Ledger.MarkSentAsync(Day, TestPhones.Alice, claim!.ClaimId, "MSG-1", now));
+    }
+
+    private Task<EndpointResponse> CallbackAsync(string body) =>
+        _mail.Core.SendAsync("POST", RoutePaths.Status, Form, body, Signed, "date=2026-11-25");
+
+    private static JsonElement Json(EndpointResponse response) => JsonDocument.Parse(response.Body).RootElement;
+}
