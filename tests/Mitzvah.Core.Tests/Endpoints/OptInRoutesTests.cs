@@ -1,7 +1,6 @@
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Mitzvah.Core.Endpoints;
-using Mitzvah.Core.Mail;
+using Mitzvah.Core.Tests.Mail;
 
 namespace Mitzvah.Core.Tests.Endpoints;
 
@@ -56,26 +55,14 @@ public sealed class OptInRoutesTests
     [Fact]
     public async Task The_settings_offer_email_only_where_mail_can_be_sent()
     {
-        using var withoutMail = new CoreEndpoints();
-        using var withMail = new CoreEndpoints(
-            new Dictionary<string, string?>
-            {
-                ["MAIL_LINK_SECRET"] = "link-secret-0123456789abcdef0123456789",
-                ["PUBLIC_CONSENT_URL"] = "https://mitzvah.test/api/consent",
-            },
-            services => services.AddSingleton<IMailSender, UnusedMailSender>());
+        using var withMail = new MailEndpoints();
+        using var withoutSender = new MailEndpoints(withSender: false);
 
-        using var off = JsonDocument.Parse((await withoutMail.SendAsync("GET", RoutePaths.OptInConfig)).Body);
-        using var on = JsonDocument.Parse((await withMail.SendAsync("GET", RoutePaths.OptInConfig)).Body);
+        using var on = JsonDocument.Parse((await withMail.Core.SendAsync("GET", RoutePaths.OptInConfig)).Body);
+        using var off = JsonDocument.Parse((await withoutSender.Core.SendAsync("GET", RoutePaths.OptInConfig)).Body);
 
-        Assert.False(off.RootElement.GetProperty("email").GetBoolean());
         Assert.True(on.RootElement.GetProperty("email").GetBoolean());
-    }
-
-    // Only its presence matters here: reading the settings sends nothing.
-    private sealed class UnusedMailSender : IMailSender
-    {
-        public Task<MailSendOutcome> SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default) =>
-            throw new InvalidOperationException("Reading the opt-in settings must not send mail.");
+        Assert.False(off.RootElement.GetProperty("email").GetBoolean());
+        Assert.Empty(withMail.Mail.Sends);
     }
 }
