@@ -13,6 +13,12 @@ public sealed class LambdaConsentTests(AwsStandIns standIns) : ConsentHostContra
     protected override async Task<IConsentHost> StartHostAsync(HostSettings settings)
     {
         var environment = await standIns.NewEnvironmentAsync(settings);
+        if (settings.Mail)
+        {
+            // The links in mails point at the function's public URL, as deployed.
+            environment["PUBLIC_CONSENT_URL"] = LambdaConsentHost.ConsentUrl.ToString();
+        }
+
         var handler = new ConsentHandler(AwsStandIns.Configuration(environment), standIns.UseDynalite());
         var store = new DynamoDbSubscriberStore(standIns.Client, Options.Create(new DynamoDbOptions
         {
@@ -27,7 +33,9 @@ public sealed class LambdaConsentTests(AwsStandIns standIns) : ConsentHostContra
     {
         private const string Host = "abcdefghijklmnopqrstuvwxyz012345.lambda-url.us-east-1.on.aws";
 
-        public Uri PublicUrl { get; } = new($"https://{Host}/api/consent");
+        public static Uri ConsentUrl { get; } = new($"https://{Host}/api/consent");
+
+        public Uri PublicUrl => ConsentUrl;
 
         public ISubscriberStore Store => store;
 
@@ -47,16 +55,18 @@ public sealed class LambdaConsentTests(AwsStandIns standIns) : ConsentHostContra
             // Function URLs base64-encode bodies that are not text/JSON, as Twilio's form posts arrive.
             var base64 = request.ContentType is not null && !request.ContentType.StartsWith("application/json", StringComparison.Ordinal);
             var body = base64 ? Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(request.Body)) : request.Body;
+            var query = request.Path.IndexOf('?', StringComparison.Ordinal);
+            var (path, rawQuery) = query < 0 ? (request.Path, string.Empty) : (request.Path[..query], request.Path[(query + 1)..]);
             var @event = new JsonObject
             {
                 ["version"] = "2.0",
                 ["routeKey"] = "$default",
-                ["rawPath"] = "/api/consent",
-                ["rawQueryString"] = string.Empty,
+                ["rawPath"] = path,
+                ["rawQueryString"] = rawQuery,
                 ["headers"] = headers,
                 ["requestContext"] = new JsonObject
                 {
-                    ["http"] = new JsonObject { ["method"] = request.Method, ["path"] = "/api/consent", ["sourceIp"] = "203.0.113.7" },
+                    ["http"] = new JsonObject { ["method"] = request.Method, ["path"] = path, ["sourceIp"] = "203.0.113.7" },
                 },
                 ["body"] = body,
                 ["isBase64Encoded"] = base64,

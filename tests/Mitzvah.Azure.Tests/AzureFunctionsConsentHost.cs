@@ -35,6 +35,12 @@ internal sealed class AzureFunctionsConsentHost : IConsentHost
             // One app both sends and serves consent, so it is configured to send, as deployed.
             [TwilioSettingNames.TwilioAccountSid] = TestSettings.AccountSid,
         };
+        if (settings.Mail)
+        {
+            // The links in mails point at the app's public URL, as deployed.
+            configuration["PUBLIC_CONSENT_URL"] = new Uri(FunctionAppHarness.BaseUrl, "api/consent").ToString();
+        }
+
         return new AzureFunctionsConsentHost(await FunctionAppHarness.StartAsync(configuration), standIns, prefix);
     }
 
@@ -42,7 +48,7 @@ internal sealed class AzureFunctionsConsentHost : IConsentHost
     {
         await using var invocation = _app.Activate<HttpFunction>();
         var http = FunctionAppHarness.Request(
-            invocation.Context, request.Method, "api/consent", request.ContentType, request.Body, (request.Headers ?? new Dictionary<string, string>()).Concat(extraHeaders));
+            invocation.Context, request.Method, request.Path.TrimStart('/'), request.ContentType, request.Body, (request.Headers ?? new Dictionary<string, string>()).Concat(extraHeaders));
         var response = (TestHttpResponseData)await invocation.Function.RunAsync(http, CancellationToken.None);
         return new ScenarioResponse((int)response.StatusCode, response.Header("Content-Type"), response.ReadBody(), response.Header("Retry-After"));
     }

@@ -262,6 +262,6 @@ public sealed partial class EmailEndToEndTests : IClassFixture<MaildevFixture>, 
 
     private static string Unfold(string source) => Regex.Replace(source, @"\r?\n[ \t]+", " ");
 
-    [GeneratedRegex(@"List-Unsubscribe: <(?<https>http://127\.0\.0\.1:\d+/unsubscribe\?token=[A-Za-z0-9_.-]+)>, <(?<mailto>mailto:[^>]+)>")]
+    [GeneratedRegex(@"List-Unsubscribe: <(?<https>http://127\.0\.0\.1:\d+/api/unsubscribe\?token=[A-Za-z0-9_.-]+)>, <(?<mailto>mailto:[^>]+)>")]
     private static partial Regex ListUnsubscribe();
 }

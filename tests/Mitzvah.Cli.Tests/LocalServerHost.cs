@@ -2,7 +2,6 @@ using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Mitzvah.Core.Consent;
-using Mitzvah.Core.Endpoints;
 using Mitzvah.Testing.Consent;
 
 namespace Mitzvah.Cli.Tests;
@@ -35,7 +34,7 @@ internal sealed class LocalServerHost : IConsentHost
 
     public async Task<ScenarioResponse> SendAsync(ScenarioRequest request, IReadOnlyDictionary<string, string> extraHeaders)
     {
-        using var message = new HttpRequestMessage(new HttpMethod(request.Method), RoutePaths.Consent);
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path);
         if (request.Body.Length > 0 || request.ContentType is not null)
         {
             message.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(request.Body));

@@ -25,8 +25,8 @@ public static class RoutePaths
     public const string OptInConfig = "/config.json";
 
     /// <summary>The email confirmation link (double opt-in).</summary>
-    public const string EmailConfirm = "/email/confirm";
+    public const string EmailConfirm = "/api/email/confirm";
 
     /// <summary>The unsubscribe link of every mail (RFC 8058 one-click POST, or a page with a button).</summary>
-    public const string Unsubscribe = "/unsubscribe";
+    public const string Unsubscribe = "/api/unsubscribe";
 }

@@ -425,9 +425,10 @@ public sealed partial class DailySendService
                     Interlocked.Increment(ref tally.AlreadySent);
                     return (true, false);
                 case DeliveryState.Failed:
-                    // Failed for good for the date in an earlier run, whose fallback mail the ledger keeps to once.
+                    // Failed for good for the date in an earlier run, whose fallback mail the ledger keeps to once; a
+                    // day recorded missed is over, and is never sent late on any channel.
                     Interlocked.Increment(ref tally.Failed);
-                    return (true, true);
+                    return (true, existing.ErrorCode != DeliveryNames.MissedErrorCode);
                 default:
                     Interlocked.Increment(ref tally.InProgressElsewhere);
                     return (false, false);

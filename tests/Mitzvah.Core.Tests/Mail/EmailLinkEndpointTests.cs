@@ -23,7 +23,7 @@ public sealed class EmailLinkEndpointTests : IDisposable
 
         Assert.Equal(200, page.StatusCode);
         AssertPrivateHtml(page);
-        Assert.Contains("<form method=\"post\" action=\"/email/confirm?token=", page.Body, StringComparison.Ordinal);
+        Assert.Contains("<form method=\"post\" action=\"/api/email/confirm?token=", page.Body, StringComparison.Ordinal);
         Assert.Contains("Confirm my subscription", page.Body, StringComparison.Ordinal);
         Assert.Contains("d***@example.org", page.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(MailEndpoints.Dina, page.Body, StringComparison.Ordinal);
@@ -59,7 +59,7 @@ public sealed class EmailLinkEndpointTests : IDisposable
 
         Assert.Equal(200, page.StatusCode);
         AssertPrivateHtml(page);
-        Assert.Contains("<form method=\"post\" action=\"/unsubscribe?token=", page.Body, StringComparison.Ordinal);
+        Assert.Contains("<form method=\"post\" action=\"/api/unsubscribe?token=", page.Body, StringComparison.Ordinal);
         Assert.Equal(ConsentStatus.OptedIn, (await _mail.Store.GetAsync(DinaKey))?.Status);
 
         var posted = await PostAsync(RoutePaths.Unsubscribe, token, "List-Unsubscribe=One-Click&via=page");

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Mail;
 
 namespace Mitzvah.Testing.Consent;
 
@@ -22,13 +24,15 @@ public abstract class ConsentHostContract
     public async Task Scenario(string name)
     {
         var scenario = ConsentScenarios.Get(name);
-        await using var host = await StartHostAsync(scenario.Settings);
+        var settings = scenario.Settings.Mail ? scenario.Settings with { Smtp = await ScenarioMail.SmtpAsync() } : scenario.Settings;
+        await using var host = await StartHostAsync(settings);
+        var subject = scenario.Subject;
         if (scenario.Initial is { } initial)
         {
             // A pending request lapses after 72 hours of the host's (real) clock, so it is made just now.
             var at = initial == ConsentStatus.Pending ? DateTimeOffset.UtcNow.AddMinutes(-1) : SetupTime;
             await host.Store.RecordConsentAsync(new ConsentChange(
-                ConsentScenarios.Phone, initial, ConsentSource.Admin, new ConsentEvidence(Actor: "scenario setup"), at));
+                subject, initial, ConsentSource.Admin, new ConsentEvidence(Actor: "scenario setup"), at));
         }
 
         foreach (var earlier in scenario.Before ?? [])
@@ -36,9 +40,9 @@ public abstract class ConsentHostContract
             await host.SendAsync(earlier, new Dictionary<string, string>());
         }
 
-        var before = await host.Store.GetHistoryAsync(ConsentScenarios.Phone);
+        var before = await host.Store.GetHistoryAsync(subject);
 
-        var response = await host.SendAsync(scenario.Request, SignatureHeaders(scenario, host.PublicUrl));
+        var response = await host.SendAsync(scenario.Request with { Path = WithTokens(scenario.Request.Path, subject) }, SignatureHeaders(scenario, host.PublicUrl));
 
         Assert.True(scenario.Status == response.StatusCode, $"{name}: expected {scenario.Status}, got {response.StatusCode}: {response.Body}");
         Assert.Contains(scenario.BodyFragment, response.Body, StringComparison.Ordinal);
@@ -52,8 +56,8 @@ public abstract class ConsentHostContract
             Assert.StartsWith(scenario.ContentType, response.ContentType ?? string.Empty, StringComparison.OrdinalIgnoreCase);
         }
 
-        var after = await host.Store.GetHistoryAsync(ConsentScenarios.Phone);
-        var subscriber = await host.Store.GetAsync(ConsentScenarios.Phone);
+        var after = await host.Store.GetHistoryAsync(subject);
+        var subscriber = await host.Store.GetAsync(subject);
         switch (scenario.Effect)
         {
             case StoreEffect.None:
@@ -86,7 +90,14 @@ public abstract class ConsentHostContract
 
     private static void AssertEvidence(ConsentScenario scenario, ConsentHistoryEntry entry)
     {
-        if (scenario.Request.Signing != Signing.None)
+        if (AddressKey.EmailOf(scenario.Subject) is { } address)
+        {
+            // Sign-ups, confirmations and unsubscribes of an address name it and the client that asked.
+            Assert.Equal(ConsentSource.WebForm, entry.Source);
+            Assert.Equal(address, entry.Evidence.Email);
+            Assert.False(string.IsNullOrEmpty(entry.Evidence.IpAddress));
+        }
+        else if (scenario.Request.Signing != Signing.None)
         {
             var form = scenario.Request.Form!.ToDictionary(pair => pair.Key, pair => pair.Value);
             Assert.Equal(ConsentSource.WhatsAppKeyword, entry.Source);
@@ -99,6 +110,25 @@ public abstract class ConsentHostContract
             Assert.Equal(ConsentSource.WebForm, entry.Source);
             Assert.False(string.IsNullOrEmpty(entry.Evidence.ConsentTextVersion));
         }
+    }
+
+    /// <summary>The path with its token placeholders signed for <paramref name="subject"/>'s address, as the host's mails would carry them.</summary>
+    private static string WithTokens(string path, string subject)
+    {
+        if (!path.Contains('{', StringComparison.Ordinal))
+        {
+            return path;
+        }
+
+        var address = AddressKey.EmailOf(subject) ?? throw new InvalidOperationException("Link scenarios act on an email key.");
+        var signer = new EmailLinkSigner(Options.Create(new MailOptions { LinkSecret = HostSettings.TestMailLinkSecret }));
+        var now = DateTimeOffset.UtcNow;
+        var confirm = signer.Sign(EmailLinkPurpose.Confirm, subject, address, now);
+        return path
+            .Replace("{confirm}", confirm, StringComparison.Ordinal)
+            .Replace("{unsubscribe}", signer.Sign(EmailLinkPurpose.Unsubscribe, subject, address, now), StringComparison.Ordinal)
+            .Replace("{expired}", signer.Sign(EmailLinkPurpose.Confirm, subject, address, now.AddDays(-7).AddMinutes(-5)), StringComparison.Ordinal)
+            .Replace("{changed}", confirm[..^2] + (confirm[^2] == 'A' ? 'B' : 'A') + confirm[^1], StringComparison.Ordinal);
     }
 
     private static Dictionary<string, string> SignatureHeaders(ConsentScenario scenario, Uri publicUrl)

@@ -13,6 +13,7 @@ namespace Mitzvah.Testing.Consent;
 /// <param name="ContentType">Expected content-type prefix.</param>
 /// <param name="Before">Requests sent first, through the same host (their answers are not checked).</param>
 /// <param name="RetryAfter">Whether the answer must carry a <c>Retry-After</c> header of positive whole seconds.</param>
+/// <param name="Key">The store key acted on, when not <see cref="ConsentScenarios.Phone"/> (an email scenario's <see cref="ConsentScenarios.EmailKey"/>).</param>
 public sealed record ConsentScenario(
     string Name,
     HostSettings Settings,
@@ -23,7 +24,11 @@ public sealed record ConsentScenario(
     StoreEffect Effect,
     string ContentType = "application/json",
     IReadOnlyList<ScenarioRequest>? Before = null,
-    bool RetryAfter = false)
+    bool RetryAfter = false,
+    string? Key = null)
 {
+    /// <summary>The store key the scenario acts on: <see cref="ConsentScenarios.Phone"/>, or an email key.</summary>
+    public string Subject => Key ?? ConsentScenarios.Phone;
+
     public override string ToString() => Name;
 }

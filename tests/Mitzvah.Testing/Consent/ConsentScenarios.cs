@@ -8,11 +8,19 @@ public static class ConsentScenarios
     /// <summary>The number the scenarios act on (valid for libphonenumber).</summary>
     public const string Phone = "+14155552671";
 
+    /// <summary>The address the email scenarios act on; its subscriber is keyed <see cref="EmailKey"/>.</summary>
+    public const string Email = "dina@example.org";
+
+    /// <summary>The store key of <see cref="Email"/>'s email-only subscriber.</summary>
+    public const string EmailKey = "mailto:" + Email;
+
     private const string Xml = "text/xml";
+    private const string Html = "text/html";
     private const string Subscribed = "You&apos;re subscribed to Daily Mitzvah";
     private const string NotSubscribed = "You&apos;re not subscribed";
 
     private static readonly HostSettings Default = HostSettings.Default;
+    private static readonly HostSettings Mail = HostSettings.WithMail;
 
     public static IReadOnlyList<ConsentScenario> All { get; } =
     [
@@ -103,6 +111,24 @@ public static class ConsentScenarios
         new("web token wrong is refused", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}", new Dictionary<string, string> { ["X-Webhook-Token"] = "guess" }), 401, "access token", StoreEffect.None),
         new("web token in header is accepted", HostSettings.WithWebToken, null, ScenarioRequest.Json($"{{\"phone\":\"{Phone}\",\"consent\":true}}", new Dictionary<string, string> { ["X-Webhook-Token"] = HostSettings.TestWebToken }), 200, "pending", StoreEffect.Pending),
         new("web token in form field is accepted", HostSettings.WithWebToken, null, ScenarioRequest.FormPost([new("phone", Phone), new("consent", "true"), new("token", HostSettings.TestWebToken)]), 200, "pending", StoreEffect.Pending),
+
+        // Email: sign-up on the web (double opt-in), and the links in mails.
+        new("web email sign-up is pending until confirmed", Mail, null, ScenarioRequest.Json($"{{\"email\":\"{Email}\",\"consent\":true,\"channel\":\"email\"}}"), 200, "confirmation link", StoreEffect.Pending, Key: EmailKey),
+        new("web email sign-up as a form", Mail, null, ScenarioRequest.FormPost([new("email", "Dina@Example.org"), new("consent", "true")]), 200, "confirmation link", StoreEffect.Pending, Key: EmailKey),
+        new("web email sign-up with an invalid address is rejected", Mail, null, ScenarioRequest.Json("{\"email\":\"dina@example\",\"consent\":true}"), 400, "not an email address", StoreEffect.None, Key: EmailKey),
+        new("web email sign-up with an unknown channel is rejected", Mail, null, ScenarioRequest.Json($"{{\"email\":\"{Email}\",\"consent\":true,\"channel\":\"pigeon\"}}"), 400, "whatsapp, email, both or fallback", StoreEffect.None, Key: EmailKey),
+        new("web email sign-up on both channels needs the phone", Mail, null, ScenarioRequest.Json($"{{\"email\":\"{Email}\",\"consent\":true,\"channel\":\"both\"}}"), 400, "phone number as well", StoreEffect.None, Key: EmailKey),
+        new("web email sign-up without consent is rejected", Mail, null, ScenarioRequest.Json($"{{\"email\":\"{Email}\",\"consent\":false}}"), 400, "tick the box", StoreEffect.None, Key: EmailKey),
+        new("web email sign-up where mail is not set up is unavailable", Default, null, ScenarioRequest.Json($"{{\"email\":\"{Email}\",\"consent\":true}}"), 503, "not available", StoreEffect.None, Key: EmailKey),
+        new("the confirmation link shows a button and changes nothing", Mail, ConsentStatus.Pending, ScenarioRequest.Link("GET", "/api/email/confirm?token={confirm}"), 200, "Confirm my subscription", StoreEffect.None, Html, Key: EmailKey),
+        new("the confirmation button confirms", Mail, ConsentStatus.Pending, ScenarioRequest.Link("POST", "/api/email/confirm?token={confirm}", "via=page"), 200, "is confirmed", StoreEffect.OptedIn, Html, Key: EmailKey),
+        new("a confirmation already made is not made again", Mail, ConsentStatus.OptedIn, ScenarioRequest.Link("POST", "/api/email/confirm?token={confirm}", "via=page"), 200, "confirmed already", StoreEffect.None, Html, Key: EmailKey),
+        new("a changed confirmation link is refused", Mail, ConsentStatus.Pending, ScenarioRequest.Link("POST", "/api/email/confirm?token={changed}", "via=page"), 400, "not valid", StoreEffect.None, Html, Key: EmailKey),
+        new("an expired confirmation link is refused", Mail, ConsentStatus.Pending, ScenarioRequest.Link("POST", "/api/email/confirm?token={expired}", "via=page"), 410, "expired", StoreEffect.None, Html, Key: EmailKey),
+        new("the unsubscribe link shows a button and changes nothing", Mail, ConsentStatus.OptedIn, ScenarioRequest.Link("GET", "/api/unsubscribe?token={unsubscribe}"), 200, "Unsubscribe", StoreEffect.None, Html, Key: EmailKey),
+        new("one-click unsubscribe unsubscribes at once", Mail, ConsentStatus.OptedIn, ScenarioRequest.Link("POST", "/api/unsubscribe?token={unsubscribe}", "List-Unsubscribe=One-Click"), 200, "is unsubscribed", StoreEffect.OptedOut, Html, Key: EmailKey),
+        new("a confirmation token cannot unsubscribe", Mail, ConsentStatus.OptedIn, ScenarioRequest.Link("POST", "/api/unsubscribe?token={confirm}", "List-Unsubscribe=One-Click"), 400, "not valid", StoreEffect.None, Html, Key: EmailKey),
+        new("put on the unsubscribe link is not allowed", Mail, ConsentStatus.OptedIn, ScenarioRequest.Link("PUT", "/api/unsubscribe?token={unsubscribe}"), 405, "not supported", StoreEffect.None, Html, Key: EmailKey),
     ];
 
     /// <summary>Web opt-ins of <paramref name="count"/> other numbers, from the same client address.</summary>

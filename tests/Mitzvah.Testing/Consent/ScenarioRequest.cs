@@ -23,13 +23,20 @@ public enum Signing
 /// <param name="Form">For form posts, the fields (the harness signs them); otherwise null.</param>
 /// <param name="Signing">Whether and how the harness signs the form.</param>
 /// <param name="Headers">Extra headers.</param>
+/// <param name="Path">The path and query (default the consent endpoint).</param>
+/// <remarks>
+/// <see cref="Path"/> is the path and query; in it <c>{confirm}</c>, <c>{unsubscribe}</c>, <c>{expired}</c> and
+/// <c>{changed}</c> stand for link tokens of the scenario's subject, signed when the scenario runs
+/// (<see cref="ConsentHostContract"/>).
+/// </remarks>
 public sealed record ScenarioRequest(
     string Method,
     string? ContentType = null,
     string Body = "",
     IReadOnlyList<KeyValuePair<string, string>>? Form = null,
     Signing Signing = Signing.None,
-    IReadOnlyDictionary<string, string>? Headers = null)
+    IReadOnlyDictionary<string, string>? Headers = null,
+    string Path = "/api/consent")
 {
     public const string FormType = "application/x-www-form-urlencoded";
     public const string JsonType = "application/json";
@@ -51,4 +58,8 @@ public sealed record ScenarioRequest(
 
     public static ScenarioRequest Json(string json, IReadOnlyDictionary<string, string>? headers = null) =>
         new("POST", JsonType, json, Headers: headers);
+
+    /// <summary>A request to a link of a mail: <paramref name="path"/> with its token placeholder.</summary>
+    public static ScenarioRequest Link(string method, string path, string? body = null) =>
+        new(method, body is null ? null : FormType, body ?? string.Empty, Path: path);
 }
