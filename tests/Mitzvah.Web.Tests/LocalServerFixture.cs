@@ -4,17 +4,24 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Mitzvah.Web.Tests;
 
-/// <summary>The real <c>mitzvah serve</c> server on a free loopback port, with its own temporary SQLite database.</summary>
+/// <summary>
+/// The real <c>mitzvah serve</c> server on a free loopback port, with its own temporary SQLite database and outbox
+/// (no SMTP: mails are <c>.eml</c> files in <see cref="MailFolder"/>).
+/// </summary>
 public sealed class LocalServerFixture : IOptInPageHost, IAsyncLifetime
 {
     public const string WhatsAppNumber = "+14155550100";
 
     private readonly string _databasePath = Path.Combine(Path.GetTempPath(), $"mitzvah-web-{Guid.NewGuid():N}.db");
+    private readonly string _outbox = Path.Combine(Path.GetTempPath(), $"mitzvah-web-outbox-{Guid.NewGuid():N}");
     private LocalServer? _server;
 
     public Uri BaseAddress => Server.BaseAddress;
 
     public ISubscriberStore Store => Server.Services.GetRequiredService<ISubscriberStore>();
+
+    /// <summary>Where the server writes its mails, one <c>.eml</c> file each, under a folder per day.</summary>
+    public string MailFolder => Path.Combine(_outbox, "mail");
 
     private LocalServer Server => _server ?? throw new InvalidOperationException("The server has not been started.");
 
@@ -23,6 +30,7 @@ public sealed class LocalServerFixture : IOptInPageHost, IAsyncLifetime
         var configuration = CliServices.Configuration(new Dictionary<string, string?>
         {
             ["TWILIO_WHATSAPP_NUMBER"] = WhatsAppNumber,
+            ["MITZVAH_OUTBOX"] = _outbox,
 
             // The class's tests share the server and its client address; the limit has a test of its own.
             ["MITZVAH_WEB_OPTINS_PER_HOUR"] = "1000",
@@ -37,9 +45,14 @@ public sealed class LocalServerFixture : IOptInPageHost, IAsyncLifetime
             await _server.DisposeAsync();
         }
 
-        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm" })
+        foreach (var file in new[] { _databasePath, _databasePath + "-wal", _databasePath + "-shm", _databasePath + ".mail-secret" })
         {
             File.Delete(file);
+        }
+
+        if (Directory.Exists(_outbox))
+        {
+            Directory.Delete(_outbox, recursive: true);
         }
     }
 }

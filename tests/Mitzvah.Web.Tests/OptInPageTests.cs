@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Mitzvah.Cli;
 using Mitzvah.Core.Consent;
 using static Microsoft.Playwright.Assertions;
+using static Mitzvah.Web.Tests.PageChecks;
 
 namespace Mitzvah.Web.Tests;
 
@@ -13,9 +13,8 @@ namespace Mitzvah.Web.Tests;
 /// (<see cref="OptInPageOnLambdaTests"/>). Each test uses its own phone number, so tests sharing a host do not see
 /// each other's rows. No test relies on something only one host has.
 /// </summary>
-public abstract partial class OptInPageTests : IAsyncLifetime
+public abstract class OptInPageTests : IAsyncLifetime
 {
-    private const string ConsentPath = "/api/consent";
 
     private readonly IBrowser _browser;
     private readonly IOptInPageHost _server;
@@ -260,23 +259,4 @@ public abstract partial class OptInPageTests : IAsyncLifetime
         await Expect(page.Locator("#form-fields")).Not.ToBeDisabledAsync();
         return page;
     }
-
-    private static Func<int> CountConsentPosts(IPage page)
-    {
-        var count = 0;
-        page.Request += (_, request) =>
-        {
-            if (request.Method == "POST" && new Uri(request.Url).AbsolutePath == ConsentPath)
-            {
-                Interlocked.Increment(ref count);
-            }
-        };
-        return () => Volatile.Read(ref count);
-    }
-
-    [GeneratedRegex(@"\bok\b")]
-    private static partial Regex OkClass();
-
-    [GeneratedRegex(@"\berror\b")]
-    private static partial Regex ErrorClass();
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
+using Mitzvah.Core.Mail;
 using NodaTime.TimeZones;
 
 namespace Mitzvah.Core.Endpoints;
@@ -9,7 +10,8 @@ namespace Mitzvah.Core.Endpoints;
 /// endpoint), the WhatsApp number, the consent text and its version, and the web form's token when one is set (it is
 /// public by design: it only keeps drive-by scripts off the form), and what the form offers for the delivery choices:
 /// the operator's send time and zone as defaults and the time zones to choose from (every place in the time-zone
-/// database, by IANA id). Revalidated on every load, so a changed setting shows at once.
+/// database, by IANA id), and whether the daily study can also come by email (<see cref="EmailSubscriptions.IsEnabled"/>).
+/// Revalidated on every load, so a changed setting shows at once.
 /// </summary>
 public sealed class OptInConfigEndpoint : IEndpointRoute
 {
@@ -23,14 +25,17 @@ public sealed class OptInConfigEndpoint : IEndpointRoute
 
     private readonly ConsentOptions _options;
     private readonly ScheduleOptions _schedule;
+    private readonly EmailSubscriptions _email;
 
     /// <summary>Creates the endpoint.</summary>
-    public OptInConfigEndpoint(IOptions<ConsentOptions> options, IOptions<ScheduleOptions> schedule)
+    public OptInConfigEndpoint(IOptions<ConsentOptions> options, IOptions<ScheduleOptions> schedule, EmailSubscriptions email)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(email);
         _options = options.Value;
         _schedule = schedule.Value;
+        _email = email;
     }
 
     /// <inheritdoc />
@@ -56,6 +61,7 @@ public sealed class OptInConfigEndpoint : IEndpointRoute
             sendTime = PreferenceNames.FormatSendTime(_schedule.SendTime),
             timeZone = _schedule.TimeZone,
             timeZones = TimeZones.Value,
+            email = _email.IsEnabled,
         }, NoCache));
     }
 }

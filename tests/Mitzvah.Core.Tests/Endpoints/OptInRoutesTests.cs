@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Tests.Mail;
 
 namespace Mitzvah.Core.Tests.Endpoints;
 
@@ -49,5 +50,19 @@ public sealed class OptInRoutesTests
         Assert.Equal(JsonValueKind.Null, json.RootElement.GetProperty("webhookToken").ValueKind);
         Assert.Equal(405, post.StatusCode);
         Assert.Equal("GET, HEAD", post.Headers["Allow"]);
+    }
+
+    [Fact]
+    public async Task The_settings_offer_email_only_where_mail_can_be_sent()
+    {
+        using var withMail = new MailEndpoints();
+        using var withoutSender = new MailEndpoints(withSender: false);
+
+        using var on = JsonDocument.Parse((await withMail.Core.SendAsync("GET", RoutePaths.OptInConfig)).Body);
+        using var off = JsonDocument.Parse((await withoutSender.Core.SendAsync("GET", RoutePaths.OptInConfig)).Body);
+
+        Assert.True(on.RootElement.GetProperty("email").GetBoolean());
+        Assert.False(off.RootElement.GetProperty("email").GetBoolean());
+        Assert.Empty(withMail.Mail.Sends);
     }
 }
