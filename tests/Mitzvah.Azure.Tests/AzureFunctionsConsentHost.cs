@@ -22,6 +22,8 @@ internal sealed class AzureFunctionsConsentHost : IConsentHost
 
     public Uri PublicUrl { get; } = new(FunctionAppHarness.BaseUrl, "api/consent");
 
+    public DateTimeOffset Now => _app.Time.GetUtcNow();
+
     public ISubscriberStore Store => _app.Services.GetRequiredService<ISubscriberStore>();
 
     public static async Task<AzureFunctionsConsentHost> StartAsync(StandInsFixture standIns, HostSettings settings)

@@ -166,6 +166,7 @@ public sealed class MitzvahFunctionsAppTests
         settings[SmtpSettingNames.MailFrom] = "Daily Mitzvah <DoNotReply@mitzvah.example.org>";
         settings[SmtpSettingNames.MailRatePerSecond] = "0.5";
         settings["MAIL_LINK_SECRET"] = "mail-link-secret-0123456789abcdef0123456789";
+        settings["PUBLIC_CONSENT_URL"] = "https://mitzvah.example.org/api/consent";
         return settings;
     }
 

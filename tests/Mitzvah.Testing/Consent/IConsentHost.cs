@@ -8,6 +8,9 @@ public interface IConsentHost : IAsyncDisposable
     /// <summary>The URL the host validates webhook signatures against.</summary>
     Uri PublicUrl { get; }
 
+    /// <summary>The host's clock, which signed links are dated by (a host under test may run on a fixed one).</summary>
+    DateTimeOffset Now => DateTimeOffset.UtcNow;
+
     /// <summary>The store behind the host.</summary>
     ISubscriberStore Store { get; }
 
