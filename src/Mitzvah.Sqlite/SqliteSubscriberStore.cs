@@ -195,11 +195,7 @@ public sealed class SqliteSubscriberStore : ISubscriberStore
     /// <remarks>Like a consent change: one <c>BEGIN IMMEDIATE</c> transaction that reads the row, updates it and appends the entry.</remarks>
     public Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(change);
-        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
-        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
-
-        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        EmailChange.ThrowIfInvalid(change, nameof(change));
         return ChangeKnownAsync(
             change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), cancellationToken);
     }

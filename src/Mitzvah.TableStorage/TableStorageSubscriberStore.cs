@@ -304,16 +304,7 @@ public sealed class TableStorageSubscriberStore : ISubscriberStore
     /// </remarks>
     public Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(change);
-        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
-        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
-        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
-        DeliveryPreferences.ThrowIfInvalid(new DeliveryPreferences { Channel = change.Channel }, nameof(change));
-        _ = change.Source.ToName();
-        if (!Enum.IsDefined(change.Kind))
-        {
-            throw new ArgumentException($"{change.Kind} is not an email change.", nameof(change));
-        }
+        EmailChange.ThrowIfInvalid(change, nameof(change));
 
         return ChangeKnownAsync(
             change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at), "email", cancellationToken);

@@ -248,6 +248,7 @@ public sealed class SamTemplateTests
     [InlineData("MailLinkSecret")]
     [InlineData("SmtpUsername")]
     [InlineData("SmtpPassword")]
+    [InlineData("PublicConsentUrl")]
     public void With_SmtpHost_the_stack_refuses_to_deploy_without_the_other_mail_settings(string required)
     {
         var rule = Yaml.Map(Yaml.Get(Template.Root, "Rules", "MailSettings"), "MailSettings");

@@ -433,7 +433,7 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         }
 
         var evidence = new ConsentEvidence(
-            ConsentTextVersion: _options.ConsentTextVersion,
+            ConsentTextVersion: _options.EmailConsentTextVersion,
             IpAddress: request.ClientAddress,
             UserAgent: Truncate(request.Header("User-Agent"), 512));
         var wanted = DeliveryPreferences.OperatorDefaults with { TimeZone = chosen.TimeZone, SendTime = chosen.SendTime, Calendar = chosen.Calendar };
@@ -472,8 +472,9 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             EmailSubscribeOutcome.ConfirmationSent => EndpointResponse.JsonBody(200, new
             {
                 status = ConsentStatus.Pending.ToName(), changed = true, email = masked, channel = channel.ToName(),
-                message = ConsentReplies.EmailLinkSent(masked, _mail.ConfirmationLifetime) + onWhatsApp,
+                message = ConsentReplies.EmailLinkSent(masked, _mail.ConfirmationLifetime, phone is not null) + onWhatsApp,
                 expiresAt = now + _mail.ConfirmationLifetime,
+                confirmUrl = onWhatsApp.Length > 0 ? ConfirmUrl(_options.WhatsAppNumber) : null,
             }),
             EmailSubscribeOutcome.ConfirmationFailed => EndpointResponse.Error(503, ConsentReplies.EmailLinkNotSent(masked), new Dictionary<string, string> { ["Retry-After"] = "60" }),
             _ => EndpointResponse.Error(409, "That number has unsubscribed. Send JOIN MITZVAH to us on WhatsApp first, then add the address."),
@@ -513,7 +514,7 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
         var masked = EmailMask.Mask(EmailAddress.Normalize(address));
         return outcome switch
         {
-            EmailSubscribeOutcome.ConfirmationSent => ConsentReplies.EmailLinkSent(masked, _mail.ConfirmationLifetime),
+            EmailSubscribeOutcome.ConfirmationSent => ConsentReplies.EmailLinkSent(masked, _mail.ConfirmationLifetime, besideWhatsApp: true),
             EmailSubscribeOutcome.AlreadyConfirmed => ConsentReplies.EmailAlreadyConfirmed(masked),
             EmailSubscribeOutcome.ConfirmationFailed => ConsentReplies.EmailLinkNotSent(masked),
             _ => ConsentReplies.JoinFirst(_options.ServiceName),

@@ -29,6 +29,14 @@ public sealed class ConsentOptions
     /// </summary>
     public int WebOptInsPerHour { get; set; } = 5;
 
+    /// <summary>What a reader agrees to when signing up for the mail (email, both or fallback), as the page shows it.</summary>
+    public string EmailConsentText { get; set; } =
+        "I agree to receive the day's Sefer HaMitzvos study from Daily Mitzvah by email, once a day. "
+        + "I can unsubscribe at any time with the link in every mail.";
+
+    /// <summary>Version of <see cref="EmailConsentText"/>, recorded with every email sign-up; change it whenever the text changes.</summary>
+    public string EmailConsentTextVersion { get; set; } = "2026-12-02-email";
+
     /// <summary>Version of <see cref="ConsentText"/>; change it whenever the text changes.</summary>
     public string ConsentTextVersion { get; set; } = "2026-11-25";
 }

@@ -62,9 +62,9 @@ internal static class ConsentReplies
         $"This is the {service} number. Reply JOIN MITZVAH to subscribe, STOP to unsubscribe, STATUS to check, "
         + "or HELP for more.";
 
-    /// <summary>After EMAIL address: the confirmation link is on its way.</summary>
-    public static string EmailLinkSent(string maskedAddress, TimeSpan lifetime) =>
-        $"We sent a confirmation link to {maskedAddress}. Open it within {lifetime.TotalDays:0} days and the daily study comes by email too.";
+    /// <summary>After an email sign-up: the confirmation link is on its way; <paramref name="besideWhatsApp"/> when the address joins a number's messages.</summary>
+    public static string EmailLinkSent(string maskedAddress, TimeSpan lifetime, bool besideWhatsApp) =>
+        $"We sent a confirmation link to {maskedAddress}. Open it within {lifetime.TotalDays:0} days and the daily study comes by email{(besideWhatsApp ? " too" : string.Empty)}.";
 
     /// <summary>After EMAIL address: the confirmation mail could not go out now.</summary>
     public static string EmailLinkNotSent(string maskedAddress) =>

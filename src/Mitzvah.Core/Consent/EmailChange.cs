@@ -15,4 +15,23 @@ public sealed record EmailChange(
     ConsentSource Source,
     ConsentEvidence Evidence,
     DateTimeOffset At,
-    DeliveryChannel? Channel = null);
+    DeliveryChannel? Channel = null)
+{
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> (or <see cref="ArgumentNullException"/>) unless <paramref name="change"/>
+    /// can be written: a valid key, a normalised address, evidence, and defined kind, channel and source. Every store
+    /// applies it before writing, so that all stores accept and reject the same changes.
+    /// </summary>
+    public static void ThrowIfInvalid(EmailChange? change, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(change, paramName);
+        AddressKey.ThrowIfInvalid(change.Phone, paramName);
+        AddressKey.ThrowIfInvalidEmail(change.Address, paramName);
+        ArgumentNullException.ThrowIfNull(change.Evidence, paramName);
+        DeliveryPreferences.ThrowIfInvalid(new DeliveryPreferences { Channel = change.Channel }, paramName);
+        if (!Enum.IsDefined(change.Kind) || !Enum.IsDefined(change.Source))
+        {
+            throw new ArgumentException($"{change.Kind} from {change.Source} is not an email change.", paramName);
+        }
+    }
+}

@@ -56,6 +56,8 @@ public sealed class OptInConfigEndpoint : IEndpointRoute
             whatsappNumber = _options.WhatsAppNumber ?? string.Empty,
             consentText = _options.ConsentText,
             consentVersion = _options.ConsentTextVersion,
+            emailConsentText = _options.EmailConsentText,
+            emailConsentVersion = _options.EmailConsentTextVersion,
             serviceName = _options.ServiceName,
             webhookToken = _options.WebhookToken,
             sendTime = PreferenceNames.FormatSendTime(_schedule.SendTime),

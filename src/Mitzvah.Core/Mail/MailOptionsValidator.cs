@@ -9,9 +9,10 @@ namespace Mitzvah.Core.Mail;
 /// </summary>
 internal sealed class MailOptionsValidator : IValidateOptions<MailOptions>
 {
-    private readonly IServiceProvider _services;
+    private readonly IServiceProviderIsService _services;
 
-    public MailOptionsValidator(IServiceProvider services) => _services = services;
+    // Asks whether a sender is registered without making one: making it would validate its own options a second time.
+    public MailOptionsValidator(IServiceProviderIsService services) => _services = services;
 
     public ValidateOptionsResult Validate(string? name, MailOptions options)
     {
@@ -22,7 +23,7 @@ internal sealed class MailOptionsValidator : IValidateOptions<MailOptions>
             problems.Add($"{SettingNames.MailLinkSecret} must be at least {MailOptions.MinimumSecretLength} characters long.");
         }
 
-        if (_services.GetService<IMailSender>() is not null)
+        if (_services.IsService(typeof(IMailSender)))
         {
             if (options.LinkSecret is null)
             {

@@ -215,6 +215,10 @@ public sealed partial class LambdaProcessTests(LambdaPackage package, AwsStandIn
             environment[name] = value;
         }
 
+        // maildev takes mail without a login.
+        environment.Remove("SMTP_USERNAME");
+        environment.Remove("SMTP_PASSWORD");
+
         var reader = $"lambda-{Guid.NewGuid():N}@example.org";
         await using var consent = await StartAsync(LambdaFunctions.Consent, environment);
         await using var functionUrl = await FunctionUrlFrontEnd.StartAsync(consent.Api, ConsentTimeout);

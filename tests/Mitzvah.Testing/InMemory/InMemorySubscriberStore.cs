@@ -156,11 +156,7 @@ public sealed class InMemorySubscriberStore : ISubscriberStore
     /// <inheritdoc />
     public Task<ConsentChangeResult?> ChangeEmailAsync(EmailChange change, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(change);
-        AddressKey.ThrowIfInvalid(change.Phone, nameof(change));
-        AddressKey.ThrowIfInvalidEmail(change.Address, nameof(change));
-
-        ArgumentNullException.ThrowIfNull(change.Evidence, nameof(change));
+        EmailChange.ThrowIfInvalid(change, nameof(change));
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(ChangeKnown(change.Phone, change.At, current => ConsentRules.Writes(current, change), (current, at) => ConsentRules.Apply(current, change, at)));
     }
