@@ -64,6 +64,14 @@ public sealed partial class UnreachableRule
             date = previous;
         }
 
+        // A subscriber whose mail goes on beside WhatsApp (both, fallback) stays listed: marking it would stop the
+        // mail too. Its WhatsApp failures go on being answered by the fallback mail.
+        if (await _store.GetAsync(phone, cancellationToken).ConfigureAwait(false) is { DeliverableEmail: not null, EffectiveChannel: DeliveryChannel.Both or DeliveryChannel.Fallback })
+        {
+            LogKeptForMail(_logger, PhoneMask.Mask(phone), errorCode);
+            return false;
+        }
+
         days.Reverse();
         var list = string.Join(", ", days.Select(day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)));
         var result = await _store.RecordReachabilityAsync(
@@ -101,6 +109,9 @@ public sealed partial class UnreachableRule
             return null;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Phone} failed with {ErrorCode} on consecutive send days but is not marked unreachable: its mail goes on")]
+    private static partial void LogKeptForMail(ILogger logger, string phone, string errorCode);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Phone} marked unreachable: error {ErrorCode} on {Days} consecutive send days; the daily run leaves it out until it writes")]
     private static partial void LogMarked(ILogger logger, string phone, string errorCode, int days);

@@ -39,7 +39,7 @@ public sealed class ConsentEndpointEmailTests : IDisposable
         var entry = Assert.Single(await _mail.Store.GetHistoryAsync(DinaKey));
         Assert.Equal((ConsentStatus.Pending, ConsentSource.WebForm), (entry.Status, entry.Source));
         Assert.Equal(("203.0.113.7", "TestBrowser/1.0", Dina), (entry.Evidence.IpAddress, entry.Evidence.UserAgent, entry.Evidence.Email));
-        Assert.Equal(new ConsentOptions().ConsentTextVersion, entry.Evidence.ConsentTextVersion);
+        Assert.Equal(new ConsentOptions().EmailConsentTextVersion, entry.Evidence.ConsentTextVersion);
     }
 
     [Theory]

@@ -44,6 +44,30 @@ public sealed class UnreachableRuleTests : IDisposable
         Assert.Equal(0, await _core.Get<IRecipientSource>().CountAsync());
     }
 
+    [Theory]
+    [InlineData(DeliveryChannel.Both, false)]
+    [InlineData(DeliveryChannel.Fallback, false)]
+    [InlineData(DeliveryChannel.WhatsApp, true)]
+    public async Task A_number_whose_mail_goes_on_beside_WhatsApp_is_not_marked_so_its_mail_keeps_coming(DeliveryChannel channel, bool marked)
+    {
+        await SubscribeAsync();
+        var at = _core.Time.GetUtcNow().AddDays(-29);
+        var evidence = new ConsentEvidence(IpAddress: "203.0.113.7");
+        await _core.Store.ChangeEmailAsync(new EmailChange(TestPhones.Alice, EmailChangeKind.Link, "alice@example.org", ConsentSource.WebForm, evidence, at, DeliveryChannel.Both));
+        await _core.Store.ChangeEmailAsync(new EmailChange(TestPhones.Alice, EmailChangeKind.Confirm, "alice@example.org", ConsentSource.WebForm, evidence, at));
+        var current = await _core.Store.GetAsync(TestPhones.Alice);
+        await _core.Store.SetPreferencesAsync(new PreferenceChange(TestPhones.Alice, current!.Preferences with { Channel = channel }, ConsentSource.Admin, new ConsentEvidence(Actor: "test"), at));
+
+        foreach (var day in new[] { Monday, Tuesday, Wednesday })
+        {
+            await FailAsync(day, "63024");
+        }
+
+        var subscriber = await _core.Store.GetAsync(TestPhones.Alice);
+        Assert.Equal(marked, subscriber?.IsUnreachable);
+        Assert.Equal(marked ? 0 : 1, await _core.Get<IRecipientSource>().CountAsync());
+    }
+
     [Fact]
     public async Task Rest_days_between_send_days_do_not_break_the_run()
     {
