@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Logging;
@@ -151,7 +152,19 @@ public sealed partial class SmtpMailSender : IMailSender, IAsyncDisposable, IDis
             SmtpSecurity.None => SecureSocketOptions.None,
             _ => SecureSocketOptions.StartTls,
         };
-        await client.ConnectAsync(_host, _options.Port, security, cancellationToken).ConfigureAwait(false);
+        // Nagle's algorithm holds back the small writes of a session (each command, the end of the data) until the
+        // server's delayed acknowledgement: some 40 ms per mail. Commands go out at once instead.
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(_host, _options.Port, cancellationToken).ConfigureAwait(false);
+            await client.ConnectAsync(socket, _host, _options.Port, security, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         if (_options.Username is { } username)
         {
             await client.AuthenticateAsync(username, _options.Password ?? string.Empty, cancellationToken).ConfigureAwait(false);
