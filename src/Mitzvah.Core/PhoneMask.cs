@@ -2,7 +2,7 @@ using Mitzvah.Core.Consent;
 
 namespace Mitzvah.Core;
 
-/// <summary>Masks phone numbers for logs: <c>+15551234567</c> becomes <c>+1555***4567</c>.</summary>
+/// <summary>Masks subscriber keys for logs: <c>+15551234567</c> becomes <c>+1555***4567</c>, <c>mailto:dina@example.org</c> <c>d***@example.org</c>.</summary>
 public static class PhoneMask
 {
     /// <summary>Keeps the first five and last four characters of numbers long enough to hide anything.</summary>
@@ -11,6 +11,12 @@ public static class PhoneMask
         if (string.IsNullOrEmpty(phone))
         {
             return "(none)";
+        }
+
+        if (AddressKey.EmailOf(phone) is { } address)
+        {
+            // An email-only subscriber's key: its address, masked as addresses are.
+            return Mail.EmailMask.Mask(address);
         }
 
         var number = WhatsAppAddress.ToPhone(phone)!;

@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Options;
+using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 
 namespace Mitzvah.DynamoDb;
@@ -173,7 +174,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         }
 
         throw new InvalidOperationException(
-            $"The consent of {AddressKey.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; nothing was recorded.");
+            $"The consent of {PhoneMask.Mask(change.Phone)} changed concurrently {MaxAttempts} times in a row; nothing was recorded.");
     }
 
     /// <inheritdoc />
@@ -357,7 +358,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
         }
 
         throw new InvalidOperationException(
-            $"The subscriber item of {AddressKey.Mask(phone)} changed concurrently {MaxAttempts} times in a row; {notRecorded}.");
+            $"The subscriber item of {PhoneMask.Mask(phone)} changed concurrently {MaxAttempts} times in a row; {notRecorded}.");
     }
 
     /// <inheritdoc />
@@ -664,7 +665,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             if (version != entry.Version - 1)
             {
                 throw new InvalidOperationException(
-                    $"The consent history of {AddressKey.Mask(entry.Phone)} holds version {entry.Version} while the subscriber is at version {version}.");
+                    $"The consent history of {PhoneMask.Mask(entry.Phone)} holds version {entry.Version} while the subscriber is at version {version}.");
             }
 
             try
@@ -680,7 +681,7 @@ public sealed class DynamoDbSubscriberStore : ISubscriberStore
             }
         }
 
-        throw new InvalidOperationException($"The subscriber item of {AddressKey.Mask(entry.Phone)} kept changing; version {entry.Version} was not applied.");
+        throw new InvalidOperationException($"The subscriber item of {PhoneMask.Mask(entry.Phone)} kept changing; version {entry.Version} was not applied.");
     }
 
     /// <summary>

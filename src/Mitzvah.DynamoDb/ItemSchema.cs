@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using Mitzvah.Core.Consent;
+using Mitzvah.Core;
 
 namespace Mitzvah.DynamoDb;
 
@@ -44,7 +44,7 @@ internal static class ItemSchema
         if (version > CurrentVersion)
         {
             throw new InvalidOperationException(
-                $"The {kind} item of {AddressKey.Mask(phone)} has schema version {version}, but this version of Mitzvah knows versions up to {CurrentVersion}. "
+                $"The {kind} item of {PhoneMask.Mask(phone)} has schema version {version}, but this version of Mitzvah knows versions up to {CurrentVersion}. "
                 + "It was written by a newer Mitzvah, which must serve this table.");
         }
     }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Amazon.DynamoDBv2.Model;
+using Mitzvah.Core;
 using Mitzvah.Core.Consent;
 
 namespace Mitzvah.DynamoDb;
@@ -95,7 +96,7 @@ internal static class SubscriberItems
         ItemSchema.ThrowIfNewer(item, "consent history", phone);
         return new ConsentHistoryEntry(
             phone,
-            ItemValues.Number(item, AttributeNames.Version) ?? throw new FormatException($"A consent history item of {AddressKey.Mask(phone)} has no version."),
+            ItemValues.Number(item, AttributeNames.Version) ?? throw new FormatException($"A consent history item of {PhoneMask.Mask(phone)} has no version."),
             ReadStatus(item, phone),
             ReadSource(ItemValues.Text(item, AttributeNames.Source)),
             ReadEvidence(item.GetValueOrDefault(AttributeNames.Evidence)),
@@ -154,7 +155,7 @@ internal static class SubscriberItems
     private static ConsentStatus ReadStatus(Dictionary<string, AttributeValue> item, string phone) =>
         ItemValues.Text(item, AttributeNames.ConsentStatus) is { } name
             ? ConsentNames.ParseStatus(name.Trim().ToLowerInvariant())
-            : throw new FormatException($"The item of {AddressKey.Mask(phone)} has no consent_status.");
+            : throw new FormatException($"The item of {PhoneMask.Mask(phone)} has no consent_status.");
 
     /// <summary>Our names, a few plain names the original deployment may have used, else <see cref="ConsentSource.Admin"/>.</summary>
     private static ConsentSource ReadSource(string? name) => name?.Trim().ToLowerInvariant() switch

@@ -73,6 +73,4 @@ public static class AddressKey
     /// <summary>The consent channel a new subscriber keyed <paramref name="key"/> is recorded with: email for an email key, else WhatsApp.</summary>
     public static string ConsentChannelOf(string key) => IsEmail(key) ? ConsentNames.EmailChannel : ConsentNames.WhatsAppChannel;
 
-    /// <summary>The key as logs show it: the number or the address masked.</summary>
-    public static string Mask(string? key) => IsEmail(key) ? EmailMask.Mask(EmailOf(key!)) : PhoneMask.Mask(key);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Mitzvah.Core.Calendar;
+using Mitzvah.Core.Mail;
 using NodaTime;
 
 namespace Mitzvah.Core.Consent;
@@ -26,10 +27,10 @@ internal static class ConsentReplies
     public static string Status(string service, Subscriber? subscriber, DateTimeOffset now, SubscriberOutlook? outlook) => (subscriber, outlook) switch
     {
         ({ Status: ConsentStatus.OptedIn, IsUnreachable: true }, { } known) =>
-            $"{Resumed(service)} {Settings(known.Preferences)} {NextMessage(known)} Reply STOP to unsubscribe.",
+            $"{Resumed(service)} {Settings(known.Preferences)}{EmailLine(subscriber)} {NextMessage(known)} Reply STOP to unsubscribe.",
         ({ Status: ConsentStatus.OptedIn }, { } known) =>
             string.Create(CultureInfo.InvariantCulture, $"You're subscribed to {service} since {known.SubscribedSince:d MMMM yyyy}. ")
-            + $"{Settings(known.Preferences)} {NextMessage(known)} Reply STOP to unsubscribe.",
+            + $"{Settings(known.Preferences)}{EmailLine(subscriber)} {NextMessage(known)} Reply STOP to unsubscribe.",
         ({ Status: ConsentStatus.Pending }, _) when subscriber.IsPendingAt(now) =>
             $"Your sign-up for {service} on the web is waiting for your confirmation: reply JOIN MITZVAH to start receiving the daily message.",
         _ => NotSubscribed(service),
@@ -105,6 +106,17 @@ internal static class ConsentReplies
     }
 
     // Zone, time, calendar and pause in one sentence.
+    // The address beside the number and what it receives, when there is one.
+    private static string EmailLine(Subscriber subscriber) => subscriber.Addresses.Email is not { } address
+        ? string.Empty
+        : (subscriber.IsEmailConfirmed, subscriber.EmailUndeliverableAt, subscriber.EffectiveChannel) switch
+        {
+            (false, _, _) => $" Email: {EmailMask.Mask(address)}, waiting for you to open the confirmation link we sent.",
+            (true, not null, _) => $" Email: {EmailMask.Mask(address)} refused our mail; send EMAIL with an address to use another.",
+            (true, null, DeliveryChannel.Fallback) => $" Email: {EmailMask.Mask(address)}, on days WhatsApp cannot deliver.",
+            (true, null, _) => $" Email: {EmailMask.Mask(address)}, every day too.",
+        };
+
     private static string Settings(EffectiveDeliveryPreferences preferences)
     {
         var pause = preferences.PausedUntil switch

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Endpoints;
 
@@ -31,7 +32,7 @@ public sealed class EmailLinkEndpoint : IEndpointRoute
     private readonly string _service;
 
     /// <summary>Creates the endpoint.</summary>
-    public EmailLinkEndpoint(EmailSubscriptions subscriptions, Microsoft.Extensions.Options.IOptions<ConsentOptions> consent)
+    public EmailLinkEndpoint(EmailSubscriptions subscriptions, IOptions<ConsentOptions> consent)
     {
         ArgumentNullException.ThrowIfNull(consent);
         _subscriptions = subscriptions;

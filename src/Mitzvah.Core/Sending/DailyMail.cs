@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
@@ -107,7 +108,7 @@ public sealed partial class DailyMail
 
     // Date and a digest of the address: stable across attempts, and the address itself stays out of headers it need not be in.
     private static string MessageKey(DateOnly date, string address) =>
-        $"mitzvah.{date:yyyyMMdd}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)))[..24]}";
+        string.Create(CultureInfo.InvariantCulture, $"mitzvah.{date:yyyyMMdd}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)))[..24]}");
 
     private static string? Truncate(string? value, int length) => value is null || value.Length <= length ? value : value[..length];
 

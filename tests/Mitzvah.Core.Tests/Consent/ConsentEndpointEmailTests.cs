@@ -137,6 +137,21 @@ public sealed class ConsentEndpointEmailTests : IDisposable
         Assert.Equal(Dina, Assert.Single(_mail.Mail.Sends).To);
     }
 
+    [Theory]
+    [InlineData(DeliveryChannel.Both, "Email: d***@example.org, every day too.")]
+    [InlineData(DeliveryChannel.Fallback, "Email: d***@example.org, on days WhatsApp cannot deliver.")]
+    public async Task Status_names_the_address_and_what_it_receives(DeliveryChannel channel, string line)
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        Assert.DoesNotContain("Email:", (await InboundAsync("STATUS")).Body, StringComparison.Ordinal);
+        await InboundAsync("EMAIL dina@example.org");
+        Assert.Contains("Email: d***@example.org, waiting for you to open the confirmation link", (await InboundAsync("STATUS")).Body, StringComparison.Ordinal);
+
+        await _mail.LinkedAsync(TestPhones.Alice, channel);
+
+        Assert.Contains(line, (await InboundAsync("STATUS")).Body, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Email_on_whatsapp_from_an_unknown_number_says_join_first_and_writes_nothing()
     {
