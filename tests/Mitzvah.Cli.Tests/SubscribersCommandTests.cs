@@ -222,6 +222,31 @@ public sealed class SubscribersCommandTests : IDisposable
         Assert.Empty(list.StdoutLines);
     }
 
+    [Theory]
+    [InlineData("dina@example", "", "not an email address")]
+    [InlineData("dina@example.org", "--channel=fallback", "--channel is both or fallback, and goes with --phone.")]
+    [InlineData("dina@example.org", "--channel=pigeon", "'pigeon' is not a channel")]
+    public async Task Add_email_with_a_bad_address_or_channel_is_a_usage_error_and_writes_nothing(string address, string option, string message)
+    {
+        var add = await Run(["subscribers", "add-email", address, .. option.Length == 0 ? Array.Empty<string>() : [option]]);
+        var list = await Run("subscribers", "list");
+
+        Assert.Equal(2, add.ExitCode);
+        Assert.Contains(message, add.Stderr, StringComparison.Ordinal);
+        Assert.Empty(list.StdoutLines);
+    }
+
+    [Fact]
+    public async Task Add_email_to_a_number_that_is_not_subscribed_fails_and_writes_nothing()
+    {
+        var add = await Run("subscribers", "add-email", "dina@example.org", "--phone", "+14155552671");
+        var list = await Run("subscribers", "list");
+
+        Assert.Equal(1, add.ExitCode);
+        Assert.Contains("+14155552671 is not subscribed", add.Stderr, StringComparison.Ordinal);
+        Assert.Empty(list.StdoutLines);
+    }
+
     [Fact]
     public async Task Import_keeps_good_rows_and_reports_bad_ones_by_line()
     {
