@@ -106,6 +106,13 @@ public sealed partial class DailyMail
         return final ? MailDelivery.Failed : MailDelivery.Retry;
     }
 
+    /// <summary>
+    /// Whether <paramref name="studyDate"/>'s mail to <paramref name="address"/> was started and is still to be sent:
+    /// its ledger item failed for now (or its claim lapses), so a later run may finish it.
+    /// </summary>
+    public async Task<bool> IsUnfinishedAsync(DateOnly studyDate, string address, CancellationToken cancellationToken = default) =>
+        await _ledger.GetAsync(studyDate, AddressKey.ForEmail(address), cancellationToken).ConfigureAwait(false) is { State: not DeliveryState.Sent, Permanent: false };
+
     // Date and a digest of the address: stable across attempts, and the address itself stays out of headers it need not be in.
     private static string MessageKey(DateOnly date, string address) =>
         string.Create(CultureInfo.InvariantCulture, $"mitzvah.{date:yyyyMMdd}.{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(address)))[..24]}");

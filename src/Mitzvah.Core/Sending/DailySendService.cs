@@ -382,13 +382,20 @@ public sealed partial class DailySendService
             (settled, fallbackDue) = await ServeWhatsAppAsync(recipient, message, tally, limit, stopAt, cancellationToken).ConfigureAwait(false);
         }
 
+        if (recipient.Email is not { } address || _mail is not { IsEnabled: true } mail)
+        {
+            return settled;
+        }
+
+        // A fallback is also due when one was started and refused for now (a status callback's, whose day is
+        // otherwise settled): this run finishes it.
         MessageForm? mailForm = recipient.Channel switch
         {
             DeliveryChannel.Email or DeliveryChannel.Both => MessageForm.Email,
-            DeliveryChannel.Fallback when fallbackDue => MessageForm.FallbackEmail,
+            DeliveryChannel.Fallback when fallbackDue || await mail.IsUnfinishedAsync(message.Date, address, cancellationToken).ConfigureAwait(false) => MessageForm.FallbackEmail,
             _ => null,
         };
-        if (mailForm is not { } form || recipient.Email is not { } address || _mail is not { IsEnabled: true } mail)
+        if (mailForm is not { } form)
         {
             return settled;
         }

@@ -67,6 +67,13 @@ public sealed partial class FallbackMail
 
         var delivery = await _mail.ServeAsync(subscriber.Phone, address, message, MessageForm.FallbackEmail, cancellationToken).ConfigureAwait(false);
         LogFallback(_logger, PhoneMask.Mask(phone), studyDate, delivery);
+        if (delivery == MailDelivery.Retry)
+        {
+            // Refused for now: the subscriber is due again at once, and the next tick finishes the started mail
+            // (DailySendService) while the day lasts.
+            await _store.SetNextSendAtAsync(subscriber.Phone, subscriber.NextSendAt, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+
         return delivery;
     }
 

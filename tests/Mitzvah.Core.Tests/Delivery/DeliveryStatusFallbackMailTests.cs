@@ -2,7 +2,9 @@ using System.Text.Json;
 using Mitzvah.Core.Consent;
 using Mitzvah.Core.Delivery;
 using Mitzvah.Core.Endpoints;
+using Mitzvah.Core.Mail;
 using Mitzvah.Core.Messages;
+using Mitzvah.Core.Sending;
 using Mitzvah.Core.Tests.Mail;
 using Mitzvah.Testing.Contracts;
 
@@ -40,6 +42,49 @@ public sealed class DeliveryStatusFallbackMailTests : IDisposable
         var record = await _mail.Core.Ledger.GetAsync(Day, DinaKey);
         Assert.Equal((DeliveryState.Sent, MessageForm.FallbackEmail), (record?.State, record?.Form));
         Assert.Equal(DeliveryStatus.Failed, (await _mail.Core.Ledger.GetAsync(Day, TestPhones.Alice))?.DeliveryStatus);
+    }
+
+    [Fact]
+    public async Task A_fallback_refused_for_now_is_finished_by_the_next_tick_once()
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        await _mail.LinkedAsync(TestPhones.Alice, DeliveryChannel.Fallback);
+        var accepted = _mail.Mail.Accepted.Count;
+        await SentAsync();
+        _mail.Mail.FailNext(1, MailFailureKind.Transient, 421, "try again later");
+
+        var response = await CallbackAsync(NotDelivered);
+
+        Assert.Equal("retry", Json(response).GetProperty("fallback").GetString());
+        Assert.Equal(_mail.Core.Time.GetUtcNow(), (await _mail.Store.GetAsync(TestPhones.Alice))?.NextSendAt);
+        var service = _mail.Core.Get<DailySendService>();
+        var at = _mail.Core.Time.GetUtcNow().AddMinutes(15);
+        _mail.Core.Time.SetUtcNow(at);
+        var tick = await service.RunAsync(new SendRequest(At: at));
+        _mail.Core.Time.SetUtcNow(at.AddMinutes(15));
+        var next = await service.RunAsync(new SendRequest(At: at.AddMinutes(15)));
+
+        Assert.Equal((1, 1, 0), (tick.MailSent, tick.MailFallbacks, tick.Sent));
+        Assert.Equal(0, next.MailSent);
+        Assert.Equal(MailEndpoints.Dina, Assert.Single(_mail.Mail.Accepted.Skip(accepted)).To);
+        var record = await _mail.Core.Ledger.GetAsync(Day, DinaKey);
+        Assert.Equal((DeliveryState.Sent, MessageForm.FallbackEmail, 2), (record?.State, record?.Form, record?.Attempts));
+    }
+
+    [Fact]
+    public async Task A_fallback_subscriber_whose_whatsapp_message_went_through_gets_no_mail_from_a_tick()
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        await _mail.LinkedAsync(TestPhones.Alice, DeliveryChannel.Fallback);
+        var accepted = _mail.Mail.Accepted.Count;
+        var at = _mail.Core.Time.GetUtcNow().AddMinutes(15);
+        _mail.Core.Time.SetUtcNow(at);
+
+        var tick = await _mail.Core.Get<DailySendService>().RunAsync(new SendRequest(At: at));
+
+        Assert.Equal((1, 0), (tick.Sent, tick.MailSent));
+        Assert.Equal(accepted, _mail.Mail.Accepted.Count);
+        Assert.Null(await _mail.Core.Ledger.GetAsync(Day, DinaKey));
     }
 
     [Theory]
