@@ -24,50 +24,31 @@ public sealed partial class EmailEndToEndTests : IClassFixture<MaildevFixture>, 
 {
     private const string LinkSecret = "end-to-end-link-secret-0123456789abcdef";
     private readonly MaildevFixture _maildev;
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"mitzvah-mail-{Guid.NewGuid():N}");
     private readonly string _run = Guid.NewGuid().ToString("N")[..10];
     private readonly HttpClient _http = new();
-    private NodeServer? _prism;
-    private LoopbackTwilio? _twilio;
-    private LocalServer? _server;
+    private LocalDeliveryLoop? _loop;
 
     public EmailEndToEndTests(MaildevFixture maildev) => _maildev = maildev;
 
-    private string Db => Path.Combine(_directory, "mitzvah.db");
+    private string Db => _loop!.Db;
 
-    private LocalServer Server => _server!;
+    private LocalServer Server => _loop!.Server;
 
-    private LoopbackTwilio Twilio => _twilio!;
+    private LoopbackTwilio Twilio => _loop!.Twilio;
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_directory);
-        _prism = await StandInServers.StartPrismAsync();
-        _twilio = await LoopbackTwilio.StartAsync(new LoopbackTwilioOptions { PrismUrl = _prism.BaseUrl, HoldCallbacks = true });
-        _server = await LocalServer.StartAsync(CliServices.Configuration(Settings(withPublicUrl: false)), Db, 0, TextWriter.Null);
+        _loop = await LocalDeliveryLoop.StartAsync(prism => new LoopbackTwilioOptions { PrismUrl = prism, HoldCallbacks = true }, twilio => Settings(twilio, server: null));
         _http.BaseAddress = Server.BaseAddress;
     }
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        if (_server is not null)
+        if (_loop is not null)
         {
-            await _server.DisposeAsync();
+            await _loop.DisposeAsync();
         }
-
-        if (_twilio is not null)
-        {
-            await _twilio.DisposeAsync();
-        }
-
-        if (_prism is not null)
-        {
-            await _prism.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]
@@ -160,7 +141,7 @@ public sealed partial class EmailEndToEndTests : IClassFixture<MaildevFixture>, 
         const string phone = "+14155552690";
         var reader = Address("fallback");
         Assert.True((await Twilio.PostInboundAsync(Server.ConsentUrl, phone, "JOIN MITZVAH")).IsSuccess);
-        var added = await CliRun.RunProcessAsync(Settings(withPublicUrl: true), "subscribers", "add-email", reader, "--phone", phone, "--channel", "fallback", "--db", Db);
+        var added = await CliRun.RunProcessAsync(Settings(), "subscribers", "add-email", reader, "--phone", phone, "--channel", "fallback", "--db", Db);
         Assert.True(added.ExitCode == 0, added.Stderr);
         await ConfirmAsync(reader);
         Assert.Equal(DeliveryChannel.Fallback, (await Store.GetAsync(phone))!.EffectiveChannel);
@@ -185,7 +166,7 @@ public sealed partial class EmailEndToEndTests : IClassFixture<MaildevFixture>, 
         using var poster = new HttpWebhookPoster();
         var repeat = await poster.PostAsync(Twilio.StatusCallbackPost(message, "undelivered", "63049"));
         Assert.Contains("\"fallback\":\"already-sent\"", repeat.Body, StringComparison.Ordinal);
-        var report = await CliRun.RunProcessAsync(Settings(withPublicUrl: true), "report", "--date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--json", "--db", Db);
+        var report = await CliRun.RunProcessAsync(Settings(), "report", "--date", date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "--json", "--db", Db);
         var counts = JsonDocument.Parse(report.Stdout).RootElement;
         Assert.Equal((1, 1, 0), (counts.GetProperty("mailSent").GetInt32(), counts.GetProperty("mailFallbacks").GetInt32(), counts.GetProperty("mailFailed").GetInt32()));
         Assert.Single(await MailsToAsync(reader, count: 2), IsDaily);
@@ -200,7 +181,9 @@ public sealed partial class EmailEndToEndTests : IClassFixture<MaildevFixture>, 
     private static bool IsDaily(JsonElement mail) => mail.GetProperty("subject").GetString()!.StartsWith("Daily Mitzvah · ", StringComparison.Ordinal);
 
     // One setting set for the server and every process: UTC, every day a send day, each reader's day starting at 00:00.
-    private Dictionary<string, string?> Settings(bool withPublicUrl)
+    private Dictionary<string, string?> Settings() => Settings(Twilio, Server);
+
+    private Dictionary<string, string?> Settings(LoopbackTwilio twilio, LocalServer? server)
     {
         var settings = new Dictionary<string, string?>(_maildev.HostSettings())
         {
@@ -208,16 +191,16 @@ public sealed partial class EmailEndToEndTests : IClassFixture<MaildevFixture>, 
             ["MITZVAH_TIME_ZONE"] = "UTC",
             ["MITZVAH_SEND_TIME"] = "00:00",
             ["MITZVAH_SKIP_REST_DAYS"] = "false",
-            ["TWILIO_ACCOUNT_SID"] = _twilio?.AccountSid,
-            ["TWILIO_AUTH_TOKEN"] = _twilio?.AuthToken,
+            ["TWILIO_ACCOUNT_SID"] = twilio.AccountSid,
+            ["TWILIO_AUTH_TOKEN"] = twilio.AuthToken,
             ["TWILIO_WHATSAPP_NUMBER"] = "+14155238886",
-            ["TWILIO_API_BASE_URL"] = _twilio?.BaseUrl.ToString(),
+            ["TWILIO_API_BASE_URL"] = twilio.BaseUrl.ToString(),
         };
-        if (withPublicUrl)
+        if (server is not null)
         {
             // The processes' links and callbacks point at the running server, as a deployment's public address would.
-            settings["PUBLIC_CONSENT_URL"] = Server.ConsentUrl.ToString();
-            settings["TWILIO_STATUS_CALLBACK_URL"] = new Uri(Server.BaseAddress, RoutePaths.Status).ToString();
+            settings["PUBLIC_CONSENT_URL"] = server.ConsentUrl.ToString();
+            settings["TWILIO_STATUS_CALLBACK_URL"] = new Uri(server.BaseAddress, RoutePaths.Status).ToString();
         }
 
         return settings;
@@ -243,7 +226,7 @@ public sealed partial class EmailEndToEndTests : IClassFixture<MaildevFixture>, 
 
     private async Task<JsonElement> SendAsync(params string[] args)
     {
-        var run = await CliRun.RunProcessAsync(Settings(withPublicUrl: true), ["send", .. args, "--db", Db]);
+        var run = await CliRun.RunProcessAsync(Settings(), ["send", .. args, "--db", Db]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         return JsonDocument.Parse(run.StdoutLines[^1]).RootElement;
     }

@@ -33,50 +33,24 @@ public sealed class StatusCallbackEndToEndTests : IAsyncLifetime
         ("+14155552678", true, LoopbackFate.Delivered),
     ];
 
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"mitzvah-e2e-{Guid.NewGuid():N}");
-    private NodeServer? _prism;
-    private LoopbackTwilio? _twilio;
-    private LocalServer? _server;
+    private LocalDeliveryLoop? _loop;
 
-    private string Db => Path.Combine(_directory, "mitzvah.db");
+    private string Db => _loop!.Db;
 
-    private LoopbackTwilio Twilio => _twilio!;
+    private LoopbackTwilio Twilio => _loop!.Twilio;
 
-    private LocalServer Server => _server!;
+    private LocalServer Server => _loop!.Server;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_directory);
-        _prism = await StandInServers.StartPrismAsync();
-        _twilio = await LoopbackTwilio.StartAsync(new LoopbackTwilioOptions
-        {
-            HoldCallbacks = true,
-            CallbackSeed = 20261125,
-            DuplicateRate = 0.3,
-            PrismUrl = _prism.BaseUrl,
-        });
-        _server = await LocalServer.StartAsync(CliServices.Configuration(TwilioSettings()), Db, 0, TextWriter.Null);
-    }
+    public async Task InitializeAsync() => _loop = await LocalDeliveryLoop.StartAsync(
+        prism => new LoopbackTwilioOptions { HoldCallbacks = true, CallbackSeed = 20261125, DuplicateRate = 0.3, PrismUrl = prism },
+        twilio => TwilioSettings(twilio));
 
     public async Task DisposeAsync()
     {
-        if (_server is not null)
+        if (_loop is not null)
         {
-            await _server.DisposeAsync();
+            await _loop.DisposeAsync();
         }
-
-        if (_twilio is not null)
-        {
-            await _twilio.DisposeAsync();
-        }
-
-        if (_prism is not null)
-        {
-            await _prism.DisposeAsync();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
     }
 
     [Fact]
@@ -223,17 +197,19 @@ public sealed class StatusCallbackEndToEndTests : IAsyncLifetime
         return !posted.SequenceEqual(posted.OrderBy(status => Array.IndexOf(progression, status)));
     }
 
-    private Dictionary<string, string?> TwilioSettings() => new()
+    private Dictionary<string, string?> TwilioSettings() => TwilioSettings(Twilio);
+
+    private static Dictionary<string, string?> TwilioSettings(LoopbackTwilio twilio) => new()
     {
-        ["TWILIO_ACCOUNT_SID"] = Twilio.AccountSid,
-        ["TWILIO_AUTH_TOKEN"] = Twilio.AuthToken,
+        ["TWILIO_ACCOUNT_SID"] = twilio.AccountSid,
+        ["TWILIO_AUTH_TOKEN"] = twilio.AuthToken,
         ["TWILIO_WHATSAPP_NUMBER"] = "+14155238886",
-        ["TWILIO_API_BASE_URL"] = Twilio.BaseUrl.ToString(),
+        ["TWILIO_API_BASE_URL"] = twilio.BaseUrl.ToString(),
     };
 
     private async Task ImportAsync(params string[] phones)
     {
-        var file = Path.Combine(_directory, "subscribers.csv");
+        var file = Path.Combine(_loop!.Directory, "subscribers.csv");
         var rows = phones.Length > 0 ? phones : Recipients.Select(recipient => recipient.Phone);
         await File.WriteAllLinesAsync(file, ["name,phone", .. rows.Select((phone, i) => $"Subscriber {i},{phone}")]);
         var import = await CliRun.RunAsync("subscribers", "import", file, "--db", Db);
