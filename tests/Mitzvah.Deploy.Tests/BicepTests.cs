@@ -272,12 +272,7 @@ public sealed partial class BicepTests
             ["MAIL_LINK_SECRET"] = "link-secret-from-environment-0123456789",
         };
 
-        var build = await BicepBuild.BuildParamsAsync(Path.Combine(AzureFolder, "main.bicepparam"), environment);
-
-        Assert.True(build.IsClean, build.Describe());
-        using var output = JsonDocument.Parse(build.Output);
-        using var parametersFile = JsonDocument.Parse(output.RootElement.GetProperty("parametersJson").GetString()!);
-        var parameters = parametersFile.RootElement.GetProperty("parameters");
+        var parameters = await BuiltParametersAsync(environment);
         string Value(string name) => parameters.GetProperty(name).GetProperty("value").ToString();
         Assert.Equal("mitzvah-acs.app-id.tenant-id", Value("smtpUsername"));
         Assert.Equal("client-secret-from-environment", Value("smtpPassword"));
@@ -287,11 +282,8 @@ public sealed partial class BicepTests
 
         // An unset GitHub secret arrives as an empty variable: the relay's quota stays the rate.
         environment["MAIL_RATE_PER_SECOND"] = "";
-        var unset = await BicepBuild.BuildParamsAsync(Path.Combine(AzureFolder, "main.bicepparam"), environment);
-        Assert.True(unset.IsClean, unset.Describe());
-        using var unsetOutput = JsonDocument.Parse(unset.Output);
-        using var unsetFile = JsonDocument.Parse(unsetOutput.RootElement.GetProperty("parametersJson").GetString()!);
-        Assert.Equal("0.5", unsetFile.RootElement.GetProperty("parameters").GetProperty("mailRatePerSecond").GetProperty("value").GetString());
+        var unset = await BuiltParametersAsync(environment);
+        Assert.Equal("0.5", unset.GetProperty("mailRatePerSecond").GetProperty("value").GetString());
     }
 
     [Fact]
@@ -365,12 +357,7 @@ public sealed partial class BicepTests
             ["MITZVAH_SEND_CONCURRENCY"] = "6",
         };
 
-        var build = await BicepBuild.BuildParamsAsync(Path.Combine(AzureFolder, "main.bicepparam"), environment);
-
-        Assert.True(build.IsClean, build.Describe());
-        using var output = JsonDocument.Parse(build.Output);
-        using var parametersFile = JsonDocument.Parse(output.RootElement.GetProperty("parametersJson").GetString()!);
-        var parameters = parametersFile.RootElement.GetProperty("parameters");
+        var parameters = await BuiltParametersAsync(environment);
         string Value(string name) => parameters.GetProperty(name).GetProperty("value").ToString();
         Assert.Equal("AC-from-environment", Value("twilioAccountSid"));
         Assert.Equal("token-from-environment", Value("twilioAuthToken"));
@@ -520,4 +507,14 @@ public sealed partial class BicepTests
 
     [GeneratedRegex(@"'Microsoft\.KeyVault/vaults/secrets', variables\('keyVaultName'\), '(?<name>[^']+)'")]
     private static partial Regex SecretReference();
+
+    /// <summary>The parameters <c>main.bicepparam</c> builds to with <paramref name="environment"/>; the build must be clean.</summary>
+    private static async Task<JsonElement> BuiltParametersAsync(Dictionary<string, string> environment)
+    {
+        var build = await BicepBuild.BuildParamsAsync(Path.Combine(AzureFolder, "main.bicepparam"), environment);
+        Assert.True(build.IsClean, build.Describe());
+        using var output = JsonDocument.Parse(build.Output);
+        using var parametersFile = JsonDocument.Parse(output.RootElement.GetProperty("parametersJson").GetString()!);
+        return parametersFile.RootElement.GetProperty("parameters").Clone();
+    }
 }
