@@ -29,6 +29,8 @@ internal sealed class OutboxMailSender : IMailSender
 
     public string Directory { get; }
 
+    public string Sender => _from.Address;
+
     public async Task<MailSendOutcome> SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mail);

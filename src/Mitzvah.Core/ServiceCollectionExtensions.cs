@@ -49,7 +49,6 @@ public static class ServiceCollectionExtensions
         services.AddOptions<MailOptions>().Configure(options =>
         {
             options.LinkSecret = configuration.Text(SettingNames.MailLinkSecret);
-            options.UnsubscribeMailbox = MailOptions.AddressOf(configuration.Text(SettingNames.MailFrom));
             options.LinkBaseUrl = configuration.HttpUrl(SettingNames.PublicConsentUrl);
         });
         services.TryAddSingleton<IRecipientSource>(provider => provider.GetService<ISubscriberStore>() is { } store

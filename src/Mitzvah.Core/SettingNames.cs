@@ -48,6 +48,4 @@ public static class SettingNames
     /// <summary>The secret (at least 32 characters) that signs email confirmation and unsubscribe links.</summary>
     public const string MailLinkSecret = "MAIL_LINK_SECRET";
 
-    /// <summary>The sender of every mail, <c>Name &lt;address&gt;</c> or an address; its address also receives mailto unsubscribes.</summary>
-    public const string MailFrom = "MAIL_FROM";
 }

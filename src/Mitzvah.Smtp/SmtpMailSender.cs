@@ -43,6 +43,9 @@ public sealed partial class SmtpMailSender : IMailSender, IAsyncDisposable, IDis
     }
 
     /// <inheritdoc />
+    public string Sender => _from.Address;
+
+    /// <inheritdoc />
     public async Task<MailSendOutcome> SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mail);

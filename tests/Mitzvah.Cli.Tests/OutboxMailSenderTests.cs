@@ -58,6 +58,7 @@ public sealed class OutboxMailSenderTests : IDisposable
 
         Assert.Equal(MailFailureKind.Permanent, outcome.Failure);
         Assert.Empty(Directory.GetFileSystemEntries(_directory.Path));
+        Assert.Equal("mitzvah@localhost", sender.Sender);
     }
 
     [Fact]

@@ -45,6 +45,7 @@ public sealed class SmtpMailSenderTests(MaildevFixture maildev, ITestOutputHelpe
         var from = Assert.Single(mail.GetProperty("from").EnumerateArray());
         Assert.Equal("Daily Mitzvah", from.GetProperty("name").GetString());
         Assert.Equal("mitzvah@example.org", from.GetProperty("address").GetString());
+        Assert.Equal("mitzvah@example.org", sender.Sender);
 
         var source = Unfold(await maildev.SourceAsync(mail.GetProperty("id").GetString()!));
         Assert.Contains("List-Unsubscribe: <https://mitzvah.example.org/unsubscribe?t=abc123>, <mailto:unsubscribe@example.org?subject=abc123>\r\n", source, StringComparison.Ordinal);

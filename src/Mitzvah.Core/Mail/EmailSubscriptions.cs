@@ -242,9 +242,7 @@ public sealed partial class EmailSubscriptions
         var headers = new Dictionary<string, string>
         {
             // RFC 2369 and RFC 8058: the https link takes a one-click POST; mailto for clients that only send mail.
-            ["List-Unsubscribe"] = _mail.UnsubscribeMailbox is { } mailbox
-                ? $"<{unsubscribe.AbsoluteUri}>, <mailto:{mailbox}?subject=unsubscribe>"
-                : $"<{unsubscribe.AbsoluteUri}>",
+            ["List-Unsubscribe"] = $"<{unsubscribe.AbsoluteUri}>, <mailto:{EmailAddress.Normalize(Sender.Sender)}?subject=unsubscribe>",
             ["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click",
         };
         return (new EmailLinks { Unsubscribe = unsubscribe }, headers);
@@ -252,11 +250,13 @@ public sealed partial class EmailSubscriptions
 
     private ISubscriberStore Store => _subscribers ?? throw new InvalidOperationException(NotAvailable);
 
+    private IMailSender Sender => _sender ?? throw new InvalidOperationException(NotAvailable);
+
     private async Task<bool> SendConfirmationAsync(string key, string address, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var token = _signer.Sign(EmailLinkPurpose.Confirm, key, address, now);
         var mail = EmailRenderer.RenderConfirmation(Link(RoutePaths.EmailConfirm, token), _mail.ConfirmationLifetime);
-        var outcome = await _sender!.SendAsync(new OutgoingMail { To = address, Subject = mail.Subject, Html = mail.Html, Text = mail.Text }, cancellationToken)
+        var outcome = await Sender.SendAsync(new OutgoingMail { To = address, Subject = mail.Subject, Html = mail.Html, Text = mail.Text }, cancellationToken)
             .ConfigureAwait(false);
         if (!outcome.Accepted)
         {

@@ -8,6 +8,9 @@ namespace Mitzvah.Core.Mail;
 /// </remarks>
 public interface IMailSender
 {
+    /// <summary>The address mails come from (<c>MAIL_FROM</c>'s); mail clients send their mailto unsubscribes there.</summary>
+    string Sender { get; }
+
     /// <summary>Sends <paramref name="mail"/> and says whether the mail service accepted it.</summary>
     Task<MailSendOutcome> SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default);
 }

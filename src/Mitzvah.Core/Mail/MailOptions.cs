@@ -10,12 +10,6 @@ public sealed class MailOptions
     public string? LinkSecret { get; set; }
 
     /// <summary>
-    /// The mailbox of the <c>mailto:</c> unsubscribe link: the address of <c>MAIL_FROM</c>. Mail clients that prefer
-    /// it send their request there, for the operator to act on; the https link works at once.
-    /// </summary>
-    public string? UnsubscribeMailbox { get; set; }
-
-    /// <summary>
     /// Where the links in mails point (their path is Core's route): <c>PUBLIC_CONSENT_URL</c>'s site, or a host's
     /// own address where that is not set (the local server). <see langword="null"/>: mail cannot be sent.
     /// </summary>
@@ -23,18 +17,4 @@ public sealed class MailOptions
 
     /// <summary>How long a confirmation link stays valid.</summary>
     public TimeSpan ConfirmationLifetime { get; set; } = TimeSpan.FromDays(7);
-
-    /// <summary>The address part of a <c>MAIL_FROM</c> value (<c>Name &lt;a@b.c&gt;</c> or <c>a@b.c</c>), or <see langword="null"/>.</summary>
-    public static string? AddressOf(string? from)
-    {
-        if (string.IsNullOrWhiteSpace(from))
-        {
-            return null;
-        }
-
-        var open = from.LastIndexOf('<');
-        var close = from.LastIndexOf('>');
-        var address = open >= 0 && close > open ? from[(open + 1)..close] : from;
-        return EmailAddress.IsValid(address.Trim()) ? EmailAddress.Normalize(address) : null;
-    }
 }

@@ -286,7 +286,7 @@ public sealed class EmailSubscriptionsTests : IDisposable
     }
 
     [Fact]
-    public void The_headers_carry_the_https_one_click_link_and_the_mailto_of_mail_from()
+    public void The_headers_carry_the_https_one_click_link_and_the_mailto_of_the_sender()
     {
         var (links, headers) = _mail.Subscriptions.LinksFor(DinaKey, Dina);
 
@@ -298,18 +298,17 @@ public sealed class EmailSubscriptionsTests : IDisposable
     }
 
     [Fact]
-    public void Without_mail_from_the_header_has_the_link_alone_and_a_loopback_site_keeps_http()
+    public void A_loopback_site_keeps_http_and_the_mailto_names_the_senders_address()
     {
         using var local = new MailEndpoints(settings: new Dictionary<string, string?>
         {
-            [SettingNames.MailFrom] = null,
             [SettingNames.PublicConsentUrl] = "http://127.0.0.1:8080/api/consent",
         });
 
         var (links, headers) = local.Subscriptions.LinksFor(DinaKey, Dina);
 
         Assert.StartsWith("http://127.0.0.1:8080/api/unsubscribe?token=", links.Unsubscribe.AbsoluteUri, StringComparison.Ordinal);
-        Assert.Equal($"<{links.Unsubscribe.AbsoluteUri}>", headers["List-Unsubscribe"]);
+        Assert.Equal($"<{links.Unsubscribe.AbsoluteUri}>, <mailto:{local.Mail.Sender.ToLowerInvariant()}?subject=unsubscribe>", headers["List-Unsubscribe"]);
         Assert.Equal("List-Unsubscribe=One-Click", headers["List-Unsubscribe-Post"]);
     }
 

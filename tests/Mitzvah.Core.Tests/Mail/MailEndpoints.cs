@@ -21,7 +21,6 @@ internal sealed class MailEndpoints : IDisposable
         {
             [SettingNames.MailLinkSecret] = Secret,
             [SettingNames.PublicConsentUrl] = ConsentUrl,
-            [SettingNames.MailFrom] = "Daily Mitzvah <Mitzvah@Example.org>",
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {

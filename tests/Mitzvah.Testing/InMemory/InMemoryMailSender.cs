@@ -63,6 +63,9 @@ public sealed partial class InMemoryMailSender : IMailSender
     }
 
     /// <inheritdoc />
+    public string Sender { get; init; } = "Mitzvah@Example.org";
+
+    /// <inheritdoc />
     public Task<MailSendOutcome> SendAsync(OutgoingMail mail, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mail);

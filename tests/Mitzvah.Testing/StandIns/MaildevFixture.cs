@@ -41,9 +41,9 @@ public sealed class MaildevFixture : IAsyncLifetime
             ApiUrlVariable,
             "maildev/dist/bin/maildev.js",
             ["--smtp", SmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--ip", "127.0.0.1", "--web", "{port}", "--web-ip", "127.0.0.1"],
-            TimeSpan.FromSeconds(60));
+            TimeSpan.FromSeconds(60),
+            otherPorts: [SmtpPort]);
         Api.BaseAddress = _web.BaseUrl;
-        await WaitForSmtpAsync(TimeSpan.FromSeconds(30));
     }
 
     public async Task DisposeAsync()
@@ -87,25 +87,6 @@ public sealed class MaildevFixture : IAsyncLifetime
     /// <summary>Whether a maildev mail went to <paramref name="address"/>.</summary>
     public static bool IsTo(JsonElement mail, string address) =>
         mail.GetProperty("to").EnumerateArray().Any(to => string.Equals(to.GetProperty("address").GetString(), address, StringComparison.OrdinalIgnoreCase));
-
-    private async Task WaitForSmtpAsync(TimeSpan timeout)
-    {
-        using var guard = new CancellationTokenSource(timeout);
-        while (true)
-        {
-            using var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(SmtpHost, SmtpPort, guard.Token);
-                return;
-            }
-            catch (SocketException)
-            {
-                // Polling for the server to start: its SMTP port opens just after its web port.
-                await Task.Delay(50, guard.Token);
-            }
-        }
-    }
 
     public static int FreePort()
     {

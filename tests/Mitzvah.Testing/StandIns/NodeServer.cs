@@ -33,7 +33,9 @@ public sealed class NodeServer : IAsyncDisposable
     /// <param name="script">The server's entry script, e.g. <c>dynalite/cli.js</c>.</param>
     /// <param name="arguments">Arguments; <c>{port}</c> is replaced by the chosen port.</param>
     /// <param name="startupTimeout">How long the server may take to listen.</param>
-    public static async Task<NodeServer> StartAsync(string environmentVariable, string script, IReadOnlyList<string> arguments, TimeSpan startupTimeout)
+    /// <param name="otherPorts">Further ports the server opens (maildev's SMTP beside its web port), waited for the same way.</param>
+    public static async Task<NodeServer> StartAsync(
+        string environmentVariable, string script, IReadOnlyList<string> arguments, TimeSpan startupTimeout, IReadOnlyList<int>? otherPorts = null)
     {
         var existing = Environment.GetEnvironmentVariable(environmentVariable);
         if (!string.IsNullOrWhiteSpace(existing))
@@ -72,7 +74,7 @@ public sealed class NodeServer : IAsyncDisposable
         var exited = process.WaitForExitAsync(CancellationToken.None);
         try
         {
-            while (!await AcceptsAsync(port))
+            while (!await AcceptsAsync(port) || !await AllAcceptAsync(otherPorts ?? []))
             {
                 var printed = server._printed.WaitAsync(startup.Token);
                 if (await Task.WhenAny(printed, exited) == exited)
@@ -147,6 +149,19 @@ public sealed class NodeServer : IAsyncDisposable
         }
 
         _printed.Release();
+    }
+
+    private static async Task<bool> AllAcceptAsync(IReadOnlyList<int> ports)
+    {
+        foreach (var other in ports)
+        {
+            if (!await AcceptsAsync(other))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static int FreePort()
