@@ -26,6 +26,16 @@ public sealed class SmtpMailSenderTests(MaildevFixture maildev, ITestOutputHelpe
 
     private static string Unique(string name) => $"{name}-{Guid.NewGuid():N}@example.org";
 
+    /// <summary>Options for <paramref name="server"/> logging in as its user with <paramref name="password"/>.</summary>
+    private SmtpOptions LoginTo(ScriptedSmtpServer server, string password)
+    {
+        var options = maildev.Options();
+        options.Port = server.Port;
+        options.Username = "AKIAEXAMPLE";
+        options.Password = password;
+        return options;
+    }
+
     private static SmtpMailSender Sender(SmtpOptions options, TimeProvider? time = null, ListLogger<SmtpMailSender>? logger = null) =>
         new(Options.Create(options), time ?? TimeProvider.System, logger ?? new ListLogger<SmtpMailSender>());
 
@@ -192,10 +202,7 @@ public sealed class SmtpMailSenderTests(MaildevFixture maildev, ITestOutputHelpe
     public async Task The_sender_logs_in_once_per_connection_and_never_logs_the_password()
     {
         await using var server = new ScriptedSmtpServer(login: ("AKIAEXAMPLE", "s3cret-password"));
-        var options = maildev.Options();
-        options.Port = server.Port;
-        options.Username = "AKIAEXAMPLE";
-        options.Password = "s3cret-password";
+        var options = LoginTo(server, "s3cret-password");
         var logger = new ListLogger<SmtpMailSender>();
         await using var sender = Sender(options, logger: logger);
 
@@ -210,10 +217,7 @@ public sealed class SmtpMailSenderTests(MaildevFixture maildev, ITestOutputHelpe
     public async Task A_refused_login_is_rejected_and_its_password_stays_out_of_the_outcome_and_the_logs()
     {
         await using var server = new ScriptedSmtpServer(login: ("AKIAEXAMPLE", "s3cret-password"));
-        var options = maildev.Options();
-        options.Port = server.Port;
-        options.Username = "AKIAEXAMPLE";
-        options.Password = "wrong-password";
+        var options = LoginTo(server, "wrong-password");
         var logger = new ListLogger<SmtpMailSender>();
         await using var sender = Sender(options, logger: logger);
 

@@ -252,6 +252,13 @@ public sealed partial class ConsentEndpoint : IEndpointRoute
             return await HandleEmailFormAsync(request, fields, status.Value, rawEmail, cancellationToken).ConfigureAwait(false);
         }
 
+        // Without an address only WhatsApp is possible: a channel that mails needs one.
+        if (fields.Text("channel") is { } channelName && !string.IsNullOrWhiteSpace(channelName)
+            && !string.Equals(channelName.Trim(), DeliveryChannel.WhatsApp.ToName(), StringComparison.OrdinalIgnoreCase))
+        {
+            return EndpointResponse.Error(400, $"The {channelName.Trim()} channel sends email: please enter your email address as well.");
+        }
+
         var rawPhone = fields.Text("phone");
         if (string.IsNullOrWhiteSpace(rawPhone))
         {

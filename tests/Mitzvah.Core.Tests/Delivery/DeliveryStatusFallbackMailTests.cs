@@ -25,10 +25,7 @@ public sealed class DeliveryStatusFallbackMailTests : IDisposable
     [Fact]
     public async Task A_message_not_delivered_today_sends_the_confirmed_fallback_address_the_days_mail_once()
     {
-        await _mail.JoinAsync(TestPhones.Alice);
-        await _mail.LinkedAsync(TestPhones.Alice, DeliveryChannel.Fallback);
-        var confirmation = _mail.Mail.Sends.Count;
-        await SentAsync();
+        var confirmation = await SentToAsync(DeliveryChannel.Fallback);
 
         var first = await CallbackAsync(NotDelivered);
         var duplicate = await CallbackAsync(NotDelivered);
@@ -92,10 +89,7 @@ public sealed class DeliveryStatusFallbackMailTests : IDisposable
     [InlineData(DeliveryChannel.WhatsApp)]
     public async Task Subscribers_not_on_the_fallback_channel_get_no_mail_from_a_failed_callback(DeliveryChannel channel)
     {
-        await _mail.JoinAsync(TestPhones.Alice);
-        await _mail.LinkedAsync(TestPhones.Alice, channel);
-        var confirmation = _mail.Mail.Sends.Count;
-        await SentAsync();
+        var confirmation = await SentToAsync(channel);
 
         var response = await CallbackAsync(NotDelivered);
 
@@ -121,10 +115,7 @@ public sealed class DeliveryStatusFallbackMailTests : IDisposable
     [Fact]
     public async Task A_failure_reported_after_the_subscribers_day_has_ended_sends_no_late_mail()
     {
-        await _mail.JoinAsync(TestPhones.Alice);
-        await _mail.LinkedAsync(TestPhones.Alice, DeliveryChannel.Fallback);
-        var confirmation = _mail.Mail.Sends.Count;
-        await SentAsync();
+        var confirmation = await SentToAsync(DeliveryChannel.Fallback);
 
         // Midnight in Chicago, the operator's zone: 06:00 UTC on Thursday.
         _mail.Core.Time.SetUtcNow(new DateTimeOffset(2026, 11, 26, 6, 0, 0, TimeSpan.Zero));
@@ -138,14 +129,21 @@ public sealed class DeliveryStatusFallbackMailTests : IDisposable
     [Fact]
     public async Task A_delivered_callback_sends_no_fallback()
     {
-        await _mail.JoinAsync(TestPhones.Alice);
-        await _mail.LinkedAsync(TestPhones.Alice, DeliveryChannel.Fallback);
-        var confirmation = _mail.Mail.Sends.Count;
-        await SentAsync();
+        var confirmation = await SentToAsync(DeliveryChannel.Fallback);
 
         await CallbackAsync("id=MSG-1&status=delivered&to=%2B15550000101");
 
         Assert.Equal(confirmation, _mail.Mail.Sends.Count);
+    }
+
+    /// <summary>Alice, subscribed with a confirmed address on <paramref name="channel"/>, whose WhatsApp message of the day went out; returns the mails sent so far.</summary>
+    private async Task<int> SentToAsync(DeliveryChannel channel)
+    {
+        await _mail.JoinAsync(TestPhones.Alice);
+        await _mail.LinkedAsync(TestPhones.Alice, channel);
+        var sends = _mail.Mail.Sends.Count;
+        await SentAsync();
+        return sends;
     }
 
     private async Task SentAsync()
